@@ -1,0 +1,78 @@
+/**
+ * Where runs live. A run is event-sourced: its log is append-only and its state is a
+ * fold of the log. Adapters: MemoryStore (baton), SqliteStore (baton/stores/sqlite),
+ * PostgresStore later. Every adapter passes the RunStore conformance suite.
+ */
+export interface RunStore {
+  /** Records a new run; fails if the id exists. */
+  createRun(run: NewRunRecord): Promise<void>;
+  /**
+   * Appends events to a run's log, in order, atomically: all or none. Returns the
+   * sequence number of each (1-based, gap-free per run).
+   */
+  append(runId: string, events: readonly LoggedEvent[]): Promise<number[]>;
+  /** The run's log in order, from `afterSeq` (exclusive) on. */
+  readLog(runId: string, options?: { afterSeq?: number }): Promise<StoredEvent[]>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRuns(options?: {
+    status?: RunStatus | readonly RunStatus[];
+    limit?: number;
+    parentId?: string;
+  }): Promise<RunRecord[]>;
+  /** Updates the run's summary row (a small delta; the log is the source of truth). */
+  updateRun(runId: string, patch: RunPatch): Promise<void>;
+  /**
+   * Takes ownership of a run when it has no owner, `owner` already owns it, or the
+   * owner's heartbeat is older than `staleBefore`. Atomic: two callers never both win.
+   */
+  claimRun(
+    runId: string,
+    owner: string,
+    options: { now: number; staleBefore: number },
+  ): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type RunStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
+
+export interface NewRunRecord {
+  id: string;
+  /** The workflow's name. */
+  workflow: string;
+  parentId?: string;
+  status: RunStatus;
+  createdAt: number;
+  input?: unknown;
+  /** What is needed to rebuild the workflow on resume (a spec, or a registered name). */
+  definition?: unknown;
+  metadata?: Record<string, unknown>;
+}
+
+export interface RunRecord extends NewRunRecord {
+  updatedAt: number;
+  owner?: string;
+  heartbeatAt?: number;
+  output?: unknown;
+  error?: string;
+}
+
+export interface RunPatch {
+  status?: RunStatus;
+  updatedAt?: number;
+  owner?: string | null;
+  heartbeatAt?: number;
+  output?: unknown;
+  error?: string;
+}
+
+/** An event as the engine appends it. */
+export interface LoggedEvent {
+  type: string;
+  at: number;
+  [key: string]: unknown;
+}
+
+/** An event as the store returns it: with its sequence number. */
+export interface StoredEvent extends LoggedEvent {
+  seq: number;
+}

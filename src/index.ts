@@ -1,0 +1,29 @@
+/**
+ * Baton: orchestrate teams of LLM agents.
+ * @module baton
+ */
+export * from "./core/errors/index.js";
+export type {
+  ModelCallGate,
+  ModelCallOutcome,
+  ModelCallPermit,
+  ModelCallRequest,
+} from "./core/model-call-gate.js";
+export * from "./core/ports/index.js";
+export {
+  isRetryableError,
+  type RetryOptions,
+  resolveRetryOptions,
+  retryDelay,
+} from "./core/retry-policy.js";
+export type { Runnable, RunnableEvent, RunnableOptions, RunnableResult } from "./core/runnable.js";
+export {
+  addCost,
+  addUsage,
+  type CostBreakdown,
+  emptyCost,
+  emptyUsage,
+  sumCost,
+  sumUsage,
+  type Usage,
+} from "./core/usage.js";
