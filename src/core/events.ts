@@ -1,0 +1,311 @@
+/**
+ * The typed event stream of a run. Every event is appended to the run log before it
+ * takes effect; names follow `<noun>-<action>` with start / delta / end.
+ */
+import type { CostBreakdown, Usage } from "./usage.js";
+
+/** Fields every event carries. */
+export interface EventBase {
+  /** Milliseconds since the epoch, from the run's injected clock. */
+  at: number;
+  runId: string;
+  /** The enclosing run, for sub-workflows and subagent runs. */
+  parentRunId?: string;
+  /** The step the event belongs to, when it belongs to one. */
+  stepId?: string;
+}
+
+export interface RunStartEvent extends EventBase {
+  type: "run-start";
+  workflow: string;
+  input: unknown;
+}
+export interface RunEndEvent extends EventBase {
+  type: "run-end";
+  output: unknown;
+  usage: Usage;
+  cost: CostBreakdown;
+}
+export interface RunErrorEvent extends EventBase {
+  type: "run-error";
+  error: SerializedError;
+}
+export interface RunCancelEvent extends EventBase {
+  type: "run-cancel";
+  reason?: string;
+}
+/** The run is waiting for something outside it (an approval); it may be resumed later. */
+export interface RunWaitEvent extends EventBase {
+  type: "run-wait";
+  reason: string;
+}
+export interface RunResumeEvent extends EventBase {
+  type: "run-resume";
+  owner?: string;
+}
+
+export interface WorkflowStartEvent extends EventBase {
+  type: "workflow-start";
+  workflow: string;
+}
+export interface WorkflowEndEvent extends EventBase {
+  type: "workflow-end";
+  workflow: string;
+}
+export interface WorkflowErrorEvent extends EventBase {
+  type: "workflow-error";
+  workflow: string;
+  error: SerializedError;
+}
+
+export interface StepStartEvent extends EventBase {
+  type: "step-start";
+  stepId: string;
+  attempt: number;
+  input?: unknown;
+}
+export interface StepEndEvent extends EventBase {
+  type: "step-end";
+  stepId: string;
+  /** The recorded output, reused on resume and replay. */
+  output: unknown;
+  usage: Usage;
+  cost: CostBreakdown;
+  durationMs: number;
+  /** The model that answered, for agent steps. */
+  model?: string;
+  /** For routing steps: the successors chosen to run. */
+  next?: string[];
+}
+export interface StepErrorEvent extends EventBase {
+  type: "step-error";
+  stepId: string;
+  error: SerializedError;
+  attempt: number;
+  /** `true` when the step will be tried again. */
+  willRetry: boolean;
+  /** Failed attempts are billed too. */
+  usage?: Usage;
+  cost?: CostBreakdown;
+}
+export interface StepRetryEvent extends EventBase {
+  type: "step-retry";
+  stepId: string;
+  attempt: number;
+  delayMs: number;
+}
+export interface StepSkipEvent extends EventBase {
+  type: "step-skip";
+  stepId: string;
+  reason: "condition" | "route" | "upstream-failed" | "upstream-skipped" | "cancelled";
+}
+
+export interface AgentStartEvent extends EventBase {
+  type: "agent-start";
+  agent: string;
+  model: string;
+}
+export interface AgentEndEvent extends EventBase {
+  type: "agent-end";
+  agent: string;
+  model: string;
+  usage: Usage;
+  cost: CostBreakdown;
+}
+export interface AgentErrorEvent extends EventBase {
+  type: "agent-error";
+  agent: string;
+  error: SerializedError;
+}
+
+export interface ModelCallStartEvent extends EventBase {
+  type: "model-call-start";
+  agent: string;
+  model: string;
+  attempt: number;
+}
+export interface ModelCallEndEvent extends EventBase {
+  type: "model-call-end";
+  agent: string;
+  model: string;
+  usage: Usage;
+  cost: CostBreakdown;
+  durationMs: number;
+  /** The model's response (content parts), recorded for replay. */
+  response?: unknown;
+}
+export interface ModelCallErrorEvent extends EventBase {
+  type: "model-call-error";
+  agent: string;
+  model: string;
+  error: SerializedError;
+  attempt: number;
+  usage?: Usage;
+  cost?: CostBreakdown;
+}
+export interface ModelCallRetryEvent extends EventBase {
+  type: "model-call-retry";
+  agent: string;
+  model: string;
+  attempt: number;
+  delayMs: number;
+}
+export interface ModelCallFallbackEvent extends EventBase {
+  type: "model-call-fallback";
+  agent: string;
+  from: string;
+  to: string;
+}
+
+export interface ToolCallStartEvent extends EventBase {
+  type: "tool-call-start";
+  agent: string;
+  tool: string;
+  toolCallId: string;
+  input: unknown;
+}
+export interface ToolCallEndEvent extends EventBase {
+  type: "tool-call-end";
+  agent: string;
+  tool: string;
+  toolCallId: string;
+  output: unknown;
+  durationMs: number;
+  costCents?: number;
+}
+export interface ToolCallErrorEvent extends EventBase {
+  type: "tool-call-error";
+  agent: string;
+  tool: string;
+  toolCallId: string;
+  error: SerializedError;
+  durationMs: number;
+}
+
+export interface TextDeltaEvent extends EventBase {
+  type: "text-delta";
+  agent: string;
+  delta: string;
+}
+
+export interface BudgetExceededEvent extends EventBase {
+  type: "budget-exceeded";
+  scope: "run" | "agent";
+  agent?: string;
+  limit: { maxTokens?: number; maxCents?: number };
+  spent: { tokens: number; cents: number | null };
+  action: "stop" | "switch-model" | "pause";
+  switchTo?: string;
+}
+
+export interface CircuitOpenEvent extends EventBase {
+  type: "circuit-open";
+  model: string;
+  failures: number;
+}
+export interface CircuitHalfOpenEvent extends EventBase {
+  type: "circuit-half-open";
+  model: string;
+}
+export interface CircuitCloseEvent extends EventBase {
+  type: "circuit-close";
+  model: string;
+}
+export interface RateLimitWaitEvent extends EventBase {
+  type: "rate-limit-wait";
+  model: string;
+  waitMs: number;
+}
+
+export interface ApprovalRequestEvent extends EventBase {
+  type: "approval-request";
+  stepId: string;
+  /** Set when a tool call, not a whole step, awaits approval. */
+  toolCallId?: string;
+  message?: string;
+}
+export interface ApprovalDecisionEvent extends EventBase {
+  type: "approval-decision";
+  stepId: string;
+  toolCallId?: string;
+  approved: boolean;
+  comment?: string;
+}
+
+/** Phases that patterns and the orchestrator mark (decomposition, synthesis, documents). */
+export interface PhaseEvent extends EventBase {
+  type:
+    | "decomposition-start"
+    | "decomposition-end"
+    | "synthesis-start"
+    | "synthesis-end"
+    | "document-generation-start"
+    | "document-generation-end";
+  [key: string]: unknown;
+}
+
+/** An event a user or pattern defines: any other `<noun>-<action>` name. */
+export interface CustomEvent extends EventBase {
+  type: `custom:${string}`;
+  data?: unknown;
+}
+
+export type BatonEvent =
+  | RunStartEvent
+  | RunEndEvent
+  | RunErrorEvent
+  | RunCancelEvent
+  | RunWaitEvent
+  | RunResumeEvent
+  | WorkflowStartEvent
+  | WorkflowEndEvent
+  | WorkflowErrorEvent
+  | StepStartEvent
+  | StepEndEvent
+  | StepErrorEvent
+  | StepRetryEvent
+  | StepSkipEvent
+  | AgentStartEvent
+  | AgentEndEvent
+  | AgentErrorEvent
+  | ModelCallStartEvent
+  | ModelCallEndEvent
+  | ModelCallErrorEvent
+  | ModelCallRetryEvent
+  | ModelCallFallbackEvent
+  | ToolCallStartEvent
+  | ToolCallEndEvent
+  | ToolCallErrorEvent
+  | TextDeltaEvent
+  | BudgetExceededEvent
+  | CircuitOpenEvent
+  | CircuitHalfOpenEvent
+  | CircuitCloseEvent
+  | RateLimitWaitEvent
+  | ApprovalRequestEvent
+  | ApprovalDecisionEvent
+  | PhaseEvent
+  | CustomEvent;
+
+export type BatonEventType = BatonEvent["type"];
+
+/** An error as it is stored in the log: plain data, no stack of secrets. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  statusCode?: number;
+  isRetryable?: boolean;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const record = error as Error & { statusCode?: unknown; isRetryable?: unknown };
+    return {
+      name: error.name,
+      message: error.message,
+      ...(typeof record.statusCode === "number" ? { statusCode: record.statusCode } : {}),
+      ...(typeof record.isRetryable === "boolean" ? { isRetryable: record.isRetryable } : {}),
+    };
+  }
+  return { name: "Error", message: String(error) };
+}
