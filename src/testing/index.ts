@@ -3,3 +3,19 @@
  * @module baton/testing
  */
 export { sequentialIdGenerator } from "../core/ports/id-generator.js";
+export { type SimulatedModelOptions, simulatedModel } from "../models/simulated-model.js";
+export type {
+  FakeFaultReply,
+  FakeReply,
+  FakeReplySource,
+  FakeRequest,
+  FakeTextReply,
+  FakeToolCall,
+  FakeToolCallsReply,
+  FakeUsage,
+} from "./fake-openai-reply.js";
+export {
+  type FakeOpenAIServer,
+  type FakeOpenAIServerOptions,
+  startFakeOpenAIServer,
+} from "./fake-openai-server.js";

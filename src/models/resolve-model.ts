@@ -1,0 +1,250 @@
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { LanguageModel } from "ai";
+import { resolveLanguageModel } from "ai/internal";
+import { ConfigurationError } from "../core/errors/configuration-error.js";
+import type { Clock } from "../core/ports/clock.js";
+import { functionModel, type ModelFunction } from "./function-model.js";
+import { simulatedModel } from "./simulated-model.js";
+
+/**
+ * What a user may give wherever Baton takes a model:
+ * - an AI SDK model object (`openai.chat("gpt-4o-mini")`),
+ * - a string `"provider:model-id"` (see {@link KNOWN_PROVIDERS}),
+ * - a plain async function `(messages, { signal }) => string`.
+ */
+export type ModelInput = LanguageModel | string | ModelFunction;
+
+/** A model ready to call, with the names Baton reports it under. */
+export interface ResolvedModel {
+  /** `"provider:model-id"`, e.g. `"openai:gpt-4o-mini"`. Used in events, usage and prices. */
+  id: string;
+  provider: string;
+  modelId: string;
+  /** The model to call: the object given, or for an AI SDK v2/v3 model, its v4 adapter. */
+  model: LanguageModelV4;
+}
+
+export interface ResolveModelOptions {
+  /**
+   * Where API keys and base URLs are read from.
+   * @default process.env
+   */
+  env?: Record<string, string | undefined>;
+  /** Overrides the provider's base URL (required for `openai-compatible:` unless set in env). */
+  baseURL?: string;
+  /** Overrides the API key read from `env`. */
+  apiKey?: string;
+  /** Extra HTTP headers sent with every request. */
+  headers?: Record<string, string>;
+  /** A custom fetch (proxies, recording). @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /**
+   * The clock `simulated:` models wait their latency on.
+   * @default systemClock
+   */
+  clock?: Clock;
+}
+
+interface ProviderEntry {
+  /** The environment variable holding the key; `undefined` when no key is needed. */
+  keyVariable?: string;
+  /** Whether a missing key is an error. */
+  keyRequired: boolean;
+  create(modelId: string, settings: ProviderSettings): LanguageModelV4;
+}
+
+interface ProviderSettings {
+  apiKey: string | undefined;
+  options: ResolveModelOptions;
+  env: Record<string, string | undefined>;
+  id: string;
+}
+
+const httpOptions = ({ options }: ProviderSettings) => ({
+  ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+  ...(options.headers ? { headers: options.headers } : {}),
+  ...(options.fetch ? { fetch: options.fetch } : {}),
+});
+
+const providers: Record<string, ProviderEntry> = {
+  openai: {
+    keyVariable: "OPENAI_API_KEY",
+    keyRequired: true,
+    // `.chat` is Chat Completions; the bare provider call would use the Responses API.
+    create: (modelId, settings) =>
+      createOpenAI({ apiKey: settings.apiKey, ...httpOptions(settings) }).chat(modelId),
+  },
+  anthropic: {
+    keyVariable: "ANTHROPIC_API_KEY",
+    keyRequired: true,
+    create: (modelId, settings) =>
+      createAnthropic({ apiKey: settings.apiKey, ...httpOptions(settings) }).languageModel(modelId),
+  },
+  google: {
+    keyVariable: "GOOGLE_GENERATIVE_AI_API_KEY",
+    keyRequired: true,
+    create: (modelId, settings) =>
+      createGoogleGenerativeAI({ apiKey: settings.apiKey, ...httpOptions(settings) }).languageModel(
+        modelId,
+      ),
+  },
+  ollama: {
+    keyRequired: false,
+    create: (modelId, settings) =>
+      createOpenAICompatible({
+        name: "ollama",
+        ...httpOptions(settings),
+        baseURL:
+          settings.options.baseURL ?? settings.env.OLLAMA_BASE_URL ?? "http://127.0.0.1:11434/v1",
+        includeUsage: true,
+      }).chatModel(modelId),
+  },
+  "openai-compatible": {
+    keyVariable: "OPENAI_COMPATIBLE_API_KEY",
+    keyRequired: false,
+    create: (modelId, settings) => {
+      const baseURL = settings.options.baseURL ?? settings.env.OPENAI_COMPATIBLE_BASE_URL;
+      if (!baseURL)
+        throw new ConfigurationError(
+          `${settings.id} needs a base URL: pass { baseURL } or set OPENAI_COMPATIBLE_BASE_URL`,
+        );
+      return createOpenAICompatible({
+        name: "openai-compatible",
+        ...httpOptions(settings),
+        baseURL,
+        ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+        includeUsage: true,
+      }).chatModel(modelId);
+    },
+  },
+  simulated: {
+    keyRequired: false,
+    create: (modelId, settings) => {
+      const [name = "", query = ""] = modelId.split("?", 2);
+      const parameters = new URLSearchParams(query);
+      for (const key of parameters.keys())
+        if (key !== "latency" && key !== "seed")
+          throw new ConfigurationError(
+            `${settings.id}: unknown parameter "${key}" (simulated models take latency and seed)`,
+          );
+      const latency = parameters.get("latency");
+      const seed = parameters.get("seed");
+      const latencyMs = latency === null ? 0 : Number(latency);
+      if (!Number.isFinite(latencyMs) || latencyMs < 0)
+        throw new ConfigurationError(
+          `${settings.id}: latency must be a number of milliseconds >= 0`,
+        );
+      if (seed !== null && !Number.isInteger(Number(seed)))
+        throw new ConfigurationError(`${settings.id}: seed must be an integer`);
+      return simulatedModel({
+        name: name || "default",
+        latencyMs,
+        ...(seed !== null ? { seed: Number(seed) } : {}),
+        ...(settings.options.clock ? { clock: settings.options.clock } : {}),
+      });
+    },
+  },
+};
+
+/** The providers a model string may name. */
+export const KNOWN_PROVIDERS: readonly string[] = Object.freeze(Object.keys(providers));
+
+/**
+ * Turns whatever the user gave as a model into an AI SDK model plus the id Baton reports.
+ * Keys are checked here, so a missing key fails before any work starts.
+ *
+ * Model strings are `provider:model-id`:
+ * - `openai:gpt-4o-mini` (Chat Completions; key `OPENAI_API_KEY`)
+ * - `anthropic:claude-sonnet-4-5` (`ANTHROPIC_API_KEY`)
+ * - `google:gemini-2.5-flash` (`GOOGLE_GENERATIVE_AI_API_KEY`)
+ * - `ollama:llama3.2` (no key; `OLLAMA_BASE_URL`, default `http://127.0.0.1:11434/v1`)
+ * - `openai-compatible:my-model` (base URL from `options.baseURL` or `OPENAI_COMPATIBLE_BASE_URL`,
+ *   optional key `OPENAI_COMPATIBLE_API_KEY`)
+ * - `simulated:researcher` (offline, deterministic; `simulated:researcher?latency=200&seed=7`
+ *   waits 200 ms per call and varies the answers by seed)
+ *
+ * @throws ConfigurationError for a missing key, an unknown provider or a malformed string.
+ * @throws TypeError when `input` is neither a string, a model object nor a function.
+ */
+export function resolveModel(input: ModelInput, options: ResolveModelOptions = {}): ResolvedModel {
+  if (typeof input === "string") return resolveModelString(input, options);
+  if (typeof input === "function") {
+    const model = functionModel(input);
+    return {
+      id: `${model.provider}:${model.modelId}`,
+      provider: model.provider,
+      modelId: model.modelId,
+      model,
+    };
+  }
+  if (isLanguageModel(input)) {
+    const provider = normaliseProvider(input.provider);
+    // v2/v3 objects get the AI SDK's own v4 adapter, so callers can rely on the v4 interface.
+    const model =
+      input.specificationVersion === "v4"
+        ? (input as LanguageModelV4)
+        : resolveLanguageModel(input as LanguageModel);
+    return { id: `${provider}:${input.modelId}`, provider, modelId: input.modelId, model };
+  }
+  const version = (input as { specificationVersion?: unknown } | null)?.specificationVersion;
+  if (version !== undefined)
+    throw new TypeError(
+      `resolveModel: expected "input" to be a language model with specificationVersion "v4", "v3" or "v2" and doGenerate/doStream, received specificationVersion "${String(version)}"`,
+    );
+  throw new TypeError(
+    `resolveModel: expected "input" to be a "provider:model-id" string, an AI SDK language model or an async function, received ${describe(input)}`,
+  );
+}
+
+function resolveModelString(input: string, options: ResolveModelOptions): ResolvedModel {
+  const separator = input.indexOf(":");
+  const known = KNOWN_PROVIDERS.join(", ");
+  if (separator <= 0 || separator === input.length - 1)
+    throw new ConfigurationError(
+      `Model "${input}" is not of the form "provider:model-id" (known providers: ${known})`,
+    );
+  const provider = input.slice(0, separator).trim();
+  const modelId = input.slice(separator + 1).trim();
+  const entry = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
+  if (!entry)
+    throw new ConfigurationError(
+      `Model "${input}" names an unknown provider "${provider}" (known providers: ${known})`,
+    );
+  const env = options.env ?? process.env;
+  const apiKey = options.apiKey ?? (entry.keyVariable ? env[entry.keyVariable] : undefined);
+  if (entry.keyRequired && !apiKey)
+    throw new ConfigurationError(`${input} needs an API key: set ${entry.keyVariable}`);
+  const model = entry.create(modelId, { apiKey: apiKey || undefined, options, env, id: input });
+  const shownId = provider === "simulated" ? model.modelId : modelId;
+  return { id: `${provider}:${shownId}`, provider, modelId: shownId, model };
+}
+
+function isLanguageModel(
+  value: unknown,
+): value is { specificationVersion: string; provider: string; modelId: string } {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<LanguageModelV4> & { specificationVersion?: unknown };
+  return (
+    ["v4", "v3", "v2"].includes(String(candidate.specificationVersion)) &&
+    typeof candidate.provider === "string" &&
+    typeof candidate.modelId === "string" &&
+    typeof candidate.doGenerate === "function" &&
+    typeof candidate.doStream === "function"
+  );
+}
+
+/** `"openai.chat"` -> `"openai"`, `"google.generative-ai"` -> `"google"`. */
+export function normaliseProvider(provider: string): string {
+  const head = provider.split(".")[0] ?? provider;
+  return head.length > 0 ? head : provider;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object without doGenerate/doStream" : typeof value;
+}
