@@ -9,3 +9,9 @@ export type {
   RunStore,
   StoredEvent,
 } from "./run-store.js";
+export type {
+  SchedulePatch,
+  ScheduleRecord,
+  ScheduleStore,
+  ScheduleTrigger,
+} from "./schedule-store.js";

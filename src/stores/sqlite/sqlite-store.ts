@@ -1,0 +1,405 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
+import type {
+  LoggedEvent,
+  NewRunRecord,
+  RunPatch,
+  RunRecord,
+  RunStatus,
+  RunStore,
+  StoredEvent,
+} from "../../core/ports/run-store.js";
+import type {
+  SchedulePatch,
+  ScheduleRecord,
+  ScheduleStore,
+} from "../../core/ports/schedule-store.js";
+import {
+  checkClaim,
+  checkEvents,
+  checkId,
+  checkListLimit,
+  checkNewRun,
+  checkReadLogOptions,
+  checkRunPatch,
+} from "../argument-checks.js";
+import { StoreError } from "../store-error.js";
+import { encodeJson, hasFields, StatementCache } from "./sqlite-codec.js";
+import { runColumns, runFrom, toRunRecord } from "./sqlite-run-row.js";
+import { SqliteSchedules } from "./sqlite-schedules.js";
+import { createSchema, inspectDatabaseFile, toStoreError } from "./sqlite-schema.js";
+
+export interface SqliteStoreOptions {
+  /**
+   * The database file; its directory is created if missing. `":memory:"` keeps the
+   * database in memory (for tests; nothing survives `close`).
+   * @default ".baton/baton.db"
+   */
+  path?: string;
+  /**
+   * How thoroughly an existing file is checked before anything writes to it.
+   * `"header"` reads the SQLite header (catches foreign and truncated files) and the
+   * schema version; `"full"` also runs `PRAGMA quick_check`, which reads every page and
+   * so takes time proportional to the file's size.
+   * @default "header"
+   */
+  verify?: "header" | "full";
+  /**
+   * How long a write waits for another process's transaction before failing.
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+  /**
+   * Open without writing anything: for tools that inspect runs (`baton show`, the
+   * dashboard). The file must exist; every write fails with a `StoreError`.
+   * @default false
+   */
+  readOnly?: boolean;
+  /**
+   * `"shared"` lets other processes open the file at the same time (workers, the
+   * dashboard). `"exclusive"` keeps the file locked by this process until `close`, which
+   * saves the per-transaction file-lock system calls (a few microseconds per append).
+   * @default "shared"
+   */
+  locking?: "shared" | "exclusive";
+}
+
+const eventLabel = (index: number) => `append: events[${index}]`;
+
+/**
+ * A RunStore and ScheduleStore in one SQLite file through `node:sqlite`: nothing to
+ * install or start. WAL mode with `synchronous = NORMAL`: a commit survives a crash of
+ * the process; the last commits before a power loss may not. Each append is one
+ * transaction that adds rows to an index clustered by (run, seq), so the bytes written
+ * per event do not grow with the run; summary updates touch one small row.
+ *
+ * Several processes may share the file (claims are atomic across them). Values are
+ * stored as JSON: dates come back as strings, `undefined` fields vanish.
+ *
+ * @example
+ * const store = new SqliteStore({ path: ".baton/baton.db" });
+ * await store.createRun({ id: "r1", workflow: "report", status: "pending", createdAt: Date.now() });
+ */
+export class SqliteStore implements RunStore, ScheduleStore {
+  /** The database file's absolute path (or `":memory:"`). */
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #statements: StatementCache;
+  readonly #schedules: SqliteSchedules;
+  #closed = false;
+
+  constructor({
+    path = ".baton/baton.db",
+    verify = "header",
+    busyTimeoutMs = 5000,
+    readOnly = false,
+    locking = "shared",
+  }: SqliteStoreOptions = {}) {
+    if (typeof path !== "string" || path === "") {
+      throw new TypeError(
+        `SqliteStore: options.path must be a non-empty string, received ${String(path)}`,
+      );
+    }
+    if (verify !== "header" && verify !== "full") {
+      throw new TypeError(
+        `SqliteStore: options.verify must be "header" or "full", received ${String(verify)}`,
+      );
+    }
+    if (locking !== "shared" && locking !== "exclusive") {
+      throw new TypeError(
+        `SqliteStore: options.locking must be "shared" or "exclusive", received ${String(locking)}`,
+      );
+    }
+    const inMemory = path === ":memory:";
+    this.path = inMemory ? path : resolve(path);
+    if (!inMemory) {
+      let isNew: boolean;
+      try {
+        isNew = inspectDatabaseFile(this.path, { verify });
+      } catch (error) {
+        throw toStoreError(error, this.path, "Opening the database");
+      }
+      if (readOnly && isNew) {
+        throw new StoreError(
+          `Cannot open ${this.path} read-only: there is no Baton database there`,
+          {
+            code: "io",
+            path: this.path,
+          },
+        );
+      }
+      if (!readOnly) mkdirSync(dirname(this.path), { recursive: true });
+    }
+    try {
+      this.#db = new DatabaseSync(this.path, { readOnly, timeout: busyTimeoutMs });
+    } catch (error) {
+      throw toStoreError(error, this.path, "Opening the database");
+    }
+    try {
+      if (!readOnly) {
+        if (locking === "exclusive") this.#db.exec("PRAGMA locking_mode = EXCLUSIVE");
+        this.#db.exec("PRAGMA journal_mode = WAL");
+        this.#db.exec("PRAGMA synchronous = NORMAL");
+        createSchema(this.#db);
+      }
+    } catch (error) {
+      this.#db.close();
+      throw toStoreError(error, this.path, "Preparing the database");
+    }
+    this.#statements = new StatementCache(this.#db);
+    this.#schedules = new SqliteSchedules({
+      statements: this.#statements,
+      guard: (action, work) => this.#guard(action, work),
+      path: this.path,
+    });
+  }
+
+  /** Opens (creating if needed) the database at `path`. */
+  static async open(
+    path: string,
+    options: Omit<SqliteStoreOptions, "path"> = {},
+  ): Promise<SqliteStore> {
+    return new SqliteStore({ ...options, path });
+  }
+
+  async createRun(run: NewRunRecord): Promise<void> {
+    checkNewRun(run);
+    const input = encodeJson("createRun: run.input", run.input);
+    const definition = encodeJson("createRun: run.definition", run.definition);
+    const metadata = encodeJson("createRun: run.metadata", run.metadata);
+    this.#guard("createRun", () =>
+      this.#statements.transaction(() => {
+        const inserted = this.#statements
+          .get(
+            "INSERT INTO runs (id, workflow, parent_id, status, created_at, updated_at) " +
+              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+          )
+          .run(
+            run.id,
+            run.workflow,
+            run.parentId ?? null,
+            run.status,
+            run.createdAt,
+            run.createdAt,
+          );
+        if (Number(inserted.changes) === 0) {
+          throw new StoreError(`Run "${run.id}" already exists`, {
+            code: "run-exists",
+            path: this.path,
+          });
+        }
+        this.#statements
+          .get("INSERT INTO run_inputs (run_id, input, definition, metadata) VALUES (?, ?, ?, ?)")
+          .run(run.id, input, definition, metadata);
+      }),
+    );
+  }
+
+  async append(runId: string, events: readonly LoggedEvent[]): Promise<number[]> {
+    checkEvents(events);
+    // Serialize before the transaction: a bad payload fails without taking the write lock.
+    const count = events.length;
+    const payloads: (string | null)[] = new Array(count);
+    for (let index = 0; index < count; index++) {
+      const { type: _type, at: _at, seq: _seq, ...fields } = events[index]!;
+      payloads[index] = hasFields(fields) ? encodeJson(eventLabel, fields, index) : null;
+    }
+    return this.#guard("append", () => {
+      const statements = this.#statements;
+      return statements.transaction(() => {
+        const [present, last] = statements
+          .get(
+            "SELECT (SELECT 1 FROM runs WHERE id = ?1), (SELECT MAX(seq) FROM events WHERE run_id = ?1)",
+            { arrays: true },
+          )
+          .get(runId) as unknown as [number | null, number | null];
+        if (present === null) throw this.#runNotFound(runId);
+        const insert = statements.get(
+          "INSERT INTO events (run_id, seq, type, at, payload) VALUES (?, ?, ?, ?, ?)",
+        );
+        const seqs: number[] = new Array(count);
+        let seq = last ?? 0;
+        for (let index = 0; index < count; index++) {
+          const event = events[index]!;
+          insert.run(runId, ++seq, event.type, event.at, payloads[index]!);
+          seqs[index] = seq;
+        }
+        return seqs;
+      });
+    });
+  }
+
+  async readLog(runId: string, options: { afterSeq?: number } = {}): Promise<StoredEvent[]> {
+    const afterSeq = checkReadLogOptions(options);
+    return this.#guard("readLog", () => {
+      const rows = this.#statements
+        .get(
+          "SELECT seq, type, at, payload FROM events WHERE run_id = ? AND seq > ? ORDER BY seq",
+          {
+            arrays: true,
+          },
+        )
+        .all(runId, afterSeq) as unknown as [number, string, number, string | null][];
+      const log: StoredEvent[] = new Array(rows.length);
+      for (let index = 0; index < rows.length; index++) {
+        const [seq, type, at, payload] = rows[index]!;
+        log[index] =
+          payload === null ? { type, at, seq } : { type, at, ...JSON.parse(payload), seq };
+      }
+      return log;
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.#guard("getRun", () =>
+      this.#statements
+        .get(`SELECT ${runColumns} ${runFrom} WHERE r.id = ?`, { arrays: true })
+        .get(runId),
+    );
+    return row === undefined ? undefined : toRunRecord(row as unknown as SQLOutputValue[]);
+  }
+
+  async listRuns(
+    options: { status?: RunStatus | readonly RunStatus[]; limit?: number; parentId?: string } = {},
+  ): Promise<RunRecord[]> {
+    const { status, limit, parentId } = options;
+    checkListLimit("listRuns: options.limit", limit);
+    const statuses =
+      status === undefined ? undefined : typeof status === "string" ? [status] : [...status];
+    if (statuses?.length === 0 || limit === 0) {
+      this.#assertOpen();
+      return [];
+    }
+    const where: string[] = [];
+    const values: SQLInputValue[] = [];
+    if (statuses !== undefined) {
+      where.push(`r.status IN (${statuses.map(() => "?").join(", ")})`);
+      values.push(...statuses);
+    }
+    if (parentId !== undefined) {
+      where.push("r.parent_id = ?");
+      values.push(parentId);
+    }
+    const sql =
+      `SELECT ${runColumns} ${runFrom}` +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      " ORDER BY r.created_at DESC, r.rowid DESC" +
+      (limit === undefined ? "" : " LIMIT ?");
+    if (limit !== undefined) values.push(limit);
+    const rows = this.#guard("listRuns", () =>
+      this.#statements.get(sql, { arrays: true }).all(...values),
+    ) as unknown as SQLOutputValue[][];
+    return rows.map(toRunRecord);
+  }
+
+  async updateRun(runId: string, patch: RunPatch): Promise<void> {
+    checkRunPatch(patch);
+    const sets: string[] = [];
+    const values: SQLInputValue[] = [];
+    const set = (column: string, value: SQLInputValue) => {
+      sets.push(`${column} = ?`);
+      values.push(value);
+    };
+    if (patch.status !== undefined) set("status", patch.status);
+    if (patch.updatedAt !== undefined) set("updated_at", patch.updatedAt);
+    if (patch.owner !== undefined) set("owner", patch.owner);
+    if (patch.heartbeatAt !== undefined) set("heartbeat_at", patch.heartbeatAt);
+    if (patch.output !== undefined)
+      set("output", encodeJson("updateRun: patch.output", patch.output));
+    if (patch.error !== undefined) set("error", patch.error);
+    this.#guard("updateRun", () => {
+      const sql =
+        sets.length === 0
+          ? "SELECT 1 FROM runs WHERE id = ?"
+          : `UPDATE runs SET ${sets.join(", ")} WHERE id = ?`;
+      const statement = this.#statements.get(sql);
+      const found =
+        sets.length === 0
+          ? statement.get(runId) !== undefined
+          : Number(statement.run(...values, runId).changes) > 0;
+      if (!found) throw this.#runNotFound(runId);
+    });
+  }
+
+  async claimRun(
+    runId: string,
+    owner: string,
+    options: { now: number; staleBefore: number },
+  ): Promise<boolean> {
+    checkClaim(owner, options);
+    return this.#guard("claimRun", () => {
+      const claimed = this.#statements
+        .get(
+          "UPDATE runs SET owner = ?1, heartbeat_at = ?2 WHERE id = ?3 AND (owner IS NULL " +
+            "OR owner = ?1 OR heartbeat_at IS NULL OR heartbeat_at < ?4)",
+        )
+        .run(owner, options.now, runId, options.staleBefore);
+      if (Number(claimed.changes) > 0) return true;
+      if (this.#statements.get("SELECT 1 FROM runs WHERE id = ?").get(runId) === undefined) {
+        throw this.#runNotFound(runId);
+      }
+      return false;
+    });
+  }
+
+  saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    return this.#schedules.saveSchedule(schedule);
+  }
+
+  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return this.#schedules.getSchedule(id);
+  }
+
+  listSchedules(options?: {
+    paused?: boolean;
+    target?: string;
+    dueAt?: number;
+    limit?: number;
+  }): Promise<ScheduleRecord[]> {
+    return this.#schedules.listSchedules(options);
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#schedules.deleteSchedule(id);
+  }
+
+  updateSchedule(
+    id: string,
+    patch: SchedulePatch,
+    options?: { expectedNextFireAt?: number | null },
+  ): Promise<boolean> {
+    return this.#schedules.updateSchedule(id, patch, options);
+  }
+
+  /** Closes the connection; later calls fail with a `StoreError` (code `"closed"`). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  /** Runs driver work with the store open, turning driver errors into `StoreError`s. */
+  #guard<T>(action: string, work: () => T): T {
+    this.#assertOpen();
+    try {
+      return work();
+    } catch (error) {
+      throw toStoreError(error, this.path, action);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new StoreError(`SqliteStore for ${this.path} is closed`, {
+        code: "closed",
+        path: this.path,
+      });
+    }
+  }
+
+  #runNotFound(runId: string): StoreError {
+    checkId("runId", runId);
+    return new StoreError(`Run "${runId}" not found`, { code: "run-not-found", path: this.path });
+  }
+}

@@ -1,0 +1,46 @@
+import { BatonError } from "../core/errors/baton-error.js";
+
+const marker = Symbol.for("baton.error.store");
+
+/** Why a store refused an operation. */
+export type StoreErrorCode =
+  /** `createRun` with an id that already exists. */
+  | "run-exists"
+  /** An operation named a run the store does not hold. */
+  | "run-not-found"
+  /** `saveSchedule` with an id that already exists. */
+  | "schedule-exists"
+  /** An operation named a schedule the store does not hold. */
+  | "schedule-not-found"
+  /** The store was closed. */
+  | "closed"
+  /** The file is not a Baton database, or is damaged or truncated. */
+  | "corrupt"
+  /** The file was written by a newer Baton (unknown schema version). */
+  | "unsupported-schema"
+  /** The underlying driver failed (disk full, locked too long, ...); see `cause`. */
+  | "io";
+
+/**
+ * A run or schedule store refused an operation. `code` says why; `path` names the file
+ * for stores that have one (SQLite), so a user can find the database in question.
+ */
+export class StoreError extends BatonError {
+  readonly [marker] = true;
+  readonly code: StoreErrorCode;
+  readonly path: string | undefined;
+
+  constructor(
+    message: string,
+    options: { code: StoreErrorCode; path?: string | undefined; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "StoreError";
+    this.code = options.code;
+    this.path = options.path;
+  }
+
+  static override isInstance(error: unknown): error is StoreError {
+    return typeof error === "object" && error !== null && marker in error;
+  }
+}
