@@ -2,6 +2,7 @@
  * Baton: orchestrate teams of LLM agents.
  * @module baton
  */
+export * from "./agents/index.js";
 export * from "./core/errors/index.js";
 export type {
   ModelCallGate,
@@ -27,3 +28,10 @@ export {
   sumUsage,
   type Usage,
 } from "./core/usage.js";
+export * from "./models/index.js";
+export {
+  MemoryStore,
+  type MemoryStoreOptions,
+  StoreError,
+  type StoreErrorCode,
+} from "./stores/memory/index.js";

@@ -116,6 +116,9 @@ export interface AgentErrorEvent extends EventBase {
   type: "agent-error";
   agent: string;
   error: SerializedError;
+  /** What the failed run spent: failed attempts that reported usage are billed too. */
+  usage?: Usage;
+  cost?: CostBreakdown;
 }
 
 export interface ModelCallStartEvent extends EventBase {

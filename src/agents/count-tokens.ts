@@ -1,0 +1,60 @@
+import { countTokens } from "gpt-tokenizer";
+
+/** Roughly what each chat message costs beyond its content (role markers). */
+const perMessageOverhead = 4;
+const noSpecialTokens = { disallowedSpecial: new Set<string>() };
+
+interface MessageLike {
+  role: string;
+  content: unknown;
+}
+
+/**
+ * Counts the tokens of chat messages (ModelMessage or a provider prompt) with
+ * gpt-tokenizer's o200k encoding. Exact for OpenAI models, a close estimate for others,
+ * which is all a memory threshold or a rate-limit estimate needs.
+ */
+export function countMessageTokens(messages: readonly MessageLike[]): number {
+  let total = 0;
+  for (const message of messages)
+    total += perMessageOverhead + countText(contentText(message.content));
+  return total;
+}
+
+export function countText(text: string): number {
+  return text.length === 0 ? 0 : countTokens(text, noSpecialTokens);
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map(partText).join("\n");
+}
+
+function partText(part: unknown): string {
+  if (typeof part !== "object" || part === null) return "";
+  const record = part as {
+    type?: unknown;
+    text?: unknown;
+    toolName?: unknown;
+    input?: unknown;
+    output?: unknown;
+  };
+  switch (record.type) {
+    case "text":
+    case "reasoning":
+      return typeof record.text === "string" ? record.text : "";
+    case "tool-call":
+      return `${String(record.toolName)}(${stringify(record.input)})`;
+    case "tool-result":
+      return stringify(record.output);
+    default:
+      // Images and files are priced by providers in ways a tokenizer cannot see.
+      return "";
+  }
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === "string") return value;
+  return JSON.stringify(value) ?? "";
+}

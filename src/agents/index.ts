@@ -1,0 +1,24 @@
+/**
+ * Agents: a model with instructions and tools, run under retry, timeout, fallback and
+ * budget policies, with usage and cost on the books.
+ * @module baton/agents
+ */
+export {
+  Agent,
+  type AgentInput,
+  type AgentRunOptions,
+  type AgentStream,
+  type AsToolOptions,
+  agent,
+} from "./agent.js";
+export type { AgentOptions } from "./agent-options.js";
+export type {
+  AgentResult,
+  ModelCallRecord,
+  StepRecord,
+  SubagentRecord,
+  ToolCallRecord,
+} from "./agent-result.js";
+export { reportToolCost } from "./instrument-tools.js";
+export { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
+export type { AgentEvent } from "./run-ledger.js";

@@ -1,0 +1,203 @@
+import type { ToolExecutionOptions, ToolSet } from "ai";
+import { serializeError } from "../core/events.js";
+import type { ModelCallGate } from "../core/model-call-gate.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { ToolCallRecord } from "./agent-result.js";
+import type { RunLedger } from "./run-ledger.js";
+
+/** What a tool call can reach of the agent run that made it (internal). */
+export interface ToolCallScope {
+  toolCallId: string;
+  agent: string;
+  ledger: RunLedger;
+  clock: Clock;
+  gate: ModelCallGate | undefined;
+  reportCost(cents: number): void;
+}
+
+// A symbol survives `{ ...options }`, so a tool that passes its options on keeps the scope.
+const scopeKey = Symbol.for("baton.tool-call-scope");
+
+/** The agent-run scope of a tool call, when the call comes from a Baton agent. */
+export function toolCallScope(options: unknown): ToolCallScope | undefined {
+  if (typeof options !== "object" || options === null) return undefined;
+  return (options as { [scopeKey]?: ToolCallScope })[scopeKey];
+}
+
+/**
+ * Adds `cents` to the cost of the tool call whose execution `options` belong to. It
+ * counts as tool cost (`cost.toolCents`), not model cost. Returns `false` when the tool
+ * was not called by a Baton agent (nothing to report to).
+ *
+ * @example
+ * const search = tool({
+ *   inputSchema: z.object({ query: z.string() }),
+ *   execute: async ({ query }, options) => {
+ *     const hits = await searchApi(query);
+ *     reportToolCost(options, 0.5); // half a cent per search
+ *     return hits;
+ *   },
+ * });
+ */
+export function reportToolCost(options: ToolExecutionOptions<unknown>, cents: number): boolean {
+  const scope = toolCallScope(options);
+  if (!scope) return false;
+  scope.reportCost(cents);
+  return true;
+}
+
+function checkCents(cents: unknown, source: string): number {
+  if (typeof cents !== "number" || !Number.isFinite(cents) || cents < 0) {
+    throw new TypeError(
+      `${source}: expected a finite number of cents >= 0, received ${String(cents)}`,
+    );
+  }
+  return cents;
+}
+
+/** The run context that instrumented tools report to. */
+export interface ToolRun {
+  agent: string;
+  ledger: RunLedger;
+  clock: Clock;
+  gate: ModelCallGate | undefined;
+}
+
+/**
+ * Wraps each tool's `execute` to time it, record its input, output or error and cost,
+ * emit tool-call events, and give it a scope (`reportToolCost`, subagent roll-up).
+ * Tools without `execute` pass through untouched.
+ */
+export function instrumentTools(tools: ToolSet, run: ToolRun): ToolSet {
+  const instrumented: ToolSet = {};
+  for (const [name, original] of Object.entries(tools)) {
+    const execute = original.execute as
+      | ((input: unknown, options: ToolExecutionOptions<unknown>) => unknown)
+      | undefined;
+    instrumented[name] =
+      typeof execute === "function"
+        ? ({
+            ...original,
+            execute: (input, options) => runTool(name, execute, input, options, run),
+          } as ToolSet[string])
+        : original;
+  }
+  return instrumented;
+}
+
+function runTool(
+  name: string,
+  execute: (input: unknown, options: ToolExecutionOptions<unknown>) => unknown,
+  input: unknown,
+  options: ToolExecutionOptions<unknown>,
+  run: ToolRun,
+): unknown {
+  const { clock, ledger, agent } = run;
+  const record: ToolCallRecord = {
+    tool: name,
+    toolCallId: options.toolCallId,
+    input,
+    startedAt: clock.now(),
+    durationMs: 0,
+    costCents: 0,
+  };
+  ledger.toolCalls.push(record);
+  let reported = 0;
+  const scope: ToolCallScope = {
+    toolCallId: options.toolCallId,
+    agent,
+    ledger,
+    clock,
+    gate: run.gate,
+    reportCost: (cents) => {
+      reported += checkCents(cents, `reportToolCost (tool "${name}")`);
+    },
+  };
+  ledger.emit({ type: "tool-call-start", agent, tool: name, toolCallId: record.toolCallId, input });
+
+  const succeed = (returned: unknown): unknown => {
+    const ownCost = costInCentsOf(returned, name);
+    const output = withoutCost(returned);
+    record.durationMs = clock.now() - record.startedAt;
+    record.output = output;
+    record.costCents = reported + ownCost;
+    ledger.emit({
+      type: "tool-call-end",
+      agent,
+      tool: name,
+      toolCallId: record.toolCallId,
+      output,
+      durationMs: record.durationMs,
+      costCents: record.costCents,
+    });
+    return output;
+  };
+  const fail = (error: unknown): never => {
+    record.durationMs = clock.now() - record.startedAt;
+    record.error = serializeError(error);
+    record.costCents = reported;
+    ledger.emit({
+      type: "tool-call-error",
+      agent,
+      tool: name,
+      toolCallId: record.toolCallId,
+      error: record.error,
+      durationMs: record.durationMs,
+    });
+    throw error;
+  };
+
+  let result: unknown;
+  try {
+    result = execute(input, { ...options, [scopeKey]: scope } as ToolExecutionOptions<unknown>);
+  } catch (error) {
+    return Promise.reject(error).catch(fail);
+  }
+  if (isAsyncIterable(result)) return relayPreliminary(result, succeed, fail);
+  return Promise.resolve(result).then((output) => {
+    try {
+      return succeed(output);
+    } catch (error) {
+      return fail(error);
+    }
+  }, fail);
+}
+
+/** A tool may stream preliminary results; the last one is its output. */
+async function* relayPreliminary(
+  results: AsyncIterable<unknown>,
+  succeed: (output: unknown) => unknown,
+  fail: (error: unknown) => never,
+): AsyncGenerator<unknown> {
+  let last: unknown;
+  try {
+    for await (const value of results) {
+      last = value;
+      yield value;
+    }
+  } catch (error) {
+    fail(error);
+  }
+  try {
+    succeed(last);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function costInCentsOf(output: unknown, name: string): number {
+  if (typeof output !== "object" || output === null || !("costInCents" in output)) return 0;
+  return checkCents((output as { costInCents: unknown }).costInCents, `tool "${name}" costInCents`);
+}
+
+/** `costInCents` is for the books, not for the model: it is taken out of the output. */
+function withoutCost(output: unknown): unknown {
+  if (typeof output !== "object" || output === null || !("costInCents" in output)) return output;
+  if (Object.getPrototypeOf(output) !== Object.prototype) return output;
+  const { costInCents: _cost, ...rest } = output as Record<string, unknown>;
+  return rest;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}

@@ -1,0 +1,270 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4StreamResult,
+} from "@ai-sdk/provider";
+import { CancelledError } from "../core/errors/cancelled-error.js";
+import { serializeError } from "../core/events.js";
+import type { ModelCallGate, ModelCallOutcome, ModelCallPermit } from "../core/model-call-gate.js";
+import type { Clock } from "../core/ports/clock.js";
+import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
+import { emptyUsage, modelCallCost, type Usage } from "../core/usage.js";
+import {
+  type PriceTable,
+  priceModelCall,
+  type ResolvedModel,
+  usageFromProvider,
+} from "../models/index.js";
+import { countMessageTokens } from "./count-tokens.js";
+import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import type { RunLedger } from "./run-ledger.js";
+import { streamAttempt } from "./stream-attempt.js";
+import { toModelCallError } from "./to-model-call-error.js";
+
+/** How one agent run calls its models (internal). */
+export interface ModelCallPolicy {
+  agent: string;
+  purpose: "step" | "summary";
+  /** The models to try, primary first. A budget switch replaces it for the rest of the run. */
+  route: { models: ResolvedModel[] };
+  retry: ResolvedRetryOptions;
+  /** Per-attempt timeout, in ms. */
+  callTimeoutMs: number | undefined;
+  clock: Clock;
+  /** The run's signal: the caller's cancellation and the per-run timeout. */
+  signal: AbortSignal;
+  gate: ModelCallGate | undefined;
+  prices: PriceTable | undefined;
+  ledger: RunLedger;
+  /** Resolves the model a budget policy switches to. */
+  resolve(model: string): ResolvedModel;
+  /** Receives streamed text as it passes through, before the tool loop reads it. */
+  onTextDelta?: (delta: string) => void;
+}
+
+/** What an attempt reports when it ends; `settle` records it exactly once. */
+export interface AttemptOutcome {
+  usage?: Usage;
+  error?: unknown;
+  response?: unknown;
+  finishReason?: string;
+}
+
+export type Settle = (outcome: AttemptOutcome) => void;
+
+type CallOnce<T> = (model: ResolvedModel, signal: AbortSignal, settle: Settle) => Promise<T>;
+
+type GatedAttempt<T> =
+  | { kind: "done"; value: T }
+  | { kind: "denied"; permit: Extract<ModelCallPermit, { granted: false }> };
+
+/**
+ * A LanguageModelV4 that the AI SDK's tool loop calls like any other, and that applies
+ * Baton's policy to every call: the gate (rate limits, breakers, budgets), retries of
+ * retryable failures with backoff and Retry-After, a per-attempt timeout, fallback models
+ * in order, and a record (usage, cost, duration, events) of every attempt.
+ */
+export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
+  const primary = policy.route.models[0] as ResolvedModel;
+  return {
+    specificationVersion: "v4",
+    provider: primary.provider,
+    modelId: primary.modelId,
+    get supportedUrls() {
+      return primary.model.supportedUrls;
+    },
+    doGenerate: (options) =>
+      callWithPolicy(policy, options, (model, signal, settle) =>
+        generateAttempt(model, options, signal, settle),
+      ),
+    doStream: (options) =>
+      callWithPolicy(policy, options, (model, signal, settle) =>
+        streamAttempt(model, options, signal, settle, policy.onTextDelta),
+      ),
+  };
+}
+
+async function generateAttempt(
+  model: ResolvedModel,
+  options: LanguageModelV4CallOptions,
+  signal: AbortSignal,
+  settle: Settle,
+): Promise<LanguageModelV4GenerateResult> {
+  const result = await abortable(
+    model.model.doGenerate({ ...options, abortSignal: signal }),
+    signal,
+  );
+  settle({
+    usage: usageFromProvider(result.usage),
+    response: result.content,
+    finishReason: result.finishReason.unified,
+  });
+  return result;
+}
+
+async function callWithPolicy<
+  T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult,
+>(policy: ModelCallPolicy, options: LanguageModelV4CallOptions, once: CallOnce<T>): Promise<T> {
+  const signal = anySignal([policy.signal, options.abortSignal]);
+  const estimatedInputTokens = countMessageTokens(options.prompt);
+  let models = [...policy.route.models];
+  const tried = new Set<string>();
+  let lastError: unknown;
+  for (let index = 0; index < models.length; index++) {
+    const model = models[index] as ResolvedModel;
+    tried.add(model.id);
+    if (index > 0) {
+      const from = (models[index - 1] as ResolvedModel).id;
+      policy.ledger.emit({ type: "model-call-fallback", agent: policy.agent, from, to: model.id });
+    }
+    let attempt: GatedAttempt<T>;
+    try {
+      attempt = await withRetry(
+        (attemptNumber) =>
+          gatedAttempt(policy, model, attemptNumber, estimatedInputTokens, signal, once),
+        policy.retry,
+        {
+          clock: policy.clock,
+          signal,
+          onRetry: ({ attempt: failed, delayMs }) =>
+            policy.ledger.emit({
+              type: "model-call-retry",
+              agent: policy.agent,
+              model: model.id,
+              attempt: failed,
+              delayMs,
+            }),
+        },
+      );
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal);
+      if (CancelledError.isInstance(error)) throw error;
+      lastError = error;
+      continue;
+    }
+    if (attempt.kind === "done") return attempt.value;
+    const { permit } = attempt;
+    if (permit.reason === "budget-exceeded") {
+      if (permit.switchTo === undefined || tried.has(permit.switchTo)) throw permit.error;
+      const cheaper = policy.resolve(permit.switchTo);
+      // Later steps of this run start on the cheaper model instead of asking again.
+      policy.route.models = [cheaper];
+      models = [...models.slice(0, index + 1), cheaper];
+      continue;
+    }
+    lastError = permit.error;
+  }
+  throw lastError;
+}
+
+async function gatedAttempt<T>(
+  policy: ModelCallPolicy,
+  model: ResolvedModel,
+  attempt: number,
+  estimatedInputTokens: number,
+  signal: AbortSignal,
+  once: CallOnce<T>,
+): Promise<GatedAttempt<T>> {
+  let release: ((outcome: ModelCallOutcome) => void) | undefined;
+  if (policy.gate) {
+    const permit = await policy.gate.acquire({
+      model: model.id,
+      agent: policy.agent,
+      estimatedInputTokens,
+      signal,
+    });
+    if (!permit.granted) return { kind: "denied", permit };
+    release = permit.release;
+  }
+  const { clock, ledger } = policy;
+  const startedAt = clock.now();
+  ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  const timer =
+    policy.callTimeoutMs === undefined
+      ? undefined
+      : deadline(
+          clock,
+          policy.callTimeoutMs,
+          `Model call to ${model.id} timed out after ${policy.callTimeoutMs} ms`,
+        );
+  const callSignal = anySignal([signal, timer?.signal]);
+
+  let settled = false;
+  // Settling as the signal aborts (not a few promise turns later) keeps this attempt's
+  // record and event ahead of the run's own agent-error.
+  const onAbort = () => settle({ error: abortError(callSignal) });
+  const settle: Settle = (outcome) => {
+    if (settled) return;
+    settled = true;
+    callSignal.removeEventListener("abort", onAbort);
+    timer?.cancel();
+    const durationMs = clock.now() - startedAt;
+    const usage = outcome.usage ?? emptyUsage();
+    // An attempt that reported no usage was not billed, whatever the model's price.
+    const costCents =
+      outcome.usage === undefined
+        ? 0
+        : priceModelCall(
+            { provider: model.provider, modelId: model.modelId, usage },
+            policy.prices ? { prices: policy.prices } : {},
+          ).cents;
+    const cost = modelCallCost(model.id, costCents);
+    const error = outcome.error === undefined ? undefined : serializeError(outcome.error);
+    ledger.modelCalls.push({
+      model: model.id,
+      attempt,
+      purpose: policy.purpose,
+      usage,
+      costCents,
+      startedAt,
+      durationMs,
+      ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
+      ...(error ? { error } : {}),
+    });
+    if (error) {
+      ledger.emit({
+        type: "model-call-error",
+        agent: policy.agent,
+        model: model.id,
+        error,
+        attempt,
+        ...(outcome.usage ? { usage, cost } : {}),
+      });
+    } else {
+      ledger.emit({
+        type: "model-call-end",
+        agent: policy.agent,
+        model: model.id,
+        usage,
+        cost,
+        durationMs,
+        response: outcome.response,
+      });
+    }
+    const retryAfterMs = outcome.error === undefined ? undefined : retryAfterOf(outcome.error);
+    release?.({
+      usage,
+      cost,
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  };
+
+  callSignal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return { kind: "done", value: await once(model, callSignal, settle) };
+  } catch (thrown) {
+    const error = callSignal.aborted ? abortError(callSignal) : toModelCallError(thrown, model.id);
+    settle({ error, ...usageOfError(thrown) });
+    throw error;
+  }
+}
+
+/** Some failures still report what the provider billed (e.g. a stream cut after usage). */
+function usageOfError(error: unknown): { usage?: Usage } {
+  if (typeof error !== "object" || error === null || !("usage" in error)) return {};
+  const usage = (error as { usage: unknown }).usage;
+  if (typeof usage !== "object" || usage === null) return {};
+  return { usage: usageFromProvider(usage as Parameters<typeof usageFromProvider>[0]) };
+}

@@ -1,0 +1,214 @@
+import {
+  type GenerateTextResult,
+  generateText,
+  type ModelMessage,
+  stepCountIs,
+  streamText,
+  type ToolSet,
+} from "ai";
+import { serializeError } from "../core/events.js";
+import { systemClock } from "../core/ports/clock.js";
+import { resolveRetryOptions } from "../core/retry-policy.js";
+import type { RunnableOptions } from "../core/runnable.js";
+import type { CostBreakdown, Usage } from "../core/usage.js";
+import { type ResolvedModel, resolveModel, usageFromProvider } from "../models/index.js";
+import type { AgentSettings } from "./agent-options.js";
+import { resolveModelOption } from "./agent-options.js";
+import type { AgentResult, StepRecord } from "./agent-result.js";
+import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import { instrumentTools } from "./instrument-tools.js";
+import { type ConversationMemory, summaryMessage, transcript } from "./memory.js";
+import { type ModelCallPolicy, policyModel } from "./model-call-policy.js";
+import { RunLedger } from "./run-ledger.js";
+
+/** How a run ended (internal): a failed run still reports what it spent. */
+export type RunOutcome<OUTPUT> =
+  | { ok: true; result: AgentResult<OUTPUT> }
+  | { ok: false; error: Error; usage: Usage; cost: CostBreakdown };
+
+/** What one run needs besides its input (internal). */
+export interface RunRequest {
+  settings: AgentSettings;
+  memory: ConversationMemory | undefined;
+  input: ModelMessage[];
+  options: RunnableOptions;
+  /** Set for a streaming run: receives each text delta as it arrives. */
+  onText?: (delta: string) => void;
+}
+
+type AnyGenerateResult = GenerateTextResult<ToolSet, Record<string, unknown>, never>;
+
+/** Runs the tool loop once under the agent's policies and books everything it spends. */
+export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<OUTPUT>> {
+  const { settings, memory, options } = request;
+  const agent = settings.name;
+  const clock = options.clock ?? settings.clock ?? systemClock;
+  const ledger = new RunLedger(agent, options.emit);
+  const runTimeoutMs = options.timeout ?? settings.runTimeoutMs;
+  const runDeadline =
+    runTimeoutMs === undefined
+      ? undefined
+      : deadline(clock, runTimeoutMs, `Agent "${agent}" timed out after ${runTimeoutMs} ms`);
+  const signal = anySignal([options.signal, runDeadline?.signal]);
+  ledger.emit({ type: "agent-start", agent, model: settings.model.id });
+  try {
+    const retry = resolveRetryOptions(options.retry ?? settings.retry);
+    const fallbacks = options.fallbackModels
+      ? options.fallbackModels.map((input, index) =>
+          resolveModelOption(`fallbackModels[${index}]`, input, settings.modelOptions),
+        )
+      : settings.fallbackModels;
+    const { onText } = request;
+    const onTextDelta = onText
+      ? (delta: string) => {
+          ledger.emit({ type: "text-delta", agent, delta });
+          onText(delta);
+        }
+      : undefined;
+    const policy = (
+      purpose: ModelCallPolicy["purpose"],
+      models: ResolvedModel[],
+    ): ModelCallPolicy => ({
+      agent,
+      purpose,
+      route: { models },
+      retry,
+      callTimeoutMs: settings.callTimeoutMs,
+      clock,
+      signal,
+      gate: options.gate,
+      prices: settings.prices,
+      ledger,
+      resolve: (model) => resolveModel(model, settings.modelOptions),
+      ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
+    });
+
+    const conversation = await prepareConversation(request, signal, (models) =>
+      policy("summary", models),
+    );
+    const call = {
+      model: policyModel(policy("step", [settings.model, ...fallbacks])),
+      ...(settings.instructions !== undefined ? { instructions: settings.instructions } : {}),
+      messages: conversation,
+      tools: instrumentTools(settings.tools, { agent, ledger, clock, gate: options.gate }),
+      stopWhen: stepCountIs(settings.maxSteps),
+      maxRetries: 0,
+      abortSignal: signal,
+      ...(settings.output ? { output: settings.output } : {}),
+    };
+    const generated = onText
+      ? await streamToResult(call, signal)
+      : ((await abortable(generateText(call), signal)) as unknown as AnyGenerateResult);
+
+    const answering = ledger.answeringModels();
+    const steps: StepRecord[] = generated.steps.map((step, index) => ({
+      stepNumber: index,
+      model: answering[index] ?? settings.model.id,
+      text: step.text,
+      toolCalls: step.toolCalls.map((toolCall) => ({
+        toolName: toolCall.toolName,
+        toolCallId: toolCall.toolCallId,
+        input: toolCall.input,
+      })),
+      finishReason: step.finishReason,
+      usage: usageFromProvider(step.usage),
+    }));
+    const messages = generated.responseMessages as ModelMessage[];
+    const result: AgentResult<OUTPUT> = {
+      text: generated.text,
+      output: (settings.output ? generated.output : generated.text) as OUTPUT,
+      steps,
+      toolCalls: ledger.toolCalls,
+      modelCalls: ledger.modelCalls,
+      subagents: ledger.subagents,
+      model: answering.at(-1) ?? settings.model.id,
+      usage: ledger.usage(),
+      cost: ledger.cost(),
+      messages,
+    };
+    if (memory) memory.messages = [...conversation, ...messages];
+    ledger.emit({
+      type: "agent-end",
+      agent,
+      model: result.model,
+      usage: result.usage,
+      cost: result.cost,
+    });
+    ledger.close();
+    return { ok: true, result };
+  } catch (thrown) {
+    const error = signal.aborted ? abortError(signal) : toError(thrown);
+    const usage = ledger.usage();
+    const cost = ledger.cost();
+    // Failed runs are billed too: the engine reads what was spent from this event.
+    ledger.emit({ type: "agent-error", agent, error: serializeError(error), usage, cost });
+    ledger.close();
+    return { ok: false, error, usage, cost };
+  } finally {
+    runDeadline?.cancel();
+  }
+}
+
+/**
+ * The conversation the model sees: the memory (summarised first when it has grown past
+ * its threshold) followed by this run's input.
+ */
+async function prepareConversation(
+  request: RunRequest,
+  signal: AbortSignal,
+  summaryPolicy: (models: ResolvedModel[]) => ModelCallPolicy,
+): Promise<ModelMessage[]> {
+  const { memory, input, settings } = request;
+  if (!memory || !settings.memory) return input;
+  const conversation = [...memory.messages, ...input];
+  const plan = memory.plan(conversation, memory.messages.length);
+  if (!plan) return conversation;
+  const summary = await abortable(
+    generateText({
+      model: policyModel(summaryPolicy([settings.memory.summaryModel])),
+      instructions: settings.memory.summaryInstructions,
+      prompt: transcript(plan.older),
+      maxRetries: 0,
+      abortSignal: signal,
+    }),
+    signal,
+  );
+  const compacted = [summaryMessage(summary.text), ...plan.kept];
+  memory.messages = compacted.slice(0, compacted.length - input.length);
+  return compacted;
+}
+
+/**
+ * Drives `streamText` to its end and returns what it produced. Text deltas are relayed
+ * by the model wrapper as they arrive, not here: `streamText` reads ahead of its consumer.
+ */
+async function streamToResult(
+  call: Parameters<typeof streamText>[0],
+  signal: AbortSignal,
+): Promise<AnyGenerateResult> {
+  let failure: { error: unknown } | undefined;
+  const streamed = streamText({
+    ...call,
+    onError: ({ error }) => {
+      failure ??= { error };
+    },
+  } as Parameters<typeof streamText>[0]);
+  const parts = streamed.fullStream[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await abortable(parts.next(), signal);
+    if (next.done) break;
+    if (next.value.type === "error") failure ??= { error: next.value.error };
+  }
+  if (failure) throw failure.error;
+  const [steps, text, responseMessages] = await Promise.all([
+    streamed.steps,
+    streamed.text,
+    streamed.responseMessages,
+  ]);
+  const output = call.output ? await streamed.output : undefined;
+  return { steps, text, responseMessages, output } as unknown as AnyGenerateResult;
+}
+
+function toError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}

@@ -1,0 +1,92 @@
+import type { BatonEvent, EventBase } from "../core/events.js";
+import type { RunnableEvent } from "../core/runnable.js";
+import {
+  addCost,
+  addUsage,
+  type CostBreakdown,
+  modelCallCost,
+  sumCost,
+  sumUsage,
+  toolCost,
+  type Usage,
+} from "../core/usage.js";
+import type { ModelCallRecord, SubagentRecord, ToolCallRecord } from "./agent-result.js";
+
+type AgentEventType =
+  | "agent-start"
+  | "agent-end"
+  | "agent-error"
+  | "model-call-start"
+  | "model-call-end"
+  | "model-call-error"
+  | "model-call-retry"
+  | "model-call-fallback"
+  | "tool-call-start"
+  | "tool-call-end"
+  | "tool-call-error"
+  | "text-delta";
+
+type WithoutBase<EVENT> = EVENT extends unknown ? Omit<EVENT, keyof EventBase> : never;
+
+/** An event an agent emits, before the engine stamps `runId` and `at` on it. */
+export type AgentEvent = WithoutBase<Extract<BatonEvent, { type: AgentEventType }>>;
+
+/**
+ * The books of one agent run (internal): every model call attempt, tool call and
+ * subagent run, and the events they emit. Totals are always computed from the
+ * records, so they add up by construction.
+ */
+export class RunLedger {
+  readonly modelCalls: ModelCallRecord[] = [];
+  readonly toolCalls: ToolCallRecord[] = [];
+  readonly subagents: SubagentRecord[] = [];
+  readonly agent: string;
+  readonly #emit: ((event: RunnableEvent) => void) | undefined;
+  #closed = false;
+
+  constructor(agent: string, emit?: (event: RunnableEvent) => void) {
+    this.agent = agent;
+    this.#emit = emit;
+  }
+
+  emit(event: AgentEvent): void {
+    this.forward(event);
+  }
+
+  /** Passes on an event of a subagent run inside this one. */
+  forward(event: RunnableEvent): void {
+    if (!this.#closed) this.#emit?.(event);
+  }
+
+  /**
+   * Ends the run's event stream after its agent-end or agent-error: a tool that ignored
+   * the abort and finishes later must not add events to a run that is over.
+   */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** The models that answered tool-loop steps, in order (one per step). */
+  answeringModels(): string[] {
+    return this.modelCalls
+      .filter((call) => call.purpose === "step" && call.error === undefined)
+      .map((call) => call.model);
+  }
+
+  usage(): Usage {
+    return addUsage(
+      sumUsage(this.modelCalls.map((call) => call.usage)),
+      sumUsage(this.subagents.map((run) => run.usage)),
+    );
+  }
+
+  cost(): CostBreakdown {
+    return addCost(
+      addCost(
+        sumCost(this.modelCalls.map((call) => modelCallCost(call.model, call.costCents))),
+        sumCost(this.toolCalls.map((call) => toolCost(call.costCents))),
+      ),
+      sumCost(this.subagents.map((run) => run.cost)),
+    );
+  }
+}
