@@ -1,13 +1,15 @@
 import { defineConfig } from "tsup";
 
+const entry = {
+  index: "src/index.ts",
+  "testing/index": "src/testing/index.ts",
+  "stores/sqlite/index": "src/stores/sqlite/index.ts",
+};
+
 export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    "testing/index": "src/testing/index.ts",
-    "cli/main": "src/cli/main.ts",
-  },
+  entry: { ...entry, "cli/main": "src/cli/main.ts" },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts" } },
+  dts: { entry },
   target: "node22",
   platform: "node",
   sourcemap: true,

@@ -4,6 +4,8 @@
  */
 export * from "./agents/index.js";
 export * from "./core/errors/index.js";
+export * from "./core/events.js";
+export * from "./core/index.js";
 export type {
   ModelCallGate,
   ModelCallOutcome,
@@ -28,7 +30,10 @@ export {
   sumUsage,
   type Usage,
 } from "./core/usage.js";
+export * from "./events/index.js";
 export * from "./models/index.js";
+export * from "./spec/index.js";
+export * from "./stats/index.js";
 export {
   MemoryStore,
   type MemoryStoreOptions,

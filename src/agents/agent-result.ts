@@ -14,7 +14,7 @@ export interface AgentResult<OUTPUT = string> {
   /** The parsed structured output when the agent has an `output` schema; otherwise `text`. */
   output: OUTPUT;
   /** Each step of the tool loop: one successful model call and the tools it called. */
-  steps: StepRecord[];
+  steps: AgentStepRecord[];
   /** Every tool call the model made, in the order they started. */
   toolCalls: ToolCallRecord[];
   /** Every model call attempt, failed ones and memory summaries included. */
@@ -29,7 +29,7 @@ export interface AgentResult<OUTPUT = string> {
   messages: ModelMessage[];
 }
 
-export interface StepRecord {
+export interface AgentStepRecord {
   /** Zero-based. */
   stepNumber: number;
   /** `provider:model-id` of the model that answered this step. */

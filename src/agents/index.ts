@@ -14,8 +14,8 @@ export {
 export type { AgentOptions } from "./agent-options.js";
 export type {
   AgentResult,
+  AgentStepRecord,
   ModelCallRecord,
-  StepRecord,
   SubagentRecord,
   ToolCallRecord,
 } from "./agent-result.js";

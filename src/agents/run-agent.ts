@@ -14,7 +14,7 @@ import type { CostBreakdown, Usage } from "../core/usage.js";
 import { type ResolvedModel, resolveModel, usageFromProvider } from "../models/index.js";
 import type { AgentSettings } from "./agent-options.js";
 import { resolveModelOption } from "./agent-options.js";
-import type { AgentResult, StepRecord } from "./agent-result.js";
+import type { AgentResult, AgentStepRecord } from "./agent-result.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import { instrumentTools } from "./instrument-tools.js";
 import { type ConversationMemory, summaryMessage, transcript } from "./memory.js";
@@ -101,7 +101,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       : ((await abortable(generateText(call), signal)) as unknown as AnyGenerateResult);
 
     const answering = ledger.answeringModels();
-    const steps: StepRecord[] = generated.steps.map((step, index) => ({
+    const steps: AgentStepRecord[] = generated.steps.map((step, index) => ({
       stepNumber: index,
       model: answering[index] ?? settings.model.id,
       text: step.text,

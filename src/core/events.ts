@@ -19,6 +19,8 @@ export interface RunStartEvent extends EventBase {
   type: "run-start";
   workflow: string;
   input: unknown;
+  /** Every step id of the workflow, so a fold knows the steps that never started. */
+  steps?: string[];
 }
 export interface RunEndEvent extends EventBase {
   type: "run-end";
@@ -63,6 +65,8 @@ export interface StepStartEvent extends EventBase {
   stepId: string;
   attempt: number;
   input?: unknown;
+  /** The loop iteration this start belongs to, for steps with a loop. */
+  iteration?: number;
 }
 export interface StepEndEvent extends EventBase {
   type: "step-end";
@@ -76,6 +80,8 @@ export interface StepEndEvent extends EventBase {
   model?: string;
   /** For routing steps: the successors chosen to run. */
   next?: string[];
+  /** For loop steps: how many iterations ran. */
+  iterations?: number;
 }
 export interface StepErrorEvent extends EventBase {
   type: "step-error";

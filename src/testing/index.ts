@@ -19,3 +19,4 @@ export {
   type FakeOpenAIServerOptions,
   startFakeOpenAIServer,
 } from "./fake-openai-server.js";
+export { ManualClock } from "./manual-clock.js";

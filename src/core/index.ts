@@ -1,0 +1,51 @@
+/**
+ * Baton's workflow engine: the builder and graph checks, the dataflow scheduler, the
+ * event-sourced run log and its fold, and the policies behind the model-call gate (rate
+ * limits, circuit breakers, budgets). The shared contracts (errors, ports, usage, events)
+ * are exported from their own files.
+ * @module baton/core
+ */
+export type { BudgetLimit, BudgetOptions } from "./policies/budget.js";
+export { type BudgetAction, BudgetExceededError } from "./policies/budget-exceeded-error.js";
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+} from "./policies/circuit-breaker.js";
+export { CircuitOpenError } from "./policies/circuit-open-error.js";
+export {
+  createModelCallGate,
+  type ModelCallGateOptions,
+} from "./policies/create-model-call-gate.js";
+export type { ModelLimit, ModelLimits } from "./policies/model-limiter.js";
+export { TokenBucket } from "./policies/token-bucket.js";
+export {
+  applyRunEvent,
+  foldRunLog,
+  type RunState,
+  type StepRecord,
+  type StepStatus,
+} from "./run/fold-run-log.js";
+export type { Run, WorkflowResult } from "./run/run.js";
+export { ApprovalRejectedError } from "./workflow/approval-rejected-error.js";
+export type { WorkflowGraph, WorkflowGraphStep } from "./workflow/compile-graph.js";
+export type { StartOptions } from "./workflow/start-options.js";
+export type {
+  ApprovalOptions,
+  FailureMode,
+  LoopOptions,
+  RouteContext,
+  StepContext,
+  StepFunction,
+  StepInputContext,
+  StepOptions,
+  StepResults,
+  StepTarget,
+} from "./workflow/step-options.js";
+export {
+  Workflow,
+  type WorkflowOptions,
+  type WorkflowRunOptions,
+  workflow,
+} from "./workflow/workflow.js";
+export { WorkflowError } from "./workflow/workflow-error.js";

@@ -1,0 +1,155 @@
+import type { CostBreakdown, Usage } from "../usage.js";
+import { type BudgetAction, BudgetExceededError } from "./budget-exceeded-error.js";
+
+/** A spending limit. Either bound may be left out. */
+export interface BudgetLimit {
+  /** Total tokens (input + output) of every model call, failed ones included. */
+  maxTokens?: number;
+  /** Total model and tool cost in US cents (calls with an unknown price count as 0). */
+  maxCents?: number;
+}
+
+/**
+ * Budgets for one run (sub-workflows included), checked before each model call: the
+ * call is refused when tokens spent plus its estimated input tokens would pass
+ * `maxTokens`, or when the cents spent have reached `maxCents`.
+ * @example { maxCents: 50, perAgent: { writer: { maxTokens: 20_000 } }, onExceeded: { switchTo: "openai:gpt-4o-mini" } }
+ */
+export interface BudgetOptions extends BudgetLimit {
+  /** Limits per agent name, on top of the run's. */
+  perAgent?: Record<string, BudgetLimit>;
+  /**
+   * What a breach does: `"stop"` fails the run with a `BudgetExceededError`;
+   * `{ switchTo }` lets calls go on with that (cheaper) model only; `"pause"` ends
+   * the run as `waiting`, to be resumed once someone decides.
+   * @default "stop"
+   */
+  onExceeded?: "stop" | { switchTo: string } | "pause";
+}
+
+/** Spending carried over from an earlier part of the run (a resumed run). */
+export interface BudgetSpent {
+  tokens: number;
+  /** `null` when some earlier call's price was unknown. */
+  cents: number | null;
+  perAgent?: Record<string, { tokens: number; cents: number | null }>;
+}
+
+interface Spent {
+  tokens: number;
+  cents: number;
+  unknownCents: boolean;
+}
+
+/** Tracks what a run and its agents spent and decides whether the next call fits. */
+export class BudgetTracker {
+  readonly #options: BudgetOptions;
+  readonly #run: Spent = { tokens: 0, cents: 0, unknownCents: false };
+  readonly #agents = new Map<string, Spent>();
+  readonly action: BudgetAction;
+  readonly switchTo: string | undefined;
+
+  constructor(options: BudgetOptions, spent?: BudgetSpent) {
+    validateLimit("budget", options);
+    for (const [agent, limit] of Object.entries(options.perAgent ?? {})) {
+      validateLimit(`budget.perAgent.${agent}`, limit);
+    }
+    const onExceeded = options.onExceeded ?? "stop";
+    if (typeof onExceeded === "object" && onExceeded !== null) {
+      if (typeof onExceeded.switchTo !== "string" || onExceeded.switchTo === "") {
+        throw new TypeError(
+          `budget.onExceeded.switchTo: expected a model name, received ${String(onExceeded.switchTo)}`,
+        );
+      }
+      this.action = "switch-model";
+      this.switchTo = onExceeded.switchTo;
+    } else if (onExceeded === "stop" || onExceeded === "pause") {
+      this.action = onExceeded;
+      this.switchTo = undefined;
+    } else {
+      throw new TypeError(
+        `budget.onExceeded: expected "stop", "pause" or { switchTo }, received ${String(onExceeded)}`,
+      );
+    }
+    this.#options = options;
+    if (spent) {
+      this.#add(this.#run, spent.tokens, spent.cents);
+      for (const [agent, agentSpent] of Object.entries(spent.perAgent ?? {})) {
+        this.#add(this.#spentBy(agent), agentSpent.tokens, agentSpent.cents);
+      }
+    }
+  }
+
+  #add(spent: Spent, tokens: number, cents: number | null | undefined): void {
+    spent.tokens += tokens;
+    if (cents === null) spent.unknownCents = true;
+    else if (cents !== undefined) spent.cents += cents;
+  }
+
+  /** The breach a call of `agent` with `estimatedInputTokens` would cause, if any. */
+  check(agent: string, estimatedInputTokens: number): BudgetExceededError | undefined {
+    const runBreach = this.#breach(
+      "run",
+      undefined,
+      this.#options,
+      this.#run,
+      estimatedInputTokens,
+    );
+    if (runBreach) return runBreach;
+    const limit = this.#options.perAgent?.[agent];
+    if (!limit) return undefined;
+    return this.#breach("agent", agent, limit, this.#spentBy(agent), estimatedInputTokens);
+  }
+
+  /** Adds a finished call's usage and cost to the run's and the agent's spending. */
+  record(agent: string, usage: Usage | undefined, cost: CostBreakdown | undefined): void {
+    const tokens = usage?.totalTokens ?? 0;
+    this.#add(this.#run, tokens, cost?.totalCents);
+    this.#add(this.#spentBy(agent), tokens, cost?.totalCents);
+  }
+
+  #spentBy(agent: string): Spent {
+    let spent = this.#agents.get(agent);
+    if (!spent) {
+      spent = { tokens: 0, cents: 0, unknownCents: false };
+      this.#agents.set(agent, spent);
+    }
+    return spent;
+  }
+
+  #breach(
+    scope: "run" | "agent",
+    agent: string | undefined,
+    limit: BudgetLimit,
+    spent: Spent,
+    estimatedInputTokens: number,
+  ): BudgetExceededError | undefined {
+    const overTokens =
+      limit.maxTokens !== undefined && spent.tokens + estimatedInputTokens > limit.maxTokens;
+    const overCents = limit.maxCents !== undefined && spent.cents >= limit.maxCents;
+    if (!overTokens && !overCents) return undefined;
+    return new BudgetExceededError({
+      scope,
+      ...(agent !== undefined ? { agent } : {}),
+      limit: {
+        ...(limit.maxTokens !== undefined ? { maxTokens: limit.maxTokens } : {}),
+        ...(limit.maxCents !== undefined ? { maxCents: limit.maxCents } : {}),
+      },
+      spent: { tokens: spent.tokens, cents: spent.unknownCents ? null : spent.cents },
+      action: this.action,
+      ...(this.switchTo !== undefined ? { switchTo: this.switchTo } : {}),
+    });
+  }
+}
+
+function validateLimit(path: string, limit: BudgetLimit): void {
+  if (typeof limit !== "object" || limit === null) {
+    throw new TypeError(`${path}: expected an object, received ${String(limit)}`);
+  }
+  for (const key of ["maxTokens", "maxCents"] as const) {
+    const value = limit[key];
+    if (value !== undefined && !(typeof value === "number" && value >= 0)) {
+      throw new TypeError(`${path}.${key}: expected a number >= 0, received ${String(value)}`);
+    }
+  }
+}

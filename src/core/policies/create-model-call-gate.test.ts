@@ -1,0 +1,288 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../../testing/manual-clock.js";
+import { CancelledError } from "../errors/cancelled-error.js";
+import { ModelCallError } from "../errors/model-call-error.js";
+import type { ModelCallPermit, ModelCallRequest } from "../model-call-gate.js";
+import type { RunnableEvent } from "../runnable.js";
+import { emptyCost, emptyUsage } from "../usage.js";
+import { BudgetExceededError } from "./budget-exceeded-error.js";
+import { CircuitOpenError } from "./circuit-open-error.js";
+import { createModelCallGate, type ModelCallGateOptions } from "./create-model-call-gate.js";
+
+const signal = new AbortController().signal;
+const request = (model = "m", extra: Partial<ModelCallRequest> = {}): ModelCallRequest => ({
+  model,
+  agent: "agent",
+  estimatedInputTokens: 10,
+  signal,
+  ...extra,
+});
+const usage = (totalTokens: number) => ({ ...emptyUsage(), totalTokens });
+const cents = (value: number) => ({ ...emptyCost(), modelCents: value, totalCents: value });
+const serverError = () =>
+  new ModelCallError({ message: "boom", model: "m", statusCode: 500, isRetryable: true });
+
+function setup(options: Omit<ModelCallGateOptions, "clock" | "onEvent"> = {}) {
+  const clock = new ManualClock();
+  const events: RunnableEvent[] = [];
+  const gate = createModelCallGate({ clock, onEvent: (event) => events.push(event), ...options });
+  return { clock, events, gate };
+}
+
+function granted(permit: ModelCallPermit) {
+  if (!permit.granted) throw new Error(`expected a granted permit, got ${permit.reason}`);
+  return permit;
+}
+
+describe("createModelCallGate: per-model concurrency", () => {
+  it("holds calls beyond a model's concurrency until one is released, first come first served", async () => {
+    const { clock, gate } = setup({ limits: { m: { concurrency: 2 } } });
+    const first = granted(await gate.acquire(request()));
+    granted(await gate.acquire(request()));
+    const order: string[] = [];
+    const third = gate.acquire(request()).then((permit) => {
+      order.push("third");
+      return permit;
+    });
+    const fourth = gate.acquire(request()).then((permit) => {
+      order.push("fourth");
+      return permit;
+    });
+    const other = granted(await gate.acquire(request("other")));
+    await clock.flush();
+    expect(order).toEqual([]);
+    first.release({});
+    await clock.flush();
+    expect(order).toEqual(["third"]);
+    granted(await third).release({});
+    expect(granted(await fourth).granted).toBe(true);
+    other.release({});
+  });
+
+  it("rejects a waiting call with CancelledError when its signal aborts", async () => {
+    const { gate } = setup({ limits: { m: { concurrency: 1 } } });
+    granted(await gate.acquire(request()));
+    const controller = new AbortController();
+    const waiting = gate.acquire(request("m", { signal: controller.signal }));
+    controller.abort();
+    await expect(waiting).rejects.toSatisfy(CancelledError.isInstance);
+  });
+
+  it("shares limits between gates given the same limits object", async () => {
+    const limits = { m: { concurrency: 1 } };
+    const one = setup({ limits });
+    const two = setup({ limits });
+    const held = granted(await one.gate.acquire(request()));
+    let second = false;
+    two.gate.acquire(request()).then(() => {
+      second = true;
+    });
+    await one.clock.flush();
+    expect(second).toBe(false);
+    held.release({});
+    await one.clock.flush();
+    expect(second).toBe(true);
+  });
+});
+
+describe("createModelCallGate: rate limits", () => {
+  it("waits for the request bucket and says so with rate-limit-wait", async () => {
+    const { clock, events, gate } = setup({ limits: { m: { requestsPerMinute: 2 } } });
+    granted(await gate.acquire(request())).release({});
+    granted(await gate.acquire(request())).release({});
+    let third = false;
+    gate.acquire(request()).then(() => {
+      third = true;
+    });
+    await clock.advance(29_999);
+    expect(third).toBe(false);
+    await clock.advance(1);
+    expect(third).toBe(true);
+    expect(events).toEqual([{ type: "rate-limit-wait", model: "m", waitMs: 30_000 }]);
+  });
+
+  it("counts estimated input tokens against tokensPerMinute and corrects them with real usage", async () => {
+    const { clock, events, gate } = setup({ limits: { m: { tokensPerMinute: 600 } } });
+    const permit = granted(await gate.acquire(request("m", { estimatedInputTokens: 100 })));
+    permit.release({ usage: usage(600) }); // used 500 more than estimated: bucket at 0
+    let next = false;
+    gate.acquire(request("m", { estimatedInputTokens: 60 })).then(() => {
+      next = true;
+    });
+    await clock.advance(5_999);
+    expect(next).toBe(false);
+    await clock.advance(1);
+    expect(next).toBe(true);
+    expect(events).toEqual([{ type: "rate-limit-wait", model: "m", waitMs: 6_000 }]);
+  });
+
+  it("pauses a model until its Retry-After has passed", async () => {
+    const { clock, events, gate } = setup();
+    const error = new ModelCallError({
+      message: "slow down",
+      model: "m",
+      statusCode: 429,
+      isRetryable: true,
+      retryAfterMs: 2_000,
+    });
+    granted(await gate.acquire(request())).release({ error });
+    let next = false;
+    gate.acquire(request()).then(() => {
+      next = true;
+    });
+    await clock.advance(1_999);
+    expect(next).toBe(false);
+    await clock.advance(1);
+    expect(next).toBe(true);
+    expect(events[0]).toEqual({ type: "rate-limit-wait", model: "m", waitMs: 2_000 });
+    // An explicit retryAfterMs in the outcome pauses too; other models are not held.
+    granted(await gate.acquire(request())).release({ retryAfterMs: 500 });
+    expect(granted(await gate.acquire(request("other"))).granted).toBe(true);
+  });
+});
+
+describe("createModelCallGate: circuit breaker", () => {
+  it("opens after consecutive failures, half-opens after the cool-down for one trial, closes on success", async () => {
+    const { clock, events, gate } = setup({
+      circuitBreaker: { failureThreshold: 2, cooldownMs: 1_000 },
+    });
+    granted(await gate.acquire(request())).release({ error: serverError() });
+    granted(await gate.acquire(request())).release({ error: serverError() });
+    expect(events).toEqual([{ type: "circuit-open", model: "m", failures: 2 }]);
+
+    const refused = await gate.acquire(request());
+    expect(refused).toMatchObject({ granted: false, reason: "circuit-open" });
+    expect(CircuitOpenError.isInstance((refused as { error: unknown }).error)).toBe(true);
+    expect((await gate.acquire(request("other"))).granted).toBe(true);
+
+    await clock.advance(1_000);
+    const trial = granted(await gate.acquire(request()));
+    expect(events.at(-1)).toEqual({ type: "circuit-half-open", model: "m" });
+    expect(await gate.acquire(request())).toMatchObject({ granted: false, reason: "circuit-open" });
+    trial.release({ usage: usage(1) });
+    expect(events.at(-1)).toEqual({ type: "circuit-close", model: "m" });
+    expect((await gate.acquire(request())).granted).toBe(true);
+  });
+
+  it("reopens when the trial fails", async () => {
+    const { clock, events, gate } = setup({
+      circuitBreaker: { failureThreshold: 1, cooldownMs: 100 },
+    });
+    granted(await gate.acquire(request())).release({ error: serverError() });
+    await clock.advance(100);
+    granted(await gate.acquire(request())).release({ error: serverError() });
+    expect(events.map((event) => event.type)).toEqual([
+      "circuit-open",
+      "circuit-half-open",
+      "circuit-open",
+    ]);
+    expect((await gate.acquire(request())).granted).toBe(false);
+  });
+
+  it("does not count cancelled or non-retryable failures", async () => {
+    const { events, gate } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 100 } });
+    granted(await gate.acquire(request())).release({ error: new CancelledError() });
+    const badRequest = new ModelCallError({
+      message: "bad",
+      model: "m",
+      statusCode: 400,
+      isRetryable: false,
+    });
+    granted(await gate.acquire(request())).release({ error: badRequest });
+    expect(events).toEqual([]);
+  });
+
+  it("shares breakers between gates given the same options object and can be turned off", async () => {
+    const circuitBreaker = { failureThreshold: 1, cooldownMs: 100 };
+    const one = setup({ circuitBreaker });
+    const two = setup({ circuitBreaker });
+    granted(await one.gate.acquire(request())).release({ error: serverError() });
+    expect((await two.gate.acquire(request())).granted).toBe(false);
+    const off = setup({ circuitBreaker: false });
+    for (let call = 0; call < 10; call++) {
+      granted(await off.gate.acquire(request())).release({ error: serverError() });
+    }
+    expect((await off.gate.acquire(request())).granted).toBe(true);
+  });
+});
+
+describe("createModelCallGate: budgets", () => {
+  it("refuses a call whose estimated input would pass maxTokens, and reports it once", async () => {
+    const breaches: BudgetExceededError[] = [];
+    const { events, gate } = setup({
+      budget: { maxTokens: 100 },
+      onBudgetExceeded: (error) => breaches.push(error),
+    });
+    granted(await gate.acquire(request())).release({ usage: usage(85) });
+    granted(await gate.acquire(request("m", { estimatedInputTokens: 15 }))).release({});
+    const refused = await gate.acquire(request("m", { estimatedInputTokens: 16 }));
+    expect(refused).toMatchObject({ granted: false, reason: "budget-exceeded" });
+    const error = (refused as { error: unknown }).error;
+    expect(BudgetExceededError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ scope: "run", action: "stop", spent: { tokens: 85, cents: 0 } });
+    await gate.acquire(request());
+    expect(events).toEqual([
+      {
+        type: "budget-exceeded",
+        scope: "run",
+        limit: { maxTokens: 100 },
+        spent: { tokens: 85, cents: 0 },
+        action: "stop",
+      },
+    ]);
+    expect(breaches).toHaveLength(1);
+  });
+
+  it("checks cents spent and per-agent budgets", async () => {
+    const { gate } = setup({ budget: { maxCents: 10, perAgent: { writer: { maxTokens: 50 } } } });
+    granted(await gate.acquire(request("m", { agent: "writer" }))).release({
+      usage: usage(45),
+      cost: cents(4),
+    });
+    expect(await gate.acquire(request("m", { agent: "writer" }))).toMatchObject({
+      granted: false,
+      error: { scope: "agent", agent: "writer" },
+    });
+    granted(await gate.acquire(request("m", { agent: "reader" }))).release({ cost: cents(6) });
+    expect(await gate.acquire(request("m", { agent: "reader" }))).toMatchObject({
+      granted: false,
+      error: { scope: "run", spent: { tokens: 45, cents: 10 } },
+    });
+  });
+
+  it("with switchTo, refuses other models but grants the cheaper one", async () => {
+    const breaches: unknown[] = [];
+    const { events, gate } = setup({
+      budget: { maxTokens: 10, onExceeded: { switchTo: "cheap" } },
+      onBudgetExceeded: (error) => breaches.push(error),
+    });
+    granted(await gate.acquire(request("m", { estimatedInputTokens: 0 }))).release({
+      usage: usage(10),
+    });
+    expect(await gate.acquire(request("m"))).toMatchObject({
+      granted: false,
+      reason: "budget-exceeded",
+      switchTo: "cheap",
+    });
+    expect((await gate.acquire(request("cheap"))).granted).toBe(true);
+    expect(events[0]).toMatchObject({
+      type: "budget-exceeded",
+      action: "switch-model",
+      switchTo: "cheap",
+    });
+    expect(breaches).toEqual([]);
+  });
+
+  it("with pause, refuses calls and tells the run", async () => {
+    const breaches: BudgetExceededError[] = [];
+    const { gate } = setup({
+      budget: { maxTokens: 5, onExceeded: "pause" },
+      onBudgetExceeded: (error) => breaches.push(error),
+    });
+    expect(await gate.acquire(request())).toMatchObject({
+      granted: false,
+      error: { action: "pause" },
+    });
+    expect(breaches.map((error) => error.action)).toEqual(["pause"]);
+  });
+});

@@ -1,0 +1,409 @@
+import { BatonError } from "../errors/baton-error.js";
+import { CancelledError } from "../errors/cancelled-error.js";
+import { type BatonEvent, serializeError } from "../events.js";
+import type { ModelCallGate, ModelCallRequest } from "../model-call-gate.js";
+import type { BudgetExceededError } from "../policies/budget-exceeded-error.js";
+import { findBudgetExceeded } from "../policies/budget-exceeded-error.js";
+import type { Clock } from "../ports/clock.js";
+import type { LoggedEvent } from "../ports/run-store.js";
+import type { ResolvedRetryOptions } from "../retry-policy.js";
+import type { RunnableEvent } from "../runnable.js";
+import type { StepResults } from "../workflow/step-options.js";
+import { WorkflowError } from "../workflow/workflow-error.js";
+import { createRunRecord } from "./create-run-record.js";
+import { EventStream } from "./event-stream.js";
+import { type ExecutionOptions, gatherThreshold } from "./execution-options.js";
+import {
+  applyRunEvent,
+  copyRunState,
+  emptyRunState,
+  pendingStep,
+  type RunState,
+} from "./fold-run-log.js";
+import { linkEmit, type ParentLink } from "./parent-link.js";
+import { resultOfState } from "./result-of-state.js";
+import type { Run, WorkflowResult } from "./run.js";
+import { type JournalEffect, RunJournal } from "./run-journal.js";
+import { spentSoFar } from "./spent-so-far.js";
+import { StepScheduler } from "./step-scheduler.js";
+import type { StepTask, TaskHost } from "./step-task.js";
+
+/**
+ * One run of a workflow: the log (`RunJournal`), the state folded from it, the
+ * scheduler, and the run's lifecycle (start, cancel, fail fast, wait, end).
+ */
+export class Execution implements TaskHost {
+  readonly runId: string;
+  readonly parentRunId: string | undefined;
+  readonly clock: Clock;
+  readonly input: unknown;
+  readonly results: StepResults = {};
+  readonly gate: ModelCallGate;
+  readonly defaultRetry: ResolvedRetryOptions;
+  readonly stepDefaults: ExecutionOptions["stepDefaults"];
+  readonly state: RunState;
+  readonly run: Run;
+  readonly #options: ExecutionOptions;
+  readonly #controller = new AbortController();
+  readonly #stream = new EventStream<BatonEvent>();
+  readonly #journal: RunJournal;
+  readonly #scheduler: StepScheduler;
+  readonly #childLink: ParentLink;
+  /** Which step made each model call request, so gate events name the step. */
+  readonly #callers = new WeakMap<ModelCallRequest, string>();
+  #resolve!: (result: WorkflowResult) => void;
+  /** Set once the run is over (or ending): "failed", "cancelled", "waiting", "succeeded". */
+  #ending: WorkflowResult["status"] | undefined;
+  #settled = false;
+  /** The final events are recorded: nothing more goes in the log. */
+  #closed = false;
+  #error: Error | undefined;
+  /** Set by a budget pause: no new step starts, the run ends as waiting. */
+  #pauseError: BudgetExceededError | undefined;
+  /** Set by a budget stop: no new step starts, the run fails. */
+  #stopError: BudgetExceededError | undefined;
+  /** Set when a sub-workflow step ended waiting: why, and its error. */
+  #waitReason: string | undefined;
+  #waitError: Error | undefined;
+
+  constructor(options: ExecutionOptions) {
+    this.#options = options;
+    this.runId = options.runId;
+    this.parentRunId = options.parentRunId;
+    this.clock = options.clock;
+    this.input = options.resumeFrom ? options.resumeFrom.input : options.input;
+    this.defaultRetry = options.defaultRetry;
+    this.stepDefaults = options.stepDefaults;
+    this.state = options.resumeFrom
+      ? { ...copyRunState(options.resumeFrom), runId: options.runId }
+      : emptyRunState(options.runId);
+    this.gate = options.gate({
+      onEvent: (event, request) => this.#emit(event, this.#callers.get(request)),
+      onBudgetExceeded: (error) => this.#budgetExceeded(error),
+      ...(options.resumeFrom ? { spent: spentSoFar(options.resumeFrom, options.graph) } : {}),
+    });
+    this.#scheduler = new StepScheduler(this, options.graph, {
+      concurrency: options.concurrency,
+      failureMode: options.failureMode,
+    });
+    this.#childLink = {
+      store: options.store,
+      ids: options.ids,
+      forward: (event) => this.#publish(event),
+    };
+    this.#journal = new RunJournal({
+      store: options.store,
+      runId: options.runId,
+      ready: createRunRecord(options.store, {
+        id: this.runId,
+        workflow: options.graph.name,
+        parentId: this.parentRunId,
+        input: this.input,
+        now: this.clock.now(),
+        resumed: options.resumeFrom !== undefined,
+        ...options.record,
+      }),
+      onStored: (events) => {
+        for (const event of events) this.#publish(event as unknown as BatonEvent);
+      },
+      onError: (error) => this.#storeFailed(error),
+      gather: () => this.#scheduler.running >= gatherThreshold,
+    });
+    const result = new Promise<WorkflowResult>((resolve) => {
+      this.#resolve = resolve;
+    });
+    this.run = {
+      id: options.runId,
+      events: this.#stream,
+      result,
+      cancel: (reason?: string) => this.cancel(reason),
+    };
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Logs the run's start and starts its first steps. */
+  start(external: AbortSignal | undefined): void {
+    const { graph, resumeFrom } = this.#options;
+    const at = this.clock.now();
+    if (resumeFrom) {
+      for (const id of graph.ids) this.state.steps[id] ??= pendingStep(id);
+      this.record({ type: "run-resume", at, runId: this.runId, parentRunId: this.parentRunId });
+    } else {
+      this.record({
+        type: "run-start",
+        at,
+        runId: this.runId,
+        parentRunId: this.parentRunId,
+        workflow: graph.name,
+        input: this.input,
+        steps: graph.ids,
+      });
+    }
+    this.record({
+      type: "workflow-start",
+      at,
+      runId: this.runId,
+      parentRunId: this.parentRunId,
+      workflow: graph.name,
+    });
+    if (external) {
+      if (external.aborted) {
+        this.cancel(reasonText(external.reason));
+        return;
+      }
+      const onAbort = () => this.cancel(reasonText(external.reason));
+      external.addEventListener("abort", onAbort, { once: true });
+      this.run.result.then(() => external.removeEventListener("abort", onAbort));
+    }
+    this.#scheduler.begin(resumeFrom);
+  }
+
+  record(event: LoggedEvent): void {
+    if (this.#closed) return;
+    applyRunEvent(this.state, event);
+    this.#journal.record(event);
+  }
+
+  after(effect: JournalEffect): void {
+    this.#journal.after(effect);
+  }
+
+  emitFrom(task: StepTask, event: RunnableEvent): void {
+    this.#emit(event, task.step.id);
+  }
+
+  link(emit: (event: RunnableEvent) => void): void {
+    linkEmit(emit, this.#childLink);
+  }
+
+  gateFor(stepId: string): ModelCallGate {
+    return {
+      acquire: (request) => {
+        if (typeof request === "object" && request !== null) this.#callers.set(request, stepId);
+        return this.gate.acquire(request);
+      },
+    };
+  }
+
+  /** A step's task ended well. */
+  succeeded(task: StepTask, output: unknown): void {
+    this.#scheduler.succeeded(task, output);
+  }
+
+  /** A step's task failed for good (no retry left). */
+  failed(task: StepTask, error: unknown): void {
+    if (WorkflowError.isInstance(error) && error.status === "waiting") {
+      // A sub-workflow waits: this run waits too, with the step still in flight.
+      this.#waitReason ??= error.result.waitReason;
+      this.#waitError ??= error;
+      const pause = findBudgetExceeded(error);
+      if (pause?.action === "pause") this.#budgetExceeded(pause);
+      this.#scheduler.interrupted(task);
+      return;
+    }
+    const budget = findBudgetExceeded(error);
+    if (budget?.action === "pause") {
+      // The step was cut short by a pause: it stays in flight in the log and reruns on resume.
+      this.#budgetExceeded(budget);
+      this.#scheduler.interrupted(task);
+      return;
+    }
+    if (budget?.action === "stop") {
+      this.#stopError ??= budget;
+      this.#scheduler.stepFailed(task, error, false);
+      this.abort("failed", this.#stopError);
+      return;
+    }
+    this.#scheduler.stepFailed(task, error, true);
+  }
+
+  cancel(reason?: string): void {
+    this.abort("cancelled", new CancelledError(reason ?? "The run was cancelled"));
+  }
+
+  /** Ends the run now: running steps are aborted and logged as cancelled, the rest skipped. */
+  abort(status: "failed" | "cancelled", error: Error): void {
+    if (this.#ending !== undefined) return;
+    this.#ending = status;
+    this.#error = error;
+    this.#controller.abort(error);
+    this.#scheduler.abortAll();
+    this.#finish(status, error);
+  }
+
+  /** Whether a budget breach (pause or stop) keeps new steps from starting. */
+  get holding(): boolean {
+    return this.#pauseError !== undefined || this.#stopError !== undefined;
+  }
+
+  /** Whether the run waits for a budget decision (a pause). */
+  get paused(): boolean {
+    return this.#pauseError !== undefined;
+  }
+
+  /** Called by the scheduler when nothing runs and nothing more can start. */
+  idle(outcome: { complete: boolean; failure: Error | undefined; waitReason: string }): void {
+    if (this.#ending !== undefined) return;
+    if (this.#stopError) {
+      this.#ending = "failed";
+      this.#error = this.#stopError;
+      this.#finish("failed", this.#stopError);
+      return;
+    }
+    if (!outcome.complete) {
+      this.#ending = "waiting";
+      this.#error = this.#pauseError ?? this.#waitError;
+      this.#finish(
+        "waiting",
+        undefined,
+        this.#pauseError ? "budget-exceeded" : (this.#waitReason ?? outcome.waitReason),
+      );
+      return;
+    }
+    if (outcome.failure) {
+      this.#ending = "failed";
+      this.#error = outcome.failure;
+      this.#finish("failed", outcome.failure);
+      return;
+    }
+    let output: unknown;
+    try {
+      output = this.#output();
+    } catch (error) {
+      this.#ending = "failed";
+      this.#error = asError(error);
+      this.#finish("failed", this.#error);
+      return;
+    }
+    this.#ending = "succeeded";
+    this.#finish("succeeded", undefined, undefined, output);
+  }
+
+  /**
+   * A budget said stop or pause. No new step starts from here on; the step whose call was
+   * refused fails with the error (stop) or stays in flight (pause) once its agent reports
+   * it, and the run ends failed or waiting when nothing runs any more.
+   */
+  #budgetExceeded(error: BudgetExceededError): void {
+    if (error.action === "stop") this.#stopError ??= error;
+    else if (error.action === "pause") this.#pauseError ??= error;
+  }
+
+  #output(): unknown {
+    const { output, graph } = this.#options;
+    if (output) return output(this.results);
+    const { sinks, ids } = graph;
+    if (sinks.length === 1) return this.results[ids[sinks[0]!]!];
+    const outputs: Record<string, unknown> = {};
+    for (const sink of sinks) {
+      const id = ids[sink]!;
+      if (this.state.steps[id]?.status === "succeeded") outputs[id] = this.results[id];
+    }
+    return outputs;
+  }
+
+  #finish(
+    status: WorkflowResult["status"],
+    error: Error | undefined,
+    waitReason?: string,
+    output?: unknown,
+  ): void {
+    const at = this.clock.now();
+    const base = { at, runId: this.runId, parentRunId: this.parentRunId };
+    const workflow = this.#options.graph.name;
+    if (status === "succeeded") {
+      this.record({ type: "workflow-end", ...base, workflow });
+      this.record({
+        type: "run-end",
+        ...base,
+        output,
+        usage: this.state.usage,
+        cost: this.state.cost,
+      });
+    } else if (status === "waiting") {
+      this.record({ type: "run-wait", ...base, reason: waitReason ?? "approval" });
+    } else {
+      this.record({ type: "workflow-error", ...base, workflow, error: serializeError(error) });
+      if (status === "cancelled") {
+        this.record({ type: "run-cancel", ...base, reason: error?.message });
+      } else {
+        this.record({ type: "run-error", ...base, error: serializeError(error) });
+      }
+    }
+    this.#closed = true;
+    this.#journal.close();
+    this.#journal.after(() => this.#settle());
+  }
+
+  #settle(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const { state } = this;
+    const result = resultOfState(this.state, this.#error);
+    const patch = {
+      status: state.status,
+      updatedAt: this.clock.now(),
+      ...(result.status === "succeeded" ? { output: state.output } : {}),
+      ...(state.error ? { error: state.error.message } : {}),
+    };
+    let updated: Promise<void>;
+    try {
+      updated = this.#options.store.updateRun(this.runId, patch);
+    } catch (error) {
+      updated = Promise.reject(error);
+    }
+    const done = () => {
+      this.#stream.end();
+      this.#resolve(result);
+    };
+    updated.then(done, done);
+  }
+
+  #storeFailed(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#closed = true;
+    this.#ending ??= "failed";
+    this.#controller.abort(error);
+    this.#scheduler.abortAll(false);
+    this.state.status = "failed";
+    this.state.error = serializeError(error);
+    this.#error = asError(error);
+    this.#stream.end();
+    this.#resolve(resultOfState(this.state, this.#error));
+  }
+
+  #emit(event: RunnableEvent, stepId: string | undefined): void {
+    if (typeof event !== "object" || event === null || typeof event.type !== "string") {
+      throw new TypeError(`emit: expected an event with a string type, received ${String(event)}`);
+    }
+    if (this.#closed) return;
+    const stamped: LoggedEvent = {
+      ...event,
+      at: typeof event.at === "number" ? event.at : this.clock.now(),
+    };
+    if (event.runId === undefined) {
+      stamped.runId = this.runId;
+      if (this.parentRunId !== undefined) stamped.parentRunId = this.parentRunId;
+    }
+    if (event.stepId === undefined && stepId !== undefined) stamped.stepId = stepId;
+    this.record(stamped);
+  }
+
+  #publish(event: BatonEvent): void {
+    this.#stream.push(event);
+    this.#options.forward?.(event);
+  }
+}
+
+function reasonText(reason: unknown): string | undefined {
+  if (reason === undefined) return undefined;
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new BatonError(String(error), { cause: error });
+}

@@ -1,0 +1,424 @@
+import { BatonError } from "../errors/baton-error.js";
+import { CancelledError } from "../errors/cancelled-error.js";
+import { type StepSkipEvent, serializeError } from "../events.js";
+import { ReadyQueue } from "../scheduler/ready-queue.js";
+import type { CompiledGraph } from "../workflow/compile-graph.js";
+import type { FailureMode } from "../workflow/step-options.js";
+import { admitStep } from "./admit-step.js";
+import type { Execution } from "./execution.js";
+import { noCost, noUsage, type RunState } from "./fold-run-log.js";
+import { resolveRoute } from "./resolve-route.js";
+import { StepTask } from "./step-task.js";
+import { errorFromLog, untoleratedFailure } from "./untolerated-failure.js";
+
+const IDLE = 0;
+const READY = 1;
+const RUNNING = 2;
+const DONE = 3;
+const WAITING = 4;
+const INTERRUPTED = 5;
+
+const SUCCEEDED = 0;
+const FAILED = 1;
+const SKIPPED = 2;
+
+/** Per-step counters live side by side in one Int32Array (one cache line per step). */
+const STRIDE = 8;
+const PHASE = 0;
+const PENDING = 1;
+const SUCCEEDED_DEPS = 2;
+const FAILED_DEPS = 3;
+const SKIPPED_DEPS = 4;
+const ROUTE_SKIPPED = 5;
+
+/**
+ * The dataflow scheduler of one run. Each step keeps a count of dependencies that have
+ * not ended; the step is evaluated the moment it reaches zero (no superstep barrier).
+ * Ready steps wait in a heap (priority, then critical path, then insertion order) and
+ * start while fewer than `concurrency` run.
+ */
+export class StepScheduler {
+  readonly #host: Execution;
+  readonly #graph: CompiledGraph;
+  readonly #concurrency: number;
+  readonly #failFast: boolean;
+  readonly #counters: Int32Array;
+  readonly #tasks: (StepTask | undefined)[];
+  readonly #queue: ReadyQueue;
+  /** Failed steps and their errors, in the order they failed. */
+  readonly #errors = new Map<number, Error>();
+  readonly #evaluate: number[] = [];
+  #running = 0;
+  #done = 0;
+  #waiting = 0;
+  #advancing = false;
+  #again = false;
+  #stopped = false;
+
+  constructor(
+    host: Execution,
+    graph: CompiledGraph,
+    options: { concurrency: number; failureMode: FailureMode },
+  ) {
+    const count = graph.steps.length;
+    this.#host = host;
+    this.#graph = graph;
+    this.#concurrency = options.concurrency;
+    this.#failFast = options.failureMode === "fail-fast";
+    this.#counters = new Int32Array(count * STRIDE);
+    this.#tasks = new Array(count);
+    this.#queue = new ReadyQueue(graph.priority, graph.rank);
+    for (let index = 0; index < count; index++) {
+      this.#counters[index * STRIDE + PENDING] = graph.dependencies[index]!.length;
+    }
+  }
+
+  /** Steps running now (retry waits included). */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Evaluates the steps whose dependencies have all ended (after restoring a resumed state). */
+  begin(resumeFrom: RunState | undefined): void {
+    if (resumeFrom && this.#restore(resumeFrom)) return;
+    const count = this.#graph.steps.length;
+    for (let index = 0; index < count; index++) {
+      const base = index * STRIDE;
+      if (this.#counters[base + PENDING] === 0 && this.#counters[base + PHASE] === IDLE) {
+        this.#evaluate.push(index);
+      }
+    }
+    this.#advance();
+  }
+
+  succeeded(task: StepTask, output: unknown): void {
+    if (this.#stopped) return;
+    const index = task.index;
+    const { host, step } = task;
+    let chosen: number[] | undefined;
+    if (step.options.route) {
+      try {
+        chosen = resolveRoute(this.#graph, index, {
+          output,
+          results: host.results,
+          input: host.input,
+        });
+      } catch (error) {
+        this.stepFailed(task, error, true);
+        return;
+      }
+    }
+    this.#tasks[index] = undefined;
+    this.#counters[index * STRIDE + PHASE] = DONE;
+    this.#running--;
+    this.#done++;
+    host.results[step.id] = output;
+    const at = host.clock.now();
+    const event: Record<string, unknown> & { type: string; at: number } = {
+      type: "step-end",
+      at,
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: step.id,
+      output,
+      usage: task.usage ?? noUsage,
+      cost: task.cost ?? noCost,
+      durationMs: at - task.startedAt,
+    };
+    if (task.model !== undefined) event.model = task.model;
+    if (chosen) event.next = chosen.map((next) => this.#graph.ids[next]!);
+    if (step.options.loop) event.iterations = task.iteration;
+    host.record(event);
+    this.#propagate(index, SUCCEEDED, chosen);
+    this.#advance();
+  }
+
+  /** A step failed for good; `propagate: false` when the run is about to stop anyway. */
+  stepFailed(task: StepTask, error: unknown, propagate: boolean): void {
+    if (this.#stopped) return;
+    this.#tasks[task.index] = undefined;
+    this.#running--;
+    this.#fail(task.index, error, task.attempt, task.takeSpend(), propagate);
+  }
+
+  /** A step cut short by a pause: left in flight, to run again on resume. */
+  interrupted(task: StepTask): void {
+    if (this.#stopped) return;
+    this.#tasks[task.index] = undefined;
+    this.#counters[task.index * STRIDE + PHASE] = INTERRUPTED;
+    this.#running--;
+    this.#advance();
+  }
+
+  /** Stops everything: running steps are abandoned (and logged as cancelled), the rest skipped. */
+  abortAll(log = true): void {
+    if (this.#stopped && !log) return;
+    this.#stopped = true;
+    const host = this.#host;
+    const { ids } = this.#graph;
+    for (let index = 0; index < ids.length; index++) {
+      const phase = this.#counters[index * STRIDE + PHASE];
+      if (phase === DONE) continue;
+      this.#counters[index * STRIDE + PHASE] = DONE;
+      const task = this.#tasks[index];
+      if (task) {
+        task.abandon();
+        this.#tasks[index] = undefined;
+      }
+      if (!log) continue;
+      const base = {
+        at: host.clock.now(),
+        runId: host.runId,
+        parentRunId: host.parentRunId,
+        stepId: ids[index]!,
+      };
+      if (task || phase === INTERRUPTED) {
+        host.record({
+          type: "step-error",
+          ...base,
+          error: serializeError(new CancelledError()),
+          attempt: task?.attempt ?? 1,
+          willRetry: false,
+          ...task?.takeSpend(),
+        });
+      } else {
+        host.record({ type: "step-skip", ...base, reason: "cancelled" });
+      }
+    }
+    this.#running = 0;
+  }
+
+  #fail(
+    index: number,
+    error: unknown,
+    attempt: number,
+    spend: Record<string, unknown>,
+    propagate: boolean,
+  ): void {
+    const host = this.#host;
+    this.#counters[index * STRIDE + PHASE] = DONE;
+    this.#done++;
+    host.record({
+      type: "step-error",
+      at: host.clock.now(),
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: this.#graph.ids[index]!,
+      error: serializeError(error),
+      attempt,
+      willRetry: false,
+      ...spend,
+    });
+    const failure =
+      error instanceof Error ? error : new BatonError(String(error), { cause: error });
+    this.#errors.set(index, failure);
+    if (!propagate) return;
+    if (this.#failFast && !this.#tolerated(index, false)) {
+      host.abort("failed", failure);
+      return;
+    }
+    this.#propagate(index, FAILED, undefined);
+    this.#advance();
+  }
+
+  /** Whether a quorum on every successor still absorbs step `index`'s failure. */
+  #tolerated(index: number, counted: boolean): boolean {
+    const successors = this.#graph.successors[index]!;
+    if (successors.length === 0) return false;
+    for (const next of successors) {
+      const quorum = this.#graph.steps[next]!.options.quorum;
+      if (quorum === undefined) return false;
+      const base = next * STRIDE;
+      const reachable =
+        this.#graph.dependencies[next]!.length -
+        this.#counters[base + FAILED_DEPS]! -
+        this.#counters[base + SKIPPED_DEPS]! -
+        (counted ? 0 : 1);
+      if (reachable < quorum) return false;
+    }
+    return true;
+  }
+
+  #propagate(index: number, outcome: number, chosen: number[] | undefined): void {
+    const counters = this.#counters;
+    for (const next of this.#graph.successors[index]!) {
+      const base = next * STRIDE;
+      if (outcome === SUCCEEDED) {
+        if (chosen && !chosen.includes(next)) {
+          counters[base + SKIPPED_DEPS]!++;
+          counters[base + ROUTE_SKIPPED] = 1;
+        } else {
+          counters[base + SUCCEEDED_DEPS]!++;
+        }
+      } else if (outcome === FAILED) {
+        counters[base + FAILED_DEPS]!++;
+      } else {
+        counters[base + SKIPPED_DEPS]!++;
+      }
+      if (--counters[base + PENDING]! === 0) this.#evaluate.push(next);
+    }
+  }
+
+  /** Evaluates newly unblocked steps, starts ready ones, and ends the run when idle. */
+  #advance(): void {
+    if (this.#advancing) {
+      this.#again = true;
+      return;
+    }
+    this.#advancing = true;
+    do {
+      this.#again = false;
+      const evaluate = this.#evaluate;
+      if (evaluate.length > 0) {
+        for (let position = 0; position < evaluate.length && !this.#stopped; position++) {
+          this.#consider(evaluate[position]!);
+        }
+        evaluate.length = 0;
+      }
+      if (!this.#stopped && !this.#host.holding) {
+        while (this.#running < this.#concurrency && this.#queue.size > 0 && !this.#stopped) {
+          this.#start(this.#queue.pop());
+        }
+      }
+    } while (this.#again && !this.#stopped);
+    this.#advancing = false;
+    this.#checkIdle();
+  }
+
+  #start(index: number): void {
+    this.#counters[index * STRIDE + PHASE] = RUNNING;
+    this.#running++;
+    const task = new StepTask(this.#host, index, this.#graph.steps[index]!);
+    this.#tasks[index] = task;
+    task.begin();
+  }
+
+  /** Decides a step whose dependencies have all ended: skip, fail, wait for approval, or ready. */
+  #consider(index: number): void {
+    const base = index * STRIDE;
+    const counters = this.#counters;
+    if (counters[base + PHASE] !== IDLE) return;
+    const step = this.#graph.steps[index]!;
+    const { quorum, when, approval } = step.options;
+    const succeeded = counters[base + SUCCEEDED_DEPS]!;
+    const failed = counters[base + FAILED_DEPS]!;
+    const blocked =
+      quorum !== undefined
+        ? succeeded < quorum
+        : failed > 0 || (succeeded === 0 && this.#graph.dependencies[index]!.length > 0);
+    if (blocked) {
+      this.#skip(
+        index,
+        failed > 0
+          ? "upstream-failed"
+          : counters[base + ROUTE_SKIPPED]
+            ? "route"
+            : "upstream-skipped",
+      );
+      return;
+    }
+    if (when || approval) {
+      const admission = admitStep(step, this.#host);
+      if (admission.kind === "skip") {
+        this.#skip(index, "condition");
+        return;
+      }
+      if (admission.kind === "fail") {
+        this.#fail(index, admission.error, 0, {}, true);
+        return;
+      }
+      if (admission.kind === "approval") {
+        this.#requestApproval(index, admission.message);
+        return;
+      }
+    }
+    this.#counters[index * STRIDE + PHASE] = READY;
+    this.#queue.push(index);
+  }
+
+  #requestApproval(index: number, message: string | undefined): void {
+    const step = this.#graph.steps[index]!;
+    this.#counters[index * STRIDE + PHASE] = WAITING;
+    this.#waiting++;
+    const host = this.#host;
+    host.record({
+      type: "approval-request",
+      at: host.clock.now(),
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: step.id,
+      ...(message !== undefined ? { message } : {}),
+    });
+  }
+
+  #skip(index: number, reason: StepSkipEvent["reason"]): void {
+    const host = this.#host;
+    this.#counters[index * STRIDE + PHASE] = DONE;
+    this.#done++;
+    host.record({
+      type: "step-skip",
+      at: host.clock.now(),
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: this.#graph.ids[index]!,
+      reason,
+    });
+    this.#propagate(index, reason === "upstream-failed" ? FAILED : SKIPPED, undefined);
+  }
+
+  #checkIdle(): void {
+    if (this.#stopped || this.#running > 0) return;
+    const paused = this.#host.paused;
+    if (this.#queue.size > 0 && !this.#host.holding) return;
+    const complete = this.#done === this.#graph.steps.length;
+    this.#stopped = true;
+    this.#host.idle({
+      complete,
+      failure: complete
+        ? untoleratedFailure(this.#graph, this.#errors, this.#host.state.steps)
+        : undefined,
+      waitReason: paused ? "budget-exceeded" : this.#waiting > 0 ? "approval" : "blocked",
+    });
+  }
+
+  /** Replays a resumed state's ended steps without logging; returns true if the run stopped. */
+  #restore(state: RunState): boolean {
+    const { order, ids, indexOf } = this.#graph;
+    const host = this.#host;
+    for (const index of order) {
+      const record = state.steps[ids[index]!];
+      if (!record) continue;
+      if (record.status === "succeeded") {
+        host.results[record.id] = record.output;
+        const chosen = record.next
+          ?.map((id) => indexOf.get(id))
+          .filter((next) => next !== undefined);
+        this.#settleRestored(index, SUCCEEDED, chosen);
+      } else if (record.status === "failed") {
+        this.#errors.set(index, errorFromLog(record.error));
+        this.#settleRestored(index, FAILED, undefined);
+      } else if (record.status === "skipped" && record.skipReason !== "cancelled") {
+        this.#settleRestored(
+          index,
+          record.skipReason === "upstream-failed" ? FAILED : SKIPPED,
+          undefined,
+        );
+      }
+    }
+    if (this.#failFast) {
+      for (const [index, error] of this.#errors) {
+        if (!this.#tolerated(index, true)) {
+          host.abort("failed", error);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  #settleRestored(index: number, outcome: number, chosen: number[] | undefined): void {
+    this.#counters[index * STRIDE + PHASE] = DONE;
+    this.#done++;
+    this.#propagate(index, outcome, chosen);
+  }
+}

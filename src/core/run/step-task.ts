@@ -1,0 +1,355 @@
+import { TimeoutError } from "../errors/timeout-error.js";
+import { serializeError } from "../events.js";
+import type { ModelCallGate } from "../model-call-gate.js";
+import { findBudgetExceeded } from "../policies/budget-exceeded-error.js";
+import type { Clock } from "../ports/clock.js";
+import type { LoggedEvent } from "../ports/run-store.js";
+import {
+  type ResolvedRetryOptions,
+  type RetryOptions,
+  retryAfterOf,
+  retryDelay,
+} from "../retry-policy.js";
+import type { Runnable, RunnableEvent, RunnableOptions } from "../runnable.js";
+import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
+import type {
+  StepContext,
+  StepDefinition,
+  StepFunction,
+  StepResults,
+} from "../workflow/step-options.js";
+import type { JournalEffect } from "./run-journal.js";
+
+/** What a running step needs from its run. */
+export interface TaskHost {
+  readonly runId: string;
+  readonly parentRunId: string | undefined;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly input: unknown;
+  readonly results: StepResults;
+  readonly gate: ModelCallGate;
+  /** The run's gate, naming `stepId` as the caller in the gate's events. */
+  gateFor(stepId: string): ModelCallGate;
+  readonly stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
+  /** The retry policy of function steps without their own. */
+  readonly defaultRetry: ResolvedRetryOptions;
+  record(event: LoggedEvent): void;
+  after(effect: JournalEffect): void;
+  emitFrom(task: StepTask, event: RunnableEvent): void;
+  /** Makes `emit` recognisable to a sub-workflow as this run's. */
+  link(emit: (event: RunnableEvent) => void): void;
+  succeeded(task: StepTask, output: unknown): void;
+  failed(task: StepTask, error: unknown): void;
+}
+
+const noop = () => {};
+
+/** One execution of one step: its attempts, loop iterations, timeouts and spend. */
+export class StepTask {
+  readonly host: TaskHost;
+  readonly index: number;
+  readonly step: StepDefinition;
+  readonly startedAt: number;
+  attempt = 1;
+  iteration = 1;
+  previous: unknown;
+  input: unknown;
+  /** Counts invocations, so a late settlement of a timed-out attempt is ignored. */
+  invocation = 0;
+  done = false;
+  usage: Usage | undefined;
+  cost: CostBreakdown | undefined;
+  model: string | undefined;
+  #controller: AbortController | undefined;
+  #unlink: (() => void) | undefined;
+  #emit: ((event: RunnableEvent) => void) | undefined;
+  /** Settlement handlers reused across attempts (an attempt can only go stale with a timeout). */
+  #onValue: ((value: unknown) => void) | undefined;
+  #onError: ((error: unknown) => void) | undefined;
+
+  constructor(host: TaskHost, index: number, step: StepDefinition) {
+    this.host = host;
+    this.index = index;
+    this.step = step;
+    this.startedAt = host.clock.now();
+  }
+
+  get emit(): (event: RunnableEvent) => void {
+    if (!this.#emit) {
+      this.#emit = (event) => this.host.emitFrom(this, event);
+      if (this.step.kind === "workflow") this.host.link(this.#emit);
+    }
+    return this.#emit;
+  }
+
+  /** Logs the attempt's start, then runs it once the log has it. */
+  begin(): void {
+    const { host, step } = this;
+    const options = step.options;
+    if (this.attempt === 1) {
+      if (options.input) {
+        try {
+          this.input = options.input({
+            input: host.input,
+            results: host.results,
+            iteration: this.iteration,
+            previous: this.previous,
+          });
+        } catch (error) {
+          this.done = true;
+          host.failed(this, error);
+          return;
+        }
+      } else if (this.iteration === 1) {
+        this.input = defaultInput(step, host.input);
+      }
+    }
+    const at = this.attempt === 1 && this.iteration === 1 ? this.startedAt : host.clock.now();
+    const event: LoggedEvent = {
+      type: "step-start",
+      at,
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: step.id,
+      attempt: this.attempt,
+    };
+    if (options.loop) event.iteration = this.iteration;
+    if (step.kind !== "function") event.input = this.input;
+    host.record(event);
+    this.invocation++;
+    host.after(this);
+  }
+
+  /** Runs the attempt that `begin` logged (called by the journal once the log has it). */
+  runEffect(): void {
+    this.#invoke(this.invocation);
+  }
+
+  /** Stops this task for good: later settlements and timers are ignored. */
+  abandon(): void {
+    this.done = true;
+    this.#endAttempt();
+  }
+
+  #invoke(invocation: number): void {
+    if (this.done || invocation !== this.invocation) return;
+    const { host, step } = this;
+    const timeout = step.options.timeout;
+    let signal = host.signal;
+    if (timeout !== undefined) signal = this.#armTimeout(invocation, timeout);
+    let pending: unknown;
+    try {
+      pending =
+        step.kind === "function"
+          ? (step.run as StepFunction)(new FunctionStepContext(this, signal))
+          : (step.run as Runnable<unknown>).run(this.input, this.#runnableOptions(signal));
+    } catch (error) {
+      this.#settleFailure(invocation, error);
+      return;
+    }
+    if (pending !== null && typeof (pending as PromiseLike<unknown>)?.then === "function") {
+      if (timeout === undefined) {
+        this.#onValue ??= (value) => this.#settleSuccess(this.invocation, value);
+        this.#onError ??= (error) => this.#settleFailure(this.invocation, error);
+        (pending as PromiseLike<unknown>).then(this.#onValue, this.#onError);
+      } else {
+        (pending as PromiseLike<unknown>).then(
+          (value) => this.#settleSuccess(invocation, value),
+          (error) => this.#settleFailure(invocation, error),
+        );
+      }
+    } else {
+      this.#settleSuccess(invocation, pending);
+    }
+  }
+
+  #runnableOptions(signal: AbortSignal): RunnableOptions {
+    const { host, step } = this;
+    const { retry, timeout, fallbackModels } = step.options;
+    const options: RunnableOptions = {
+      signal,
+      gate: host.gateFor(step.id),
+      emit: this.emit,
+      clock: host.clock,
+      runId: host.runId,
+      stepId: step.id,
+    };
+    const givenRetry = retry ?? host.stepDefaults.retry;
+    if (givenRetry !== undefined) {
+      options.retry = typeof givenRetry === "number" ? { maxAttempts: givenRetry } : givenRetry;
+    }
+    if (timeout !== undefined) options.timeout = timeout;
+    const fallbacks = fallbackModels ?? host.stepDefaults.fallbackModels;
+    if (fallbacks !== undefined) options.fallbackModels = fallbacks;
+    return options;
+  }
+
+  #armTimeout(invocation: number, timeout: number): AbortSignal {
+    const { host } = this;
+    const controller = new AbortController();
+    const onRunAbort = () => controller.abort(host.signal.reason);
+    host.signal.addEventListener("abort", onRunAbort, { once: true });
+    this.#controller = controller;
+    this.#unlink = () => host.signal.removeEventListener("abort", onRunAbort);
+    host.clock.sleep(timeout, { signal: controller.signal }).then(() => {
+      if (this.done || invocation !== this.invocation) return;
+      const error = new TimeoutError(`Step "${this.step.id}" timed out after ${timeout} ms`, {
+        timeoutMs: timeout,
+      });
+      controller.abort(error);
+      this.#settleFailure(invocation, error);
+    }, noop);
+    return controller.signal;
+  }
+
+  #endAttempt(): void {
+    const controller = this.#controller;
+    if (controller) {
+      this.#controller = undefined;
+      this.#unlink?.();
+      if (!controller.signal.aborted) controller.abort();
+    }
+  }
+
+  #settleSuccess(invocation: number, value: unknown): void {
+    if (this.done || invocation !== this.invocation) return;
+    this.#endAttempt();
+    if (this.step.kind !== "function") this.#bill(value);
+    const loop = this.step.options.loop;
+    if (loop) {
+      let finished: boolean;
+      try {
+        finished =
+          loop.until({ output: value, iteration: this.iteration, results: this.host.results }) ===
+            true || this.iteration >= loop.maxIterations;
+      } catch (error) {
+        this.done = true;
+        this.host.failed(this, error);
+        return;
+      }
+      if (!finished) {
+        this.iteration++;
+        this.attempt = 1;
+        this.previous = value;
+        this.begin();
+        return;
+      }
+    }
+    this.done = true;
+    this.host.succeeded(this, value);
+  }
+
+  #settleFailure(invocation: number, error: unknown): void {
+    if (this.done || invocation !== this.invocation) return;
+    this.#endAttempt();
+    this.#bill(error);
+    const next = ++this.invocation;
+    const delayMs = this.#retryDelay(error);
+    if (delayMs === undefined) {
+      this.done = true;
+      this.host.failed(this, error);
+      return;
+    }
+    const { host, step } = this;
+    host.record({
+      type: "step-error",
+      at: host.clock.now(),
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: step.id,
+      error: serializeError(error),
+      attempt: this.attempt,
+      willRetry: true,
+      ...this.takeSpend(),
+    });
+    this.attempt++;
+    host.record({
+      type: "step-retry",
+      at: host.clock.now(),
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: step.id,
+      attempt: this.attempt,
+      delayMs,
+    });
+    host.clock.sleep(delayMs, { signal: host.signal }).then(() => {
+      if (!this.done && next === this.invocation) this.begin();
+    }, noop);
+  }
+
+  /** The delay before retrying after `error`, or undefined when the step must not retry. */
+  #retryDelay(error: unknown): number | undefined {
+    if (this.step.kind !== "function" || this.host.signal.aborted) return undefined;
+    if (findBudgetExceeded(error)) return undefined;
+    const options = this.step.retry ?? this.host.defaultRetry;
+    if (this.attempt >= options.maxAttempts || !options.retryOn(error)) return undefined;
+    const retryAfterMs = retryAfterOf(error);
+    return retryDelay(this.attempt, options, retryAfterMs !== undefined ? { retryAfterMs } : {});
+  }
+
+  /** Adds the usage and cost a runnable's result (or a billed error) reports. */
+  #bill(source: unknown): void {
+    if (typeof source !== "object" || source === null) return;
+    const { usage, cost, model } = source as {
+      usage?: Usage;
+      cost?: CostBreakdown;
+      model?: unknown;
+    };
+    if (usage && typeof usage.totalTokens === "number") {
+      this.usage = this.usage ? addUsage(this.usage, usage) : usage;
+    }
+    if (cost && "totalCents" in cost) this.cost = this.cost ? addCost(this.cost, cost) : cost;
+    if (typeof model === "string") this.model = model;
+  }
+
+  /** Takes the spend gathered since the last call (for the next step-end or step-error). */
+  takeSpend(): { usage?: Usage; cost?: CostBreakdown } {
+    const spend: { usage?: Usage; cost?: CostBreakdown } = {};
+    if (this.usage) spend.usage = this.usage;
+    if (this.cost) spend.cost = this.cost;
+    this.usage = undefined;
+    this.cost = undefined;
+    return spend;
+  }
+}
+
+/** What a function step receives; `emit` is made only when a step asks for it. */
+class FunctionStepContext implements StepContext {
+  readonly input: unknown;
+  readonly results: StepResults;
+  readonly signal: AbortSignal;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly iteration: number;
+  readonly previous: unknown;
+  readonly #task: StepTask;
+
+  constructor(task: StepTask, signal: AbortSignal) {
+    this.#task = task;
+    this.input = task.input;
+    this.results = task.host.results;
+    this.signal = signal;
+    this.runId = task.host.runId;
+    this.stepId = task.step.id;
+    this.attempt = task.attempt;
+    this.iteration = task.iteration;
+    this.previous = task.previous;
+  }
+
+  get emit(): (event: RunnableEvent) => void {
+    return this.#task.emit;
+  }
+}
+
+/** The input a step gets without an `input` option. */
+export function defaultInput(step: StepDefinition, input: unknown): unknown {
+  if (step.kind !== "agent" || typeof input === "string") return input;
+  if (input === undefined) return "";
+  try {
+    return JSON.stringify(input, null, 2) ?? String(input);
+  } catch {
+    return String(input);
+  }
+}

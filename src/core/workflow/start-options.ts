@@ -1,0 +1,54 @@
+import type { ModelCallGate } from "../model-call-gate.js";
+import type { BudgetOptions } from "../policies/budget.js";
+import type { CircuitBreakerOptions } from "../policies/circuit-breaker.js";
+import type { ModelLimits } from "../policies/model-limiter.js";
+import type { Clock } from "../ports/clock.js";
+import type { IdGenerator } from "../ports/id-generator.js";
+import type { RunStore } from "../ports/run-store.js";
+import type { RunState } from "../run/fold-run-log.js";
+import type { FailureMode } from "./step-options.js";
+
+/** How one run of a workflow executes. */
+export interface StartOptions {
+  /**
+   * Steps running at once. `mode: "sequential"` on the workflow forces 1.
+   * @default Infinity (every ready step starts; limit model calls with `limits`)
+   */
+  concurrency?: number;
+  /** Where the run's log goes. @default a new MemoryStore */
+  store?: RunStore;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default randomIdGenerator */
+  ids?: IdGenerator;
+  /** Cancels the run when it aborts, like `run.cancel()`. */
+  signal?: AbortSignal;
+  /** The run's id. @default ids.next("run") */
+  runId?: string;
+  /** The run this one belongs to (set for sub-workflows). */
+  parentRunId?: string;
+  /** Token and cent budgets for the run, its agents and sub-workflows. */
+  budget?: BudgetOptions;
+  /** Per-model concurrency and rate limits; pass the same object to several runs to share them. */
+  limits?: ModelLimits;
+  /**
+   * Per-model circuit breakers (`false` turns them off); the same object shares its
+   * breakers across runs.
+   * @default { failureThreshold: 5, cooldownMs: 30000 }
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Overrides the workflow's failure mode. @default the workflow's, else "fail-fast" */
+  failureMode?: FailureMode;
+  /**
+   * A folded log (`foldRunLog`) to continue: steps that ended keep their recorded output
+   * and never run again; steps that were in flight run again. The run keeps its id and
+   * input and appends to the same log.
+   */
+  resumeFrom?: RunState;
+  /** Uses this gate for model calls instead of one built from `limits`, `budget` and `circuitBreaker`. */
+  gate?: ModelCallGate;
+  /** Stored with the run record: what is needed to rebuild the workflow on resume. */
+  definition?: unknown;
+  /** Stored with the run record. */
+  metadata?: Record<string, unknown>;
+}

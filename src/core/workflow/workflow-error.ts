@@ -1,0 +1,39 @@
+import { BatonError } from "../errors/baton-error.js";
+import type { WorkflowResult } from "../run/run.js";
+import type { CostBreakdown, Usage } from "../usage.js";
+
+const marker = Symbol.for("baton.error.workflow");
+
+/**
+ * A workflow run as a step (`workflow.run()`) did not succeed. Carries the run's result,
+ * and its usage and cost, so the enclosing step is billed for the failed run too.
+ */
+export class WorkflowError extends BatonError {
+  readonly [marker] = true;
+  readonly runId: string;
+  readonly status: WorkflowResult["status"];
+  readonly result: WorkflowResult;
+  readonly usage: Usage;
+  readonly cost: CostBreakdown;
+  readonly isRetryable = false;
+
+  constructor(workflow: string, result: WorkflowResult) {
+    const why =
+      result.status === "waiting"
+        ? `is waiting (${result.waitReason ?? "approval"})`
+        : result.status === "cancelled"
+          ? "was cancelled"
+          : `failed: ${result.error?.message ?? "unknown error"}`;
+    super(`Workflow "${workflow}" (run ${result.runId}) ${why}`, { cause: result.error });
+    this.name = "WorkflowError";
+    this.runId = result.runId;
+    this.status = result.status;
+    this.result = result;
+    this.usage = result.usage;
+    this.cost = result.cost;
+  }
+
+  static override isInstance(error: unknown): error is WorkflowError {
+    return typeof error === "object" && error !== null && marker in error;
+  }
+}

@@ -1,0 +1,283 @@
+import { KNOWN_PROVIDERS } from "../models/resolve-model.js";
+import { parseExpression } from "./expression.js";
+import type { Reference } from "./reference.js";
+import { ancestors, collectSteps, findCycles } from "./spec-graph.js";
+import type { PathSegment } from "./spec-path.js";
+import {
+  inputValueProblem,
+  type ReferenceRules,
+  referenceProblem,
+  suggest,
+  templateStrings,
+} from "./spec-references.js";
+import { parseTemplate } from "./template.js";
+
+/** A problem found by `checkSpec`, with its path as segments (internal). */
+export interface RawIssue {
+  path: PathSegment[];
+  message: string;
+  /** The problem is the map key itself (an unknown name), so point at the key. */
+  atKey?: boolean;
+}
+
+export interface CheckSpecOptions {
+  /** Names of the tools agents may list; `undefined` skips the tool check. */
+  tools?: readonly string[];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Checks what a schema cannot: references between steps, agents, tools, inputs and
+ * providers, the dependency graph (cycles, unreachable route targets) and every template
+ * and condition. Reads the spec defensively, so it runs (and reports) even when the
+ * schema check failed too; every problem is collected, none stops the others.
+ */
+export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIssue[] {
+  const issues: RawIssue[] = [];
+  if (!isRecord(raw)) return issues;
+  const report = (path: PathSegment[], message: string) => issues.push({ path, message });
+
+  const agents = isRecord(raw.agents) ? raw.agents : {};
+  const agentNames = Object.keys(agents);
+  const providers = isRecord(raw.providers) ? raw.providers : {};
+  const providerNames = [...new Set([...KNOWN_PROVIDERS, ...Object.keys(providers)])];
+  const inputs = isRecord(raw.inputs) ? raw.inputs : undefined;
+  const defaults = isRecord(raw.defaults) ? raw.defaults : {};
+
+  const checkModel = (value: unknown, path: PathSegment[]) => {
+    if (typeof value !== "string") return;
+    const provider = value.slice(0, value.indexOf(":"));
+    if (value.includes(":") && provider !== "" && !providerNames.includes(provider)) {
+      report(
+        path,
+        `unknown provider "${provider}" in "${value}" ${suggest(provider, providerNames)}`,
+      );
+    }
+  };
+  const checkModels = (value: unknown, path: PathSegment[]) => {
+    if (!Array.isArray(value)) return;
+    for (const [index, model] of value.entries()) checkModel(model, [...path, index]);
+  };
+
+  // Providers: a custom name needs a type.
+  for (const [name, settings] of Object.entries(providers)) {
+    if (isRecord(settings) && settings.type === undefined && !KNOWN_PROVIDERS.includes(name)) {
+      report(
+        ["providers", name, "type"],
+        `required: "${name}" is not a built-in provider, so say which API it speaks (openai-compatible, openai, anthropic, google, ollama)`,
+      );
+    }
+  }
+  checkModel(defaults.model, ["defaults", "model"]);
+  checkModels(defaults.fallbackModels, ["defaults", "fallbackModels"]);
+
+  // Agents: a model (or a default one), known providers and tools.
+  for (const [name, agent] of Object.entries(agents)) {
+    if (!isRecord(agent)) continue;
+    if (agent.model === undefined && defaults.model === undefined) {
+      report(["agents", name, "model"], "required: give the agent a model, or set defaults.model");
+    }
+    checkModel(agent.model, ["agents", name, "model"]);
+    checkModels(agent.fallbackModels, ["agents", name, "fallbackModels"]);
+    if (tools && Array.isArray(agent.tools)) {
+      agent.tools.forEach((tool, index) => {
+        if (typeof tool === "string" && !tools.includes(tool)) {
+          report(
+            ["agents", name, "tools", index],
+            `unknown tool "${tool}" ${suggest(tool, tools)}`,
+          );
+        }
+      });
+    }
+  }
+
+  // Inputs: defaults that fit their type.
+  for (const [name, input] of Object.entries(inputs ?? {})) {
+    if (!isRecord(input) || input.default === undefined) continue;
+    const type = typeof input.type === "string" ? input.type : "string";
+    const problem = inputValueProblem(input.default, type, input.enum);
+    if (problem) report(["inputs", name, "default"], problem);
+  }
+
+  // Steps.
+  const steps = collectSteps(raw.steps);
+  const firstIndexOf = new Map<string, number>();
+  for (const step of steps) {
+    if (step.id === undefined) continue;
+    const first = firstIndexOf.get(step.id);
+    if (first === undefined) firstIndexOf.set(step.id, step.index);
+    else
+      report(
+        ["steps", step.index, "id"],
+        `duplicate step id "${step.id}" (first used by steps[${first}])`,
+      );
+  }
+  const stepIds = [...firstIndexOf.keys()];
+  const byId = new Map(
+    steps.filter((step) => step.id !== undefined).map((step) => [step.id!, step]),
+  );
+  const successors = new Map<string, string[]>();
+
+  for (const step of steps) {
+    const { record, index } = step;
+    if (typeof record.agent === "string" && !Object.hasOwn(agents, record.agent)) {
+      report(
+        ["steps", index, "agent"],
+        `unknown agent "${record.agent}" ${suggest(record.agent, agentNames)}`,
+      );
+    }
+    const seen = new Set<string>();
+    for (const dependency of step.dependsOn) {
+      if (dependency.id === step.id) report(dependency.path, `step "${step.id}" depends on itself`);
+      else if (!firstIndexOf.has(dependency.id))
+        report(
+          dependency.path,
+          `unknown step "${dependency.id}" ${suggest(dependency.id, stepIds)}`,
+        );
+      else if (seen.has(dependency.id))
+        report(dependency.path, `"${dependency.id}" is listed twice`);
+      else if (step.id !== undefined) {
+        const list = successors.get(dependency.id) ?? [];
+        list.push(step.id);
+        successors.set(dependency.id, list);
+      }
+      seen.add(dependency.id);
+    }
+    if (typeof record.quorum === "number" && record.quorum > step.dependsOn.length) {
+      report(
+        ["steps", index, "quorum"],
+        `quorum ${record.quorum} is more than the step's ${step.dependsOn.length} dependencies`,
+      );
+    }
+    checkModels(record.fallbackModels, ["steps", index, "fallbackModels"]);
+  }
+
+  for (const cycle of findCycles(steps, byId)) {
+    const first = byId.get(cycle[0]!)!;
+    report(
+      ["steps", first.index, "dependsOn"],
+      `dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`,
+    );
+  }
+
+  // Templates and conditions, which may only read what has ended before them.
+  const declaredInputs = inputs ? Object.keys(inputs) : undefined;
+  const checkReferences = (references: Reference[], path: PathSegment[], rules: ReferenceRules) => {
+    for (const reference of references) {
+      const problem = referenceProblem(reference, rules, stepIds, declaredInputs);
+      if (problem) report(path, problem);
+    }
+  };
+  const checkTemplates = (value: unknown, path: PathSegment[], rules: ReferenceRules) => {
+    for (const [text, at] of templateStrings(value, path)) {
+      const parsed = parseTemplate(text);
+      if (!parsed.ok)
+        report(at, `invalid template at column ${parsed.offset + 1}: ${parsed.message}`);
+      else checkReferences(parsed.references, at, rules);
+    }
+  };
+  const checkCondition = (value: unknown, path: PathSegment[], rules: ReferenceRules) => {
+    if (typeof value !== "string") return;
+    const parsed = parseExpression(value);
+    if (!parsed.ok)
+      report(path, `invalid condition at column ${parsed.offset + 1}: ${parsed.message}`);
+    else checkReferences(parsed.references, path, rules);
+  };
+
+  const routeTargetsChecked = new Set<string>();
+  for (const step of steps) {
+    const { record, index, id } = step;
+    const upstream = ancestors(step, byId);
+    const before: ReferenceRules = { roots: ["input", "steps"], allowedSteps: upstream, self: id };
+    const after: ReferenceRules = { ...before, roots: ["input", "steps", "output", "text"] };
+    checkTemplates(record.input, ["steps", index, "input"], before);
+    checkCondition(record.when, ["steps", index, "when"], before);
+    if (isRecord(record.approval))
+      checkTemplates(record.approval.message, ["steps", index, "approval", "message"], before);
+    if (isRecord(record.loop)) {
+      // The engine's `until` sees the step's output, the iteration and the results, not the input.
+      checkCondition(record.loop.until, ["steps", index, "loop", "until"], {
+        ...after,
+        roots: ["steps", "output", "text", "iteration"],
+      });
+    }
+    if (Array.isArray(record.route)) {
+      const chosen = new Set<string>();
+      const direct = new Set(id !== undefined ? (successors.get(id) ?? []) : []);
+      record.route.forEach((routeCase, caseIndex) => {
+        if (!isRecord(routeCase)) return;
+        const casePath: PathSegment[] = ["steps", index, "route", caseIndex];
+        checkCondition(routeCase.when, [...casePath, "when"], after);
+        if (routeCase.when === undefined && caseIndex < (record.route as unknown[]).length - 1) {
+          report(
+            casePath,
+            "a case without `when` always matches, so the cases after it can never be chosen; put it last",
+          );
+        }
+        const targets = typeof routeCase.to === "string" ? [routeCase.to] : routeCase.to;
+        if (!Array.isArray(targets)) return;
+        targets.forEach((target, targetIndex) => {
+          if (typeof target !== "string") return;
+          const at =
+            typeof routeCase.to === "string"
+              ? [...casePath, "to"]
+              : [...casePath, "to", targetIndex];
+          chosen.add(target);
+          if (!firstIndexOf.has(target))
+            report(at, `unknown step "${target}" ${suggest(target, stepIds)}`);
+          else if (!direct.has(target)) {
+            report(
+              at,
+              `step "${target}" does not depend on "${id}", so this route cannot choose it (add "${id}" to its dependsOn)`,
+            );
+          } else if (!routeTargetsChecked.has(target)) {
+            routeTargetsChecked.add(target);
+            const dependent = byId.get(target)!;
+            const others = dependent.dependsOn.filter((dependency) => dependency.id !== id);
+            if (others.length > 0) {
+              // The engine skips a step only when none of its dependencies succeeded.
+              report(
+                ["steps", dependent.index, "dependsOn"],
+                `"${target}" is a route target of "${id}", so it must depend on "${id}" alone: with other dependencies (${others.map((other) => other.id).join(", ")}) it would run whenever one of them succeeds, chosen or not (it can still read their results through "${id}"'s dependencies)`,
+              );
+            }
+          }
+        });
+      });
+      for (const successor of direct) {
+        if (chosen.has(successor)) continue;
+        const dependent = byId.get(successor)!;
+        const position = dependent.dependsOn.find((dependency) => dependency.id === id);
+        report(
+          position?.path ?? ["steps", dependent.index, "dependsOn"],
+          `unreachable: "${successor}" follows the routing step "${id}", but no route case leads to it, so it would always be skipped`,
+        );
+      }
+    }
+  }
+  // The workflow's output is computed from the results alone.
+  checkTemplates(raw.output, ["output"], {
+    roots: ["steps"],
+    allowedSteps: undefined,
+    self: undefined,
+  });
+
+  // Budgets per agent name only mean something for agents that exist.
+  if (isRecord(raw.budget)) {
+    if (isRecord(raw.budget.perAgent)) {
+      for (const name of Object.keys(raw.budget.perAgent)) {
+        if (!Object.hasOwn(agents, name))
+          issues.push({
+            path: ["budget", "perAgent", name],
+            message: `unknown agent "${name}" ${suggest(name, agentNames)}`,
+            atKey: true,
+          });
+      }
+    }
+    if (isRecord(raw.budget.onExceeded))
+      checkModel(raw.budget.onExceeded.switchTo, ["budget", "onExceeded", "switchTo"]);
+  }
+  return issues;
+}

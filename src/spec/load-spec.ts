@@ -1,0 +1,42 @@
+import { readFile } from "node:fs/promises";
+import { CancelledError } from "../core/errors/cancelled-error.js";
+import { type ParseSpecOptions, parseSpec } from "./parse-spec.js";
+import { SpecError } from "./spec-error.js";
+import type { WorkflowSpec } from "./spec-schema.js";
+
+export interface LoadSpecOptions extends Omit<ParseSpecOptions, "source"> {
+  /** Stops reading the file. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads and validates a spec file (`.yaml`, `.yml` or `.json`; other names are sniffed).
+ *
+ * @throws SpecError when the file cannot be read or is not a valid spec; its `source` is `path`.
+ * @example const spec = await loadSpec("examples/research-pipeline.yaml");
+ */
+export async function loadSpec(
+  path: string,
+  { signal, ...options }: LoadSpecOptions = {},
+): Promise<WorkflowSpec> {
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError(
+      `loadSpec: expected "path" to be a file path, received ${JSON.stringify(path)}`,
+    );
+  }
+  let text: string;
+  try {
+    text = await readFile(path, { encoding: "utf8", ...(signal ? { signal } : {}) });
+  } catch (error) {
+    if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such file"
+        : (error as Error).message;
+    throw new SpecError([{ path: "", message: `cannot read the spec: ${reason}` }], {
+      source: path,
+      cause: error,
+    });
+  }
+  return parseSpec(text, { ...options, source: path });
+}
