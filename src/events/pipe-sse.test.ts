@@ -2,8 +2,9 @@ import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ManualClock } from "../testing/manual-clock.js";
 import { pipeSSE } from "./pipe-sse.js";
-import { EventChannel, ManualClock, sampleRun } from "./test-support.js";
+import { EventChannel, sampleRun } from "./test-support.js";
 
 interface Frame {
   id?: string;
@@ -150,9 +151,9 @@ describe("pipeSSE", () => {
     );
     const response = await fetch(url);
     const reader = response.body!.getReader();
-    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1));
+    await vi.waitFor(() => expect(clock.pendingTimers).toBe(1));
 
-    clock.advance(15_000);
+    await clock.advance(15_000);
     const beat = await readUntil(reader, (text) => text.includes("\n\n"));
     expect(parseFrames(beat)).toEqual([{ comment: "heartbeat" }]);
 
@@ -162,7 +163,7 @@ describe("pipeSSE", () => {
     channel.end();
     expect(await readUntil(reader, () => false)).toBe("");
     // The heartbeat timer was cancelled with the stream.
-    expect(clock.pendingSleeps).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it("adds the store's sequence number as the SSE id, for Last-Event-ID", async () => {

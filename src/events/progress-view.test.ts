@@ -3,8 +3,9 @@ import type { BatonEvent } from "../core/events.js";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
 import { modelCallCost } from "../core/usage.js";
 import { workflow } from "../core/workflow/workflow.js";
+import { ManualClock } from "../testing/manual-clock.js";
 import { progressView } from "./progress-view.js";
-import { EventChannel, ManualClock, sampleRun } from "./test-support.js";
+import { EventChannel, sampleRun } from "./test-support.js";
 
 class FakeStream {
   chunks: string[] = [];
@@ -67,13 +68,13 @@ describe("progressView", () => {
     const viewing = progressView(channel, { stream, totalSteps: 4, clock, refreshMs: 0 });
 
     channel.push(start!, factsStart!);
-    clock.advance(500);
+    await clock.advance(500);
     channel.push({ ...factsStart!, stepId: "sources" } as BatonEvent);
     await expect
       .poll(() => stream.chunks.at(-1))
       .toBe(`${CLEAR}report [░░░░░░░░░░░░░░░░░░░░] 0/4 · running: facts, sources · $0.00 · 500ms`);
 
-    clock.advance(1700);
+    await clock.advance(1700);
     channel.push(factsEnd!, draftStart!);
     await expect
       .poll(() => stream.chunks.at(-1))
@@ -154,15 +155,15 @@ describe("progressView", () => {
     const [start, factsStart] = sampleRun();
     channel.push(start!, factsStart!);
     const viewing = progressView(channel, { stream, clock, refreshMs: 1000 });
-    await expect.poll(() => clock.pendingSleeps).toBe(1);
+    await expect.poll(() => clock.pendingTimers).toBe(1);
 
-    clock.advance(1000);
+    await clock.advance(1000);
     await expect
       .poll(() => stream.chunks.at(-1))
       .toBe(`${CLEAR}report 0 steps done · running: facts · $0.00 · 1.0s`);
     channel.end();
     await viewing;
-    expect(clock.pendingSleeps).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it("reads a run's `events` and ignores the steps of sub-workflow runs", async () => {

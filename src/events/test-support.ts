@@ -1,6 +1,4 @@
-import { CancelledError } from "../core/errors/cancelled-error.js";
 import type { BatonEvent } from "../core/events.js";
-import type { Clock } from "../core/ports/clock.js";
 import { emptyUsage, modelCallCost } from "../core/usage.js";
 
 /** Test helpers for the event adapters (not exported from the package). */
@@ -50,50 +48,6 @@ export class EventChannel implements AsyncIterable<BatonEvent> {
         return Promise.resolve({ value: undefined, done: true });
       },
     };
-  }
-}
-
-/** A clock whose sleeps end only when the test calls `advance`. */
-export class ManualClock implements Clock {
-  #now: number;
-  #sleepers: Array<{ until: number; resolve: () => void }> = [];
-
-  constructor(start = 0) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  get pendingSleeps(): number {
-    return this.#sleepers.length;
-  }
-
-  sleep(ms: number, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new CancelledError());
-    return new Promise((resolve, reject) => {
-      const sleeper = {
-        until: this.#now + ms,
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#sleepers = this.#sleepers.filter((item) => item !== sleeper);
-        reject(new CancelledError());
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#sleepers.push(sleeper);
-    });
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-    const due = this.#sleepers.filter((sleeper) => sleeper.until <= this.#now);
-    this.#sleepers = this.#sleepers.filter((sleeper) => sleeper.until > this.#now);
-    for (const sleeper of due) sleeper.resolve();
   }
 }
 
