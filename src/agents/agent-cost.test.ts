@@ -300,6 +300,50 @@ describe("Agent.asTool()", () => {
     expect(JSON.stringify(lead.doGenerateCalls[0]?.tools)).toContain("Researches a question.");
   });
 
+  it("takes one string parameter, task, and refuses other input before the subagent runs", async () => {
+    const helper = agent({ name: "helper", model: scriptedModel("beta", textReply("done")) });
+    const lead = scriptedModel(
+      "alpha",
+      toolCallReply([{ name: "help", input: { task: 5 }, id: "h1" }]),
+      textReply("ok"),
+    );
+    const result = await agent({
+      name: "lead",
+      model: lead,
+      prices: testPrices,
+      tools: { help: helper.asTool() },
+    }).run("go");
+    expect(lead.doGenerateCalls[0]?.tools?.[0]).toMatchObject({
+      type: "function",
+      name: "help",
+      inputSchema: {
+        type: "object",
+        properties: {
+          task: {
+            type: "string",
+            description: "The task, with all the context the agent needs to do it.",
+          },
+        },
+        required: ["task"],
+        additionalProperties: false,
+      },
+    });
+    expect(result.subagents).toEqual([]);
+    // zod's own message reaches the model as the tool's error.
+    expect(lead.doGenerateCalls[1]?.prompt.at(-1)).toMatchObject({
+      role: "tool",
+      content: [
+        {
+          toolCallId: "h1",
+          output: {
+            type: "error-text",
+            value: expect.stringContaining("Invalid input: expected string, received number"),
+          },
+        },
+      ],
+    });
+  });
+
   it("returns the subagent's structured output and still bills a failed subagent", async () => {
     const analyst = agent({
       name: "analyst",

@@ -1,4 +1,4 @@
-import { type FlexibleSchema, Output, type ToolSet } from "ai";
+import type { FlexibleSchema, ToolSet } from "ai";
 import type { Clock } from "../core/ports/clock.js";
 import { type RetryOptions, resolveRetryOptions } from "../core/retry-policy.js";
 import {
@@ -64,7 +64,8 @@ export interface AgentSettings {
   description: string | undefined;
   tools: ToolSet;
   maxSteps: number;
-  output: ReturnType<typeof Output.object> | undefined;
+  /** The `output` schema as given; the run turns it into `Output.object` once `ai` is loaded. */
+  output: FlexibleSchema<unknown> | undefined;
   fallbackModels: ResolvedModel[];
   retry: RetryOptions | number | undefined;
   callTimeoutMs: number | undefined;
@@ -98,6 +99,17 @@ function fail(option: string, expected: string, value: unknown): never {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What the AI SDK takes as a schema: zod and other Standard Schemas (`~standard`), a
+ * `jsonSchema()` (`jsonSchema` and `validate`), or a `lazySchema()` function. Checked here
+ * because `Output.object` is made at the first run, when the AI SDK is loaded.
+ */
+function isFlexibleSchema(value: unknown): boolean {
+  if (typeof value === "function") return true;
+  if (typeof value !== "object" || value === null) return false;
+  return "~standard" in value || ("jsonSchema" in value && "validate" in value);
 }
 
 function positive(option: string, value: unknown, integer = false): number {
@@ -167,11 +179,8 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     resolveModelOption(`fallbackModels[${index}]`, input, resolveOptions),
   );
 
-  if (
-    options.output !== undefined &&
-    (typeof options.output !== "object" || options.output === null)
-  ) {
-    fail("output", "a schema (zod or JSON schema)", options.output);
+  if (options.output !== undefined && !isFlexibleSchema(options.output)) {
+    fail("output", "a schema (zod, Standard Schema, jsonSchema() or lazySchema())", options.output);
   }
 
   if (options.retry !== undefined) resolveRetryOptions(options.retry);
@@ -218,7 +227,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     description: optionalString("description", options.description),
     tools,
     maxSteps,
-    output: options.output === undefined ? undefined : Output.object({ schema: options.output }),
+    output: options.output as FlexibleSchema<unknown> | undefined,
     fallbackModels,
     retry: options.retry,
     callTimeoutMs,

@@ -266,6 +266,7 @@ describe("agent() options", () => {
     [{ memory: { tokenThreshold: 0 } }, /options\.memory\.tokenThreshold/],
     [{ memory: { tokenThreshold: 100, keepLast: 0 } }, /options\.memory\.keepLast/],
     [{ output: "json" }, /options\.output/],
+    [{ output: { type: "object" } }, /options\.output.*a schema/],
     [{ clock: {} }, /options\.clock/],
     [{ instructions: 7 }, /options\.instructions/],
   ])("rejects %j with a TypeError naming the option", (bad, message) => {

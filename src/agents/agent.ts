@@ -1,8 +1,8 @@
 import type { Context } from "@ai-sdk/provider-utils";
-import { type ModelMessage, type Tool, type ToolExecutionOptions, tool } from "ai";
-import { z } from "zod";
+import type { ModelMessage, Schema, Tool, ToolExecutionOptions } from "ai";
 import { serializeError } from "../core/events.js";
 import type { Runnable, RunnableEvent, RunnableOptions } from "../core/runnable.js";
+import { requireModule } from "../models/require-module.js";
 import { type AgentOptions, type AgentSettings, resolveAgentSettings } from "./agent-options.js";
 import type { AgentResult } from "./agent-result.js";
 import { AsyncQueue } from "./async-queue.js";
@@ -130,14 +130,14 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       if (!outcome.ok) throw outcome.error;
       return outcome.result.output;
     };
-    // OUTPUT is generic here, which the tool() overloads cannot resolve; the cast is exact.
-    return tool<{ task: string }, unknown, Context>({
+    // What `tool()` of "ai" returns (it returns its argument), without importing the AI SDK.
+    // OUTPUT is generic here, which the Tool type cannot resolve; the cast is exact.
+    const definition: Tool<{ task: string }, unknown, Context> = {
       description,
-      inputSchema: z.object({
-        task: z.string().describe("The task, with all the context the agent needs to do it."),
-      }),
+      inputSchema: taskSchema,
       execute,
-    }) as Tool<{ task: string }, OUTPUT>;
+    };
+    return definition as Tool<{ task: string }, OUTPUT>;
   }
 
   /** Forgets the conversation (agents with `memory`). */
@@ -198,6 +198,25 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       );
     }
   }
+}
+
+let taskSchemaInstance: Schema<{ task: string }> | undefined;
+
+/**
+ * The input of `asTool()`: a lazySchema(), so zod and the AI SDK load when a tool loop first
+ * reads it (they are loaded by then), not when Baton is imported.
+ */
+function taskSchema(): Schema<{ task: string }> {
+  if (!taskSchemaInstance) {
+    const { zodSchema } = requireModule<typeof import("ai")>("ai");
+    const { z } = requireModule<typeof import("zod")>("zod");
+    taskSchemaInstance = zodSchema(
+      z.object({
+        task: z.string().describe("The task, with all the context the agent needs to do it."),
+      }),
+    );
+  }
+  return taskSchemaInstance;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type ResolvedModel,
   usageFromProvider,
 } from "../models/index.js";
-import { countMessageTokens } from "./count-tokens.js";
+import { estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import type { RunLedger } from "./run-ledger.js";
 import { streamAttempt } from "./stream-attempt.js";
@@ -107,7 +107,7 @@ async function callWithPolicy<
   T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult,
 >(policy: ModelCallPolicy, options: LanguageModelV4CallOptions, once: CallOnce<T>): Promise<T> {
   const signal = anySignal([policy.signal, options.abortSignal]);
-  const estimatedInputTokens = countMessageTokens(options.prompt);
+  const estimatedInputTokens = estimateMessageTokens(options.prompt);
   let models = [...policy.route.models];
   const tried = new Set<string>();
   let lastError: unknown;

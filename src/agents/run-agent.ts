@@ -1,10 +1,10 @@
-import {
-  type GenerateTextResult,
-  generateText,
-  type ModelMessage,
-  stepCountIs,
+import type {
+  FlexibleSchema,
+  GenerateTextResult,
+  ModelMessage,
+  Output,
   streamText,
-  type ToolSet,
+  ToolSet,
 } from "ai";
 import { serializeError } from "../core/events.js";
 import { systemClock } from "../core/ports/clock.js";
@@ -37,6 +37,26 @@ export interface RunRequest {
 }
 
 type AnyGenerateResult = GenerateTextResult<ToolSet, Record<string, unknown>, never>;
+type AI = typeof import("ai");
+type OutputStrategy = ReturnType<typeof Output.object>;
+
+/**
+ * The AI SDK, imported by the first run rather than with Baton: it takes ~150 ms to load,
+ * which a program that only builds workflows, reads runs or parses specs need not pay.
+ */
+const loadAI = (): Promise<AI> => import("ai");
+
+// One `Output.object` per schema, as when it was made with the agent.
+const outputStrategies = new WeakMap<object, OutputStrategy>();
+
+function outputStrategy(ai: AI, schema: FlexibleSchema<unknown>): OutputStrategy {
+  let strategy = outputStrategies.get(schema);
+  if (!strategy) {
+    strategy = ai.Output.object({ schema });
+    outputStrategies.set(schema, strategy);
+  }
+  return strategy;
+}
 
 /** Runs the tool loop once under the agent's policies and books everything it spends. */
 export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<OUTPUT>> {
@@ -83,7 +103,8 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
     });
 
-    const conversation = await prepareConversation(request, signal, (models) =>
+    const ai = await loadAI();
+    const conversation = await prepareConversation(ai, request, signal, (models) =>
       policy("summary", models),
     );
     const call = {
@@ -91,14 +112,14 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       ...(settings.instructions !== undefined ? { instructions: settings.instructions } : {}),
       messages: conversation,
       tools: instrumentTools(settings.tools, { agent, ledger, clock, gate: options.gate }),
-      stopWhen: stepCountIs(settings.maxSteps),
+      stopWhen: ai.stepCountIs(settings.maxSteps),
       maxRetries: 0,
       abortSignal: signal,
-      ...(settings.output ? { output: settings.output } : {}),
+      ...(settings.output ? { output: outputStrategy(ai, settings.output) } : {}),
     };
     const generated = onText
-      ? await streamToResult(call, signal)
-      : ((await abortable(generateText(call), signal)) as unknown as AnyGenerateResult);
+      ? await streamToResult(ai, call, signal)
+      : ((await abortable(ai.generateText(call), signal)) as unknown as AnyGenerateResult);
 
     const answering = ledger.answeringModels();
     const steps: AgentStepRecord[] = generated.steps.map((step, index) => ({
@@ -154,6 +175,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
  * its threshold) followed by this run's input.
  */
 async function prepareConversation(
+  ai: AI,
   request: RunRequest,
   signal: AbortSignal,
   summaryPolicy: (models: ResolvedModel[]) => ModelCallPolicy,
@@ -164,7 +186,7 @@ async function prepareConversation(
   const plan = memory.plan(conversation, memory.messages.length);
   if (!plan) return conversation;
   const summary = await abortable(
-    generateText({
+    ai.generateText({
       model: policyModel(summaryPolicy([settings.memory.summaryModel])),
       instructions: settings.memory.summaryInstructions,
       prompt: transcript(plan.older),
@@ -183,11 +205,12 @@ async function prepareConversation(
  * by the model wrapper as they arrive, not here: `streamText` reads ahead of its consumer.
  */
 async function streamToResult(
+  ai: AI,
   call: Parameters<typeof streamText>[0],
   signal: AbortSignal,
 ): Promise<AnyGenerateResult> {
   let failure: { error: unknown } | undefined;
-  const streamed = streamText({
+  const streamed = ai.streamText({
     ...call,
     onError: ({ error }) => {
       failure ??= { error };

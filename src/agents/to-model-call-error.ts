@@ -1,4 +1,4 @@
-import { APICallError, JSONParseError } from "ai";
+import { APICallError, JSONParseError } from "@ai-sdk/provider";
 import { BatonError } from "../core/errors/baton-error.js";
 import { CancelledError } from "../core/errors/cancelled-error.js";
 import { ModelCallError } from "../core/errors/model-call-error.js";

@@ -1,8 +1,8 @@
 import type { LanguageModelV4Usage } from "@ai-sdk/provider";
-import { calcPrice } from "@pydantic/genai-prices";
 import type { LanguageModelUsage } from "ai";
 import type { Usage } from "../core/usage.js";
 import { FUNCTION_PROVIDER } from "./function-model.js";
+import { requireModule } from "./require-module.js";
 import { SIMULATED_PROVIDER } from "./simulated-model.js";
 
 /** A model's price in US dollars per million tokens. */
@@ -65,6 +65,9 @@ export function priceModelCall(
 
   const providerId = PRICE_PROVIDER_IDS[provider];
   if (providerId && provider !== FUNCTION_PROVIDER) {
+    // The price table is loaded on the first lookup (~40 ms), not when Baton is imported.
+    const { calcPrice } =
+      requireModule<typeof import("@pydantic/genai-prices")>("@pydantic/genai-prices");
     const result = calcPrice(
       {
         input_tokens: usage.inputTokens,

@@ -1,4 +1,8 @@
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { generateText, type ModelMessage, streamText } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
@@ -120,6 +124,37 @@ describe("resolveModel", () => {
     expect(calls[0]?.url).toBe("http://127.0.0.1:1/v1/chat/completions");
     expect(calls[0]?.headers.authorization).toBe("Bearer k");
     expect(calls[0]?.body.stream_options).toEqual({ include_usage: true });
+  });
+
+  it("reports the provider, id and supported URLs the provider package gives its model", async () => {
+    const env = {
+      OPENAI_API_KEY: "k",
+      ANTHROPIC_API_KEY: "k",
+      GOOGLE_GENERATIVE_AI_API_KEY: "k",
+      OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:1/v1",
+    };
+    const baseURL = "http://127.0.0.1:1/v1";
+    const cases: [string, LanguageModelV4][] = [
+      ["openai:gpt-4o-mini", createOpenAI({ apiKey: "k" }).chat("gpt-4o-mini")],
+      ["anthropic:claude-x", createAnthropic({ apiKey: "k" }).languageModel("claude-x")],
+      ["google:gemini-x", createGoogleGenerativeAI({ apiKey: "k" }).languageModel("gemini-x")],
+      [
+        "ollama:llama3.2",
+        createOpenAICompatible({ name: "ollama", baseURL }).chatModel("llama3.2"),
+      ],
+      [
+        "openai-compatible:m",
+        createOpenAICompatible({ name: "openai-compatible", baseURL }).chatModel("m"),
+      ],
+    ];
+    for (const [input, direct] of cases) {
+      const { model } = resolveModel(input, { env });
+      expect({ provider: model.provider, modelId: model.modelId }, input).toEqual({
+        provider: direct.provider,
+        modelId: direct.modelId,
+      });
+      expect(await model.supportedUrls, input).toEqual(await direct.supportedUrls);
+    }
   });
 
   it("fails at resolve time when an API key is missing, naming the variable", () => {

@@ -1,13 +1,9 @@
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { LanguageModel } from "ai";
-import { resolveLanguageModel } from "ai/internal";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
 import type { Clock } from "../core/ports/clock.js";
 import { functionModel, type ModelFunction } from "./function-model.js";
+import { lazyModel } from "./lazy-model.js";
 import { simulatedModel } from "./simulated-model.js";
 
 /**
@@ -54,6 +50,10 @@ interface ProviderEntry {
   keyVariable?: string;
   /** Whether a missing key is an error. */
   keyRequired: boolean;
+  /**
+   * Checks the settings and returns the model. HTTP providers return a {@link lazyModel}:
+   * their package is imported on the model's first call, not when Baton is imported.
+   */
   create(modelId: string, settings: ProviderSettings): LanguageModelV4;
 }
 
@@ -70,38 +70,76 @@ const httpOptions = ({ options }: ProviderSettings) => ({
   ...(options.fetch ? { fetch: options.fetch } : {}),
 });
 
+/** A Chat Completions model of an OpenAI-compatible server, named `<name>.chat`. */
+function openAICompatibleModel(
+  name: string,
+  modelId: string,
+  settings: ReturnType<typeof httpOptions> & { baseURL: string; apiKey?: string },
+): LanguageModelV4 {
+  return lazyModel({
+    provider: `${name}.chat`,
+    modelId,
+    load: async () => {
+      const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
+      return createOpenAICompatible({ name, ...settings, includeUsage: true }).chatModel(modelId);
+    },
+  });
+}
+
 const providers: Record<string, ProviderEntry> = {
   openai: {
     keyVariable: "OPENAI_API_KEY",
     keyRequired: true,
-    // `.chat` is Chat Completions; the bare provider call would use the Responses API.
-    create: (modelId, settings) =>
-      createOpenAI({ apiKey: settings.apiKey, ...httpOptions(settings) }).chat(modelId),
+    create: (modelId, settings) => {
+      const config = { apiKey: settings.apiKey, ...httpOptions(settings) };
+      return lazyModel({
+        provider: "openai.chat",
+        modelId,
+        load: async () => {
+          const { createOpenAI } = await import("@ai-sdk/openai");
+          // `.chat` is Chat Completions; the bare provider call would use the Responses API.
+          return createOpenAI(config).chat(modelId);
+        },
+      });
+    },
   },
   anthropic: {
     keyVariable: "ANTHROPIC_API_KEY",
     keyRequired: true,
-    create: (modelId, settings) =>
-      createAnthropic({ apiKey: settings.apiKey, ...httpOptions(settings) }).languageModel(modelId),
+    create: (modelId, settings) => {
+      const config = { apiKey: settings.apiKey, ...httpOptions(settings) };
+      return lazyModel({
+        provider: "anthropic.messages",
+        modelId,
+        load: async () => {
+          const { createAnthropic } = await import("@ai-sdk/anthropic");
+          return createAnthropic(config).languageModel(modelId);
+        },
+      });
+    },
   },
   google: {
     keyVariable: "GOOGLE_GENERATIVE_AI_API_KEY",
     keyRequired: true,
-    create: (modelId, settings) =>
-      createGoogleGenerativeAI({ apiKey: settings.apiKey, ...httpOptions(settings) }).languageModel(
+    create: (modelId, settings) => {
+      const config = { apiKey: settings.apiKey, ...httpOptions(settings) };
+      return lazyModel({
+        provider: "google.generative-ai",
         modelId,
-      ),
+        load: async () => {
+          const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
+          return createGoogleGenerativeAI(config).languageModel(modelId);
+        },
+      });
+    },
   },
   ollama: {
     keyRequired: false,
-    create: (modelId, settings) =>
-      createOpenAICompatible({
-        name: "ollama",
-        ...httpOptions(settings),
-        baseURL:
-          settings.options.baseURL ?? settings.env.OLLAMA_BASE_URL ?? "http://127.0.0.1:11434/v1",
-        includeUsage: true,
-      }).chatModel(modelId),
+    create: (modelId, settings) => {
+      const baseURL =
+        settings.options.baseURL ?? settings.env.OLLAMA_BASE_URL ?? "http://127.0.0.1:11434/v1";
+      return openAICompatibleModel("ollama", modelId, { ...httpOptions(settings), baseURL });
+    },
   },
   "openai-compatible": {
     keyVariable: "OPENAI_COMPATIBLE_API_KEY",
@@ -112,13 +150,11 @@ const providers: Record<string, ProviderEntry> = {
         throw new ConfigurationError(
           `${settings.id} needs a base URL: pass { baseURL } or set OPENAI_COMPATIBLE_BASE_URL`,
         );
-      return createOpenAICompatible({
-        name: "openai-compatible",
+      return openAICompatibleModel("openai-compatible", modelId, {
         ...httpOptions(settings),
         baseURL,
         ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-        includeUsage: true,
-      }).chatModel(modelId);
+      });
     },
   },
   simulated: {
@@ -183,11 +219,19 @@ export function resolveModel(input: ModelInput, options: ResolveModelOptions = {
   }
   if (isLanguageModel(input)) {
     const provider = normaliseProvider(input.provider);
-    // v2/v3 objects get the AI SDK's own v4 adapter, so callers can rely on the v4 interface.
+    // v2/v3 objects get the AI SDK's own v4 adapter, so callers can rely on the v4 interface;
+    // it is loaded on the first call, with the rest of the AI SDK.
     const model =
       input.specificationVersion === "v4"
         ? (input as LanguageModelV4)
-        : resolveLanguageModel(input as LanguageModel);
+        : lazyModel({
+            provider: input.provider,
+            modelId: input.modelId,
+            load: async () => {
+              const { resolveLanguageModel } = await import("ai/internal");
+              return resolveLanguageModel(input as LanguageModel);
+            },
+          });
     return { id: `${provider}:${input.modelId}`, provider, modelId: input.modelId, model };
   }
   const version = (input as { specificationVersion?: unknown } | null)?.specificationVersion;

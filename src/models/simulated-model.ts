@@ -7,9 +7,9 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
-import { countTokens } from "gpt-tokenizer";
 import { type Clock, systemClock } from "../core/ports/clock.js";
 import { currentTurnToolResults, lastUserText, promptText } from "./prompt-text.js";
+import { requireModule } from "./require-module.js";
 import { keywordsOf, sampleJsonSchema } from "./sample-json-schema.js";
 
 export interface SimulatedModelOptions {
@@ -184,6 +184,8 @@ function usageOf(input: number, output: number): LanguageModelV4Usage {
 }
 
 function countText(text: string): number {
+  // gpt-tokenizer takes ~250 ms and ~70 MB to load: it is loaded on the first call.
+  const { countTokens } = requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
   return countTokens(text, { disallowedSpecial: new Set() });
 }
 

@@ -1,8 +1,9 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
-import { jsonSchema, type Tool, type ToolSet } from "ai";
+import type { Schema, Tool, ToolSet } from "ai";
 import { type Agent, agent } from "../agents/agent.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { StepOptions, StepResults } from "../core/workflow/step-options.js";
+import { requireModule } from "../models/require-module.js";
 import type { RawIssue } from "./check-spec.js";
 import { type Expression, evaluateExpression, isTruthy, parseExpression } from "./expression.js";
 import { SpecError } from "./spec-error.js";
@@ -100,7 +101,7 @@ export function buildWorkflow(
         ...(spec.description !== undefined ? { description: spec.description } : {}),
         tools: toolSet,
         ...(maxSteps !== undefined ? { maxSteps } : {}),
-        ...(spec.output !== undefined ? { output: jsonSchema(spec.output) } : {}),
+        ...(spec.output !== undefined ? { output: outputSchema(spec.output) } : {}),
         fallbackModels: fallbackModels as LanguageModelV4[],
         ...(retry !== undefined ? { retry } : {}),
         ...(timeout !== undefined ? { timeout } : {}),
@@ -224,4 +225,16 @@ function condition(source: string | boolean): (scope: unknown) => boolean {
   if (!parsed.ok) throw new TypeError(`invalid condition "${source}": ${parsed.message}`);
   const expression: Expression = parsed.expression;
   return (scope) => isTruthy(evaluateExpression(expression, scope));
+}
+
+/**
+ * An agent's `output` JSON schema as a lazySchema(): `jsonSchema()` of "ai", made when the
+ * agent's first run reads it (the AI SDK is loaded by then), not when Baton is imported.
+ */
+function outputSchema(schema: Record<string, unknown>): () => Schema<unknown> {
+  let made: Schema<unknown> | undefined;
+  return () => {
+    made ??= requireModule<typeof import("ai")>("ai").jsonSchema(schema);
+    return made;
+  };
 }

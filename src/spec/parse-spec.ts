@@ -1,4 +1,5 @@
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { requireModule } from "../models/require-module.js";
 import type { RawIssue } from "./check-spec.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
 import { formatPath } from "./spec-path.js";
@@ -45,6 +46,7 @@ export function parseSpec(text: string, options: ParseSpecOptions = {}): Workflo
     );
   }
   const errorOptions = source !== undefined ? { source } : {};
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   let document: Document | undefined;
   let data: unknown;
@@ -79,6 +81,11 @@ export function parseSpec(text: string, options: ParseSpecOptions = {}): Workflo
     throw new SpecError(sortByPosition(dedupeIssues(issues)), errorOptions);
   }
   return checked.spec;
+}
+
+/** The YAML parser, loaded by the first parse rather than with Baton. */
+function yaml(): typeof import("yaml") {
+  return requireModule<typeof import("yaml")>("yaml");
 }
 
 function formatOf(source: string | undefined, text: string): "yaml" | "json" {
@@ -122,6 +129,7 @@ function locate(
 ): SpecIssue {
   const out: SpecIssue = { path: formatPath(issue.path), message: issue.message };
   if (!document) return out;
+  const { isMap, isScalar } = yaml();
   // A map entry is shown at its key, where a reader looks for it.
   const last = issue.path.at(-1);
   if (issue.atKey && typeof last === "string") {

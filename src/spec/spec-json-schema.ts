@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { requireModule } from "../models/require-module.js";
 import { workflowSpecSchema } from "./spec-schema.js";
 
 /**
@@ -8,8 +8,9 @@ import { workflowSpecSchema } from "./spec-schema.js";
  * by `parseSpec` only.
  */
 export function specJsonSchema(): Record<string, unknown> {
+  const { z } = requireModule<typeof import("zod")>("zod");
   return {
-    ...z.toJSONSchema(workflowSpecSchema, { io: "input", unrepresentable: "any" }),
+    ...z.toJSONSchema(workflowSpecSchema(), { io: "input", unrepresentable: "any" }),
     title: "Baton workflow spec",
   };
 }

@@ -31,7 +31,7 @@ export function specIssues(
   data: unknown,
   tools: readonly string[] | undefined,
 ): { spec: WorkflowSpec | undefined; issues: RawIssue[] } {
-  const parsed = workflowSpecSchema.safeParse(data, { reportInput: true });
+  const parsed = workflowSpecSchema().safeParse(data, { reportInput: true });
   const issues: RawIssue[] = parsed.success ? [] : parsed.error.issues.flatMap(fromZodIssue);
   issues.push(...checkSpec(data, tools !== undefined ? { tools } : {}));
   return { spec: parsed.success ? parsed.data : undefined, issues };

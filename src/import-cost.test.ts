@@ -1,0 +1,103 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * `import "baton"` must stay cheap (target: < 100 ms, < 70 MB): the packages below load only
+ * when a program first needs them. A child process imports the source entry with a module
+ * hook that records every module resolved, then uses each feature and records again, so the
+ * test also shows that the hook sees these packages when they do load.
+ */
+
+const entry = new URL("./index.ts", import.meta.url).href;
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+const hook = `
+import { registerHooks } from "node:module";
+globalThis.__resolved = new Set();
+registerHooks({
+  resolve(specifier, context, next) {
+    const result = next(specifier, context);
+    globalThis.__resolved.add(result.url);
+    return result;
+  },
+});
+`;
+
+const script = `
+const snapshot = () => [...globalThis.__resolved];
+const baton = await import(${JSON.stringify(entry)});
+const afterImport = snapshot();
+
+const env = {
+  OPENAI_API_KEY: "k",
+  ANTHROPIC_API_KEY: "k",
+  GOOGLE_GENERATIVE_AI_API_KEY: "k",
+  OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:1/v1",
+};
+for (const model of ["openai:m", "anthropic:m", "google:m", "openai-compatible:m"])
+  await baton.resolveModel(model, { env }).model.supportedUrls;
+const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 2 };
+baton.priceModelCall({ provider: "openai", modelId: "gpt-4o-mini", usage });
+baton.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id: s, agent: a }]");
+await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
+const afterUse = snapshot();
+
+console.log(JSON.stringify({ afterImport, afterUse }));
+`;
+
+/** Packages, by the folder under node_modules, that `import "baton"` must not load. */
+const heavy = {
+  "model providers": [
+    "@ai-sdk/openai",
+    "@ai-sdk/anthropic",
+    "@ai-sdk/google",
+    "@ai-sdk/openai-compatible",
+  ],
+  "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
+  "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
+};
+
+function packagesIn(urls: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const url of urls) {
+    const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+    if (match?.[1]) names.add(match[1]);
+  }
+  return names;
+}
+
+describe('import "baton"', () => {
+  let afterImport: Set<string>;
+  let afterUse: Set<string>;
+
+  beforeAll(async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--import",
+        `data:text/javascript,${encodeURIComponent(hook)}`,
+        "--input-type=module",
+        "--eval",
+        script,
+      ],
+      { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: "1" }, timeout: 60_000 },
+    );
+    const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
+      afterImport: string[];
+      afterUse: string[];
+    };
+    afterImport = packagesIn(report.afterImport);
+    afterUse = packagesIn(report.afterUse);
+  }, 60_000);
+
+  for (const [what, packages] of Object.entries(heavy)) {
+    it(`loads no ${what} until a program uses them`, () => {
+      expect(packages.filter((name) => afterImport.has(name))).toEqual([]);
+      expect(packages.filter((name) => !afterUse.has(name))).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,188 @@
+import type { StepResults } from "../index.js";
+import {
+  type Answer,
+  answerOf,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkParticipant,
+  checkParticipants,
+  describeValue,
+  type Participant,
+  patternName,
+  taskOf,
+} from "./participant.js";
+import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
+import { withPhase } from "./with-phase.js";
+
+/** What a tier member's `prompt` sees. */
+export interface CascadeContext {
+  task: string;
+  tier: string;
+  /** 1-based position in the tier. */
+  index: number;
+  size: number;
+  /** The previous tier's answers this member works from (none in the first tier). */
+  inputs: Answer[];
+  /** The previous tier's name, if any. */
+  previousTier?: string;
+}
+
+export interface CascadeTier {
+  /** Names the tier and its steps (`<name>-1`, `<name>-2`, ...). */
+  name: string;
+  /** One agent, run `size` times. */
+  agent?: Participant;
+  /** Or a list of agents, one step each. */
+  agents?: readonly Participant[];
+  /** Copies of `agent` in the tier. @default 1 */
+  size?: number;
+  /** A member's input. @default the task (first tier), else the task and its inputs' findings */
+  prompt?: (context: CascadeContext) => string;
+}
+
+export interface CascadeOptions extends PatternOptions {
+  /**
+   * The tiers, widest first. Each member of a tier works from a contiguous group of the
+   * previous tier's answers (when the tier is no larger than the previous one; otherwise
+   * from all of them), and starts as soon as its own group is done.
+   * @example tiers: [{ name: "search", agent: searcher, size: 6 }, { name: "analyse", agent: analyst, size: 2 }, { name: "synthesise", agent: writer }]
+   */
+  tiers: readonly CascadeTier[];
+  /** Steps running at once, at most. @default Infinity */
+  maxParallel?: number;
+}
+
+export interface CascadeOutput {
+  /** The last tier's answer (its answers joined, when it has several). */
+  text: string;
+  /** Every tier's answers, in order. */
+  tiers: Array<{ name: string; answers: Answer[] }>;
+}
+
+interface PlannedTier {
+  name: string;
+  members: Participant[];
+  ids: string[];
+  prompt: ((context: CascadeContext) => string) | undefined;
+}
+
+/** Which members of the previous tier (by index) feed member `index` of a tier of `size`. */
+export function feedersOf(index: number, size: number, previousSize: number): number[] {
+  const all = Array.from({ length: previousSize }, (_, position) => position);
+  if (size > previousSize) return all;
+  return all.filter((position) => Math.floor((position * size) / previousSize) === index);
+}
+
+function defaultPrompt(context: CascadeContext, last: boolean): string {
+  if (context.inputs.length === 0) {
+    return context.size > 1
+      ? `${context.task}\n\nYou are ${context.tier} ${context.index} of ${context.size}: take angle ${context.index} of ${context.size}; the others cover the rest.`
+      : context.task;
+  }
+  const findings = context.inputs.map((input) => `### ${input.stepId}\n${input.text}`).join("\n\n");
+  const ask =
+    last && context.size === 1
+      ? "Synthesise these findings into the final answer to the task."
+      : "Analyse these findings: what do they show, what is missing, what matters most?";
+  return `Task: ${context.task}\n\nFindings from the ${context.previousTier} tier:\n\n${findings}\n\n${ask}`;
+}
+
+/**
+ * Hierarchical tiers: many quick workers, then fewer analysts over groups of their findings,
+ * then (usually) one synthesiser. No barrier between tiers: a member starts the moment its
+ * own inputs are done.
+ * @example
+ * const research = cascade({
+ *   tiers: [
+ *     { name: "search", agent: searcher, size: 6 },
+ *     { name: "analyse", agent: analyst, size: 2 },
+ *     { name: "synthesise", agent: writer },
+ *   ],
+ * });
+ */
+export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput> {
+  const given = checkOptions(options, "cascade(options)");
+  if (!Array.isArray(given.tiers) || given.tiers.length === 0) {
+    throw new TypeError(
+      `cascade options.tiers: expected a non-empty array of tiers, received ${describeValue(given.tiers)}`,
+    );
+  }
+  const names = new Set<string>();
+  const tiers: PlannedTier[] = given.tiers.map((tier, position) => {
+    const where = `cascade options.tiers[${position}]`;
+    checkOptions(tier, where);
+    if (typeof tier.name !== "string" || tier.name.trim() === "" || names.has(tier.name)) {
+      throw new TypeError(
+        `${where}.name: expected a unique non-empty string, received ${String(tier.name)}`,
+      );
+    }
+    names.add(tier.name);
+    let members: Participant[];
+    if (tier.agents !== undefined) {
+      if (tier.agent !== undefined || tier.size !== undefined) {
+        throw new TypeError(`${where}: expected either agents, or agent and size, received both`);
+      }
+      members = checkParticipants(tier.agents, `${where}.agents`);
+    } else {
+      const agent = checkParticipant(tier.agent, `${where}.agent`);
+      members = Array.from({ length: checkInteger(tier.size, `${where}.size`, 1) }, () => agent);
+    }
+    return {
+      name: tier.name,
+      members,
+      ids: members.map((_, index) => `${tier.name}-${index + 1}`),
+      prompt: checkFunction(tier.prompt, `${where}.prompt`),
+    };
+  });
+  const answersOf = (tier: PlannedTier, results: StepResults, indexes?: readonly number[]) =>
+    (indexes ?? tier.members.map((_, index) => index)).map((index) =>
+      answerOf(tier.members[index]!, tier.ids[index]!, results[tier.ids[index]!]),
+    );
+  const flow = new PatternWorkflow<CascadeOutput>(patternName(given.name, "cascade"), {
+    maxParallel: checkInteger(
+      given.maxParallel,
+      "cascade options.maxParallel",
+      Number.POSITIVE_INFINITY,
+      1,
+      true,
+    ),
+    output: (results) => {
+      const all = tiers.map((tier) => ({ name: tier.name, answers: answersOf(tier, results) }));
+      const last = all.at(-1)!.answers;
+      return {
+        text:
+          last.length === 1
+            ? last[0]!.text
+            : last.map((answer) => `[${answer.stepId}] ${answer.text}`).join("\n\n"),
+        tiers: all,
+      };
+    },
+  });
+  tiers.forEach((tier, position) => {
+    const previous = tiers[position - 1];
+    const last = position === tiers.length - 1;
+    tier.members.forEach((member, index) => {
+      const feeders = previous
+        ? feedersOf(index, tier.members.length, previous.members.length)
+        : [];
+      const target =
+        last && tier.members.length === 1 && previous ? withPhase(member, "synthesis") : member;
+      flow.step(tier.ids[index]!, target, {
+        ...(previous ? { dependsOn: feeders.map((feeder) => previous.ids[feeder]!) } : {}),
+        input: ({ input, results }) => {
+          const context: CascadeContext = {
+            task: taskOf(input),
+            tier: tier.name,
+            index: index + 1,
+            size: tier.members.length,
+            inputs: previous ? answersOf(previous, results, feeders) : [],
+            ...(previous ? { previousTier: previous.name } : {}),
+          };
+          return tier.prompt ? tier.prompt(context) : defaultPrompt(context, last);
+        },
+      });
+    });
+  });
+  return flow;
+}

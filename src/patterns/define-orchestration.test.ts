@@ -1,0 +1,192 @@
+import { describe, expect, it } from "vitest";
+import { defineOrchestration } from "./define-orchestration.js";
+import { PlanError } from "./plan-error.js";
+import { collect, MockLedger, mockAgent } from "./test-support.js";
+
+interface Job {
+  id: string;
+  dependsOn?: string[];
+  topic: string;
+}
+
+describe("defineOrchestration", () => {
+  it("decomposes, runs subtasks in dependency order on the engine, and synthesises", async () => {
+    const ledger = new MockLedger();
+    const planner = mockAgent("planner", "a,b", { ledger });
+    const worker = mockAgent("worker", (prompt) => `done(${prompt})`, { ledger });
+    const lead = mockAgent("lead", (prompt) => `summary of ${prompt}`, { ledger });
+    const seen: Record<string, string[]> = {};
+    const orchestration = defineOrchestration<Job, string, string>({
+      name: "review",
+      decompose: async (task, { run }) => {
+        const topics = (await run(planner.agent, task)).text.split(",");
+        return [
+          ...topics.map((topic) => ({ id: topic, topic })),
+          { id: "final", topic: "final", dependsOn: topics },
+        ];
+      },
+      executeSubtask: async (job, { run, dependencies }) => {
+        seen[job.id] = dependencies.map((dependency) => dependency.text);
+        const input = [job.topic, ...dependencies.map((dependency) => dependency.text)].join("|");
+        return (await run(worker.agent, input)).text;
+      },
+      synthesize: async (results, { run, subtasks }) => {
+        expect(subtasks.map((subtask) => subtask.id)).toEqual(["a", "b", "final"]);
+        return (await run(lead.agent, results.map((result) => result.id).join("+"))).text;
+      },
+    });
+    const run = orchestration.start("the diff");
+    const events = await collect(run.events);
+    const result = await run.result;
+
+    expect(result.status).toBe("succeeded");
+    expect(seen).toEqual({ a: [], b: [], final: ["done(a)", "done(b)"] });
+    expect(worker.prompts.at(-1)).toBe("final|done(a)|done(b)");
+    expect(result.output.output).toBe("summary of a+b+final");
+    expect(result.output.results.map((entry) => [entry.id, entry.text])).toEqual([
+      ["a", "done(a)"],
+      ["b", "done(b)"],
+      ["final", "done(final|done(a)|done(b))"],
+    ]);
+    const order = events
+      .map((event) => `${event.type}${event.type === "step-start" ? `:${event.stepId}` : ""}`)
+      .filter((label) =>
+        /^(decomposition|synthesis)-|^step-start:(a|final|synthesize)$/.test(label),
+      );
+    expect(order).toEqual([
+      "decomposition-start",
+      "decomposition-end",
+      "step-start:a",
+      "step-start:final",
+      "step-start:synthesize",
+      "synthesis-start",
+      "synthesis-end",
+    ]);
+    expect(events.find((event) => event.type === "decomposition-end")).toMatchObject({ count: 3 });
+    // Usage and cost of every agent run through context.run roll up to the run.
+    expect(ledger.usages).toHaveLength(5);
+    expect(result.usage).toEqual(ledger.usage());
+    expect(result.cost.totalCents).toBeCloseTo(ledger.cost().totalCents!, 9);
+    expect(result.steps.execute!.usage).toEqual(
+      ledger.usages.slice(1, 4).reduce((total, usage) => ({
+        inputTokens: total.inputTokens + usage.inputTokens,
+        outputTokens: total.outputTokens + usage.outputTokens,
+        cachedInputTokens: 0,
+        reasoningTokens: 0,
+        totalTokens: total.totalTokens + usage.totalTokens,
+      })),
+    );
+  });
+
+  it("retries a subtask that fails with a retryable error, billing the failed attempt", async () => {
+    const ledger = new MockLedger();
+    const worker = mockAgent("worker", "ok", { ledger });
+    let attempts = 0;
+    const run = defineOrchestration<Job, string, number>({
+      decompose: () => [{ id: "only", topic: "x" }],
+      executeSubtask: async (_job, { run, attempt }) => {
+        attempts++;
+        const { text } = await run(worker.agent, `attempt ${attempt}`);
+        if (attempt === 1) throw Object.assign(new Error("flaky"), { isRetryable: true });
+        return text;
+      },
+      synthesize: (results) => results.length,
+      retry: { maxAttempts: 3, initialDelayMs: 1, jitter: 0 },
+    }).start("t");
+    const events = await collect(run.events);
+    const result = await run.result;
+    expect(result.status).toBe("succeeded");
+    expect(attempts).toBe(2);
+    expect(worker.prompts).toEqual(["attempt 1", "attempt 2"]);
+    expect(events.filter((event) => event.type === "custom:attempt-retry")).toHaveLength(1);
+    expect(result.usage).toEqual(ledger.usage());
+  });
+
+  it("does not retry a non-retryable failure, and bills what the failed subtask spent", async () => {
+    const ledger = new MockLedger();
+    const worker = mockAgent("worker", "ok", { ledger });
+    let attempts = 0;
+    const result = await defineOrchestration<Job>({
+      decompose: () => [{ id: "only", topic: "x" }],
+      executeSubtask: async (_job, { run }) => {
+        attempts++;
+        await run(worker.agent, "go");
+        throw new Error("bad input");
+      },
+      synthesize: () => "never",
+    }).start("t").result;
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toContain("bad input");
+    expect(attempts).toBe(1);
+    expect(ledger.usages).toHaveLength(1);
+    expect(result.usage).toEqual(ledger.usage());
+  });
+
+  it("fails a subtask that outlives its timeout, aborting its signal", async () => {
+    let aborted = false;
+    const result = await defineOrchestration<Job>({
+      decompose: () => [{ id: "slow", topic: "x" }],
+      executeSubtask: (_job, { signal }) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener("abort", () => {
+            aborted = true;
+            reject(signal.reason);
+          });
+        }),
+      synthesize: () => "never",
+      timeout: 20,
+    }).start("t").result;
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toMatch(/timed out after 20 ms/);
+    expect(aborted).toBe(true);
+  });
+
+  it("runs at most maxParallel subtasks at once", async () => {
+    const ledger = new MockLedger();
+    const worker = mockAgent("worker", "ok", { ledger, delayMs: 5 });
+    await defineOrchestration<Job>({
+      decompose: () => ["a", "b", "c", "d", "e"].map((id) => ({ id, topic: id })),
+      executeSubtask: async (job, { run }) => (await run(worker.agent, job.topic)).text,
+      synthesize: (results) => results.length,
+      maxParallel: 2,
+    }).run("t");
+    expect(worker.prompts).toHaveLength(5);
+    expect(ledger.maxInFlight).toBe(2);
+  });
+
+  it("rejects a cyclic plan with a PlanError before any subtask runs", async () => {
+    let executed = 0;
+    const run = defineOrchestration<Job>({
+      decompose: () => [
+        { id: "a", topic: "a", dependsOn: ["c"] },
+        { id: "b", topic: "b", dependsOn: ["a"] },
+        { id: "c", topic: "c", dependsOn: ["b"] },
+        { id: "d", topic: "d", dependsOn: ["nowhere"] },
+      ],
+      executeSubtask: () => {
+        executed++;
+        return "x";
+      },
+      synthesize: () => "never",
+    }).start("t");
+    const events = await collect(run.events);
+    const result = await run.result;
+    expect(result.status).toBe("failed");
+    expect(PlanError.isInstance(result.error)).toBe(true);
+    expect((result.error as PlanError).problems).toEqual([
+      'subtask "d" depends on "nowhere", which is not in the plan',
+      "the dependencies form a cycle: a -> c -> b -> a",
+    ]);
+    expect(executed).toBe(0);
+    expect(result.steps.execute!.status).not.toBe("succeeded");
+    expect(events.find((event) => event.type === "decomposition-end")).toMatchObject({
+      error: { name: "PlanError" },
+    });
+  });
+
+  it("rejects a definition without its hooks with a TypeError", () => {
+    expect(() =>
+      defineOrchestration({ decompose: () => [], synthesize: () => 1 } as never),
+    ).toThrow(/executeSubtask: expected a function/);
+  });
+});

@@ -1,0 +1,218 @@
+import {
+  emptyCost,
+  emptyUsage,
+  type RetryOptions,
+  type Runnable,
+  type RunnableOptions,
+  type WorkflowResult,
+  workflow,
+} from "../index.js";
+import { type BilledResult, billedStep, type OrchestrationContext } from "./billed-step.js";
+import { checkInteger, checkOptions, patternName, taskOf, textOf } from "./participant.js";
+import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
+import { PlanError } from "./plan-error.js";
+import { planProblems } from "./plan-problems.js";
+
+/** A unit of work from `decompose`: an id, and the ids it needs done first. */
+export interface OrchestrationSubtask {
+  id: string;
+  dependsOn?: readonly string[];
+}
+
+/** A subtask's outcome. */
+export interface SubtaskResult<S extends OrchestrationSubtask = OrchestrationSubtask, R = unknown> {
+  id: string;
+  subtask: S;
+  /** What `executeSubtask` returned. */
+  output: R;
+  text: string;
+}
+
+/** What `executeSubtask` gets besides the subtask. */
+export interface SubtaskContext<S extends OrchestrationSubtask, R> extends OrchestrationContext {
+  /** The results of the subtasks it depends on, in its `dependsOn` order. */
+  dependencies: SubtaskResult<S, R>[];
+}
+
+/** What `synthesize` gets besides the results. */
+export interface SynthesisContext<S extends OrchestrationSubtask> extends OrchestrationContext {
+  subtasks: S[];
+}
+
+export interface OrchestrationDefinition<S extends OrchestrationSubtask, R, O>
+  extends PatternOptions {
+  /**
+   * Splits the task into subtasks. The plan is checked before anything runs: unique ids,
+   * known dependencies, no cycles (a `PlanError` otherwise). Subtasks are stored in the run
+   * log, so keep them plain data.
+   */
+  decompose(task: string, context: OrchestrationContext): readonly S[] | Promise<readonly S[]>;
+  /** Does one subtask, once the subtasks it depends on are done. Run agents with `context.run`. */
+  executeSubtask(subtask: S, context: SubtaskContext<S, R>): R | Promise<R>;
+  /** Combines the subtasks' results (in plan order) into the answer. */
+  synthesize(results: SubtaskResult<S, R>[], context: SynthesisContext<S>): O | Promise<O>;
+  /** Subtasks running at once, at most. @default Infinity */
+  maxParallel?: number;
+  /** How a failed subtask is retried (retryable errors only). @default { maxAttempts: 3 } */
+  retry?: RetryOptions | number;
+  /** Fails a subtask (all its attempts together) that runs longer, in ms, with a `TimeoutError`. @default none */
+  timeout?: number;
+}
+
+export interface OrchestrationOutput<S extends OrchestrationSubtask, R, O> {
+  /** The plan, as `decompose` returned it. */
+  subtasks: S[];
+  /** Every subtask's result, in plan order. */
+  results: SubtaskResult<S, R>[];
+  /** What `synthesize` returned. */
+  output: O;
+  /** `output` as text. */
+  text: string;
+}
+
+/**
+ * The base of a custom orchestrator: write `decompose`, `executeSubtask` and `synthesize`;
+ * the engine runs the plan as a workflow built at run time (one step per subtask,
+ * `dependsOn` from the plan), with concurrency limits, retries, timeouts, cancellation,
+ * events (`decomposition-start`/`-end`, `synthesis-start`/`-end`) and usage and cost for
+ * every agent run through `context.run`.
+ * @example
+ * const review = defineOrchestration({
+ *   name: "code-review",
+ *   decompose: async (diff) => files(diff).map((file) => ({ id: file, dependsOn: [] })),
+ *   executeSubtask: async ({ id }, { run }) => (await run(reviewer, `Review ${id}`)).text,
+ *   synthesize: async (results, { run }) =>
+ *     (await run(lead, results.map((result) => result.text).join("\n\n"))).text,
+ *   maxParallel: 4,
+ * });
+ * const { output } = await review.run(diff);
+ */
+export function defineOrchestration<S extends OrchestrationSubtask, R = unknown, O = unknown>(
+  definition: OrchestrationDefinition<S, R, O>,
+): PatternWorkflow<OrchestrationOutput<S, R, O>> {
+  const given = checkOptions(definition, "defineOrchestration(definition)");
+  for (const hook of ["decompose", "executeSubtask", "synthesize"] as const) {
+    if (typeof given[hook] !== "function") {
+      throw new TypeError(
+        `defineOrchestration(definition).${hook}: expected a function, received ${typeof given[hook]}`,
+      );
+    }
+  }
+  const name = patternName(given.name, "orchestration");
+  const maxParallel = checkInteger(
+    given.maxParallel,
+    "defineOrchestration maxParallel",
+    Number.POSITIVE_INFINITY,
+    1,
+    true,
+  );
+  if (given.timeout !== undefined && !(typeof given.timeout === "number" && given.timeout > 0)) {
+    throw new TypeError(
+      `defineOrchestration timeout: expected a number of ms > 0, received ${String(given.timeout)}`,
+    );
+  }
+  const subtaskOptions = {
+    ...(given.retry !== undefined ? { retry: given.retry } : {}),
+    ...(given.timeout !== undefined ? { timeout: given.timeout } : {}),
+  };
+
+  const decompose = billedStep(
+    "decompose",
+    async (task: string, context) => {
+      const subtasks = await given.decompose(task, { ...context, task });
+      if (!Array.isArray(subtasks)) {
+        throw new TypeError(
+          `${name}: decompose must return an array of subtasks, received ${typeof subtasks}`,
+        );
+      }
+      const problems = planProblems(subtasks);
+      if (problems.length > 0) throw new PlanError(problems);
+      context.emit({ type: "custom:plan", data: { subtasks } });
+      return [...subtasks];
+    },
+    { phase: "decomposition" },
+  );
+
+  const execute: Runnable<
+    { task: string; subtasks: S[] },
+    WorkflowResult<SubtaskResult<S, R>[]>
+  > = {
+    name: `${name}-subtasks`,
+    kind: "workflow",
+    async run({ task, subtasks }, options: RunnableOptions = {}) {
+      if (subtasks.length === 0) {
+        return {
+          runId: "",
+          status: "succeeded",
+          output: [],
+          steps: {},
+          usage: emptyUsage(),
+          cost: emptyCost(),
+        };
+      }
+      const byId = new Map(subtasks.map((subtask) => [subtask.id, subtask]));
+      const resultOf = (id: string, recorded: unknown): SubtaskResult<S, R> => {
+        const output = (recorded as BilledResult<R>).output;
+        return { id, subtask: byId.get(id)!, output, text: textOf(output) };
+      };
+      const plan = workflow<string>(`${name}-subtasks`, {
+        output: (results) => subtasks.map((subtask) => resultOf(subtask.id, results[subtask.id])),
+      });
+      for (const subtask of subtasks) {
+        const dependsOn = subtask.dependsOn ?? [];
+        plan.step(
+          subtask.id,
+          billedStep(subtask.id, (dependencies: SubtaskResult<S, R>[], context) =>
+            given.executeSubtask(subtask, { ...context, task, dependencies }),
+          ),
+          {
+            dependsOn,
+            input: ({ results }) => dependsOn.map((id) => resultOf(id, results[id])),
+            ...subtaskOptions,
+          },
+        );
+      }
+      return (await plan.run(task, {
+        ...options,
+        ...(maxParallel !== Number.POSITIVE_INFINITY ? { concurrency: maxParallel } : {}),
+      })) as WorkflowResult<SubtaskResult<S, R>[]>;
+    },
+  };
+
+  const synthesize = billedStep(
+    "synthesize",
+    async (input: { task: string; subtasks: S[]; results: SubtaskResult<S, R>[] }, context) =>
+      given.synthesize(input.results, { ...context, task: input.task, subtasks: input.subtasks }),
+    { phase: "synthesis" },
+  );
+
+  const flow = new PatternWorkflow<OrchestrationOutput<S, R, O>>(name, {
+    output: (results) => {
+      const output = (results.synthesize as BilledResult<O>).output;
+      return {
+        subtasks: (results.decompose as BilledResult<S[]>).output,
+        results: (results.execute as WorkflowResult<SubtaskResult<S, R>[]>).output,
+        output,
+        text: textOf(output),
+      };
+    },
+  });
+  flow
+    .step("decompose", decompose, { input: ({ input }) => taskOf(input) })
+    .step("execute", execute, {
+      dependsOn: ["decompose"],
+      input: ({ input, results }) => ({
+        task: taskOf(input),
+        subtasks: (results.decompose as BilledResult<S[]>).output,
+      }),
+    })
+    .step("synthesize", synthesize, {
+      dependsOn: ["execute"],
+      input: ({ input, results }) => ({
+        task: taskOf(input),
+        subtasks: (results.decompose as BilledResult<S[]>).output,
+        results: (results.execute as WorkflowResult<SubtaskResult<S, R>[]>).output,
+      }),
+    });
+  return flow;
+}
