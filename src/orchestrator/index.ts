@@ -1,0 +1,75 @@
+/**
+ * The orchestrator: a main agent that delegates to subagents or plans and creates new
+ * ones, each delegation run as a workflow on Baton's engine; a task queue with priorities;
+ * orchestrator specs (YAML/JSON); and views of a run (flowchart, tool trace, Mermaid).
+ * Built only on Baton's public API.
+ * @module baton/orchestrator
+ */
+export type { DelegationTask, ExecutionMode, TaskRequest } from "./check-tasks.js";
+export {
+  type AgentRole,
+  type AgentSpend,
+  type OrchestratorCostBreakdown,
+  orchestratorCost,
+} from "./cost-breakdown.js";
+export type { DesignedPlan, PlanningInput } from "./design-plan.js";
+export type {
+  OrchestratorCustomEvent,
+  OrchestratorEvent,
+  OrchestratorEventHandler,
+  OrchestratorEventType,
+  TaskEvent,
+} from "./event-hub.js";
+export type { MainStepOutput } from "./main-step.js";
+export {
+  DELEGATE_TOOL,
+  type DelegateInput,
+  PLAN_TOOL,
+  type PlanInput,
+  type PlanOutcome,
+} from "./orchestration-tools.js";
+export {
+  Orchestrator,
+  type OrchestratorRun,
+  type ProcessOptions,
+} from "./orchestrator.js";
+export { OrchestratorError } from "./orchestrator-error.js";
+export type { OrchestratorOptions, SubagentEntry } from "./orchestrator-options.js";
+export {
+  type CheckedPlan,
+  checkPlan,
+  type Plan,
+  type PlannedAgent,
+  type PlannedTask,
+  planSchema,
+} from "./plan.js";
+export { PlanError, type PlanIssue } from "./plan-error.js";
+export type { ProcessResult, ToolOutput } from "./process-result.js";
+export type { DelegationInput, DelegationOutcome, TaskOutcome } from "./run-delegation.js";
+export type { SubmitOptions } from "./run-task.js";
+export {
+  type BuildOrchestratorOptions,
+  type BuiltOrchestrator,
+  buildOrchestrator,
+} from "./spec/build-orchestrator.js";
+export {
+  type AvailableToolSpec,
+  type OrchestratorSpec,
+  orchestratorSpecSchema,
+} from "./spec/orchestrator-spec-schema.js";
+export {
+  checkOrchestratorSpec,
+  isOrchestratorSpec,
+  type ParseOrchestratorSpecOptions,
+  parseOrchestratorSpec,
+} from "./spec/parse-orchestrator-spec.js";
+export type { Task, TaskStatus } from "./task.js";
+export { type FlowchartOptions, flowchart } from "./visualize/flowchart.js";
+export { type MermaidOptions, type MermaidSource, mermaid } from "./visualize/mermaid.js";
+export {
+  loadRunTrace,
+  type TraceEvent,
+  type TraceRun,
+  type TraceSource,
+} from "./visualize/run-trace.js";
+export { type ToolTraceOptions, toolTrace } from "./visualize/tool-trace.js";

@@ -1,0 +1,183 @@
+import type { ToolSet } from "ai";
+import type {
+  Agent,
+  AgentOptions,
+  BudgetOptions,
+  CircuitBreakerOptions,
+  Clock,
+  IdGenerator,
+  MemoryOptions,
+  ModelInput,
+  ModelLimits,
+  PriceTable,
+  ResolveModelOptions,
+  RetryOptions,
+  RunStore,
+} from "../index.js";
+
+/** An agent, whatever its output type. */
+// biome-ignore lint/suspicious/noExplicitAny: agents of every output type are welcome
+export type AnyAgent = Agent<any>;
+
+/** A subagent, optionally with what the main agent is told it does. */
+export type SubagentEntry = AnyAgent | { agent: AnyAgent; description?: string };
+
+/** Everything `new Orchestrator()` takes. Only `mainAgent` is required. */
+export interface OrchestratorOptions {
+  /** Names the orchestrator: the workflow name of its `process()` runs. @default "orchestrator" */
+  name?: string;
+  /**
+   * The main agent's options (as for `agent()`). The orchestrator adds two tools to its
+   * own: `delegate_to_subagents` and `plan_and_create_subagents`. `prices`, `clock` and
+   * `modelOptions` default to the orchestrator's.
+   */
+  mainAgent: Omit<AgentOptions, "output">;
+  /**
+   * Subagents the main agent may delegate to, by their names. Give `{ agent, description }`
+   * to tell the main agent what one does.
+   * @default []
+   */
+  subagents?: readonly SubagentEntry[];
+  /**
+   * Tools the designer may give the subagents it creates; each gets only the ones the
+   * plan names (least privilege). Keys are the names the designer sees.
+   * @default {}
+   */
+  availableTools?: ToolSet;
+  /** The model of subagents the designer creates. @default mainAgent.model */
+  subagentModel?: ModelInput;
+  /** The model that designs plans (structured output). @default mainAgent.model */
+  designerModel?: ModelInput;
+  /** The designer agent's name in events and cost reports. @default "designer" */
+  designerName?: string;
+  /** Memory for subagents the designer creates. @default none */
+  subagentMemory?: MemoryOptions;
+  /** Model calls in one run of a created subagent's tool loop, at most. @default 10 */
+  subagentMaxSteps?: number;
+  /**
+   * Tasks of one delegation running at once, and tasks from `submit()` running at once.
+   * @default 4
+   */
+  maxParallelTasks?: number;
+  /** Designer calls per plan, at most: an invalid plan goes back with its problems. @default 3 */
+  maxPlanAttempts?: number;
+  /** Retries of each delegated or submitted task's model calls. @default the agent's own */
+  retry?: RetryOptions | number;
+  /** Each delegated or submitted task fails after this many ms. @default no limit */
+  timeout?: number;
+  /** Models a task's agent falls back to, in order, once retries are spent. @default [] */
+  fallbackModels?: readonly string[];
+  /**
+   * Where runs are logged: `process()` runs, their planning and delegation runs (as child
+   * runs, `parentId` set), and `submit()` runs.
+   * @default a new MemoryStore
+   */
+  store?: RunStore;
+  /** Token and cent budget for each `process()` run (its delegations included) and each task. */
+  budget?: BudgetOptions;
+  /** Per-model concurrency and rate limits, shared by every run of this orchestrator. */
+  limits?: ModelLimits;
+  /** Per-model circuit breakers (`false` turns them off). @default the engine's */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Prices for the agents the orchestrator creates (main, designer, planned subagents). */
+  prices?: PriceTable;
+  /** How the orchestrator's model strings are resolved (API key, base URL, env). */
+  modelOptions?: ResolveModelOptions;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Run and task ids. @default randomIdGenerator */
+  ids?: IdGenerator;
+}
+
+function received(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value);
+  return typeof value === "object" ? "an object" : String(value);
+}
+
+function fail(option: string, expected: string, value: unknown): never {
+  throw new TypeError(
+    `Orchestrator: expected options.${option} to be ${expected}, received ${received(value)}`,
+  );
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isAgent(value: unknown): value is Agent<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Agent<unknown>).kind === "agent" &&
+    typeof (value as Agent<unknown>).run === "function" &&
+    typeof (value as Agent<unknown>).name === "string"
+  );
+}
+
+/** A subagent entry as `{ agent, description }`, or a TypeError naming `option`. */
+export function subagentEntry(
+  option: string,
+  value: unknown,
+): { agent: Agent<unknown>; description: string | undefined } {
+  if (isAgent(value)) return { agent: value, description: undefined };
+  if (isPlainObject(value) && isAgent(value.agent)) {
+    if (value.description !== undefined && typeof value.description !== "string") {
+      fail(`${option}.description`, "a string", value.description);
+    }
+    return { agent: value.agent, description: value.description };
+  }
+  return fail(option, "an agent (from agent()) or { agent, description }", value);
+}
+
+/** Checks the options that are not checked by `agent()` itself. */
+export function checkOrchestratorOptions(options: OrchestratorOptions): void {
+  if (!isPlainObject(options)) {
+    throw new TypeError(`Orchestrator: expected an options object, received ${received(options)}`);
+  }
+  if (!isPlainObject(options.mainAgent)) fail("mainAgent", "agent options", options.mainAgent);
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
+    fail("name", "a non-empty string", options.name);
+  }
+  if (options.subagents !== undefined && !Array.isArray(options.subagents)) {
+    fail("subagents", "an array of agents", options.subagents);
+  }
+  if (options.availableTools !== undefined) {
+    if (!isPlainObject(options.availableTools)) {
+      fail("availableTools", "an object of AI SDK tools by name", options.availableTools);
+    }
+    for (const [name, tool] of Object.entries(options.availableTools)) {
+      if (!isPlainObject(tool)) fail(`availableTools.${name}`, "an AI SDK tool()", tool);
+    }
+  }
+  for (const option of ["maxParallelTasks", "maxPlanAttempts", "subagentMaxSteps"] as const) {
+    const value = options[option];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+      fail(option, "an integer >= 1", value);
+    }
+  }
+  if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+    fail("timeout", "a number of ms > 0", options.timeout);
+  }
+  if (
+    options.fallbackModels !== undefined &&
+    (!Array.isArray(options.fallbackModels) ||
+      options.fallbackModels.some((model) => typeof model !== "string"))
+  ) {
+    fail("fallbackModels", "an array of model strings", options.fallbackModels);
+  }
+  if (
+    options.designerName !== undefined &&
+    (typeof options.designerName !== "string" || options.designerName === "")
+  ) {
+    fail("designerName", "a non-empty string", options.designerName);
+  }
+  const store = options.store as Partial<RunStore> | undefined;
+  if (
+    store !== undefined &&
+    (typeof store?.append !== "function" || typeof store?.readLog !== "function")
+  ) {
+    fail("store", "a RunStore", store);
+  }
+}

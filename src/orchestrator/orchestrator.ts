@@ -1,0 +1,393 @@
+import {
+  type Agent,
+  type AgentInput,
+  agent,
+  type BatonEvent,
+  type Clock,
+  type IdGenerator,
+  MemoryStore,
+  type RunStore,
+  randomIdGenerator,
+  type StartOptions,
+  systemClock,
+  type Workflow,
+  workflow,
+} from "../index.js";
+import {
+  EventHub,
+  type OrchestratorEventHandler,
+  type OrchestratorEventType,
+} from "./event-hub.js";
+import { designerInstructions, MAIN_INSTRUCTIONS } from "./instructions.js";
+import { mainStep } from "./main-step.js";
+import { DELEGATE_TOOL, orchestrationTools, PLAN_TOOL } from "./orchestration-tools.js";
+import {
+  type AnyAgent,
+  checkOrchestratorOptions,
+  type OrchestratorOptions,
+  subagentEntry,
+} from "./orchestrator-options.js";
+import { type Plan, planSchema } from "./plan.js";
+import { type ProcessResult, processResultOf } from "./process-result.js";
+import type { OrchestratorRuntime } from "./run-delegation.js";
+import { runTask, type SubmitOptions } from "./run-task.js";
+import { type Task, TaskQueue, TaskRecord, type TaskStatus } from "./task.js";
+
+/** Options of one `process()` call. */
+export interface ProcessOptions {
+  /** Cancels the run. */
+  signal?: AbortSignal;
+  /** Stored with the run record. */
+  metadata?: Record<string, unknown>;
+}
+
+/** A running `process()` call: its events as they happen, and its result. */
+export interface OrchestratorRun {
+  readonly id: string;
+  /** Every event of the run and of its planning and delegation runs, from the first. */
+  readonly events: AsyncIterable<BatonEvent>;
+  /** Rejects with `OrchestratorError` when the run does not succeed. */
+  readonly result: Promise<ProcessResult>;
+  cancel(reason?: string): void;
+}
+
+/**
+ * A main agent that delegates to subagents, or plans and creates new ones, with every
+ * delegation run as a workflow on Baton's engine (concurrency, retries, fallbacks, budgets,
+ * events, the run store).
+ *
+ * @example
+ * const orchestrator = new Orchestrator({
+ *   mainAgent: { name: "lead", model: "openai:gpt-4o", instructions: "Answer research questions." },
+ *   availableTools: { http_fetch: httpFetch({ allowHosts: ["en.wikipedia.org"] }), calculator: calculator() },
+ *   subagentModel: "openai:gpt-4o-mini",
+ *   maxParallelTasks: 4,
+ * });
+ * const { content, costBreakdown, runId } = await orchestrator.process("Compare tidal and wave power.");
+ */
+export class Orchestrator {
+  readonly name: string;
+  /** Where this orchestrator's runs are logged. */
+  readonly store: RunStore;
+  readonly #options: OrchestratorOptions;
+  readonly #main: Agent<unknown>;
+  readonly #process: Workflow<AgentInput>;
+  readonly #subagents = new Map<string, Agent<unknown>>();
+  readonly #descriptions = new Map<string, string>();
+  readonly #runtime: OrchestratorRuntime;
+  readonly #hub = new EventHub();
+  readonly #tasks = new Map<string, TaskRecord>();
+  /** The agent of each task not yet ended. */
+  readonly #runners = new Map<string, Agent<unknown>>();
+  readonly #queue: TaskQueue;
+  readonly #clock: Clock;
+  readonly #ids: IdGenerator;
+  #sequence = 0;
+
+  constructor(options: OrchestratorOptions) {
+    checkOrchestratorOptions(options);
+    this.#options = options;
+    this.name = options.name ?? "orchestrator";
+    this.store = options.store ?? new MemoryStore();
+    this.#clock = options.clock ?? systemClock;
+    this.#ids = options.ids ?? randomIdGenerator;
+    const { mainAgent, prices, modelOptions, clock } = options;
+    const shared = {
+      ...(prices ? { prices } : {}),
+      ...(modelOptions ? { modelOptions } : {}),
+      ...(clock ? { clock } : {}),
+    };
+    const availableTools = options.availableTools ?? {};
+    for (const [index, entry] of (options.subagents ?? []).entries()) {
+      const { agent: subagent, description } = subagentEntry(`subagents[${index}]`, entry);
+      this.#add(subagent, description, `subagents[${index}]`);
+    }
+    const designer = agent<Plan>({
+      name: options.designerName ?? "designer",
+      model: options.designerModel ?? mainAgent.model,
+      instructions: designerInstructions(availableTools),
+      output: planSchema(Object.keys(availableTools)),
+      ...(options.retry !== undefined ? { retry: options.retry } : {}),
+      ...shared,
+    });
+    this.#runtime = {
+      name: this.name,
+      mainAgentName: mainAgent.name,
+      designer,
+      availableTools,
+      subagents: this.#subagents,
+      descriptions: this.#descriptions,
+      maxParallelTasks: options.maxParallelTasks ?? 4,
+      maxPlanAttempts: options.maxPlanAttempts ?? 3,
+      taskOptions: {
+        ...(options.retry !== undefined ? { retry: options.retry } : {}),
+        ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+        ...(options.fallbackModels !== undefined ? { fallbackModels: options.fallbackModels } : {}),
+      },
+      createSubagent: (planned) =>
+        agent({
+          name: planned.name,
+          model: options.subagentModel ?? mainAgent.model,
+          instructions: planned.instructions,
+          tools: Object.fromEntries(planned.tools.map((name) => [name, availableTools[name]!])),
+          ...(options.subagentMemory ? { memory: options.subagentMemory } : {}),
+          ...(options.subagentMaxSteps ? { maxSteps: options.subagentMaxSteps } : {}),
+          ...shared,
+        }),
+    };
+    const ownTools = mainAgent.tools ?? {};
+    for (const name of [DELEGATE_TOOL, PLAN_TOOL]) {
+      if (Object.hasOwn(ownTools, name)) {
+        throw new TypeError(
+          `Orchestrator: options.mainAgent.tools.${name} clashes with the orchestrator's own tool of that name`,
+        );
+      }
+    }
+    this.#main = agent({
+      ...shared,
+      ...mainAgent,
+      instructions: mainAgent.instructions
+        ? `${MAIN_INSTRUCTIONS}\n\n${mainAgent.instructions}`
+        : MAIN_INSTRUCTIONS,
+      tools: { ...ownTools, ...orchestrationTools(this.#runtime) },
+    });
+    if (this.#subagents.has(this.#main.name) || designer.name === this.#main.name) {
+      throw new TypeError(
+        `Orchestrator: the main agent's name "${this.#main.name}" is also a subagent's or the designer's`,
+      );
+    }
+    this.#process = workflow<AgentInput>(this.name).step("main", mainStep(this.#main));
+    this.#queue = new TaskQueue(this.#runtime.maxParallelTasks, (task) =>
+      runTask(task, this.#taskHost(task)),
+    );
+  }
+
+  /** Names of the tools the designer may give the subagents it creates. */
+  get availableTools(): string[] {
+    return Object.keys(this.#runtime.availableTools);
+  }
+
+  /** Names of the registered subagents. */
+  get subagents(): string[] {
+    return [...this.#subagents.keys()];
+  }
+
+  /**
+   * Adds a subagent the main agent may delegate to (from its next model call on).
+   * @param options.description what the main agent is told it does
+   */
+  registerSubagent(subagent: AnyAgent, options: { description?: string } = {}): this {
+    const entry = subagentEntry("subagent", { agent: subagent, ...options });
+    this.#add(entry.agent, entry.description, "subagent");
+    return this;
+  }
+
+  /** Starts the main agent on `messages`, streaming the run's events. */
+  start(messages: AgentInput, options: ProcessOptions = {}): OrchestratorRun {
+    const valid =
+      typeof messages === "string" ||
+      (Array.isArray(messages) &&
+        messages.every(
+          (message) => typeof message === "object" && message !== null && "role" in message,
+        ));
+    if (!valid) {
+      throw new TypeError(
+        `${this.name}.process(): expected messages to be a string or an array of ModelMessage, received ${messages === null ? "null" : typeof messages}`,
+      );
+    }
+    const run = this.#process.start(messages, {
+      ...this.#runOptions(),
+      ...(options.signal ? { signal: options.signal } : {}),
+      metadata: {
+        orchestrator: this.name,
+        roles: { main: this.#main.name, designer: this.#runtime.designer.name },
+        ...options.metadata,
+      },
+    });
+    const events: BatonEvent[] = [];
+    const collected = (async () => {
+      for await (const event of run.events) {
+        events.push(event);
+        this.#hub.dispatch(event);
+      }
+    })();
+    const result = (async () => {
+      const outcome = await run.result;
+      await collected;
+      return processResultOf(this.name, outcome, events, {
+        main: this.#main.name,
+        designer: this.#runtime.designer.name,
+      });
+    })();
+    // A caller that only reads the events must not get an unhandled rejection.
+    result.catch(() => {});
+    return { id: run.id, events: run.events, result, cancel: (reason) => run.cancel(reason) };
+  }
+
+  /**
+   * Runs the main agent on `messages` to its end: it answers, delegating to subagents or
+   * planning new ones as it sees fit.
+   * @throws OrchestratorError when the run fails, is cancelled, or waits.
+   */
+  process(messages: AgentInput, options: ProcessOptions = {}): Promise<ProcessResult> {
+    return this.start(messages, options).result;
+  }
+
+  /**
+   * Queues `input` for an agent (a registered subagent's name, or an agent). At most
+   * `maxParallelTasks` tasks run at once; when more wait, the highest `priority` starts first.
+   */
+  submit<Output = unknown>(
+    target: string | Agent<Output>,
+    input: AgentInput,
+    options: SubmitOptions<Output> = {},
+  ): Task<Output> {
+    const runner = this.#resolveAgent(target);
+    const { priority = 0, metadata = {}, callback, signal } = options;
+    if (!Number.isFinite(priority)) {
+      throw new TypeError(
+        `submit: expected options.priority to be a finite number, received ${String(priority)}`,
+      );
+    }
+    if (typeof metadata !== "object" || metadata === null) {
+      throw new TypeError(`submit: expected options.metadata to be an object`);
+    }
+    if (callback !== undefined && typeof callback !== "function") {
+      throw new TypeError(
+        `submit: expected options.callback to be a function, received ${typeof callback}`,
+      );
+    }
+    const task = new TaskRecord<Output>({
+      id: this.#ids.next("task"),
+      agent: runner.name,
+      input,
+      priority,
+      metadata,
+      createdAt: this.#clock.now(),
+      sequence: this.#sequence++,
+    });
+    this.#tasks.set(task.id, task as TaskRecord);
+    this.#runners.set(task.id, runner as Agent<unknown>);
+    task.done.then(() => this.#runners.delete(task.id));
+    if (callback) task.done.then(callback);
+    if (signal) {
+      if (signal.aborted) this.cancelTask(task.id);
+      else signal.addEventListener("abort", () => this.cancelTask(task.id), { once: true });
+    }
+    if (task.status === "queued") this.#queue.add(task as TaskRecord);
+    return task;
+  }
+
+  /** A task's status, or `undefined` for an unknown id. */
+  status(taskId: string): TaskStatus | undefined {
+    return this.#tasks.get(taskId)?.status;
+  }
+
+  getTask<Output = unknown>(taskId: string): Task<Output> | undefined {
+    return this.#tasks.get(taskId) as Task<Output> | undefined;
+  }
+
+  /** Cancels a waiting or running task; `false` when it has already ended. */
+  cancelTask(taskId: string, reason?: string): boolean {
+    const task = this.#tasks.get(taskId);
+    if (!task) return false;
+    if (task.status === "queued") {
+      this.#queue.remove(task);
+      task.finish("cancelled", this.#clock.now());
+      this.#hub.dispatch({ type: "task-error", at: this.#clock.now(), task });
+      return true;
+    }
+    if (task.status === "running" && task.cancel) {
+      task.cancel(reason);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Calls `handler` for each event of that type: engine events of every run this
+   * orchestrator starts (`step-end`, `workflow-end`, `custom:<name>` from steps, ...),
+   * `task-start` / `task-end` / `task-error`, and `emit()`ted events; `"*"` for all.
+   * Returns a function that removes the handler.
+   */
+  on(type: OrchestratorEventType, handler: OrchestratorEventHandler): () => void {
+    return this.#hub.on(type, handler);
+  }
+
+  /** Sends a custom event (`custom:<name>`) to the `on()` handlers. */
+  emit(type: `custom:${string}`, data?: unknown): void {
+    if (typeof type !== "string" || !/^custom:.+/.test(type)) {
+      throw new TypeError(`emit: expected a type "custom:<name>", received ${String(type)}`);
+    }
+    this.#hub.dispatch({ type, at: this.#clock.now(), ...(data !== undefined ? { data } : {}) });
+  }
+
+  /** Forgets one agent's conversation: the main agent's or a registered subagent's. */
+  clearMemory(agentName: string): void {
+    if (agentName === this.#main.name) this.#main.clearMemory();
+    else {
+      const subagent = this.#subagents.get(agentName);
+      if (!subagent) {
+        throw new TypeError(
+          `clearMemory: expected the name of the main agent or a subagent (${[this.#main.name, ...this.#subagents.keys()].join(", ")}), received ${JSON.stringify(agentName)}`,
+        );
+      }
+      subagent.clearMemory();
+    }
+  }
+
+  /** Forgets every agent's conversation. */
+  clearAllMemory(): void {
+    this.#main.clearMemory();
+    for (const subagent of this.#subagents.values()) subagent.clearMemory();
+  }
+
+  #add(subagent: Agent<unknown>, description: string | undefined, option: string): void {
+    if (this.#subagents.has(subagent.name)) {
+      throw new TypeError(
+        `Orchestrator: ${option}: a subagent named "${subagent.name}" is already registered`,
+      );
+    }
+    if (this.#main !== undefined && subagent.name === this.#main.name) {
+      throw new TypeError(`Orchestrator: ${option}: "${subagent.name}" is the main agent's name`);
+    }
+    this.#subagents.set(subagent.name, subagent);
+    if (description !== undefined) this.#descriptions.set(subagent.name, description);
+  }
+
+  #resolveAgent<Output>(target: string | Agent<Output>): Agent<Output> {
+    if (typeof target === "string") {
+      const found = this.#subagents.get(target);
+      if (!found) {
+        throw new TypeError(
+          `submit: expected a registered subagent's name (${this.subagents.join(", ") || "none registered"}) or an agent, received ${JSON.stringify(target)}`,
+        );
+      }
+      return found as Agent<Output>;
+    }
+    return subagentEntry("submit agent", target).agent as Agent<Output>;
+  }
+
+  #runOptions(): StartOptions {
+    const { budget, limits, circuitBreaker, clock, ids } = this.#options;
+    return {
+      store: this.store,
+      ...(clock ? { clock } : {}),
+      ...(ids ? { ids } : {}),
+      ...(budget ? { budget } : {}),
+      ...(limits ? { limits } : {}),
+      ...(circuitBreaker !== undefined ? { circuitBreaker } : {}),
+    };
+  }
+
+  #taskHost(task: TaskRecord) {
+    return {
+      agent: this.#runners.get(task.id)!,
+      startOptions: this.#runOptions(),
+      stepOptions: this.#runtime.taskOptions,
+      orchestrator: this.name,
+      clock: this.#clock,
+      dispatch: (event: Parameters<EventHub["dispatch"]>[0]) => this.#hub.dispatch(event),
+    };
+  }
+}
