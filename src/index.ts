@@ -30,6 +30,7 @@ export {
   sumUsage,
   type Usage,
 } from "./core/usage.js";
+export * from "./durable/index.js";
 export * from "./events/index.js";
 export * from "./models/index.js";
 export * from "./spec/index.js";

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
+/**
+ * The `baton` command: `baton run <spec>`, `baton runs`, `baton show <runId>`, ... See
+ * docs/cli.md.
+ * @module baton/cli
+ */
+import { processContext } from "./cli-context.js";
+import { runCli } from "./run-cli.js";
 
-const packageJson = JSON.parse(
-  readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
-) as { version: string };
-
-if (process.argv.includes("--version") || process.argv.includes("-v")) {
-  console.log(packageJson.version);
-}
+const context = processContext();
+process.exitCode = await runCli(process.argv.slice(2), context);
+context.dispose();

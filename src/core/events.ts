@@ -231,7 +231,19 @@ export interface ApprovalRequestEvent extends EventBase {
   stepId: string;
   /** Set when a tool call, not a whole step, awaits approval. */
   toolCallId?: string;
+  /** For a tool call: the tool's name. */
+  tool?: string;
+  /** For a tool call: its input, as the model gave it. */
+  input?: unknown;
   message?: string;
+}
+/** An approved tool call ran: its output, so a later attempt of the step reuses it. */
+export interface ApprovalOutputEvent extends EventBase {
+  type: "approval-output";
+  stepId: string;
+  /** The tool call the approval was asked for. */
+  toolCallId: string;
+  output: unknown;
 }
 export interface ApprovalDecisionEvent extends EventBase {
   type: "approval-decision";
@@ -293,6 +305,7 @@ export type BatonEvent =
   | RateLimitWaitEvent
   | ApprovalRequestEvent
   | ApprovalDecisionEvent
+  | ApprovalOutputEvent
   | PhaseEvent
   | CustomEvent;
 

@@ -25,8 +25,11 @@ export {
   type RunState,
   type StepRecord,
   type StepStatus,
+  type ToolApprovalRecord,
 } from "./run/fold-run-log.js";
-export type { Run, WorkflowResult } from "./run/run.js";
+export { isSecretKey, redactSecrets, redactText } from "./run/redact-secrets.js";
+export type { ApprovalDecision, Run, WorkflowResult } from "./run/run.js";
+export { ApprovalPendingError, currentStepScope, type StepScope } from "./run/step-scope.js";
 export { ApprovalRejectedError } from "./workflow/approval-rejected-error.js";
 export type { WorkflowGraph, WorkflowGraphStep } from "./workflow/compile-graph.js";
 export type { StartOptions } from "./workflow/start-options.js";

@@ -1,4 +1,5 @@
 import type { RunStore } from "../ports/run-store.js";
+import { redactSecrets } from "./redact-secrets.js";
 
 /**
  * Makes sure the store has the run's record before its first event: creates it, or, for a
@@ -17,6 +18,7 @@ export function createRunRecord(
     metadata?: Record<string, unknown>;
   },
 ): Promise<void> {
+  // Secrets never reach the store: the input, definition and metadata are redacted too.
   const create = () =>
     store.createRun({
       id: run.id,
@@ -24,9 +26,9 @@ export function createRunRecord(
       ...(run.parentId !== undefined ? { parentId: run.parentId } : {}),
       status: "running",
       createdAt: run.now,
-      input: run.input,
-      ...(run.definition !== undefined ? { definition: run.definition } : {}),
-      ...(run.metadata !== undefined ? { metadata: run.metadata } : {}),
+      input: redactSecrets(run.input),
+      ...(run.definition !== undefined ? { definition: redactSecrets(run.definition) } : {}),
+      ...(run.metadata !== undefined ? { metadata: redactSecrets(run.metadata) } : {}),
     });
   if (!run.resumed) return create();
   return store

@@ -21,8 +21,15 @@ import {
   type RunState,
 } from "./fold-run-log.js";
 import { linkEmit, type ParentLink } from "./parent-link.js";
+import { redactSecrets } from "./redact-secrets.js";
 import { resultOfState } from "./result-of-state.js";
-import type { Run, WorkflowResult } from "./run.js";
+import {
+  type ApprovalDecision,
+  checkDecision,
+  decisionEvent,
+  type Run,
+  type WorkflowResult,
+} from "./run.js";
 import { type JournalEffect, RunJournal } from "./run-journal.js";
 import { spentSoFar } from "./spent-so-far.js";
 import { StepScheduler } from "./step-scheduler.js";
@@ -117,6 +124,8 @@ export class Execution implements TaskHost {
       events: this.#stream,
       result,
       cancel: (reason?: string) => this.cancel(reason),
+      decide: (decision: ApprovalDecision, options?: { logged?: boolean }) =>
+        this.decide(decision, options),
     };
   }
 
@@ -161,10 +170,12 @@ export class Execution implements TaskHost {
     this.#scheduler.begin(resumeFrom);
   }
 
+  /** Logs an event (secrets redacted) and applies it to the run's state. */
   record(event: LoggedEvent): void {
     if (this.#closed) return;
-    applyRunEvent(this.state, event);
-    this.#journal.record(event);
+    const clean = redactSecrets(event);
+    applyRunEvent(this.state, clean);
+    this.#journal.record(clean);
   }
 
   after(effect: JournalEffect): void {
@@ -195,6 +206,11 @@ export class Execution implements TaskHost {
 
   /** A step's task failed for good (no retry left). */
   failed(task: StepTask, error: unknown): void {
+    if (task.awaitingApproval) {
+      // A tool call asked for approval: the step stays in flight and waits for the decision.
+      this.#scheduler.awaitApproval(task);
+      return;
+    }
     if (WorkflowError.isInstance(error) && error.status === "waiting") {
       // A sub-workflow waits: this run waits too, with the step still in flight.
       this.#waitReason ??= error.result.waitReason;
@@ -222,6 +238,32 @@ export class Execution implements TaskHost {
 
   cancel(reason?: string): void {
     this.abort("cancelled", new CancelledError(reason ?? "The run was cancelled"));
+  }
+
+  /**
+   * Logs a human decision on an approval this live run waits for, and acts on it: an
+   * approved step runs, a rejected one fails, a tool call's step runs again once none of
+   * its tool calls waits any more. Returns `false` (logging nothing) once the run is over.
+   */
+  decide(decision: ApprovalDecision, options: { logged?: boolean } = {}): boolean {
+    checkDecision(decision);
+    if (this.#ending !== undefined || this.#closed) return false;
+    const index = this.#options.graph.indexOf.get(decision.stepId);
+    if (index === undefined) {
+      throw new TypeError(
+        `decide: run ${this.runId} has no step "${decision.stepId}" (workflow "${this.#options.graph.name}")`,
+      );
+    }
+    const event = decisionEvent(decision, {
+      at: this.clock.now(),
+      runId: this.runId,
+      parentRunId: this.parentRunId,
+    });
+    // A decision another process logged is applied, not logged a second time.
+    if (options.logged) applyRunEvent(this.state, redactSecrets(event));
+    else this.record(event);
+    this.#scheduler.decided(index);
+    return true;
   }
 
   /** Ends the run now: running steps are aborted and logged as cancelled, the rest skipped. */

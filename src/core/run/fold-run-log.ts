@@ -36,6 +36,21 @@ export interface StepRecord {
   next: string[] | undefined;
 }
 
+/** A tool call that asked for a human decision (a tool wrapped with `requiresApproval`). */
+export interface ToolApprovalRecord {
+  toolCallId: string;
+  /** The tool's name. */
+  tool: string | undefined;
+  /** The tool call's input, as the model gave it. */
+  input: unknown;
+  message: string | undefined;
+  requestedAt: number | undefined;
+  /** Set once a decision is logged. */
+  decision: { approved: boolean; comment?: string } | undefined;
+  /** Set once the approved call ran (an `approval-output` event): what it returned. */
+  output?: { value: unknown };
+}
+
 /** A run's state: a fold of its log (`foldRunLog`), the single source of its result. */
 export interface RunState {
   runId: string;
@@ -52,6 +67,12 @@ export interface RunState {
   steps: Record<string, StepRecord>;
   /** Decisions on steps that need approval, by step id. */
   approvals: Record<string, { approved: boolean; comment?: string }>;
+  /**
+   * Tool calls that asked for approval, by step id. A step that starts again drops its
+   * undecided requests (the new attempt asks again); decided ones stay, so the new
+   * attempt finds the decision for the same call.
+   */
+  toolApprovals: Record<string, ToolApprovalRecord[]>;
   usage: Usage;
   cost: CostBreakdown;
 }
@@ -106,6 +127,7 @@ export function emptyRunState(runId: string): RunState {
     endedAt: undefined,
     steps: {},
     approvals: {},
+    toolApprovals: {},
     usage: noUsage,
     cost: noCost,
   };
@@ -133,7 +155,11 @@ export function foldRunLog(
 export function copyRunState(state: RunState): RunState {
   const steps: Record<string, StepRecord> = {};
   for (const id of Object.keys(state.steps)) steps[id] = { ...state.steps[id]! };
-  return { ...state, steps, approvals: { ...state.approvals } };
+  const toolApprovals: Record<string, ToolApprovalRecord[]> = {};
+  for (const id of Object.keys(state.toolApprovals ?? {})) {
+    toolApprovals[id] = state.toolApprovals[id]!.map((record) => ({ ...record }));
+  }
+  return { ...state, steps, approvals: { ...state.approvals }, toolApprovals };
 }
 
 function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): boolean {
@@ -190,6 +216,10 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       return;
     case "step-start": {
       const step = stepOf(state, stepId);
+      const requests = state.toolApprovals[stepId];
+      if (requests?.some((record) => record.decision === undefined)) {
+        state.toolApprovals[stepId] = requests.filter((record) => record.decision !== undefined);
+      }
       step.status = "running";
       step.attempts++;
       step.iterations = Math.max(step.iterations, (event.iteration as number | undefined) ?? 1);
@@ -229,15 +259,27 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
     }
     case "approval-request":
       stepOf(state, stepId).status = "waiting";
+      if (typeof event.toolCallId === "string") toolApprovalOf(state, stepId, event);
       return;
-    case "approval-decision":
-      if (event.toolCallId === undefined) {
-        state.approvals[stepId] = {
-          approved: event.approved === true,
-          ...(typeof event.comment === "string" ? { comment: event.comment } : {}),
-        };
+    case "approval-decision": {
+      const decision = {
+        approved: event.approved === true,
+        ...(typeof event.comment === "string" ? { comment: event.comment } : {}),
+      };
+      if (typeof event.toolCallId === "string") {
+        toolApprovalOf(state, stepId, event).decision = decision;
+      } else {
+        state.approvals[stepId] = decision;
       }
       return;
+    }
+    case "approval-output": {
+      const record = state.toolApprovals[stepId]?.find(
+        (candidate) => candidate.toolCallId === event.toolCallId,
+      );
+      if (record) record.output = { value: event.output };
+      return;
+    }
     case "run-end":
       state.status = "succeeded";
       state.output = event.output;
@@ -257,4 +299,33 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       state.waitReason = event.reason as string;
       return;
   }
+}
+
+/** The record of the tool call an approval event names, made on first sight. */
+function toolApprovalOf(state: RunState, stepId: string, event: LoggedEvent): ToolApprovalRecord {
+  const toolCallId = event.toolCallId as string;
+  let records = state.toolApprovals[stepId];
+  if (!records) {
+    records = [];
+    state.toolApprovals[stepId] = records;
+  }
+  let record = records.find((candidate) => candidate.toolCallId === toolCallId);
+  if (!record) {
+    record = {
+      toolCallId,
+      tool: undefined,
+      input: undefined,
+      message: undefined,
+      requestedAt: undefined,
+      decision: undefined,
+    };
+    records.push(record);
+  }
+  if (event.type === "approval-request") {
+    if (typeof event.tool === "string") record.tool = event.tool;
+    if (event.input !== undefined) record.input = event.input;
+    if (typeof event.message === "string") record.message = event.message;
+    record.requestedAt = event.at;
+  }
+  return record;
 }

@@ -17,6 +17,8 @@ const RUNNING = 2;
 const DONE = 3;
 const WAITING = 4;
 const INTERRUPTED = 5;
+/** In flight, stopped until every tool call of the step that asked for approval is decided. */
+const TOOL_WAITING = 6;
 
 const SUCCEEDED = 0;
 const FAILED = 1;
@@ -150,6 +152,47 @@ export class StepScheduler {
     this.#advance();
   }
 
+  /** A tool call of the step asked for approval: the step stays in flight until it is decided. */
+  awaitApproval(task: StepTask): void {
+    if (this.#stopped) return;
+    const index = task.index;
+    this.#tasks[index] = undefined;
+    this.#counters[index * STRIDE + PHASE] = TOOL_WAITING;
+    this.#running--;
+    this.#waiting++;
+    // Decided while the attempt was stopping: run the step again at once.
+    if (!this.#hasUndecidedToolCalls(task.step.id)) this.#requeue(index);
+    this.#advance();
+  }
+
+  /** A decision was logged for step `index`: an approved or rejected step moves on. */
+  decided(index: number): void {
+    if (this.#stopped) return;
+    const base = index * STRIDE;
+    const phase = this.#counters[base + PHASE];
+    const id = this.#graph.ids[index]!;
+    if (phase === WAITING && this.#host.state.approvals[id]) {
+      this.#counters[base + PHASE] = IDLE;
+      this.#waiting--;
+      this.#evaluate.push(index);
+      this.#advance();
+    } else if (phase === TOOL_WAITING && !this.#hasUndecidedToolCalls(id)) {
+      this.#requeue(index);
+      this.#advance();
+    }
+  }
+
+  #requeue(index: number): void {
+    this.#counters[index * STRIDE + PHASE] = READY;
+    this.#waiting--;
+    this.#queue.push(index);
+  }
+
+  #hasUndecidedToolCalls(stepId: string): boolean {
+    const records = this.#host.state.toolApprovals[stepId];
+    return records?.some((record) => record.decision === undefined) === true;
+  }
+
   /** Stops everything: running steps are abandoned (and logged as cancelled), the rest skipped. */
   abortAll(log = true): void {
     if (this.#stopped && !log) return;
@@ -172,7 +215,7 @@ export class StepScheduler {
         parentRunId: host.parentRunId,
         stepId: ids[index]!,
       };
-      if (task || phase === INTERRUPTED) {
+      if (task || phase === INTERRUPTED || phase === TOOL_WAITING) {
         host.record({
           type: "step-error",
           ...base,
@@ -341,6 +384,8 @@ export class StepScheduler {
     this.#counters[index * STRIDE + PHASE] = WAITING;
     this.#waiting++;
     const host = this.#host;
+    // A resumed run that still waits has logged its request already.
+    if (host.state.steps[step.id]?.status === "waiting") return;
     host.record({
       type: "approval-request",
       at: host.clock.now(),
@@ -397,6 +442,10 @@ export class StepScheduler {
       } else if (record.status === "failed") {
         this.#errors.set(index, errorFromLog(record.error));
         this.#settleRestored(index, FAILED, undefined);
+      } else if (record.status === "waiting" && this.#hasUndecidedToolCalls(record.id)) {
+        // In flight, stopped by a tool call that still waits for its decision.
+        this.#counters[index * STRIDE + PHASE] = TOOL_WAITING;
+        this.#waiting++;
       } else if (record.status === "skipped" && record.skipReason !== "cancelled") {
         this.#settleRestored(
           index,

@@ -18,11 +18,16 @@ import type {
   StepFunction,
   StepResults,
 } from "../workflow/step-options.js";
+import type { RunState } from "./fold-run-log.js";
 import type { JournalEffect } from "./run-journal.js";
+import { ApprovalPendingError, stepScopes } from "./step-scope.js";
+import { TaskStepScope } from "./task-step-scope.js";
 
 /** What a running step needs from its run. */
 export interface TaskHost {
   readonly runId: string;
+  /** The run's state so far (approvals decided, steps ended). */
+  readonly state: RunState;
   readonly parentRunId: string | undefined;
   readonly clock: Clock;
   readonly signal: AbortSignal;
@@ -58,6 +63,8 @@ export class StepTask {
   /** Counts invocations, so a late settlement of a timed-out attempt is ignored. */
   invocation = 0;
   done = false;
+  /** Set when a tool call of the attempt asked for approval: the attempt stops and the step waits. */
+  awaitingApproval = false;
   usage: Usage | undefined;
   cost: CostBreakdown | undefined;
   model: string | undefined;
@@ -137,13 +144,23 @@ export class StepTask {
     const { host, step } = this;
     const timeout = step.options.timeout;
     let signal = host.signal;
-    if (timeout !== undefined) signal = this.#armTimeout(invocation, timeout);
+    // An agent step's attempt has a signal of its own: a tool call that waits for
+    // approval stops the attempt without cancelling the run.
+    if (timeout !== undefined || step.kind === "agent") {
+      signal = this.#armAttempt(invocation, timeout);
+    }
     let pending: unknown;
     try {
-      pending =
-        step.kind === "function"
-          ? (step.run as StepFunction)(new FunctionStepContext(this, signal))
-          : (step.run as Runnable<unknown>).run(this.input, this.#runnableOptions(signal));
+      if (step.kind === "function") {
+        pending = (step.run as StepFunction)(new FunctionStepContext(this, signal));
+      } else if (step.kind === "agent") {
+        const options = this.#runnableOptions(signal);
+        pending = stepScopes.run(new TaskStepScope(this, invocation), () =>
+          (step.run as Runnable<unknown>).run(this.input, options),
+        );
+      } else {
+        pending = (step.run as Runnable<unknown>).run(this.input, this.#runnableOptions(signal));
+      }
     } catch (error) {
       this.#settleFailure(invocation, error);
       return;
@@ -185,13 +202,47 @@ export class StepTask {
     return options;
   }
 
-  #armTimeout(invocation: number, timeout: number): AbortSignal {
+  /**
+   * Logs that a tool call of this attempt waits for approval and stops the attempt; the
+   * step stays in flight. Returns the error the tool throws.
+   */
+  requestApproval(
+    invocation: number,
+    request: { toolCallId: string; tool: string; input: unknown; message?: string },
+  ): ApprovalPendingError {
+    const { host, step } = this;
+    const error = new ApprovalPendingError({
+      stepId: step.id,
+      toolCallId: request.toolCallId,
+      tool: request.tool,
+    });
+    if (this.done || invocation !== this.invocation) return error;
+    const event: LoggedEvent = {
+      type: "approval-request",
+      at: host.clock.now(),
+      runId: host.runId,
+      parentRunId: host.parentRunId,
+      stepId: step.id,
+      toolCallId: request.toolCallId,
+      tool: request.tool,
+      input: request.input,
+    };
+    if (request.message !== undefined) event.message = request.message;
+    host.record(event);
+    this.awaitingApproval = true;
+    this.#controller?.abort(error);
+    return error;
+  }
+
+  #armAttempt(invocation: number, timeout: number | undefined): AbortSignal {
     const { host } = this;
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(host.signal.reason);
-    host.signal.addEventListener("abort", onRunAbort, { once: true });
+    if (host.signal.aborted) controller.abort(host.signal.reason);
+    else host.signal.addEventListener("abort", onRunAbort, { once: true });
     this.#controller = controller;
     this.#unlink = () => host.signal.removeEventListener("abort", onRunAbort);
+    if (timeout === undefined) return controller.signal;
     host.clock.sleep(timeout, { signal: controller.signal }).then(() => {
       if (this.done || invocation !== this.invocation) return;
       const error = new TimeoutError(`Step "${this.step.id}" timed out after ${timeout} ms`, {

@@ -328,6 +328,43 @@ describe("SqliteStore", () => {
     expect(() => new SqliteStore({ path: ":memory:", locking: "none" as "shared" })).toThrow(
       /options\.locking/,
     );
+    expect(() => new SqliteStore({ path: ":memory:", checkpointPages: 0 })).toThrow(
+      /options\.checkpointPages must be an integer >= 1, received 0/,
+    );
+  });
+
+  it("keeps appends gap-free when two handles take turns on one run", async () => {
+    const path = newPath();
+    const first = open(path);
+    const second = open(path);
+    await first.createRun({ id: "r1", workflow: "w", status: "running", createdAt: 1 });
+    const seqs = [
+      ...(await first.append("r1", [{ type: "a", at: 1 }])),
+      ...(await second.append("r1", [{ type: "b", at: 2 }])),
+      // first numbers from what it wrote last (1): it collides, writes nothing, and retries.
+      ...(await first.append("r1", [
+        { type: "c", at: 3 },
+        { type: "d", at: 4 },
+      ])),
+      ...(await second.append("r1", [{ type: "e", at: 5 }])),
+    ];
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    expect((await first.readLog("r1")).map((event) => `${event.seq}:${event.type}`)).toEqual([
+      "1:a",
+      "2:b",
+      "3:c",
+      "4:d",
+      "5:e",
+    ]);
+  });
+
+  it("still refuses an append to a run it does not hold after appending to others", async () => {
+    const store = open(newPath());
+    await store.createRun({ id: "r1", workflow: "w", status: "running", createdAt: 1 });
+    await store.append("r1", [{ type: "a", at: 1 }]);
+    await expect(store.append("r2", [{ type: "a", at: 1 }])).rejects.toMatchObject({
+      code: "run-not-found",
+    });
   });
 });
 

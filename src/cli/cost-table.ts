@@ -1,0 +1,72 @@
+import { formatCents, formatDuration } from "./format-values.js";
+import type { RunReport } from "./run-report.js";
+import { formatTable } from "./text-table.js";
+
+const STATUS_MARK: Record<string, string> = {
+  succeeded: "✓",
+  failed: "✗",
+  skipped: "○",
+  cancelled: "✗",
+  waiting: "…",
+  running: "…",
+  pending: " ",
+};
+
+/**
+ * The usage and cost table of a run: one row per step (status, model, attempts, tokens,
+ * time, cost), the total, then the cost by model and a one-line split into models and
+ * tools.
+ */
+export function formatCostTable(report: RunReport): string {
+  const rows = report.steps.map((step) => [
+    `${STATUS_MARK[step.status] ?? " "} ${step.id}`,
+    step.status,
+    step.model ?? "-",
+    String(step.attempts),
+    String(step.usage.inputTokens),
+    String(step.usage.outputTokens),
+    formatDuration(step.durationMs ?? undefined),
+    formatCents(step.cost.totalCents),
+  ]);
+  rows.push([
+    "total",
+    report.status,
+    "",
+    "",
+    String(report.usage.inputTokens),
+    String(report.usage.outputTokens),
+    formatDuration(report.durationMs ?? undefined),
+    formatCents(report.cost.totalCents),
+  ]);
+  const sections = [
+    formatTable(["step", "status", "model", "attempts", "input", "output", "time", "cost"], rows, {
+      alignRight: [3, 4, 5, 6, 7],
+    }),
+  ];
+  const models = Object.entries(report.cost.byModel);
+  if (models.length > 0) {
+    sections.push(
+      formatTable(
+        ["model", "calls", "failed", "input", "output", "cost"],
+        models.map(([model, spend]) => [
+          model,
+          String(spend.calls),
+          String(spend.failedCalls),
+          String(spend.usage.inputTokens),
+          String(spend.usage.outputTokens),
+          formatCents(spend.cents),
+        ]),
+        { alignRight: [1, 2, 3, 4, 5] },
+      ),
+    );
+  }
+  const { modelCents, toolCents, totalCents, unpricedModels } = report.cost;
+  const unpriced =
+    unpricedModels.length > 0
+      ? ` (no price known for ${unpricedModels.join(", ")}: give it prices under the spec's providers)`
+      : "";
+  sections.push(
+    `Cost: ${formatCents(modelCents)} for models + ${formatCents(toolCents)} for tools = ${formatCents(totalCents)}${unpriced}`,
+  );
+  return sections.join("\n\n");
+}

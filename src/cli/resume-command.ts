@@ -1,0 +1,74 @@
+import { resume } from "../durable/index.js";
+import type { CliContext } from "./cli-context.js";
+import { CliInputError } from "./cli-input-error.js";
+import type { ExitCode } from "./exit-code.js";
+import { openStore } from "./open-store.js";
+import { isOrchestratorRun } from "./orchestrator-report.js";
+import { printRun } from "./print-run.js";
+import { specTools } from "./spec-tools.js";
+import { watchRun } from "./watch-run.js";
+
+/** The flags of `baton resume`. */
+export interface ResumeCommandOptions {
+  /** Print one JSON object (the run report) on stdout, no progress view. @default false */
+  json?: boolean;
+  store?: string;
+}
+
+/**
+ * `baton resume <runId>`: finishes a run from its log (after a crash, or once its
+ * approvals are decided). The workflow is rebuilt from the spec the run stored, with the
+ * tools its spec file configured; steps that ended keep their results. Prints and exits
+ * like `baton run`.
+ */
+export async function resumeCommand(
+  runId: string,
+  options: ResumeCommandOptions,
+  context: CliContext,
+): Promise<ExitCode> {
+  const store = openStore(context, options.store, { mustExist: true });
+  try {
+    const record = await store.getRun(runId);
+    if (!record) throw new CliInputError(`Unknown run "${runId}" in ${store.path}`);
+    if (isOrchestratorRun(record)) {
+      throw new CliInputError(
+        `Run ${runId} is an orchestrator run; only workflow runs can be resumed (run the task again with baton run)`,
+      );
+    }
+    const specPath =
+      typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
+    const tools = await specTools(
+      { source: specPath, path: specPath, tools: record.metadata?.tools },
+      context,
+    );
+    try {
+      const run = await resume(runId, {
+        store,
+        build: {
+          tools: tools.registry,
+          env: context.env,
+          source: specPath,
+          ...(context.clock ? { clock: context.clock } : {}),
+        },
+        ...(context.clock ? { clock: context.clock } : {}),
+        ...(context.ids ? { ids: context.ids } : {}),
+      });
+      const definition = record.definition as { spec?: { steps?: unknown[] } } | undefined;
+      const totalSteps = definition?.spec?.steps?.length;
+      await watchRun(run, context, {
+        quiet: options.json === true,
+        ...(totalSteps !== undefined ? { totalSteps } : {}),
+      });
+      return printRun(
+        await store.readLog(runId),
+        { runId, record: await store.getRun(runId) },
+        context,
+        { json: options.json === true, storeFlag: options.store },
+      );
+    } finally {
+      await tools.close();
+    }
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import type { LoggedEvent } from "../core/ports/run-store.js";
+import { modelCallCost } from "../core/usage.js";
+import { pendingApprovalsOf, runReport } from "./run-report.js";
+
+const usage = (input: number, output: number) => ({
+  inputTokens: input,
+  outputTokens: output,
+  cachedInputTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: input + output,
+});
+
+describe("runReport", () => {
+  it("splits the cost by model and tool, and an unknown price makes that model's cents null", () => {
+    const events: LoggedEvent[] = [
+      { type: "run-start", at: 1000, runId: "r", workflow: "w", input: {}, steps: ["a"] },
+      { type: "step-start", at: 1001, runId: "r", stepId: "a", attempt: 1 },
+      {
+        type: "model-call-error",
+        at: 1002,
+        runId: "r",
+        stepId: "a",
+        agent: "x",
+        model: "p:m",
+        attempt: 1,
+        error: { name: "E", message: "503" },
+        usage: usage(5, 0),
+        cost: modelCallCost("p:m", 0.5),
+      },
+      {
+        type: "model-call-end",
+        at: 1003,
+        runId: "r",
+        stepId: "a",
+        agent: "x",
+        model: "p:m",
+        usage: usage(10, 2),
+        cost: modelCallCost("p:m", 1),
+        durationMs: 1,
+      },
+      {
+        type: "model-call-end",
+        at: 1004,
+        runId: "r",
+        stepId: "a",
+        agent: "x",
+        model: "q:free",
+        usage: usage(3, 1),
+        cost: modelCallCost("q:free", null),
+        durationMs: 1,
+      },
+      {
+        type: "tool-call-end",
+        at: 1005,
+        runId: "r",
+        stepId: "a",
+        agent: "x",
+        tool: "lookup",
+        toolCallId: "t1",
+        output: 1,
+        durationMs: 1,
+        costCents: 0.25,
+      },
+      {
+        type: "tool-call-error",
+        at: 1006,
+        runId: "r",
+        stepId: "a",
+        agent: "x",
+        tool: "lookup",
+        toolCallId: "t2",
+        error: { name: "E", message: "no" },
+        durationMs: 1,
+      },
+      // Another run's events in the same list are not this run's.
+      {
+        type: "model-call-end",
+        at: 1007,
+        runId: "other",
+        agent: "y",
+        model: "p:m",
+        usage: usage(99, 99),
+        cost: modelCallCost("p:m", 9),
+        durationMs: 1,
+      },
+    ];
+
+    const report = runReport(events, { runId: "r" });
+
+    expect(report.cost.byModel).toEqual({
+      "p:m": { calls: 2, failedCalls: 1, usage: usage(15, 2), cents: 1.5 },
+      "q:free": { calls: 1, failedCalls: 0, usage: usage(3, 1), cents: null },
+    });
+    expect(report.cost.byTool).toEqual({ lookup: { calls: 2, failedCalls: 1, cents: 0.25 } });
+    expect(report.steps).toEqual([
+      expect.objectContaining({
+        id: "a",
+        status: "running",
+        attempts: 1,
+        start: "1970-01-01T00:00:01.001Z",
+        end: null,
+      }),
+    ]);
+  });
+});
+
+describe("pendingApprovalsOf", () => {
+  it("keeps approval requests no decision has answered, step and tool-call ones apart", () => {
+    const events: LoggedEvent[] = [
+      { type: "approval-request", at: 1, runId: "r", stepId: "publish", message: "Publish?" },
+      {
+        type: "approval-request",
+        at: 2,
+        runId: "r",
+        stepId: "send",
+        toolCallId: "c1",
+        message: "Send mail?",
+      },
+      { type: "approval-request", at: 3, runId: "r", stepId: "send", toolCallId: "c2" },
+      {
+        type: "approval-decision",
+        at: 4,
+        runId: "r",
+        stepId: "send",
+        toolCallId: "c1",
+        approved: true,
+      },
+    ];
+    expect(pendingApprovalsOf(events)).toEqual([
+      { stepId: "publish", message: "Publish?" },
+      { stepId: "send", toolCallId: "c2" },
+    ]);
+  });
+});

@@ -1,0 +1,141 @@
+import type { ToolExecutionOptions, ToolSet } from "ai";
+import { BatonError } from "../core/errors/baton-error.js";
+import { ConfigurationError } from "../core/errors/configuration-error.js";
+import type { ToolApprovalRecord } from "../core/run/fold-run-log.js";
+import { currentStepScope } from "../core/run/step-scope.js";
+
+export interface RequiresApprovalOptions {
+  /**
+   * What the person deciding is asked; a function gets the tool's name and input.
+   * @default `Run tool "<name>" with <input as JSON>?`
+   */
+  message?: string | ((call: { tool: string; input: unknown }) => string);
+}
+
+const marker = Symbol.for("baton.error.tool-call-rejected");
+
+/** A tool call that needed approval was rejected: the model is told so (with the comment). */
+export class ToolCallRejectedError extends BatonError {
+  readonly [marker] = true;
+  readonly tool: string;
+  readonly comment: string | undefined;
+
+  constructor(options: { tool: string; comment?: string }) {
+    super(
+      `A person rejected this call of tool "${options.tool}"${options.comment ? `: ${options.comment}` : ""}. Do not retry it.`,
+    );
+    this.name = "ToolCallRejectedError";
+    this.tool = options.tool;
+    this.comment = options.comment;
+  }
+
+  static override isInstance(error: unknown): error is ToolCallRejectedError {
+    return typeof error === "object" && error !== null && marker in error;
+  }
+}
+
+/** Decisions used in each step attempt: one approval covers one call. */
+const usedByAttempt = new WeakMap<object, WeakSet<ToolApprovalRecord>>();
+
+/** Stable JSON (keys sorted), to recognise the same input again. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) return item;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(item).sort())
+      sorted[key] = (item as Record<string, unknown>)[key];
+    return sorted;
+  });
+}
+
+/**
+ * Tools that a person must approve before each call runs. When the model calls one
+ * inside a workflow step, the call is logged as an `approval-request` and the step stops
+ * (other branches go on); the run ends `waiting` and may be left for days. Once the call
+ * is approved (`approve(runId, stepId)`), the step runs again and the call with the same
+ * tool name and input goes through; a rejected call is reported to the model as an error
+ * with the comment. The step's agent runs again from the start when the step resumes, so
+ * its model calls before the tool call are made again.
+ *
+ * @example
+ * const mailer = agent({ name: "mailer", model, tools: { ...requiresApproval({ sendEmail }), search } });
+ */
+export function requiresApproval<Tools extends ToolSet>(
+  tools: Tools,
+  options: RequiresApprovalOptions = {},
+): Tools {
+  if (typeof tools !== "object" || tools === null || Array.isArray(tools)) {
+    throw new TypeError(
+      `requiresApproval: expected an object of tools by name ({ sendEmail }), received ${Array.isArray(tools) ? "an array" : String(tools)}`,
+    );
+  }
+  const { message } = options;
+  if (message !== undefined && typeof message !== "string" && typeof message !== "function") {
+    throw new TypeError(
+      `requiresApproval: expected options.message to be a string or a function, received ${typeof message}`,
+    );
+  }
+  const wrapped: ToolSet = {};
+  for (const [name, tool] of Object.entries(tools)) {
+    const execute = tool.execute as
+      | ((input: unknown, options: ToolExecutionOptions<unknown>) => unknown)
+      | undefined;
+    if (typeof execute !== "function") {
+      throw new TypeError(
+        `requiresApproval: tool "${name}" has no execute function, so there is nothing to approve`,
+      );
+    }
+    wrapped[name] = {
+      ...tool,
+      execute: (input: unknown, toolOptions: ToolExecutionOptions<unknown>) => {
+        const scope = currentStepScope();
+        if (!scope) {
+          throw new ConfigurationError(
+            `Tool "${name}" requires approval, so it must run inside a workflow step (an agent step of a run), where the run can wait for the decision`,
+          );
+        }
+        const key = canonical(input);
+        let used = usedByAttempt.get(scope);
+        if (!used) {
+          used = new WeakSet();
+          usedByAttempt.set(scope, used);
+        }
+        const decided = scope.toolApprovals.find(
+          (record) =>
+            record.decision !== undefined &&
+            !used.has(record) &&
+            (record.toolCallId === toolOptions.toolCallId ||
+              (record.tool === name && canonical(record.input) === key)),
+        );
+        if (decided?.decision) {
+          used.add(decided);
+          if (!decided.decision.approved) {
+            throw new ToolCallRejectedError({
+              tool: name,
+              ...(decided.decision.comment !== undefined
+                ? { comment: decided.decision.comment }
+                : {}),
+            });
+          }
+          // The approved call ran in an earlier attempt of the step: never run it twice.
+          if (decided.output) return decided.output.value;
+          return Promise.resolve(execute(input, toolOptions)).then((output) => {
+            scope.recordApprovedOutput(decided.toolCallId, output);
+            return output;
+          });
+        }
+        const text =
+          typeof message === "function"
+            ? message({ tool: name, input })
+            : (message ?? `Run tool "${name}" with ${key}?`);
+        throw scope.requestApproval({
+          toolCallId: toolOptions.toolCallId,
+          tool: name,
+          input,
+          message: text,
+        });
+      },
+    } as ToolSet[string];
+  }
+  return wrapped as Tools;
+}

@@ -1,0 +1,143 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The CLI's entry, run from source through tsx: no build needed. */
+export const CLI_MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+/** The repository's node_modules/.bin (the Node 24 `node`, `mcp-server-filesystem`). */
+export const BIN_DIR = fileURLToPath(new URL("../../node_modules/.bin", import.meta.url));
+const TSX_LOADER = import.meta.resolve("tsx");
+
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Keys that must never reach a child: tests never call a real model API. */
+const SECRET_VARIABLES =
+  /^(OPENAI|ANTHROPIC|GOOGLE_GENERATIVE_AI|OPENAI_COMPATIBLE|OLLAMA)_|^BATON_/;
+
+/**
+ * Runs `baton <args>` as a real child process (`node --import tsx src/cli/main.ts`) in
+ * `cwd`, with the test's environment minus API keys plus `env`, and collects its output.
+ */
+export function runBaton(
+  args: readonly string[],
+  {
+    cwd,
+    env = {},
+    timeoutMs = 60_000,
+  }: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<CliOutcome> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !SECRET_VARIABLES.test(name)),
+  );
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", TSX_LOADER, CLI_MAIN, ...args],
+      {
+        cwd,
+        env: { ...base, PATH: `${BIN_DIR}:${process.env.PATH ?? ""}`, NO_COLOR: "1", ...env },
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") {
+          reject(Object.assign(error, { stdout, stderr }));
+          return;
+        }
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A fresh temp directory to run in; `remove()` deletes it. */
+export async function tempWorkspace(): Promise<{
+  dir: string;
+  write(name: string, text: string): Promise<string>;
+  remove(): Promise<void>;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), "baton-cli-"));
+  return {
+    dir,
+    async write(name, text) {
+      const path = join(dir, name);
+      await writeFile(path, text);
+      return path;
+    },
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A `baton` child process left running (`baton scheduler`), with its output so far. */
+export interface RunningBaton {
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves once stdout (or, with `stream: "stderr"`, stderr) matches `pattern`; rejects after `timeoutMs`. */
+  waitFor(
+    pattern: RegExp,
+    options?: { timeoutMs?: number; stream?: "stdout" | "stderr" },
+  ): Promise<string>;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `baton <args>` and leaves it running. */
+export function startBaton(
+  args: readonly string[],
+  { cwd, env = {} }: { cwd: string; env?: Record<string, string> },
+): RunningBaton {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !SECRET_VARIABLES.test(name)),
+  );
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, CLI_MAIN, ...args], {
+    cwd,
+    env: { ...base, PATH: `${BIN_DIR}:${process.env.PATH ?? ""}`, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitFor: (pattern, { timeoutMs = 20_000, stream = "stdout" } = {}) =>
+      new Promise((resolve, reject) => {
+        const source = stream === "stdout" ? child.stdout : child.stderr;
+        const check = () => {
+          const match = pattern.exec(stream === "stdout" ? stdout : stderr);
+          if (match) {
+            cleanup();
+            resolve(match[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(`timed out waiting for ${pattern}; stdout: ${stdout}; stderr: ${stderr}`),
+          );
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          source.off("data", check);
+        };
+        source.on("data", check);
+        check();
+      }),
+    stop: async (signal) => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
