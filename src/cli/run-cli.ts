@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
 // The error class alone (not the durable module), so `baton --version` stays quick.
 import { DurableError } from "../durable/durable-error.js";
+import type { ApprovalsCommandOptions } from "./approvals-command.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { DecisionCommandOptions } from "./decision-command.js";
@@ -150,6 +151,20 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
       act(
         import("./resume-command.js").then(({ resumeCommand }) =>
           resumeCommand(runId, options, context),
+        ),
+      ),
+    );
+
+  program
+    .command("approvals")
+    .description("list the steps and tool calls that wait for a human decision")
+    .option("--run <runId>", "only this run")
+    .option("--json", "print a JSON array")
+    .addOption(storeOption())
+    .action((options: ApprovalsCommandOptions) =>
+      act(
+        import("./approvals-command.js").then(({ approvalsCommand }) =>
+          approvalsCommand(options, context),
         ),
       ),
     );

@@ -65,11 +65,21 @@ describe("baton approve / reject / resume", { timeout: 90_000 }, () => {
   it("approves a waiting step, then resume runs it without running the rest again", async () => {
     const { runId, draftEnd } = await waitingRun();
 
+    const listed = await cli("approvals", "--json");
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { runId, workflow: "publish", stepId: "publish", message: "Publish the report on waves?" },
+    ]);
+    const table = await cli("approvals");
+    expect(table.stdout).toMatch(new RegExp(`${runId}\\s+publish\\s+publish`));
+
     const approved = await cli("approve", runId, "publish", "--comment", "ship it");
     expect(approved.code).toBe(0);
     expect(approved.stdout).toBe(
       `Approved step publish of run ${runId}: ship it\nContinue the run: baton resume ${runId}\n`,
     );
+
+    expect((await cli("approvals", "--json")).stdout).toBe("[]\n");
 
     const resumed = await cli("resume", runId, "--json");
     expect(resumed.code).toBe(0);
