@@ -11,6 +11,7 @@ export type {
   ModelCallOutcome,
   ModelCallPermit,
   ModelCallRequest,
+  ToolCostReport,
 } from "./core/model-call-gate.js";
 export * from "./core/ports/index.js";
 export {

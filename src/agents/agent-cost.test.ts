@@ -2,6 +2,7 @@ import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { sumUsage } from "../core/usage.js";
+import { ManualClock } from "../testing/manual-clock.js";
 import { agent } from "./agent.js";
 import { reportToolCost } from "./instrument-tools.js";
 import {
@@ -13,7 +14,6 @@ import {
   testPrices,
   textReply,
   toolCallReply,
-  VirtualClock,
 } from "./test-support.js";
 
 const quickRetry = { initialDelayMs: 1, jitter: 0 };
@@ -25,7 +25,7 @@ function billedFailure(statusCode: number, input: number, output: number): Error
 
 describe("Agent usage and cost", () => {
   it("adds up exactly: every attempt's usage, failed billed attempts and fallbacks included", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const alpha = scriptedModel(
       "alpha",
       billedFailure(500, 30, 0),
@@ -34,7 +34,7 @@ describe("Agent usage and cost", () => {
       httpError(500),
     );
     const beta = scriptedModel("beta", textReply("done", providerUsage(55, 12, 20)));
-    const result = await clock.drive(
+    const result = await clock.runUntil(
       agent({
         name: "a",
         model: alpha,
@@ -85,10 +85,10 @@ describe("Agent usage and cost", () => {
   });
 
   it("bills a failed run's attempts in its agent-error event", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const log = eventLog();
     await clock
-      .drive(
+      .runUntil(
         agent({
           name: "a",
           model: scriptedModel("alpha", billedFailure(500, 40, 2)),
@@ -131,7 +131,7 @@ describe("Agent usage and cost", () => {
 
 describe("Tool cost", () => {
   it("counts costInCents in a tool's result and reportToolCost() as tool cost, not model cost", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const log = eventLog();
     const model = scriptedModel(
       "alpha",
@@ -141,7 +141,7 @@ describe("Tool cost", () => {
       ]),
       textReply("done"),
     );
-    const result = await clock.drive(
+    const result = await clock.runUntil(
       agent({
         name: "a",
         model,
@@ -230,7 +230,7 @@ describe("Tool cost", () => {
 
 describe("Agent.asTool()", () => {
   it("rolls the subagent's usage and cost into the caller's result and forwards its events", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const researcher = agent({
       name: "researcher",
       model: scriptedModel(
@@ -252,7 +252,7 @@ describe("Agent.asTool()", () => {
       textReply("Because of the moon.", providerUsage(50, 6)),
     );
     const log = eventLog();
-    const result = await clock.drive(
+    const result = await clock.runUntil(
       agent({
         name: "lead",
         model: lead,

@@ -3,6 +3,7 @@ import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { RunnableEvent } from "../core/runnable.js";
+import { ManualClock } from "../testing/manual-clock.js";
 import { agent } from "./agent.js";
 import {
   httpError,
@@ -10,7 +11,6 @@ import {
   streamingModel,
   testPrices,
   textStreamParts,
-  VirtualClock,
 } from "./test-support.js";
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -102,7 +102,7 @@ describe("Agent.stream()", () => {
   });
 
   it("retries a stream that fails before producing anything", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const failingBeforeContent: LanguageModelV4StreamPart[] = [
       { type: "stream-start", warnings: [] },
       { type: "error", error: httpError(503) },
@@ -116,7 +116,9 @@ describe("Agent.stream()", () => {
     const run = agent({ name: "a", model, clock, retry: { initialDelayMs: 10, jitter: 0 } }).stream(
       "hi",
     );
-    const [chunks, result] = await clock.drive(Promise.all([collect(run.textStream), run.result]));
+    const [chunks, result] = await clock.runUntil(
+      Promise.all([collect(run.textStream), run.result]),
+    );
     expect(chunks).toEqual(["third time"]);
     expect(result.modelCalls.map((call) => call.error?.statusCode ?? "ok")).toEqual([
       429,

@@ -2,6 +2,7 @@ import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
+import { ManualClock } from "../testing/manual-clock.js";
 import { agent } from "./agent.js";
 import {
   eventLog,
@@ -10,10 +11,9 @@ import {
   testPrices,
   textReply,
   toolCallReply,
-  VirtualClock,
 } from "./test-support.js";
 
-function addTool(clock: VirtualClock, tookMs = 250) {
+function addTool(clock: ManualClock, tookMs = 250) {
   return tool({
     description: "Adds two numbers",
     inputSchema: z.object({ a: z.number(), b: z.number() }),
@@ -26,7 +26,7 @@ function addTool(clock: VirtualClock, tookMs = 250) {
 
 describe("agent()", () => {
   it("runs the tool loop and records each step, tool call and model call", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = scriptedModel(
       "alpha",
       toolCallReply([{ name: "add", input: { a: 2, b: 3 }, id: "call-add" }], providerUsage(20, 8)),
@@ -41,7 +41,7 @@ describe("agent()", () => {
       clock,
     });
 
-    const result = await clock.drive(calculator.run("What is 2 + 3?"));
+    const result = await clock.runUntil(calculator.run("What is 2 + 3?"));
 
     expect(result.text).toBe("2 + 3 = 5");
     expect(result.output).toBe("2 + 3 = 5");
@@ -87,14 +87,14 @@ describe("agent()", () => {
   });
 
   it("captures a tool's error, hands it to the model and carries on", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = scriptedModel(
       "alpha",
       toolCallReply([{ name: "explode", input: {} }]),
       textReply("The tool failed."),
     );
     const log = eventLog();
-    const result = await clock.drive(
+    const result = await clock.runUntil(
       agent({
         name: "a",
         model,
@@ -125,7 +125,7 @@ describe("agent()", () => {
     });
   });
 
-  it("records the last of a tool's preliminary results as its output", async () => {
+  it("records the last of a tool's preliminary results as its output, without its costInCents", async () => {
     const model = scriptedModel(
       "alpha",
       toolCallReply([{ name: "progress", input: {} }]),
@@ -138,14 +138,19 @@ describe("agent()", () => {
         progress: tool({
           inputSchema: z.object({}),
           async *execute() {
-            yield { percent: 50 };
+            yield { percent: 50, costInCents: 0.25 };
             yield { percent: 100, costInCents: 0.5 };
           },
         }),
       },
     }).run("go");
     expect(result.toolCalls[0]).toMatchObject({ output: { percent: 100 }, costCents: 0.5 });
-    expect(JSON.stringify(model.doGenerateCalls[1]?.prompt)).toContain('"percent":100');
+    expect(result.cost.toolCents).toBe(0.5);
+    const prompt = JSON.stringify(model.doGenerateCalls[1]?.prompt);
+    expect(prompt).toContain('"percent":100');
+    // The cost is for the books: the model sees neither the final nor a preliminary one.
+    expect(prompt).not.toContain("costInCents");
+    expect(JSON.stringify(result.messages)).not.toContain("costInCents");
   });
 
   it("parses structured output with the given schema", async () => {
@@ -167,14 +172,14 @@ describe("agent()", () => {
   });
 
   it("emits agent, model-call and tool-call events in order, without runId or at", async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const log = eventLog();
     const model = scriptedModel(
       "alpha",
       toolCallReply([{ name: "add", input: { a: 1, b: 1 } }]),
       textReply("2"),
     );
-    await clock.drive(
+    await clock.runUntil(
       agent({ name: "calc", model, clock, tools: { add: addTool(clock) } }).run("1+1?", {
         emit: log.emit,
       }),
@@ -246,6 +251,22 @@ describe("agent()", () => {
     expect(a.kind).toBe("agent");
     expect(a.name).toBe("writer");
     expect(a.model).toBe("mock:alpha");
+    expect(a.description).toBeUndefined();
+  });
+
+  it("exposes its description, which asTool() uses unless given another", async () => {
+    const helper = agent({
+      name: "helper",
+      model: scriptedModel("beta", textReply("x")),
+      description: "Checks facts.",
+    });
+    expect(helper.description).toBe("Checks facts.");
+    expect(helper.asTool().description).toBe("Checks facts.");
+    expect(helper.asTool({ description: "Other." }).description).toBe("Other.");
+    const anonymous = agent({ name: "anon", model: scriptedModel("beta", textReply("x")) });
+    expect(anonymous.asTool().description).toBe(
+      'Hands a task to the "anon" agent and returns its answer.',
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import type { Context } from "@ai-sdk/provider-utils";
 import type { ModelMessage, Schema, Tool, ToolExecutionOptions } from "ai";
 import { serializeError } from "../core/events.js";
 import type { Runnable, RunnableEvent, RunnableOptions } from "../core/runnable.js";
+import { attachSpend } from "../core/spend.js";
 import { requireModule } from "../models/require-module.js";
 import { type AgentOptions, type AgentSettings, resolveAgentSettings } from "./agent-options.js";
 import type { AgentResult } from "./agent-result.js";
@@ -40,6 +41,8 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
   readonly name: string;
   /** `provider:model-id` of the primary model. */
   readonly model: string;
+  /** What the agent does (the `description` option): `asTool()`'s default description. */
+  readonly description?: string;
   readonly #settings: AgentSettings;
   readonly #memory: ConversationMemory | undefined;
   // Runs of an agent with memory take turns, so each one sees the previous one's messages.
@@ -49,6 +52,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     this.#settings = resolveAgentSettings(options as AgentOptions<unknown>);
     this.name = this.#settings.name;
     this.model = this.#settings.model.id;
+    if (this.#settings.description !== undefined) this.description = this.#settings.description;
     this.#memory = this.#settings.memory
       ? new ConversationMemory(this.#settings.memory)
       : undefined;
@@ -57,11 +61,12 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
   /**
    * Runs the agent on `input` to the end of its tool loop.
    * @throws ModelCallError when every model failed, TimeoutError past `timeout`,
-   * CancelledError when `options.signal` aborts.
+   * CancelledError when `options.signal` aborts. A run that fails after spending has its
+   * usage and cost on the error: `spendOf(error)`.
    */
   async run(input: AgentInput, options: AgentRunOptions = {}): Promise<AgentResult<OUTPUT>> {
     const outcome = await this.#execute(input, options);
-    if (!outcome.ok) throw outcome.error;
+    if (!outcome.ok) throw withSpend(outcome);
     return outcome.result;
   }
 
@@ -78,8 +83,9 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       (outcome) => {
         events.close();
         if (!outcome.ok) {
-          text.fail(outcome.error);
-          throw outcome.error;
+          const error = withSpend(outcome);
+          text.fail(error);
+          throw error;
         }
         text.close();
         return outcome.result;
@@ -103,7 +109,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     }
     const description =
       options.description ??
-      this.#settings.description ??
+      this.description ??
       `Hands a task to the "${this.name}" agent and returns its answer.`;
     const execute = async (
       { task }: { task: string },
@@ -198,6 +204,15 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       );
     }
   }
+}
+
+/**
+ * A failed run's error, with what the run spent on it (`spendOf`) for whoever bills the
+ * run: a workflow step, `context.run`, a caller. Not for `asTool()`: the calling agent
+ * bills its subagents itself, and an abort's error is shared by both.
+ */
+function withSpend(outcome: Extract<RunOutcome<unknown>, { ok: false }>): Error {
+  return attachSpend(outcome.error, { usage: outcome.usage, cost: outcome.cost });
 }
 
 let taskSchemaInstance: Schema<{ task: string }> | undefined;

@@ -114,6 +114,10 @@ function runTool(
     },
   };
   ledger.emit({ type: "tool-call-start", agent, tool: name, toolCallId: record.toolCallId, input });
+  // What the tool spent counts against the run's budgets as soon as the call ends.
+  const charge = (cents: number) => {
+    if (cents > 0) run.gate?.recordToolCost?.({ agent, tool: name, cents });
+  };
 
   const succeed = (returned: unknown): unknown => {
     const ownCost = costInCentsOf(returned, name);
@@ -121,6 +125,7 @@ function runTool(
     record.durationMs = clock.now() - record.startedAt;
     record.output = output;
     record.costCents = reported + ownCost;
+    charge(record.costCents);
     ledger.emit({
       type: "tool-call-end",
       agent,
@@ -136,6 +141,7 @@ function runTool(
     record.durationMs = clock.now() - record.startedAt;
     record.error = serializeError(error);
     record.costCents = reported;
+    charge(record.costCents);
     ledger.emit({
       type: "tool-call-error",
       agent,
@@ -143,6 +149,7 @@ function runTool(
       toolCallId: record.toolCallId,
       error: record.error,
       durationMs: record.durationMs,
+      ...(record.costCents > 0 ? { costCents: record.costCents } : {}),
     });
     throw error;
   };
@@ -163,7 +170,11 @@ function runTool(
   }, fail);
 }
 
-/** A tool may stream preliminary results; the last one is its output. */
+/**
+ * A tool may stream preliminary results; the last one is its output, and its
+ * `costInCents` the call's cost. Each is passed on without `costInCents`, which is for the
+ * books, not for the model.
+ */
 async function* relayPreliminary(
   results: AsyncIterable<unknown>,
   succeed: (output: unknown) => unknown,
@@ -173,7 +184,7 @@ async function* relayPreliminary(
   try {
     for await (const value of results) {
       last = value;
-      yield value;
+      yield withoutCost(value);
     }
   } catch (error) {
     fail(error);

@@ -161,7 +161,8 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     const error = signal.aborted ? abortError(signal) : toError(thrown);
     const usage = ledger.usage();
     const cost = ledger.cost();
-    // Failed runs are billed too: the engine reads what was spent from this event.
+    // Failed runs are billed too: the engine and callers read what was spent from this event
+    // and from the outcome.
     ledger.emit({ type: "agent-error", agent, error: serializeError(error), usage, cost });
     ledger.close();
     return { ok: false, error, usage, cost };

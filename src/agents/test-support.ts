@@ -7,9 +7,7 @@ import type {
 } from "@ai-sdk/provider";
 import { APICallError } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
-import { CancelledError } from "../core/errors/cancelled-error.js";
 import type { ModelCallGate, ModelCallPermit, ModelCallRequest } from "../core/model-call-gate.js";
-import type { Clock } from "../core/ports/clock.js";
 import type { RunnableEvent } from "../core/runnable.js";
 import type { PriceTable } from "../models/index.js";
 
@@ -137,77 +135,6 @@ export function expectedCents(model: string, input: number, output: number): num
   const price = testPrices[model];
   if (!price) throw new Error(`no test price for ${model}`);
   return ((input * price.inputPerMillion + output * price.outputPerMillion) / 1_000_000) * 100;
-}
-
-/**
- * A clock in virtual time: sleeps end only when time is advanced. `drive(promise)` lets
- * all pending work run and, whenever nothing else can happen, jumps to the next sleep's end.
- */
-export class VirtualClock implements Clock {
-  #now: number;
-  #sleepers: Array<{ until: number; resolve: () => void }> = [];
-  /** Every sleep requested, in ms, in order. */
-  readonly sleeps: number[] = [];
-
-  constructor(start = 1_000_000) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  sleep(ms: number, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
-    this.sleeps.push(ms);
-    if (signal?.aborted)
-      return Promise.reject(new CancelledError(undefined, { cause: signal.reason }));
-    return new Promise((resolve, reject) => {
-      const sleeper = {
-        until: this.#now + ms,
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#sleepers = this.#sleepers.filter((item) => item !== sleeper);
-        reject(new CancelledError(undefined, { cause: signal?.reason }));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#sleepers.push(sleeper);
-    });
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-    const due = this.#sleepers.filter((sleeper) => sleeper.until <= this.#now);
-    this.#sleepers = this.#sleepers.filter((sleeper) => sleeper.until > this.#now);
-    for (const sleeper of due.sort((a, b) => a.until - b.until)) sleeper.resolve();
-  }
-
-  async drive<T>(promise: Promise<T>): Promise<T> {
-    let settled = false;
-    promise.then(
-      () => {
-        settled = true;
-      },
-      () => {
-        settled = true;
-      },
-    );
-    for (let idle = 0; !settled; ) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (settled) break;
-      const next = Math.min(...this.#sleepers.map((sleeper) => sleeper.until));
-      if (Number.isFinite(next)) {
-        this.advance(next - this.#now);
-        idle = 0;
-      } else if (++idle > 1000) {
-        throw new Error("VirtualClock.drive: nothing is pending but the promise has not settled");
-      }
-    }
-    return promise;
-  }
 }
 
 /** Collects emitted events. */

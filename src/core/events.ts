@@ -189,6 +189,8 @@ export interface ToolCallErrorEvent extends EventBase {
   toolCallId: string;
   error: SerializedError;
   durationMs: number;
+  /** What the tool reported it cost before it threw (`reportToolCost`), when anything. */
+  costCents?: number;
 }
 
 export interface TextDeltaEvent extends EventBase {

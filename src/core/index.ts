@@ -5,7 +5,7 @@
  * are exported from their own files.
  * @module baton/core
  */
-export type { BudgetLimit, BudgetOptions } from "./policies/budget.js";
+export type { BudgetLimit, BudgetOptions, SwitchModelOptions } from "./policies/budget.js";
 export { type BudgetAction, BudgetExceededError } from "./policies/budget-exceeded-error.js";
 export {
   CircuitBreaker,
@@ -30,6 +30,7 @@ export {
 export { isSecretKey, redactSecrets, redactText } from "./run/redact-secrets.js";
 export type { ApprovalDecision, Run, WorkflowResult } from "./run/run.js";
 export { ApprovalPendingError, currentStepScope, type StepScope } from "./run/step-scope.js";
+export { attachSpend, type Spend, spendOf } from "./spend.js";
 export { ApprovalRejectedError } from "./workflow/approval-rejected-error.js";
 export type { WorkflowGraph, WorkflowGraphStep } from "./workflow/compile-graph.js";
 export type { StartOptions } from "./workflow/start-options.js";
@@ -43,6 +44,7 @@ export type {
   StepInputContext,
   StepOptions,
   StepResults,
+  StepRunOptions,
   StepTarget,
 } from "./workflow/step-options.js";
 export {

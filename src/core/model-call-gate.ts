@@ -14,6 +14,21 @@ export interface ModelCallGate {
    * when `request.signal` aborts while waiting.
    */
   acquire(request: ModelCallRequest): Promise<ModelCallPermit>;
+  /**
+   * Counts what a tool call cost against the budgets (the run's and `report.agent`'s), so
+   * the next model call is refused once tools have spent the budget. Agents call it when a
+   * tool call that reported a cost ends. Optional: a gate without budgets may leave it out.
+   */
+  recordToolCost?(report: ToolCostReport): void;
+}
+
+/** What one tool call cost, as its tool reported it (`costInCents`, `reportToolCost`). */
+export interface ToolCostReport {
+  /** The agent whose tool it was. */
+  agent: string;
+  tool: string;
+  /** US cents, a finite number >= 0. */
+  cents: number;
 }
 
 export interface ModelCallRequest {

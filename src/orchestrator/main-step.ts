@@ -3,9 +3,13 @@ import {
   type AgentInput,
   addCost,
   addUsage,
+  attachSpend,
   type CostBreakdown,
+  emptyCost,
+  emptyUsage,
   type Runnable,
   type RunnableOptions,
+  spendOf,
   type Usage,
 } from "../index.js";
 import { ProcessScope, withProcessScope } from "./process-scope.js";
@@ -36,7 +40,17 @@ export function mainStep(main: Agent<unknown>): Runnable<AgentInput, MainStepOut
     run: (input: AgentInput, options: RunnableOptions = {}) => {
       const scope = new ProcessScope(options);
       return withProcessScope(scope, async () => {
-        const result = await main.run(input, options);
+        let result: Awaited<ReturnType<typeof main.run>>;
+        try {
+          result = await main.run(input, options);
+        } catch (error) {
+          // A failed main step is billed too: the main agent's spend and its child runs'.
+          const own = spendOf(error);
+          throw attachSpend(error, {
+            usage: addUsage(own?.usage ?? emptyUsage(), scope.usage),
+            cost: addCost(own?.cost ?? emptyCost(), scope.cost),
+          });
+        }
         return {
           text: result.text,
           model: result.model,

@@ -119,6 +119,23 @@ describe("Orchestrator", () => {
     );
   });
 
+  it("lists a subagent with its agent's own description when registration gives none", async () => {
+    const checker = agent({
+      name: "checker",
+      model: scripted("checker", text("ok")),
+      description: "Checks numbers",
+    });
+    const main = scripted("main", text("Nothing to delegate."));
+    const { orchestrator } = setup(main, { subagents: [checker] });
+    await orchestrator.process("Hello.");
+    const [delegate] = main.doGenerateCalls[0]!.tools!.filter(
+      (tool) => tool.name === DELEGATE_TOOL,
+    );
+    expect(delegate && "description" in delegate ? delegate.description : "").toContain(
+      "- checker: Checks numbers",
+    );
+  });
+
   it("runs one task at a time with maxParallelTasks: 1", async () => {
     const a = worker("a", text("A"));
     const b = worker("b", text("B"));
@@ -317,6 +334,8 @@ describe("Orchestrator", () => {
     expect(a.model.doGenerateCalls).toHaveLength(1);
     expect(main.doGenerateCalls).toHaveLength(1);
     expect(error.usage.totalTokens).toBe(430);
+    // The failed main step is billed in the run's own totals too: its agent and delegations.
+    expect(error.result.usage.totalTokens).toBe(430);
   });
 
   it("cancels the delegations when the process run is cancelled", async () => {

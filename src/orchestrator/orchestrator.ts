@@ -352,7 +352,8 @@ export class Orchestrator {
       throw new TypeError(`Orchestrator: ${option}: "${subagent.name}" is the main agent's name`);
     }
     this.#subagents.set(subagent.name, subagent);
-    if (description !== undefined) this.#descriptions.set(subagent.name, description);
+    const described = description ?? subagent.description;
+    if (described !== undefined) this.#descriptions.set(subagent.name, described);
   }
 
   #resolveAgent<Output>(target: string | Agent<Output>): Agent<Output> {

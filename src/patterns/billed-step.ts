@@ -1,6 +1,7 @@
 import {
   addCost,
   addUsage,
+  attachSpend,
   type CostBreakdown,
   emptyCost,
   emptyUsage,
@@ -11,6 +12,7 @@ import {
   resolveRetryOptions,
   retryDelay,
   serializeError,
+  spendOf,
   systemClock,
   type Usage,
 } from "../index.js";
@@ -47,15 +49,6 @@ export interface BilledResult<T> {
   model?: string;
 }
 
-function spendOf(value: unknown): { usage?: Usage; cost?: CostBreakdown } {
-  if (typeof value !== "object" || value === null) return {};
-  const { usage, cost } = value as { usage?: Usage; cost?: CostBreakdown };
-  return {
-    ...(usage && typeof usage.totalTokens === "number" ? { usage } : {}),
-    ...(cost && "totalCents" in cost ? { cost } : {}),
-  };
-}
-
 /**
  * A step that runs the user's own code (`body`). Agents and workflows it runs through
  * `context.run` are billed to it; a failed attempt's spend is billed too (it is attached to
@@ -79,9 +72,10 @@ export function billedStep<Input, T>(
       let cost = emptyCost();
       let model: string | undefined;
       const bill = (value: unknown) => {
+        // A result's usage and cost, or what a failed agent or workflow spent (on its error).
         const spend = spendOf(value);
-        if (spend.usage) usage = addUsage(usage, spend.usage);
-        if (spend.cost) cost = addCost(cost, spend.cost);
+        if (spend?.usage) usage = addUsage(usage, spend.usage);
+        if (spend?.cost) cost = addCost(cost, spend.cost);
       };
       const forward: RunnableOptions = {
         signal,
@@ -152,13 +146,7 @@ export function billedStep<Input, T>(
   };
 }
 
-/** The error, carrying everything the step spent, so the engine bills the failed step. */
+/** The error, carrying everything the step spent (`spendOf`), so the engine bills the failed step. */
 function withSpend(error: unknown, usage: Usage, cost: CostBreakdown): unknown {
-  if (typeof error !== "object" || error === null) return error;
-  try {
-    Object.assign(error, { usage, cost });
-  } catch {
-    // A frozen error keeps its own spend.
-  }
-  return error;
+  return attachSpend(error, { usage, cost });
 }

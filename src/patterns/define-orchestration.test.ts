@@ -1,4 +1,7 @@
+import { APICallError } from "ai";
+import { MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
+import { agent } from "../index.js";
 import { defineOrchestration } from "./define-orchestration.js";
 import { PlanError } from "./plan-error.js";
 import { collect, MockLedger, mockAgent } from "./test-support.js";
@@ -120,6 +123,48 @@ describe("defineOrchestration", () => {
     expect(attempts).toBe(1);
     expect(ledger.usages).toHaveLength(1);
     expect(result.usage).toEqual(ledger.usage());
+  });
+
+  it("bills a subtask's failed agent run on top of what its earlier runs spent", async () => {
+    const ledger = new MockLedger();
+    const worker = mockAgent("worker", "ok", { ledger });
+    // The provider billed 9 input and 1 output tokens for the failed call (1 and 2 cents each).
+    const failing = agent({
+      name: "failing",
+      model: new MockLanguageModelV4({
+        provider: "mock",
+        modelId: "failing",
+        doGenerate: async () => {
+          throw Object.assign(
+            new APICallError({
+              message: "HTTP 400",
+              url: "https://api.example.test/v1/chat/completions",
+              requestBodyValues: {},
+              statusCode: 400,
+              isRetryable: false,
+            }),
+            {
+              usage: {
+                inputTokens: { total: 9, noCache: 9, cacheRead: 0, cacheWrite: 0 },
+                outputTokens: { total: 1, text: 1, reasoning: 0 },
+              },
+            },
+          );
+        },
+      }),
+      prices: { "mock:failing": { inputPerMillion: 10_000, outputPerMillion: 20_000 } },
+    });
+    const result = await defineOrchestration<Job>({
+      decompose: () => [{ id: "only", topic: "x" }],
+      executeSubtask: async (_job, { run }) => {
+        await run(worker.agent, "go");
+        return (await run(failing, "then this")).text;
+      },
+      synthesize: () => "never",
+    }).start("t").result;
+    expect(result.status).toBe("failed");
+    expect(result.usage.totalTokens).toBe(ledger.usage().totalTokens + 10);
+    expect(result.cost.totalCents).toBeCloseTo(ledger.cost().totalCents! + 9 + 2, 9);
   });
 
   it("fails a subtask that outlives its timeout, aborting its signal", async () => {

@@ -107,9 +107,17 @@ output:
     it("records the spec as the run's definition and applies its start options", async () => {
       const store = new MemoryStore();
       const flow = buildWorkflow(
-        parseSpec(`${specText()}concurrency: 2\nbudget: { maxCents: 50 }\n`),
+        parseSpec(
+          `${specText()}concurrency: 2\nbudget: { maxCents: 50, onExceeded: { switchTo: "openai-compatible:small", headroom: 0.2 } }\n`,
+        ),
       );
-      expect(flow.startDefaults).toEqual({ concurrency: 2, budget: { maxCents: 50 } });
+      expect(flow.startDefaults).toEqual({
+        concurrency: 2,
+        budget: {
+          maxCents: 50,
+          onExceeded: { switchTo: "openai-compatible:small", headroom: 0.2 },
+        },
+      });
       const run = flow.start({}, { store, ...offline });
       expect((await run.result).status).toBe("succeeded");
       const record = await store.getRun(run.id);

@@ -186,7 +186,6 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
     else checkReferences(parsed.references, path, rules);
   };
 
-  const routeTargetsChecked = new Set<string>();
   for (const step of steps) {
     const { record, index, id } = step;
     const upstream = ancestors(step, byId);
@@ -232,17 +231,6 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
               at,
               `step "${target}" does not depend on "${id}", so this route cannot choose it (add "${id}" to its dependsOn)`,
             );
-          } else if (!routeTargetsChecked.has(target)) {
-            routeTargetsChecked.add(target);
-            const dependent = byId.get(target)!;
-            const others = dependent.dependsOn.filter((dependency) => dependency.id !== id);
-            if (others.length > 0) {
-              // The engine skips a step only when none of its dependencies succeeded.
-              report(
-                ["steps", dependent.index, "dependsOn"],
-                `"${target}" is a route target of "${id}", so it must depend on "${id}" alone: with other dependencies (${others.map((other) => other.id).join(", ")}) it would run whenever one of them succeeds, chosen or not (it can still read their results through "${id}"'s dependencies)`,
-              );
-            }
           }
         });
       });

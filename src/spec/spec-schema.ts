@@ -179,9 +179,15 @@ function buildWorkflowSpecSchema(z: Zod) {
   const budgetSpec = budgetLimit.extend({
     perAgent: z.record(identifier, budgetLimit).optional(),
     onExceeded: z
-      .union([z.enum(["stop", "pause"]), z.strictObject({ switchTo: modelString })], {
-        error: 'expected "stop", "pause" or { switchTo: "provider:model-id" }',
-      })
+      .union(
+        [
+          z.enum(["stop", "pause"]),
+          z.strictObject({ switchTo: modelString, headroom: nonNegative.optional() }),
+        ],
+        {
+          error: 'expected "stop", "pause" or { switchTo: "provider:model-id", headroom? }',
+        },
+      )
       .optional(),
   });
 

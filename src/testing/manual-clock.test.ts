@@ -52,4 +52,29 @@ describe("ManualClock", () => {
     const clock = new ManualClock();
     await expect(clock.sleep(0)).resolves.toBeUndefined();
   });
+
+  it("records every sleep requested, and runs timers until a promise settles with runUntil", async () => {
+    const clock = new ManualClock();
+    const work = async () => {
+      await clock.sleep(100);
+      await new Promise((resolve) => setImmediate(resolve)); // work between timers
+      await clock.sleep(250);
+      return clock.now();
+    };
+    const other = clock.sleep(10_000);
+    await expect(clock.runUntil(work())).resolves.toBe(350);
+    expect(clock.sleeps).toEqual([10_000, 100, 250]);
+    // Time stopped where the promise settled; the later timer is still pending.
+    expect(clock.pendingTimers).toBe(1);
+    await clock.runAll();
+    await expect(other).resolves.toBeUndefined();
+    await expect(clock.runUntil(Promise.reject(new Error("no")))).rejects.toThrow("no");
+  });
+
+  it("says so when runUntil waits for a promise that no timer can settle", async () => {
+    const clock = new ManualClock();
+    await expect(clock.runUntil(new Promise(() => {}))).rejects.toThrow(
+      "runUntil: no timer is pending, but the promise has not settled",
+    );
+  });
 });

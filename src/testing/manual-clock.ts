@@ -37,6 +37,8 @@ async function settle(): Promise<void> {
  * await clock.advance(100);
  */
 export class ManualClock implements Clock {
+  /** Every sleep requested, in ms, in order (to check retry delays and backoff). */
+  readonly sleeps: number[] = [];
   #now: number;
   #order = 0;
   #timers: Timer[] = [];
@@ -59,6 +61,7 @@ export class ManualClock implements Clock {
   }
 
   sleep(ms: number, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+    this.sleeps.push(ms);
     if (signal?.aborted) {
       return Promise.reject(new CancelledError(undefined, { cause: signal.reason }));
     }
@@ -108,6 +111,44 @@ export class ManualClock implements Clock {
       this.#fire(next);
       await settle();
     }
+  }
+
+  /**
+   * Fires timers in order until `promise` settles, then returns what it settles with (time
+   * stops at the timer that let it settle). Throws when nothing is pending and the promise
+   * still has not settled after many event-loop turns, or past `limit` timers.
+   * @example const result = await clock.runUntil(agent.run("hi"));
+   */
+  async runUntil<T>(
+    promise: PromiseLike<T>,
+    { limit = 100_000 }: { limit?: number } = {},
+  ): Promise<T> {
+    let settled = false;
+    const done = Promise.resolve(promise);
+    done.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    await settle();
+    for (let fired = 0, idle = 0; !settled; ) {
+      const next = this.#next();
+      if (next) {
+        if (fired++ >= limit)
+          throw new Error(`runUntil: more than ${limit} timers; is something looping?`);
+        this.#fire(next);
+        idle = 0;
+        await settle();
+      } else if (++idle > 1_000) {
+        throw new Error("runUntil: no timer is pending, but the promise has not settled");
+      } else {
+        await turn();
+      }
+    }
+    return done;
   }
 
   /** Lets pending promise callbacks run without moving time. */

@@ -253,7 +253,7 @@ describe("createModelCallGate: budgets", () => {
   it("with switchTo, refuses other models but grants the cheaper one", async () => {
     const breaches: unknown[] = [];
     const { events, gate } = setup({
-      budget: { maxTokens: 10, onExceeded: { switchTo: "cheap" } },
+      budget: { maxTokens: 10, onExceeded: { switchTo: "cheap", headroom: 1 } },
       onBudgetExceeded: (error) => breaches.push(error),
     });
     granted(await gate.acquire(request("m", { estimatedInputTokens: 0 }))).release({
@@ -284,5 +284,77 @@ describe("createModelCallGate: budgets", () => {
       error: { action: "pause" },
     });
     expect(breaches.map((error) => error.action)).toEqual(["pause"]);
+  });
+
+  it("with switchTo, stops every model once spending passes the limit plus its headroom", async () => {
+    const breaches: BudgetExceededError[] = [];
+    const { events, gate } = setup({
+      budget: { maxCents: 10, onExceeded: { switchTo: "cheap", headroom: 0.5 } },
+      onBudgetExceeded: (error) => breaches.push(error),
+    });
+    granted(await gate.acquire(request("m"))).release({ cost: cents(10) });
+    expect(await gate.acquire(request("m"))).toMatchObject({ switchTo: "cheap" });
+    granted(await gate.acquire(request("cheap"))).release({ cost: cents(4) });
+    // 14 cents: under the hard limit of 15.
+    granted(await gate.acquire(request("cheap"))).release({ cost: cents(1) });
+    const refused = await gate.acquire(request("cheap"));
+    expect(refused).toMatchObject({ granted: false, reason: "budget-exceeded" });
+    expect(refused).not.toHaveProperty("switchTo");
+    const error = (refused as unknown as { error: BudgetExceededError }).error;
+    expect(error).toMatchObject({
+      scope: "run",
+      action: "stop",
+      limit: { maxCents: 15 },
+      spent: { cents: 15 },
+    });
+    expect(error.switchTo).toBeUndefined();
+    expect(events.map((event) => event.action)).toEqual(["switch-model", "stop"]);
+    expect(breaches).toEqual([error]);
+    expect(await gate.acquire(request("m"))).toMatchObject({ error: { action: "stop" } });
+  });
+
+  it("with switchTo, applies the headroom to per-agent limits too, and Infinity never stops", async () => {
+    const bounded = setup({
+      budget: { perAgent: { writer: { maxTokens: 20 } }, onExceeded: { switchTo: "cheap" } },
+    });
+    const writer = (model: string) => request(model, { agent: "writer", estimatedInputTokens: 5 });
+    granted(await bounded.gate.acquire(writer("m"))).release({ usage: usage(20) });
+    // Hard limit 30 tokens: 20 spent + 5 estimated fits, then 30 + 5 does not.
+    granted(await bounded.gate.acquire(writer("cheap"))).release({ usage: usage(10) });
+    expect(await bounded.gate.acquire(writer("cheap"))).toMatchObject({
+      error: { scope: "agent", agent: "writer", action: "stop", limit: { maxTokens: 30 } },
+    });
+
+    const unbounded = setup({
+      budget: { maxCents: 1, onExceeded: { switchTo: "cheap", headroom: Infinity } },
+    });
+    granted(await unbounded.gate.acquire(request("m"))).release({ cost: cents(1_000) });
+    expect((await unbounded.gate.acquire(request("cheap"))).granted).toBe(true);
+  });
+
+  it("refuses a bad headroom", () => {
+    expect(() => setup({ budget: { onExceeded: { switchTo: "cheap", headroom: -1 } } })).toThrow(
+      /budget.onExceeded.headroom: expected a number >= 0/,
+    );
+  });
+
+  it("counts tool cost against maxCents, for the run and the agent", async () => {
+    const run = setup({ budget: { maxCents: 10 } });
+    granted(await run.gate.acquire(request())).release({ cost: cents(2) });
+    run.gate.recordToolCost?.({ agent: "agent", tool: "search", cents: 8 });
+    expect(await run.gate.acquire(request())).toMatchObject({
+      granted: false,
+      error: { scope: "run", spent: { tokens: 0, cents: 10 } },
+    });
+
+    const perAgent = setup({ budget: { perAgent: { writer: { maxCents: 5 } } } });
+    perAgent.gate.recordToolCost?.({ agent: "writer", tool: "search", cents: 5 });
+    expect(await perAgent.gate.acquire(request("m", { agent: "writer" }))).toMatchObject({
+      error: { scope: "agent", agent: "writer", spent: { cents: 5 } },
+    });
+    expect((await perAgent.gate.acquire(request("m", { agent: "reader" }))).granted).toBe(true);
+    expect(() => perAgent.gate.recordToolCost?.({ agent: "writer", tool: "x", cents: -1 })).toThrow(
+      TypeError,
+    );
   });
 });

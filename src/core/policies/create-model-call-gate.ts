@@ -4,6 +4,7 @@ import type {
   ModelCallOutcome,
   ModelCallPermit,
   ModelCallRequest,
+  ToolCostReport,
 } from "../model-call-gate.js";
 import { type Clock, systemClock } from "../ports/clock.js";
 import { isRetryableError, retryAfterOf } from "../retry-policy.js";
@@ -40,7 +41,8 @@ const sharedBreakers = new WeakMap<CircuitBreakerOptions, Map<string, CircuitBre
 
 /**
  * The engine's `ModelCallGate`: per-model concurrency and token-bucket rate limits that
- * honour Retry-After, a circuit breaker per model, and budgets per run and per agent.
+ * honour Retry-After, a circuit breaker per model, and budgets per run and per agent
+ * (model calls' cost, and tool calls' cost through `recordToolCost`).
  */
 export function createModelCallGate(options: ModelCallGateOptions = {}): ModelCallGate {
   const {
@@ -81,7 +83,7 @@ export function createModelCallGate(options: ModelCallGateOptions = {}): ModelCa
     const breach = tracker?.check(request.agent, request.estimatedInputTokens);
     if (!breach) return undefined;
     if (breach.action === "switch-model" && request.model === breach.switchTo) return undefined;
-    const key = `${breach.scope}:${breach.agent ?? ""}`;
+    const key = `${breach.scope}:${breach.agent ?? ""}:${breach.action}`;
     if (!reported.has(key)) {
       reported.add(key);
       onEvent?.(
@@ -113,6 +115,20 @@ export function createModelCallGate(options: ModelCallGateOptions = {}): ModelCa
   });
 
   return {
+    recordToolCost(report: ToolCostReport): void {
+      const cents = report?.cents;
+      if (typeof cents !== "number" || !Number.isFinite(cents) || cents < 0) {
+        throw new TypeError(
+          `recordToolCost: expected report.cents to be a finite number >= 0, received ${String(cents)}`,
+        );
+      }
+      if (typeof report.agent !== "string") {
+        throw new TypeError(
+          `recordToolCost: expected report.agent to be an agent name, received ${String(report.agent)}`,
+        );
+      }
+      tracker?.recordToolCost(report.agent, cents);
+    },
     async acquire(request: ModelCallRequest): Promise<ModelCallPermit> {
       const { model, signal } = request;
       const emit = (event: RunnableEvent) => onEvent?.(event, request);

@@ -60,6 +60,47 @@ describe("Budgets in a run", () => {
     });
   });
 
+  it("after switching, stops the run once the cheaper model passes the limit's headroom", async () => {
+    const { clock, store, options } = harness();
+    const agents = ["a", "b", "c", "d"].map((name) =>
+      fakeAgent(name, { model: "m", tokens: 100, delayMs: 10 }),
+    );
+    const flow = workflow("chain");
+    for (const [index, agent] of agents.entries()) {
+      flow.step(agent.name, agent, index > 0 ? { dependsOn: [agents[index - 1]!.name] } : {});
+    }
+    const run = flow.start("go", {
+      ...options,
+      // Switch past 150 tokens; stop past 150 * 1.5 = 225.
+      budget: { maxTokens: 150, onExceeded: { switchTo: "cheap", headroom: 0.5 } },
+    });
+    await clock.runAll();
+    const result = await run.result;
+    expect(agents.map((agent) => agent.calls.map((call) => call.model))).toEqual([
+      ["m"],
+      ["m"],
+      ["cheap"],
+      [],
+    ]);
+    expect(result.status).toBe("failed");
+    expect(result.error).toMatchObject({
+      name: "BudgetExceededError",
+      action: "stop",
+      limit: { maxTokens: 225 },
+      spent: { tokens: 300 },
+    });
+    expect(result.steps.d).toMatchObject({ status: "failed" });
+    expect(
+      store
+        .events(run.id)
+        .filter((event) => event.type === "budget-exceeded")
+        .map((event) => [event.stepId, event.action]),
+    ).toEqual([
+      ["c", "switch-model"],
+      ["d", "stop"],
+    ]);
+  });
+
   it("checks per-agent budgets", async () => {
     const { clock, options } = harness();
     const { flow } = twoAgents();

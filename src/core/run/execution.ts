@@ -191,12 +191,17 @@ export class Execution implements TaskHost {
   }
 
   gateFor(stepId: string): ModelCallGate {
-    return {
+    const gate = this.gate;
+    const forStep: ModelCallGate = {
       acquire: (request) => {
         if (typeof request === "object" && request !== null) this.#callers.set(request, stepId);
-        return this.gate.acquire(request);
+        return gate.acquire(request);
       },
     };
+    if (typeof gate.recordToolCost === "function") {
+      forStep.recordToolCost = (report) => gate.recordToolCost?.(report);
+    }
+    return forStep;
   }
 
   /** A step's task ended well. */

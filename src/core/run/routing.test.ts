@@ -76,4 +76,60 @@ describe("Routing", () => {
     );
     expect(result.steps.classify!.status).toBe("failed");
   });
+
+  it("skips a step the route did not choose even when its other dependencies succeeded", async () => {
+    const { clock, options } = harness();
+    const flow = workflow<string>("review")
+      .step("facts", async () => "facts")
+      .step("review", async ({ input }) => input, {
+        route: ({ output }) => (output === "ok" ? "publish" : "revise"),
+      })
+      .step("revise", async ({ results }) => `revised with ${results.facts}`, {
+        dependsOn: ["review", "facts"],
+      })
+      .step("publish", async ({ results }) => `published with ${results.facts}`, {
+        dependsOn: ["review", "facts"],
+      })
+      .step("notify", async ({ results }) => results.revise ?? results.publish, {
+        dependsOn: ["revise", "publish"],
+      });
+    const approved = flow.start("ok", options);
+    await clock.runAll();
+    const result = await approved.result;
+    expect(result.status).toBe("succeeded");
+    expect(result.steps.revise).toMatchObject({ status: "skipped", skipReason: "route" });
+    expect(result.steps.publish).toMatchObject({
+      status: "succeeded",
+      output: "published with facts",
+    });
+    // A join after the route (not itself a route target) runs with the chosen branch.
+    expect(result.steps.notify).toMatchObject({
+      status: "succeeded",
+      output: "published with facts",
+    });
+
+    const rejected = flow.start("bad", options);
+    await clock.runAll();
+    const other = await rejected.result;
+    expect(other.steps.publish).toMatchObject({ status: "skipped", skipReason: "route" });
+    expect(other.steps.revise!.status).toBe("succeeded");
+    expect(other.steps.notify).toMatchObject({ status: "succeeded", output: "revised with facts" });
+  });
+
+  it("skips an unchosen route target that has a quorum met by its other dependencies", async () => {
+    const { clock, store, options } = harness();
+    const flow = workflow<string>("pick")
+      .step("a", async () => "a")
+      .step("b", async () => "b")
+      .step("router", async () => "left", { route: () => "left" })
+      .step("left", async () => "L", { dependsOn: ["router", "a"] })
+      .step("right", async () => "R", { dependsOn: ["router", "a", "b"], quorum: 2 });
+    const run = flow.start("x", options);
+    await clock.runAll();
+    const result = await run.result;
+    expect(result.steps.left!.status).toBe("succeeded");
+    expect(result.steps.right).toMatchObject({ status: "skipped", skipReason: "route" });
+    expect(result.output).toEqual({ left: "L" });
+    expect(store.events(run.id).filter((event) => event.stepId === "right")).toHaveLength(1);
+  });
 });

@@ -345,18 +345,16 @@ export class StepScheduler {
     const { quorum, when, approval } = step.options;
     const succeeded = counters[base + SUCCEEDED_DEPS]!;
     const failed = counters[base + FAILED_DEPS]!;
+    // A step a route did not choose never runs, whatever its other dependencies did.
+    const unchosen = counters[base + ROUTE_SKIPPED] === 1;
     const blocked =
       quorum !== undefined
         ? succeeded < quorum
         : failed > 0 || (succeeded === 0 && this.#graph.dependencies[index]!.length > 0);
-    if (blocked) {
+    if (blocked || unchosen) {
       this.#skip(
         index,
-        failed > 0
-          ? "upstream-failed"
-          : counters[base + ROUTE_SKIPPED]
-            ? "route"
-            : "upstream-skipped",
+        blocked && failed > 0 ? "upstream-failed" : unchosen ? "route" : "upstream-skipped",
       );
       return;
     }

@@ -11,14 +11,12 @@ import {
   retryDelay,
 } from "../retry-policy.js";
 import type { Runnable, RunnableEvent, RunnableOptions } from "../runnable.js";
+import { type Spend, spendOf } from "../spend.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
-import type {
-  StepContext,
-  StepDefinition,
-  StepFunction,
-  StepResults,
-} from "../workflow/step-options.js";
+import type { StepDefinition, StepFunction, StepResults } from "../workflow/step-options.js";
+import { defaultInput } from "./default-input.js";
 import type { RunState } from "./fold-run-log.js";
+import { FunctionStepContext } from "./function-step-context.js";
 import type { JournalEffect } from "./run-journal.js";
 import { ApprovalPendingError, stepScopes } from "./step-scope.js";
 import { TaskStepScope } from "./task-step-scope.js";
@@ -71,6 +69,9 @@ export class StepTask {
   #controller: AbortController | undefined;
   #unlink: (() => void) | undefined;
   #emit: ((event: RunnableEvent) => void) | undefined;
+  #childEmit: ((event: RunnableEvent) => void) | undefined;
+  /** A runnable's attempt whose time ran out, waiting one turn for it to settle (billed). */
+  #timedOut: { invocation: number; error: TimeoutError } | undefined;
   /** Settlement handlers reused across attempts (an attempt can only go stale with a timeout). */
   #onValue: ((value: unknown) => void) | undefined;
   #onError: ((error: unknown) => void) | undefined;
@@ -88,6 +89,19 @@ export class StepTask {
       if (this.step.kind === "workflow") this.host.link(this.#emit);
     }
     return this.#emit;
+  }
+
+  /**
+   * An emit for a workflow a function step runs (`context.run`): linked to this run, so
+   * the child logs its run in this run's store and its events reach this run's stream.
+   */
+  get childEmit(): (event: RunnableEvent) => void {
+    if (this.step.kind === "workflow") return this.emit;
+    if (!this.#childEmit) {
+      this.#childEmit = (event) => this.host.emitFrom(this, event);
+      this.host.link(this.#childEmit);
+    }
+    return this.#childEmit;
   }
 
   /** Logs the attempt's start, then runs it once the log has it. */
@@ -249,7 +263,15 @@ export class StepTask {
         timeoutMs: timeout,
       });
       controller.abort(error);
-      this.#settleFailure(invocation, error);
+      if (this.step.kind === "function") {
+        this.#settleFailure(invocation, error);
+        return;
+      }
+      // An agent or sub-workflow that honours the abort settles within a few promise turns,
+      // with what it spent on its error: wait that long (one event-loop turn), so the
+      // timed-out attempt is billed, then fail the step whether or not it settled.
+      this.#timedOut = { invocation, error };
+      setImmediate(() => this.#settleFailure(invocation, error));
     }, noop);
     return controller.signal;
   }
@@ -265,8 +287,15 @@ export class StepTask {
 
   #settleSuccess(invocation: number, value: unknown): void {
     if (this.done || invocation !== this.invocation) return;
+    const timedOut = this.#timedOut;
+    if (timedOut?.invocation === invocation) {
+      // It finished after its time was up: billed, but the step still timed out.
+      this.#billResult(value);
+      this.#settleFailure(invocation, timedOut.error);
+      return;
+    }
     this.#endAttempt();
-    if (this.step.kind !== "function") this.#bill(value);
+    if (this.step.kind !== "function") this.#billResult(value);
     const loop = this.step.options.loop;
     if (loop) {
       let finished: boolean;
@@ -294,7 +323,14 @@ export class StepTask {
   #settleFailure(invocation: number, error: unknown): void {
     if (this.done || invocation !== this.invocation) return;
     this.#endAttempt();
-    this.#bill(error);
+    // A function step is billed by what it ran through `context.run`, never by its error.
+    if (this.step.kind !== "function") this.addSpend(spendOf(error));
+    const timedOut = this.#timedOut;
+    if (timedOut !== undefined) {
+      this.#timedOut = undefined;
+      // However the runnable reported its abort, the step failed by timing out.
+      if (timedOut.invocation === invocation) error = timedOut.error;
+    }
     const next = ++this.invocation;
     const delayMs = this.#retryDelay(error);
     if (delayMs === undefined) {
@@ -339,19 +375,24 @@ export class StepTask {
     return retryDelay(this.attempt, options, retryAfterMs !== undefined ? { retryAfterMs } : {});
   }
 
-  /** Adds the usage and cost a runnable's result (or a billed error) reports. */
-  #bill(source: unknown): void {
-    if (typeof source !== "object" || source === null) return;
-    const { usage, cost, model } = source as {
-      usage?: Usage;
-      cost?: CostBreakdown;
-      model?: unknown;
-    };
+  /** Adds the usage, cost and answering model a runnable's result reports. */
+  #billResult(value: unknown): void {
+    if (typeof value !== "object" || value === null) return;
+    this.addSpend(value as Partial<Spend>);
+    const { model } = value as { model?: unknown };
+    if (typeof model === "string") this.model = model;
+  }
+
+  /** Adds spend to this step's record (its next step-end or step-error). */
+  addSpend(spend: Partial<Spend> | undefined): void {
+    if (!spend) return;
+    const { usage, cost } = spend;
     if (usage && typeof usage.totalTokens === "number") {
       this.usage = this.usage ? addUsage(this.usage, usage) : usage;
     }
-    if (cost && "totalCents" in cost) this.cost = this.cost ? addCost(this.cost, cost) : cost;
-    if (typeof model === "string") this.model = model;
+    if (cost && typeof cost === "object" && "totalCents" in cost) {
+      this.cost = this.cost ? addCost(this.cost, cost) : cost;
+    }
   }
 
   /** Takes the spend gathered since the last call (for the next step-end or step-error). */
@@ -362,45 +403,5 @@ export class StepTask {
     this.usage = undefined;
     this.cost = undefined;
     return spend;
-  }
-}
-
-/** What a function step receives; `emit` is made only when a step asks for it. */
-class FunctionStepContext implements StepContext {
-  readonly input: unknown;
-  readonly results: StepResults;
-  readonly signal: AbortSignal;
-  readonly runId: string;
-  readonly stepId: string;
-  readonly attempt: number;
-  readonly iteration: number;
-  readonly previous: unknown;
-  readonly #task: StepTask;
-
-  constructor(task: StepTask, signal: AbortSignal) {
-    this.#task = task;
-    this.input = task.input;
-    this.results = task.host.results;
-    this.signal = signal;
-    this.runId = task.host.runId;
-    this.stepId = task.step.id;
-    this.attempt = task.attempt;
-    this.iteration = task.iteration;
-    this.previous = task.previous;
-  }
-
-  get emit(): (event: RunnableEvent) => void {
-    return this.#task.emit;
-  }
-}
-
-/** The input a step gets without an `input` option. */
-export function defaultInput(step: StepDefinition, input: unknown): unknown {
-  if (step.kind !== "agent" || typeof input === "string") return input;
-  if (input === undefined) return "";
-  try {
-    return JSON.stringify(input, null, 2) ?? String(input);
-  } catch {
-    return String(input);
   }
 }

@@ -1,7 +1,15 @@
 import type { ModelCallPermit } from "../model-call-gate.js";
 import type { Clock } from "../ports/clock.js";
 import type { Runnable, RunnableOptions, RunnableResult } from "../runnable.js";
-import { type CostBreakdown, emptyCost, emptyUsage, type Usage } from "../usage.js";
+import { attachSpend } from "../spend.js";
+import {
+  addCost,
+  addUsage,
+  type CostBreakdown,
+  emptyCost,
+  emptyUsage,
+  type Usage,
+} from "../usage.js";
 
 export interface FakeAgentResult extends RunnableResult {
   text: string;
@@ -17,7 +25,9 @@ export interface FakeAgentCall {
 /**
  * A stand-in agent for core tests: asks the gate before each "model call", sleeps on the
  * injected clock, and reports usage. Falls back along `fallbackModels` when a circuit is
- * open, switches model when a budget says so, and throws the gate's error otherwise.
+ * open or a call fails, switches model when a budget says so, and throws the gate's error
+ * otherwise. Like a real agent, it bills every call (failed ones included) and attaches
+ * what it spent to the error it throws (`spendOf`).
  */
 export function fakeAgent(
   name: string,
@@ -28,7 +38,7 @@ export function fakeAgent(
     cents = 1,
     inputTokens = 10,
     reply = (input: unknown) => `${name}(${String(input)})`,
-    fail,
+    fail: failCall,
   }: {
     model?: string;
     delayMs?: number;
@@ -52,6 +62,9 @@ export function fakeAgent(
       let usage: Usage = emptyUsage();
       let cost: CostBreakdown = emptyCost();
       let lastError: unknown;
+      const fail = (error: unknown): never => {
+        throw usage.totalTokens > 0 ? attachSpend(error, { usage, cost }) : error;
+      };
       for (const candidate of candidates) {
         let used = candidate;
         let permit: ModelCallPermit = options.gate
@@ -74,7 +87,7 @@ export function fakeAgent(
         if (!permit.granted) {
           lastError = permit.error;
           if (permit.reason === "circuit-open") continue;
-          throw permit.error;
+          return fail(permit.error);
         }
         calls.push({ input, model: used, options });
         options.emit?.({ type: "model-call-start", agent: name, model: used, attempt: 1 });
@@ -82,7 +95,7 @@ export function fakeAgent(
           await clock.sleep(delayMs, { signal });
         } catch (error) {
           permit.release({ error });
-          throw error;
+          return fail(error);
         }
         const callUsage: Usage = {
           ...emptyUsage(),
@@ -94,26 +107,26 @@ export function fakeAgent(
           cents === null
             ? { modelCents: null, toolCents: 0, totalCents: null, unpricedModels: [used] }
             : { modelCents: cents, toolCents: 0, totalCents: cents, unpricedModels: [] };
-        const failure = fail?.(used, calls.length);
+        usage = addUsage(usage, callUsage);
+        cost = addCost(cost, callCost);
+        const failure = failCall?.(used, calls.length);
         if (failure !== undefined) {
           permit.release({ error: failure, usage: callUsage, cost: callCost });
           lastError = failure;
           continue;
         }
         permit.release({ usage: callUsage, cost: callCost });
-        usage = callUsage;
-        cost = callCost;
         options.emit?.({
           type: "model-call-end",
           agent: name,
           model: used,
-          usage,
-          cost,
+          usage: callUsage,
+          cost: callCost,
           durationMs: delayMs,
         });
         return { text: reply(input, used), model: used, usage, cost };
       }
-      throw lastError;
+      return fail(lastError);
     },
   };
 }

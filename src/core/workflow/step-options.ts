@@ -4,7 +4,7 @@ import {
   type RetryOptions,
   resolveRetryOptions,
 } from "../retry-policy.js";
-import type { Runnable, RunnableEvent } from "../runnable.js";
+import type { Runnable, RunnableEvent, RunnableResult } from "../runnable.js";
 
 /**
  * Results of the steps that have ended so far, by step id: an agent step's result object
@@ -30,6 +30,32 @@ export interface StepContext<Input = unknown> {
   iteration: number;
   /** The previous loop iteration's output; `undefined` on the first. */
   previous: unknown;
+  /**
+   * Runs an agent or a workflow as part of this step, the way the engine runs an agent or
+   * sub-workflow step: with this attempt's signal, the run's gate (rate limits, breakers,
+   * budgets), clock and event log. What it spends is added to this step's usage and cost,
+   * when it fails too (the failed attempt was billed); its error is rethrown as it is.
+   * @example
+   * .step("best", async ({ input, run }) => {
+   *   const drafts = await Promise.all([run(writer, input), run(writer, input)]);
+   *   return (await run(judge, drafts.map((draft) => draft.text).join("\n---\n"))).text;
+   * })
+   */
+  run<RunInput, Result extends RunnableResult>(
+    runnable: Runnable<RunInput, Result>,
+    input: RunInput,
+    options?: StepRunOptions,
+  ): Promise<Result>;
+}
+
+/** Overrides for one `context.run()`. */
+export interface StepRunOptions {
+  /** The runnable's retry policy (a number is `maxAttempts`). @default the runnable's own */
+  retry?: RetryOptions | number;
+  /** A time limit for this run, in ms. @default the runnable's own */
+  timeout?: number;
+  /** Models an agent falls back to. @default the agent's own */
+  fallbackModels?: readonly string[];
 }
 
 export type StepFunction<Input = unknown> = (context: StepContext<Input>) => unknown;

@@ -185,9 +185,15 @@ export const orchestratorSpecSchema = z.strictObject({
     .extend({
       perAgent: z.record(identifier, budgetLimit).optional(),
       onExceeded: z
-        .union([z.enum(["stop", "pause"]), z.strictObject({ switchTo: modelString })], {
-          error: 'expected "stop", "pause" or { switchTo: "provider:model-id" }',
-        })
+        .union(
+          [
+            z.enum(["stop", "pause"]),
+            z.strictObject({ switchTo: modelString, headroom: nonNegative.optional() }),
+          ],
+          {
+            error: 'expected "stop", "pause" or { switchTo: "provider:model-id", headroom? }',
+          },
+        )
         .optional(),
     })
     .optional(),
