@@ -37,25 +37,34 @@ const lookup = tool({
 /**
  * `baton demo`: an agent on the offline simulated model answers a question with a tool,
  * then the answer, the tool calls and a usage and cost table are printed. No key, no
- * network, no store. (The same flow as `examples/demo.ts`.)
+ * network, no store; with OPENAI_API_KEY set it asks `openai:gpt-4o-mini` instead. This is
+ * what `npm run demo` runs.
  */
 export async function demoCommand(
   options: DemoCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
   const question = options.question ?? "How tall is the Eiffel Tower?";
-  const model = "simulated:guide";
+  const live = Boolean(context.env.OPENAI_API_KEY);
+  const model = live ? "openai:gpt-4o-mini" : "simulated:guide";
   const guide = agent({
     name: "guide",
     model,
     instructions: "You answer questions about landmarks. Use the lookup tool; do not guess.",
     tools: { lookup },
+    retry: { maxAttempts: 3 }, // 429s, 5xx and timeouts are retried
+    timeout: { callMs: 30_000, runMs: 120_000 },
+    modelOptions: { env: context.env },
     // The simulated model is free; price it like gpt-4o-mini so the table shows real-looking cents.
-    prices: { [model]: { inputPerMillion: 0.15, outputPerMillion: 0.6 } },
+    ...(live ? {} : { prices: { [model]: { inputPerMillion: 0.15, outputPerMillion: 0.6 } } }),
     ...(context.clock ? { clock: context.clock } : {}),
   });
   const out = (text = "") => context.stdout.write(`${text}\n`);
-  out(`Model: ${model} (offline, priced as if it were gpt-4o-mini)`);
+  out(
+    live
+      ? `Model: ${model} (OPENAI_API_KEY is set)`
+      : `Model: ${model} (offline, priced as if it were gpt-4o-mini; set OPENAI_API_KEY to use the real one)`,
+  );
   out(`Question: ${question}`);
   out();
   const result = await guide.run(question, context.signal ? { signal: context.signal } : {});
