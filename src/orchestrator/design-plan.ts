@@ -1,4 +1,4 @@
-import { type AgentResult, WorkflowError, type WorkflowResult, workflow } from "../index.js";
+import { type AgentResult, workflow } from "../index.js";
 import { type CheckedPlan, checkPlan, type Plan } from "./plan.js";
 import { PlanError, type PlanIssue } from "./plan-error.js";
 import type { ProcessScope } from "./process-scope.js";
@@ -67,7 +67,7 @@ export async function designPlan(
     `Goal:\n${goal}`,
     `Names already taken (do not use them): ${[...takenNames].join(", ")}.`,
   ].join("\n\n");
-  const emit = scope.options.emit;
+  const { emit } = scope.step;
   const flow = workflow<PlanningInput>("planning").step("design", runtime.designer, {
     input: ({ previous }) => {
       const rejected = previous as AgentResult<Plan> | undefined;
@@ -77,7 +77,7 @@ export async function designPlan(
       until: ({ output, iteration }) => {
         const issues = issuesOf(output as AgentResult<Plan>);
         if (issues.length > 0) {
-          emit?.({
+          emit({
             type: "custom:plan-rejected",
             data: { toolCallId, attempt: iteration, issues },
           });
@@ -87,24 +87,7 @@ export async function designPlan(
       maxIterations: runtime.maxPlanAttempts,
     },
   });
-  const { options } = scope;
-  let result: WorkflowResult;
-  try {
-    result = await flow.run(
-      { kind: "planning", toolCallId, goal },
-      {
-        ...(signal ? { signal } : options.signal ? { signal: options.signal } : {}),
-        ...(options.gate ? { gate: options.gate } : {}),
-        ...(emit ? { emit } : {}),
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.runId !== undefined ? { runId: options.runId } : {}),
-      },
-    );
-  } catch (error) {
-    if (WorkflowError.isInstance(error)) scope.bill(error.result);
-    throw error;
-  }
-  scope.bill(result);
+  const result = await scope.runChild(flow, { kind: "planning", toolCallId, goal }, { signal });
   const attempts = result.steps.design?.iterations ?? 0;
   const checked = checkPlan((result.output as AgentResult<Plan>).output, {
     availableTools,

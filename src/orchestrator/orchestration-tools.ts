@@ -168,13 +168,13 @@ function planTool(runtime: OrchestratorRuntime): Tool<PlanInput, PlanOutcome> {
     }),
     execute: async ({ goal }, { toolCallId, abortSignal }): Promise<PlanOutcome> => {
       const scope = currentProcessScope(PLAN_TOOL);
-      const emit = scope.options.emit;
-      emit?.({ type: "decomposition-start", toolCallId, goal });
+      const { emit } = scope.step;
+      emit({ type: "decomposition-start", toolCallId, goal });
       let designed: Awaited<ReturnType<typeof designPlan>>;
       try {
         designed = await designPlan(goal, { runtime, scope, signal: abortSignal, toolCallId });
       } catch (error) {
-        emit?.({
+        emit({
           type: "decomposition-end",
           toolCallId,
           ok: false,
@@ -190,7 +190,7 @@ function planTool(runtime: OrchestratorRuntime): Tool<PlanInput, PlanOutcome> {
         name: planned.name,
         tools: planned.tools,
       }));
-      emit?.({
+      emit({
         type: "decomposition-end",
         toolCallId,
         ok: true,

@@ -338,6 +338,30 @@ describe("Orchestrator", () => {
     expect(error.result.usage.totalTokens).toBe(430);
   });
 
+  it("bills the main agent and its delegations to the process run's main step", async () => {
+    const a = worker("a", text("A", usage(300, 20)));
+    const main = scripted(
+      "main",
+      toolCall(
+        DELEGATE_TOOL,
+        { tasks: [{ agent: "a", description: "Spend." }] },
+        "c1",
+        usage(100, 10),
+      ),
+      text("Done.", usage(50, 5)),
+    );
+    const { store, orchestrator } = setup(main, { subagents: [a.agent] });
+    const result = await orchestrator.process("Go");
+    expect(result.usage.totalTokens).toBe(485);
+    const mainEnd = (await store.readLog(result.runId)).find(
+      (event) => event.type === "step-end" && event.stepId === "main",
+    );
+    expect(mainEnd).toMatchObject({
+      output: { text: "Done." },
+      usage: { inputTokens: 450, outputTokens: 35, totalTokens: 485 },
+    });
+  });
+
   it("cancels the delegations when the process run is cancelled", async () => {
     const called = gate();
     const slow = worker("slow", async (call) => {

@@ -156,7 +156,11 @@ export class Orchestrator {
         `Orchestrator: the main agent's name "${this.#main.name}" is also a subagent's or the designer's`,
       );
     }
-    this.#process = workflow<AgentInput>(this.name).step("main", mainStep(this.#main));
+    // One attempt: the main agent retries its own model calls, and running it again would
+    // redo its delegations.
+    this.#process = workflow<AgentInput>(this.name).step("main", mainStep(this.#main), {
+      retry: 1,
+    });
     this.#queue = new TaskQueue(this.#runtime.maxParallelTasks, (task) =>
       runTask(task, this.#taskHost(task)),
     );

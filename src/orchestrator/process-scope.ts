@@ -1,35 +1,59 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import {
   type Agent,
-  addCost,
-  addUsage,
   BatonError,
-  type CostBreakdown,
-  emptyCost,
-  emptyUsage,
-  type RunnableOptions,
-  type Usage,
+  type Runnable,
+  type StepContext,
+  type Workflow,
+  type WorkflowResult,
 } from "../index.js";
+
+/** How `ProcessScope.runChild` runs a planning or delegation workflow. */
+export interface ChildRunOptions {
+  /** Also stops the child run (the tool call's signal). @default only the main step's */
+  signal?: AbortSignal | undefined;
+  /** Steps of the child run at once. @default Infinity */
+  concurrency?: number;
+  /** Models the child's agents fall back to. @default the agents' own */
+  fallbackModels?: readonly string[] | undefined;
+}
 
 /**
  * What one `process()` run shares with the orchestration tools its main agent calls: the
- * engine's options for the main step (gate, linked emit, clock, signal, run id), the
- * subagents planned during the run, and what its delegations spent.
+ * main step's context (signal, emit, and `run`, which starts child runs on the run's gate,
+ * store and stream, billed to the step) and the subagents planned during the run.
  */
 export class ProcessScope {
-  readonly options: RunnableOptions;
+  readonly step: StepContext;
   readonly planned = new Map<string, Agent<unknown>>();
-  usage: Usage = emptyUsage();
-  cost: CostBreakdown = emptyCost();
 
-  constructor(options: RunnableOptions) {
-    this.options = options;
+  constructor(step: StepContext) {
+    this.step = step;
   }
 
-  /** Adds what a planning or delegation run spent, so the main step is billed for it. */
-  bill(spent: { usage?: Usage; cost?: CostBreakdown }): void {
-    if (spent.usage) this.usage = addUsage(this.usage, spent.usage);
-    if (spent.cost) this.cost = addCost(this.cost, spent.cost);
+  /**
+   * Runs `flow` as a child run of the `process()` run (`parentId` set, its events on the
+   * run's stream); what it spends is billed to the main step, when it fails too.
+   * @throws WorkflowError when the child run does not succeed
+   */
+  runChild<Input>(
+    flow: Workflow<Input>,
+    input: Input,
+    { signal, concurrency, fallbackModels }: ChildRunOptions = {},
+  ): Promise<WorkflowResult> {
+    const child: Runnable<Input, WorkflowResult> = {
+      name: flow.name,
+      kind: "workflow",
+      run: (given, options = {}) =>
+        flow.run(given, {
+          ...options,
+          ...(signal
+            ? { signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal }
+            : {}),
+          ...(concurrency !== undefined ? { concurrency } : {}),
+        }),
+    };
+    return this.step.run(child, input, fallbackModels ? { fallbackModels } : {});
   }
 }
 

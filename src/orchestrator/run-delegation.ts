@@ -87,8 +87,8 @@ function taskPrompt(task: DelegationTask, results: StepResults, byId: Map<string
 /**
  * Runs checked tasks as a workflow on the engine: one step per task, `dependsOn` from the
  * task dependencies, at most `maxParallelTasks` at once, under the `process()` run's gate
- * (budgets, rate limits, breakers) and store, as a child run of it. A failed task does not
- * stop independent ones; the main agent gets every task's outcome.
+ * (budgets, rate limits, breakers) and store, as a child run of it billed to its main step.
+ * A failed task does not stop independent ones; the main agent gets every task's outcome.
  */
 export async function runDelegation(
   input: DelegationInput,
@@ -111,28 +111,20 @@ export async function runDelegation(
       ...(timeout !== undefined ? { timeout } : {}),
     });
   }
-  const { options } = scope;
+  const { fallbackModels } = runtime.taskOptions;
   let result: WorkflowResult;
   try {
-    result = await flow.run(input, {
-      ...(signal ? { signal } : options.signal ? { signal: options.signal } : {}),
-      ...(options.gate ? { gate: options.gate } : {}),
-      ...(options.emit ? { emit: options.emit } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.runId !== undefined ? { runId: options.runId } : {}),
-      ...(runtime.taskOptions.fallbackModels
-        ? { fallbackModels: runtime.taskOptions.fallbackModels }
-        : {}),
+    result = await scope.runChild(flow, input, {
+      signal,
       concurrency: runtime.maxParallelTasks,
+      fallbackModels,
     });
   } catch (error) {
     if (!WorkflowError.isInstance(error)) throw error;
-    scope.bill(error.result);
     // A cancelled or paused delegation stops the process; failed tasks are reported instead.
     if (error.status !== "failed") throw error;
     return outcomeOf(error.result, input.tasks);
   }
-  scope.bill(result);
   return outcomeOf(result, input.tasks);
 }
 

@@ -101,7 +101,11 @@ describe("defineOrchestration", () => {
     expect(result.status).toBe("succeeded");
     expect(attempts).toBe(2);
     expect(worker.prompts).toEqual(["attempt 1", "attempt 2"]);
-    expect(events.filter((event) => event.type === "custom:attempt-retry")).toHaveLength(1);
+    expect(events.filter((event) => event.type === "step-retry")).toEqual([
+      expect.objectContaining({ type: "step-retry", stepId: "only", attempt: 2 }),
+    ]);
+    // The failed attempt's agent run is billed to the subtasks' step too.
+    expect(result.steps.execute!.usage).toEqual(ledger.usage());
     expect(result.usage).toEqual(ledger.usage());
   });
 
@@ -167,23 +171,24 @@ describe("defineOrchestration", () => {
     expect(result.cost.totalCents).toBeCloseTo(ledger.cost().totalCents! + 9 + 2, 9);
   });
 
-  it("fails a subtask that outlives its timeout, aborting its signal", async () => {
-    let aborted = false;
+  it("fails each attempt of a subtask that outlives its timeout, aborting its signal", async () => {
+    let aborted = 0;
     const result = await defineOrchestration<Job>({
       decompose: () => [{ id: "slow", topic: "x" }],
       executeSubtask: (_job, { signal }) =>
         new Promise((_resolve, reject) => {
           signal.addEventListener("abort", () => {
-            aborted = true;
+            aborted++;
             reject(signal.reason);
           });
         }),
       synthesize: () => "never",
+      retry: { maxAttempts: 2, initialDelayMs: 1, jitter: 0 },
       timeout: 20,
     }).start("t").result;
     expect(result.status).toBe("failed");
     expect(result.error?.message).toMatch(/timed out after 20 ms/);
-    expect(aborted).toBe(true);
+    expect(aborted).toBe(2);
   });
 
   it("runs at most maxParallel subtasks at once", async () => {

@@ -1,17 +1,42 @@
 import {
+  addCost,
+  addUsage,
   emptyCost,
   emptyUsage,
   type RetryOptions,
   type Runnable,
+  type RunnableEvent,
   type RunnableOptions,
+  type StepContext,
+  type StepFunction,
+  serializeError,
+  spendOf,
   type WorkflowResult,
   workflow,
 } from "../index.js";
-import { type BilledResult, billedStep, type OrchestrationContext } from "./billed-step.js";
 import { checkInteger, checkOptions, patternName, taskOf, textOf } from "./participant.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { PlanError } from "./plan-error.js";
 import { planProblems } from "./plan-problems.js";
+import type { Phase } from "./with-phase.js";
+
+/** What an orchestration's own code gets while it runs as a step. */
+export interface OrchestrationContext {
+  /** The orchestration's input. */
+  task: string;
+  /** Aborts when the run is cancelled or fails fast, or the attempt times out. */
+  signal: AbortSignal;
+  /** Adds an event to the run's log and stream (`custom:<name>`). */
+  emit: (event: RunnableEvent) => void;
+  /**
+   * Runs an agent or a workflow as part of this step (the step context's `run`): under the
+   * run's gate (budgets, rate limits, breakers), its events join the run and its usage and
+   * cost are billed to the step, failed runs included.
+   */
+  run: StepContext["run"];
+  /** 1 on the first try of this step, counting retries. */
+  attempt: number;
+}
 
 /** A unit of work from `decompose`: an id, and the ids it needs done first. */
 export interface OrchestrationSubtask {
@@ -55,7 +80,7 @@ export interface OrchestrationDefinition<S extends OrchestrationSubtask, R, O>
   maxParallel?: number;
   /** How a failed subtask is retried (retryable errors only). @default { maxAttempts: 3 } */
   retry?: RetryOptions | number;
-  /** Fails a subtask (all its attempts together) that runs longer, in ms, with a `TimeoutError`. @default none */
+  /** Fails an attempt of a subtask that runs longer, in ms, with a (retryable) `TimeoutError`. @default none */
   timeout?: number;
 }
 
@@ -116,22 +141,18 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
     ...(given.timeout !== undefined ? { timeout: given.timeout } : {}),
   };
 
-  const decompose = billedStep(
-    "decompose",
-    async (task: string, context) => {
-      const subtasks = await given.decompose(task, { ...context, task });
-      if (!Array.isArray(subtasks)) {
-        throw new TypeError(
-          `${name}: decompose must return an array of subtasks, received ${typeof subtasks}`,
-        );
-      }
-      const problems = planProblems(subtasks);
-      if (problems.length > 0) throw new PlanError(problems);
-      context.emit({ type: "custom:plan", data: { subtasks } });
-      return [...subtasks];
-    },
-    { phase: "decomposition" },
-  );
+  const decompose = phaseStep("decomposition", async (context: OrchestrationContext) => {
+    const subtasks = await given.decompose(context.task, context);
+    if (!Array.isArray(subtasks)) {
+      throw new TypeError(
+        `${name}: decompose must return an array of subtasks, received ${typeof subtasks}`,
+      );
+    }
+    const problems = planProblems(subtasks);
+    if (problems.length > 0) throw new PlanError(problems);
+    context.emit({ type: "custom:plan", data: { subtasks } });
+    return [...subtasks];
+  });
 
   const execute: Runnable<
     { task: string; subtasks: S[] },
@@ -152,7 +173,7 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
       }
       const byId = new Map(subtasks.map((subtask) => [subtask.id, subtask]));
       const resultOf = (id: string, recorded: unknown): SubtaskResult<S, R> => {
-        const output = (recorded as BilledResult<R>).output;
+        const output = recorded as R;
         return { id, subtask: byId.get(id)!, output, text: textOf(output) };
       };
       const plan = workflow<string>(`${name}-subtasks`, {
@@ -162,9 +183,11 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
         const dependsOn = subtask.dependsOn ?? [];
         plan.step(
           subtask.id,
-          billedStep(subtask.id, (dependencies: SubtaskResult<S, R>[], context) =>
-            given.executeSubtask(subtask, { ...context, task, dependencies }),
-          ),
+          (step: StepContext) =>
+            given.executeSubtask(subtask, {
+              ...contextOf(step, task),
+              dependencies: step.input as SubtaskResult<S, R>[],
+            }),
           {
             dependsOn,
             input: ({ results }) => dependsOn.map((id) => resultOf(id, results[id])),
@@ -179,18 +202,19 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
     },
   };
 
-  const synthesize = billedStep(
-    "synthesize",
-    async (input: { task: string; subtasks: S[]; results: SubtaskResult<S, R>[] }, context) =>
-      given.synthesize(input.results, { ...context, task: input.task, subtasks: input.subtasks }),
-    { phase: "synthesis" },
+  const synthesize = phaseStep(
+    "synthesis",
+    (
+      context: OrchestrationContext,
+      input: { task: string; subtasks: S[]; results: SubtaskResult<S, R>[] },
+    ) => given.synthesize(input.results, { ...context, subtasks: input.subtasks }),
   );
 
   const flow = new PatternWorkflow<OrchestrationOutput<S, R, O>>(name, {
     output: (results) => {
-      const output = (results.synthesize as BilledResult<O>).output;
+      const output = results.synthesize as O;
       return {
-        subtasks: (results.decompose as BilledResult<S[]>).output,
+        subtasks: results.decompose as S[],
         results: (results.execute as WorkflowResult<SubtaskResult<S, R>[]>).output,
         output,
         text: textOf(output),
@@ -198,21 +222,80 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
     },
   });
   flow
-    .step("decompose", decompose, { input: ({ input }) => taskOf(input) })
+    .step("decompose", decompose, { input: ({ input }) => ({ task: taskOf(input) }) })
     .step("execute", execute, {
       dependsOn: ["decompose"],
       input: ({ input, results }) => ({
         task: taskOf(input),
-        subtasks: (results.decompose as BilledResult<S[]>).output,
+        subtasks: results.decompose as S[],
       }),
     })
     .step("synthesize", synthesize, {
       dependsOn: ["execute"],
       input: ({ input, results }) => ({
         task: taskOf(input),
-        subtasks: (results.decompose as BilledResult<S[]>).output,
+        subtasks: results.decompose as S[],
         results: (results.execute as WorkflowResult<SubtaskResult<S, R>[]>).output,
       }),
     });
   return flow;
+}
+
+/** The hooks' context from a function step's. */
+function contextOf(step: StepContext<unknown>, task: string): OrchestrationContext {
+  return { task, signal: step.signal, emit: step.emit, run: step.run, attempt: step.attempt };
+}
+
+/**
+ * A function step running `body`, marked in the run's events: `<phase>-start` before each
+ * attempt, `<phase>-end` after it (with what the attempt's runs spent, or the error). The
+ * engine bills those runs to the step (`context.run`) and retries it per the step's policy.
+ */
+function phaseStep<Input extends { task: string }, T>(
+  phase: Phase,
+  body: (context: OrchestrationContext, input: Input) => T | Promise<T>,
+): StepFunction {
+  return async (step) => {
+    let usage = emptyUsage();
+    let cost = emptyCost();
+    const tally = (spent: unknown) => {
+      const spend = spendOf(spent);
+      if (spend?.usage) usage = addUsage(usage, spend.usage);
+      if (spend?.cost) cost = addCost(cost, spend.cost);
+    };
+    const run: StepContext["run"] = async (runnable, input, options) => {
+      try {
+        const result = await step.run(runnable, input, options);
+        tally(result);
+        return result;
+      } catch (error) {
+        tally(error);
+        throw error;
+      }
+    };
+    step.emit({ type: `${phase}-start`, step: step.stepId });
+    try {
+      const output = await body(
+        { ...contextOf(step, (step.input as Input).task), run },
+        step.input as Input,
+      );
+      step.emit({
+        type: `${phase}-end`,
+        step: step.stepId,
+        usage,
+        cost,
+        ...(Array.isArray(output) ? { count: output.length } : {}),
+      });
+      return output;
+    } catch (error) {
+      step.emit({
+        type: `${phase}-end`,
+        step: step.stepId,
+        error: serializeError(error),
+        usage,
+        cost,
+      });
+      throw error;
+    }
+  };
 }

@@ -7,7 +7,6 @@
  * `Run` whose `events` stream as it happens.
  * @module baton/patterns
  */
-export type { BilledResult, OrchestrationContext } from "./billed-step.js";
 export {
   type CascadeContext,
   type CascadeOptions,
@@ -44,6 +43,7 @@ export {
 export { type DebateOptions, type DebateOutput, debate, type Turn } from "./debate.js";
 export {
   defineOrchestration,
+  type OrchestrationContext,
   type OrchestrationDefinition,
   type OrchestrationOutput,
   type OrchestrationSubtask,
