@@ -178,6 +178,16 @@ export class Execution implements TaskHost {
     this.#journal.record(clean);
   }
 
+  /**
+   * Logs an event the engine built from already-redacted values (see `redactEventField`)
+   * and applies it to the run's state: `record` without the search for secrets.
+   */
+  recordRedacted(event: LoggedEvent): void {
+    if (this.#closed) return;
+    applyRunEvent(this.state, event);
+    this.#journal.record(event);
+  }
+
   after(effect: JournalEffect): void {
     this.#journal.after(effect);
   }

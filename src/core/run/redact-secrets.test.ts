@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { harness } from "../test-support/harness.js";
 import { workflow } from "../workflow/workflow.js";
-import { isSecretKey, redactSecrets, redactText } from "./redact-secrets.js";
+import { isSecretKey, redactEventField, redactSecrets, redactText } from "./redact-secrets.js";
 
 describe("redactSecrets", () => {
   it("replaces the values of secret-named keys, however they are spelled", () => {
@@ -78,6 +78,26 @@ describe("redactSecrets", () => {
       list: Object.freeze([]),
     });
     expect(redactSecrets(deep)).toBe(deep);
+  });
+});
+
+describe("redactEventField", () => {
+  it("redacts a field's value exactly as redactSecrets redacts it inside an event", () => {
+    const values: unknown[] = [
+      { type: "sk-live-0123456789abcdefghij", stepId: "Bearer abcdefabcdef123", n: 1 },
+      ["plain", { password: "hunter2" }],
+      "key sk-live-0123456789abcdefghij",
+      "plain",
+      42,
+      null,
+      undefined,
+    ];
+    for (const value of values) {
+      const event = { type: "step-end", at: 0, runId: "r", stepId: "s", output: value };
+      expect(redactEventField(value)).toEqual(redactSecrets(event).output);
+    }
+    const clean = { text: "nothing secret" };
+    expect(redactEventField(clean)).toBe(clean);
   });
 });
 

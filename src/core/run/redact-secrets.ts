@@ -72,6 +72,17 @@ export function redactSecrets<T>(value: T): T {
 }
 
 /**
+ * `value` redacted as `redactSecrets` redacts it when it is a field of a logged event:
+ * for events the engine builds itself, whose other fields are its own (ids, times,
+ * counts) and need no search. `redactSecrets(event)` equals the event with each of its
+ * non-engine fields passed through this.
+ */
+export function redactEventField<T>(value: T): T {
+  if (typeof value !== "object" && typeof value !== "string") return value;
+  return walk(value, 1) as T;
+}
+
+/**
  * Fields of a logged event that the engine sets itself (ids, type, time): not searched,
  * which keeps redaction cheap on the append path.
  */

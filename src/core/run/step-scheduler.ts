@@ -7,6 +7,7 @@ import type { FailureMode } from "../workflow/step-options.js";
 import { admitStep } from "./admit-step.js";
 import type { Execution } from "./execution.js";
 import { noCost, noUsage, type RunState } from "./fold-run-log.js";
+import { redactEventField } from "./redact-secrets.js";
 import { resolveRoute } from "./resolve-route.js";
 import { StepTask } from "./step-task.js";
 import { errorFromLog, untoleratedFailure } from "./untolerated-failure.js";
@@ -122,15 +123,15 @@ export class StepScheduler {
       runId: host.runId,
       parentRunId: host.parentRunId,
       stepId: step.id,
-      output,
-      usage: task.usage ?? noUsage,
-      cost: task.cost ?? noCost,
+      output: redactEventField(output),
+      usage: task.usage === undefined ? noUsage : redactEventField(task.usage),
+      cost: task.cost === undefined ? noCost : redactEventField(task.cost),
       durationMs: at - task.startedAt,
     };
-    if (task.model !== undefined) event.model = task.model;
-    if (chosen) event.next = chosen.map((next) => this.#graph.ids[next]!);
+    if (task.model !== undefined) event.model = redactEventField(task.model);
+    if (chosen) event.next = redactEventField(chosen.map((next) => this.#graph.ids[next]!));
     if (step.options.loop) event.iterations = task.iteration;
-    host.record(event);
+    host.recordRedacted(event);
     this.#propagate(index, SUCCEEDED, chosen);
     this.#advance();
   }

@@ -17,6 +17,7 @@ import type { StepDefinition, StepFunction, StepResults } from "../workflow/step
 import { defaultInput } from "./default-input.js";
 import type { RunState } from "./fold-run-log.js";
 import { FunctionStepContext } from "./function-step-context.js";
+import { redactEventField } from "./redact-secrets.js";
 import type { JournalEffect } from "./run-journal.js";
 import { ApprovalPendingError, stepScopes } from "./step-scope.js";
 import { TaskStepScope } from "./task-step-scope.js";
@@ -38,6 +39,8 @@ export interface TaskHost {
   /** The retry policy of function steps without their own. */
   readonly defaultRetry: ResolvedRetryOptions;
   record(event: LoggedEvent): void;
+  /** `record` for an event whose fields the engine made or redacted (`redactEventField`). */
+  recordRedacted(event: LoggedEvent): void;
   after(effect: JournalEffect): void;
   emitFrom(task: StepTask, event: RunnableEvent): void;
   /** Makes `emit` recognisable to a sub-workflow as this run's. */
@@ -136,8 +139,8 @@ export class StepTask {
       attempt: this.attempt,
     };
     if (options.loop) event.iteration = this.iteration;
-    if (step.kind !== "function") event.input = this.input;
-    host.record(event);
+    if (step.kind !== "function") event.input = redactEventField(this.input);
+    host.recordRedacted(event);
     this.invocation++;
     host.after(this);
   }
