@@ -31,7 +31,7 @@ export interface OrchestratorStepReport extends StepReport {
 /** `baton run --json` of an orchestrator task: a run report over the run and its child runs. */
 export interface OrchestratorReport extends Omit<RunReport, "steps" | "cost"> {
   kind: "orchestrator";
-  /** Subagents the designer created. */
+  /** Subagents the designer created, each name once (a resumed run may plan them again). */
   subagentsCreated: string[];
   steps: OrchestratorStepReport[];
   cost: RunReport["cost"] & {
@@ -118,9 +118,10 @@ function contentOf(output: unknown): unknown {
 }
 
 function subagentsCreated(events: readonly LoggedEvent[]): string[] {
-  return events
+  const names = events
     .filter((event) => event.type === "decomposition-end" && Array.isArray(event.agents))
     .flatMap((event) => event.agents as Array<{ name?: unknown }>)
     .map((agent) => agent?.name)
     .filter((name): name is string => typeof name === "string");
+  return [...new Set(names)];
 }

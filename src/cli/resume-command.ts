@@ -5,6 +5,7 @@ import type { ExitCode } from "./exit-code.js";
 import { openStore } from "./open-store.js";
 import { isOrchestratorRun } from "./orchestrator-report.js";
 import { printRun } from "./print-run.js";
+import { resumeOrchestrator } from "./resume-orchestrator.js";
 import { specTools } from "./spec-tools.js";
 import { watchRun } from "./watch-run.js";
 
@@ -13,13 +14,19 @@ export interface ResumeCommandOptions {
   /** Print one JSON object (the run report) on stdout, no progress view. @default false */
   json?: boolean;
   store?: string;
+  /**
+   * Take the run even when its owner's heartbeat is fresh (the process that ran it is
+   * known to be dead, e.g. killed seconds ago). @default false
+   */
+  force?: boolean;
 }
 
 /**
  * `baton resume <runId>`: finishes a run from its log (after a crash, or once its
  * approvals are decided). The workflow is rebuilt from the spec the run stored, with the
- * tools its spec file configured; steps that ended keep their results. Prints and exits
- * like `baton run`.
+ * tools its spec file configured; steps that ended keep their results. An orchestrator
+ * run is rebuilt from its stored orchestrator spec (`resumeOrchestrator`). Prints and
+ * exits like `baton run`.
  */
 export async function resumeCommand(
   runId: string,
@@ -30,11 +37,7 @@ export async function resumeCommand(
   try {
     const record = await store.getRun(runId);
     if (!record) throw new CliInputError(`Unknown run "${runId}" in ${store.path}`);
-    if (isOrchestratorRun(record)) {
-      throw new CliInputError(
-        `Run ${runId} is an orchestrator run; only workflow runs can be resumed (run the task again with baton run)`,
-      );
-    }
+    if (isOrchestratorRun(record)) return await resumeOrchestrator(store, record, options, context);
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
     const tools = await specTools(
@@ -44,6 +47,7 @@ export async function resumeCommand(
     try {
       const run = await resume(runId, {
         store,
+        ...(options.force === true ? { force: true } : {}),
         build: {
           tools: tools.registry,
           env: context.env,

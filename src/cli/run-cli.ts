@@ -146,6 +146,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .description("continue a run that was interrupted or waited for an approval")
     .argument("<runId>", "the run's id")
     .option("--json", "print one JSON object, as baton run --json")
+    .option(
+      "--force",
+      "take the run even when its owner's heartbeat is fresh (its process is known to be dead)",
+    )
     .addOption(storeOption())
     .action((runId: string, options: ResumeCommandOptions) =>
       act(

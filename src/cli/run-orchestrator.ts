@@ -10,6 +10,7 @@ import type { ExitCode } from "./exit-code.js";
 import { openStore } from "./open-store.js";
 import { orchestratorProgress } from "./orchestrator-progress.js";
 import { printOrchestratorRun } from "./print-orchestrator-run.js";
+import { orchestratorDefinition } from "./resume-orchestrator.js";
 import type { RunCommandOptions } from "./run-command.js";
 import type { SpecFile } from "./spec-file.js";
 
@@ -46,6 +47,7 @@ export async function runOrchestratorSpec(
     });
     try {
       const run = built.orchestrator.start(task, {
+        definition: orchestratorDefinition(spec, task, file.path),
         metadata: {
           specPath: file.path,
           roles: { main: spec.mainAgent.name ?? "main", designer: spec.designerName ?? "designer" },

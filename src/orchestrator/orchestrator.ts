@@ -39,6 +39,11 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** Stored with the run record. */
   metadata?: Record<string, unknown>;
+  /**
+   * Stored with the run record as its `definition`: what a resumer rebuilds the
+   * orchestrator from (`baton run` stores `{ kind: "orchestrator-spec", spec, ... }`).
+   */
+  definition?: unknown;
 }
 
 /** A running `process()` call: its events as they happen, and its result. */
@@ -166,6 +171,16 @@ export class Orchestrator {
     );
   }
 
+  /**
+   * The workflow each `process()` run runs (named like the orchestrator, one step `main`
+   * running the main agent). Register it to resume a run after a crash:
+   * `resume(runId, { workflows: { [orchestrator.name]: orchestrator.processWorkflow } })`.
+   * The main step runs again from the start: its planning and delegation calls are made again.
+   */
+  get processWorkflow(): Workflow<AgentInput> {
+    return this.#process;
+  }
+
   /** Names of the tools the designer may give the subagents it creates. */
   get availableTools(): string[] {
     return Object.keys(this.#runtime.availableTools);
@@ -202,6 +217,7 @@ export class Orchestrator {
     const run = this.#process.start(messages, {
       ...this.#runOptions(),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.definition !== undefined ? { definition: options.definition } : {}),
       metadata: {
         orchestrator: this.name,
         roles: { main: this.#main.name, designer: this.#runtime.designer.name },

@@ -5,7 +5,7 @@ import {
   type FakeRequest,
   startFakeOpenAIServer,
 } from "../../src/testing/index.js";
-import { runBaton, tempWorkspace } from "./cli-harness.js";
+import { runBaton, startBaton, tempWorkspace } from "./cli-harness.js";
 
 let server: FakeOpenAIServer;
 let workspace: Awaited<ReturnType<typeof tempWorkspace>>;
@@ -268,6 +268,93 @@ ${pricesYaml}
     expect(stdout).toMatch(/openai-compatible:flaky-model\s+2\s+2\s/);
     expect(stdout).toMatch(/openai-compatible:backup-model\s+1\s+0\s+200\s+10\s+0\.0960¢/);
     expect(stdout).toMatch(/Cost: \S+ planning \+ 0\.0960¢ subagents \+ 0\.0000¢ tools = \S+/);
+  });
+
+  it("resumes a run whose process was killed mid-delegation: the main step runs again", async () => {
+    const spec = await workspace.write(
+      "research.yaml",
+      `kind: orchestrator
+name: research
+mainAgent: { name: lead, model: openai-compatible:main-model }
+designerModel: openai-compatible:designer-model
+subagentModel: openai-compatible:sub-model
+prices:
+${pricesYaml}
+task: Compare tidal and wave power.
+`,
+    );
+    const plan = {
+      agents: [
+        {
+          name: "tides",
+          instructions: "Research tidal power.",
+          tools: [],
+          tasks: [{ id: "tidal", description: "Summarise tidal power." }],
+        },
+      ],
+    };
+    const planCall = {
+      toolCalls: [{ name: PLAN_TOOL, arguments: { goal: "Compare tidal and wave power." } }],
+    };
+    // Before the crash: the main agent plans, then the subagent's call never answers.
+    server.enqueueFor("main-model", planCall);
+    server.enqueueFor("designer-model", { text: JSON.stringify(plan) });
+    server.enqueueFor("sub-model", { fault: "hang" });
+    const running = startBaton(["run", spec], { cwd: workspace.dir, env });
+    try {
+      await running.waitFor(/\[delegation\] task tidal started/, {
+        stream: "stderr",
+        timeoutMs: 60_000,
+      });
+      while (!server.requests.some((request) => request.body?.model === "sub-model")) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await running.stop("SIGKILL");
+    }
+    const listed = await runBaton(["runs", "--json"], { cwd: workspace.dir });
+    const run = JSON.parse(listed.stdout).find(
+      (row: { workflow: string }) => row.workflow === "research",
+    );
+    expect(run).toMatchObject({ status: "running" });
+
+    // After: the main step runs again from the start, so it plans again.
+    server.enqueueFor("main-model", planCall, { text: "Tidal power is predictable." });
+    server.enqueueFor("designer-model", { text: JSON.stringify(plan) });
+    server.enqueueFor("sub-model", { text: "Tides are predictable." });
+    const before = server.requests.length;
+    const resumed = await runBaton(["resume", run.id, "--json", "--force"], {
+      cwd: workspace.dir,
+      env,
+    });
+
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const report = JSON.parse(resumed.stdout);
+    expect(report).toMatchObject({
+      kind: "orchestrator",
+      runId: run.id,
+      workflow: "research",
+      status: "succeeded",
+      output: "Tidal power is predictable.",
+      subagentsCreated: ["tides"],
+    });
+    expect(server.requests.slice(before).map((request) => request.body?.model)).toEqual([
+      "main-model",
+      "designer-model",
+      "sub-model",
+      "main-model",
+    ]);
+    expect(promptOf(server.requests.at(-2))).toContain("Summarise tidal power.");
+
+    const flowchart = await runBaton(["show", run.id, "--flowchart"], { cwd: workspace.dir });
+    expect(flowchart.code, flowchart.stderr).toBe(0);
+    expect(flowchart.stdout).toContain("ORCHESTRATOR research");
+    expect(flowchart.stdout).toMatch(/tides/);
+    // It ended: resuming again returns it as it ended, with no model call.
+    const again = await runBaton(["resume", run.id, "--json"], { cwd: workspace.dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: "succeeded" });
+    expect(server.requests.length).toBe(before + 4);
   });
 
   it("exits 2 for an orchestrator spec with problems, or without a task", async () => {
