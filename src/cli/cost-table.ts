@@ -1,5 +1,5 @@
 import { formatCents, formatDuration } from "./format-values.js";
-import type { RunReport } from "./run-report.js";
+import type { ModelSpend, RunReport } from "./run-report.js";
 import { formatTable } from "./text-table.js";
 
 const STATUS_MARK: Record<string, string> = {
@@ -43,23 +43,8 @@ export function formatCostTable(report: RunReport): string {
       alignRight: [3, 4, 5, 6, 7],
     }),
   ];
-  const models = Object.entries(report.cost.byModel);
-  if (models.length > 0) {
-    sections.push(
-      formatTable(
-        ["model", "calls", "failed", "input", "output", "cost"],
-        models.map(([model, spend]) => [
-          model,
-          String(spend.calls),
-          String(spend.failedCalls),
-          String(spend.usage.inputTokens),
-          String(spend.usage.outputTokens),
-          formatCents(spend.cents),
-        ]),
-        { alignRight: [1, 2, 3, 4, 5] },
-      ),
-    );
-  }
+  const models = formatModelTable(report.cost.byModel);
+  if (models) sections.push(models);
   const { modelCents, toolCents, totalCents, unpricedModels } = report.cost;
   const unpriced =
     unpricedModels.length > 0
@@ -69,4 +54,22 @@ export function formatCostTable(report: RunReport): string {
     `Cost: ${formatCents(modelCents)} for models + ${formatCents(toolCents)} for tools = ${formatCents(totalCents)}${unpriced}`,
   );
   return sections.join("\n\n");
+}
+
+/** Calls, failures, tokens and cost per model; `undefined` when no model was called. */
+export function formatModelTable(byModel: Record<string, ModelSpend>): string | undefined {
+  const models = Object.entries(byModel);
+  if (models.length === 0) return undefined;
+  return formatTable(
+    ["model", "calls", "failed", "input", "output", "cost"],
+    models.map(([model, spend]) => [
+      model,
+      String(spend.calls),
+      String(spend.failedCalls),
+      String(spend.usage.inputTokens),
+      String(spend.usage.outputTokens),
+      formatCents(spend.cents),
+    ]),
+    { alignRight: [1, 2, 3, 4, 5] },
+  );
 }

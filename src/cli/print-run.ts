@@ -42,6 +42,18 @@ export function printRun(
       ].join("\n"),
     );
   }
+  return finishRun(report, context, { json, storeFlag });
+}
+
+/**
+ * The end of printing a run, shared by workflow and orchestrator runs: a failed or
+ * cancelled run's error on stderr (exit 1), a waiting run's approve/resume commands, else 0.
+ */
+export function finishRun(
+  report: Pick<RunReport, "runId" | "status" | "error" | "waitReason" | "waitingFor">,
+  context: CliContext,
+  { json = false, storeFlag }: PrintRunOptions,
+): ExitCode {
   if (report.status === "failed" || report.status === "cancelled") {
     const reason = report.error ? `: ${report.error.name}: ${report.error.message}` : "";
     context.stderr.write(`Run ${report.runId} ${report.status}${reason}\n`);
@@ -54,7 +66,10 @@ export function printRun(
 }
 
 /** How to go on with a waiting run. */
-export function waitingHint(report: RunReport, storeFlag: string | undefined): string {
+export function waitingHint(
+  report: Pick<RunReport, "runId" | "waitReason" | "waitingFor">,
+  storeFlag: string | undefined,
+): string {
   const store = storeFlag ? ` --store ${quote(storeFlag)}` : "";
   const lines = [`Run ${report.runId} is waiting (${report.waitReason ?? "approval"}).`];
   for (const approval of report.waitingFor ?? []) {
@@ -68,13 +83,15 @@ export function waitingHint(report: RunReport, storeFlag: string | undefined): s
   return `${lines.join("\n")}\n`;
 }
 
-function formatOutput(output: unknown): string {
+/** A run's output as text: strings as they are, anything else as indented JSON. */
+export function formatOutput(output: unknown): string {
   if (typeof output === "string") return output;
   if (output === null || output === undefined) return "(none)";
   return JSON.stringify(output, null, 2);
 }
 
-function indent(text: string): string {
+/** `text` with every non-empty line indented by two spaces. */
+export function indent(text: string): string {
   return text
     .split("\n")
     .map((line) => (line === "" ? line : `  ${line}`))
