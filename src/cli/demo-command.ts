@@ -84,7 +84,9 @@ export async function demoCommand(
     `Cost: ${formatCents(result.cost.modelCents)} for the model + ${formatCents(result.cost.toolCents)} for tools = ${formatCents(result.cost.totalCents)}`,
   );
   out();
-  out("Next: baton run examples/support-routing.yaml   (a workflow spec on simulated models)");
+  out(
+    "Next: npm run baton -- run examples/support-routing.yaml   (a workflow spec on simulated models)",
+  );
   return ExitCode.success;
 }
 
