@@ -7,6 +7,7 @@ import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
 import { orchestratorProgress } from "./orchestrator-progress.js";
 import { printOrchestratorRun } from "./print-orchestrator-run.js";
+import { watchRun } from "./watch-run.js";
 
 /** What `baton run` stores with an orchestrator run, so `baton resume` can rebuild it. */
 export interface OrchestratorDefinition {
@@ -72,14 +73,11 @@ export async function resumeOrchestrator(
       ...(context.clock ? { clock: context.clock } : {}),
       ...(context.ids ? { ids: context.ids } : {}),
     });
-    const cancel = () => run.cancel("interrupted (SIGINT/SIGTERM)");
-    context.signal?.addEventListener("abort", cancel, { once: true });
-    try {
-      if (options.json !== true) await orchestratorProgress(run.events, context.stderr);
-      await run.result.catch(() => {});
-    } finally {
-      context.signal?.removeEventListener("abort", cancel);
-    }
+    // A run that did not succeed rejects with OrchestratorError; the report says why.
+    await watchRun(run, context, {
+      quiet: options.json === true,
+      progress: orchestratorProgress,
+    }).catch(() => {});
     return await printOrchestratorRun(store, record.id, context, {
       json: options.json === true,
       storeFlag: options.store,

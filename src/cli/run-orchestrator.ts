@@ -13,6 +13,7 @@ import { printOrchestratorRun } from "./print-orchestrator-run.js";
 import { orchestratorDefinition } from "./resume-orchestrator.js";
 import type { RunCommandOptions } from "./run-command.js";
 import type { SpecFile } from "./spec-file.js";
+import { watchRun } from "./watch-run.js";
 
 /**
  * `baton run` of an orchestrator spec (`kind: orchestrator`): builds the orchestrator
@@ -53,15 +54,11 @@ export async function runOrchestratorSpec(
           roles: { main: spec.mainAgent.name ?? "main", designer: spec.designerName ?? "designer" },
         },
       });
-      const cancel = () => run.cancel("interrupted (SIGINT/SIGTERM)");
-      context.signal?.addEventListener("abort", cancel, { once: true });
-      try {
-        if (options.json !== true) await orchestratorProgress(run.events, context.stderr);
-        // A run that did not succeed rejects with OrchestratorError; the report says why.
-        await run.result.catch(() => {});
-      } finally {
-        context.signal?.removeEventListener("abort", cancel);
-      }
+      // A run that did not succeed rejects with OrchestratorError; the report says why.
+      await watchRun(run, context, {
+        quiet: options.json === true,
+        progress: orchestratorProgress,
+      }).catch(() => {});
       return await printOrchestratorRun(store, run.id, context, {
         json: options.json === true,
         storeFlag: options.store,
