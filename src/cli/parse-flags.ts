@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from "commander";
-import type { RunStatus } from "../core/ports/run-store.js";
 
 /** `--concurrency 4`: a whole number >= 1. */
 export function parsePositiveInteger(value: string): number {
@@ -31,16 +30,6 @@ export function collectInputPair(
   }
   return [...previous, [name, value.slice(equals + 1)]];
 }
-
-/** The statuses `--status` accepts. */
-export const RUN_STATUSES: readonly RunStatus[] = [
-  "pending",
-  "running",
-  "waiting",
-  "succeeded",
-  "failed",
-  "cancelled",
-];
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

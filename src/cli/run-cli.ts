@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
+import { RUN_STATUSES } from "../core/ports/run-store.js";
 // The error class alone (not the durable module), so `baton --version` stays quick.
 import { DurableError } from "../durable/durable-error.js";
 import type { ApprovalsCommandOptions } from "./approvals-command.js";
@@ -14,7 +15,6 @@ import {
   parseNonNegativeNumber,
   parsePositiveInteger,
   parseSince,
-  RUN_STATUSES,
 } from "./parse-flags.js";
 import type { ResumeCommandOptions } from "./resume-command.js";
 import type { RunCommandOptions } from "./run-command.js";

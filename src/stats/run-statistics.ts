@@ -1,5 +1,11 @@
 import { CancelledError } from "../core/errors/cancelled-error.js";
-import type { RunRecord, RunStatus, RunStore, StoredEvent } from "../core/ports/run-store.js";
+import {
+  RUN_STATUSES,
+  type RunRecord,
+  type RunStatus,
+  type RunStore,
+  type StoredEvent,
+} from "../core/ports/run-store.js";
 import {
   addCost,
   addUsage,
@@ -58,14 +64,6 @@ export interface RunStatistics {
   cost: CostBreakdown;
 }
 
-const RUN_STATUSES: readonly RunStatus[] = [
-  "pending",
-  "running",
-  "waiting",
-  "succeeded",
-  "failed",
-  "cancelled",
-];
 const LIVE: ReadonlySet<RunStatus> = new Set(["pending", "running", "waiting"]);
 
 /**

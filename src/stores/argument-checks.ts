@@ -1,4 +1,9 @@
-import type { LoggedEvent, NewRunRecord, RunPatch, RunStatus } from "../core/ports/run-store.js";
+import {
+  type LoggedEvent,
+  type NewRunRecord,
+  RUN_STATUSES,
+  type RunPatch,
+} from "../core/ports/run-store.js";
 import type { SchedulePatch, ScheduleRecord } from "../core/ports/schedule-store.js";
 
 /**
@@ -6,14 +11,7 @@ import type { SchedulePatch, ScheduleRecord } from "../core/ports/schedule-store
  * `TypeError`. They are typeof checks only: cheap enough for the append path.
  */
 
-const statuses: ReadonlySet<string> = new Set<RunStatus>([
-  "pending",
-  "running",
-  "waiting",
-  "succeeded",
-  "failed",
-  "cancelled",
-]);
+const statuses: ReadonlySet<string> = new Set<string>(RUN_STATUSES);
 
 export function describeValue(value: unknown): string {
   if (value === null) return "null";

@@ -1,13 +1,14 @@
 export { type Clock, systemClock } from "./clock.js";
 export { type IdGenerator, randomIdGenerator, sequentialIdGenerator } from "./id-generator.js";
-export type {
-  LoggedEvent,
-  NewRunRecord,
-  RunPatch,
-  RunRecord,
-  RunStatus,
-  RunStore,
-  StoredEvent,
+export {
+  type LoggedEvent,
+  type NewRunRecord,
+  RUN_STATUSES,
+  type RunPatch,
+  type RunRecord,
+  type RunStatus,
+  type RunStore,
+  type StoredEvent,
 } from "./run-store.js";
 export type {
   SchedulePatch,

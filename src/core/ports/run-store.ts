@@ -33,7 +33,17 @@ export interface RunStore {
   close(): Promise<void>;
 }
 
-export type RunStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
+/** Every status a run can have, in lifecycle order. */
+export const RUN_STATUSES = [
+  "pending",
+  "running",
+  "waiting",
+  "succeeded",
+  "failed",
+  "cancelled",
+] as const;
+
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface NewRunRecord {
   id: string;
