@@ -20,7 +20,7 @@ export {
   resolveRetryOptions,
   retryDelay,
 } from "./core/retry-policy.js";
-export type { Runnable, RunnableEvent, RunnableOptions, RunnableResult } from "./core/runnable.js";
+export type { Runnable, RunnableEvent, RunnableResult } from "./core/runnable.js";
 export {
   addCost,
   addUsage,
@@ -34,6 +34,7 @@ export {
 export * from "./durable/index.js";
 export * from "./events/index.js";
 export * from "./models/index.js";
+export * from "./runtime/index.js";
 export * from "./spec/index.js";
 export * from "./stats/index.js";
 export {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { foldRunLog, type StepResults, workflow } from "../../src/core/index.js";
+import { foldRunLog, type StepResults } from "../../src/core/index.js";
 import type { LoggedEvent } from "../../src/core/ports/run-store.js";
+import { workflow } from "../../src/runtime/workflow.js";
 import { SqliteStore } from "../../src/stores/sqlite/index.js";
 import type { Contender, PreparedCase, Unsupported } from "./contender.js";
 import type { ExtraReport } from "./report-types.js";

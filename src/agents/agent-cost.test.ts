@@ -95,7 +95,7 @@ describe("Agent usage and cost", () => {
           clock,
           retry: { ...quickRetry, maxAttempts: 2 },
           prices: testPrices,
-        }).run("hi", { emit: log.emit }),
+        }).run("hi", { onEvent: log.emit }),
       )
       .catch(() => {});
     const failure = log.events.at(-1);
@@ -161,7 +161,7 @@ describe("Tool cost", () => {
             },
           }),
         },
-      }).run("go", { emit: log.emit }),
+      }).run("go", { onEvent: log.emit }),
     );
     expect(result.toolCalls.map((call) => [call.tool, call.costCents])).toEqual([
       ["search", 0.75],
@@ -259,7 +259,7 @@ describe("Agent.asTool()", () => {
         clock,
         prices: testPrices,
         tools: { research: researcher.asTool({ description: "Researches a question." }) },
-      }).run("Explain tides.", { emit: log.emit }),
+      }).run("Explain tides.", { onEvent: log.emit }),
     );
 
     expect(result.text).toBe("Because of the moon.");

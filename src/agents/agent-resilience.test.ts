@@ -5,8 +5,12 @@ import { BatonError } from "../core/errors/baton-error.js";
 import { CancelledError } from "../core/errors/cancelled-error.js";
 import { ModelCallError } from "../core/errors/model-call-error.js";
 import { TimeoutError } from "../core/errors/timeout-error.js";
+import type { ModelCallGate } from "../core/model-call-gate.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { RunnableEvent } from "../core/runnable.js";
 import { ManualClock } from "../testing/manual-clock.js";
-import { agent } from "./agent.js";
+import { testRunContext } from "../testing/test-run-context.js";
+import { type Agent, agent } from "./agent.js";
 import {
   eventLog,
   fakeGate,
@@ -24,7 +28,7 @@ describe("Agent retries", () => {
     const model = scriptedModel("alpha", httpError(429), textReply("ok"));
     const log = eventLog();
     const result = await clock.runUntil(
-      agent({ name: "a", model, clock, retry: noJitter }).run("hi", { emit: log.emit }),
+      agent({ name: "a", model, clock, retry: noJitter }).run("hi", { onEvent: log.emit }),
     );
     expect(result.text).toBe("ok");
     expect(model.doGenerateCalls).toHaveLength(2);
@@ -75,7 +79,7 @@ describe("Agent retries", () => {
     const model = scriptedModel("alpha", httpError(429, { "retry-after": "7" }), textReply("ok"));
     const log = eventLog();
     await clock.runUntil(
-      agent({ name: "a", model, clock, retry: noJitter }).run("hi", { emit: log.emit }),
+      agent({ name: "a", model, clock, retry: noJitter }).run("hi", { onEvent: log.emit }),
     );
     expect(clock.sleeps).toEqual([7000]);
     expect(log.events.find((event) => event.type === "model-call-retry")).toMatchObject({
@@ -107,7 +111,7 @@ describe("Agent fallback models", () => {
         clock,
         retry: { ...noJitter, maxAttempts: 2 },
         prices: testPrices,
-      }).run("hi", { emit: log.emit }),
+      }).run("hi", { onEvent: log.emit }),
     );
     expect(result.text).toBe("from gamma");
     expect(result.model).toBe("mock:gamma");
@@ -169,7 +173,7 @@ describe("Agent timeouts and cancellation", () => {
     const log = eventLog();
     const result = await clock.runUntil(
       agent({ name: "a", model, clock, retry: noJitter, timeout: { callMs: 5000 } }).run("hi", {
-        emit: log.emit,
+        onEvent: log.emit,
       }),
     );
     expect(result.text).toBe("second try");
@@ -190,7 +194,7 @@ describe("Agent timeouts and cancellation", () => {
         agent({ name: "slow", model: scriptedModel("alpha", "hang"), clock, timeout: 30_000 }).run(
           "hi",
           {
-            emit: log.emit,
+            onEvent: log.emit,
           },
         ),
       )
@@ -267,14 +271,26 @@ describe("Agent timeouts and cancellation", () => {
   });
 });
 
+/** Runs `subject` as part of a run whose gate is `gate`; throws the error of a failed run. */
+async function runGated<T>(
+  subject: Agent<T>,
+  input: string,
+  options: { gate: ModelCallGate; onEvent?: (event: RunnableEvent) => void; clock?: Clock },
+) {
+  const outcome = await subject.execute(input, testRunContext(options));
+  if (outcome.status !== "succeeded") throw "error" in outcome ? outcome.error : outcome;
+  return outcome.output;
+}
+
 describe("Agent and the model-call gate", () => {
   it("asks the gate before every attempt and releases each permit exactly once", async () => {
     const clock = new ManualClock();
     const gate = fakeGate(() => undefined);
     const model = scriptedModel("alpha", httpError(429, { "retry-after": "2" }), textReply("ok"));
     await clock.runUntil(
-      agent({ name: "gated", model, clock, retry: noJitter, prices: testPrices }).run("hello", {
+      runGated(agent({ name: "gated", model, retry: noJitter, prices: testPrices }), "hello", {
         gate,
+        clock,
       }),
     );
     expect(gate.requests.map((request) => [request.model, request.agent])).toEqual([
@@ -306,10 +322,14 @@ describe("Agent and the model-call gate", () => {
         : undefined,
     );
     const log = eventLog();
-    const result = await agent({ name: "a", model: alpha, fallbackModels: [beta] }).run("hi", {
-      gate,
-      emit: log.emit,
-    });
+    const result = await runGated(
+      agent({ name: "a", model: alpha, fallbackModels: [beta] }),
+      "hi",
+      {
+        gate,
+        onEvent: log.emit,
+      },
+    );
     expect(result.text).toBe("from beta");
     expect(alpha.doGenerateCalls).toHaveLength(0);
     expect(log.events.find((event) => event.type === "model-call-fallback")).toMatchObject({
@@ -322,7 +342,7 @@ describe("Agent and the model-call gate", () => {
     const denial = new BatonError("circuit open");
     const gate = fakeGate(() => ({ granted: false, reason: "circuit-open", error: denial }));
     await expect(
-      agent({ name: "a", model: scriptedModel("alpha", textReply("x")) }).run("hi", { gate }),
+      runGated(agent({ name: "a", model: scriptedModel("alpha", textReply("x")) }), "hi", { gate }),
     ).rejects.toBe(denial);
   });
 
@@ -339,11 +359,15 @@ describe("Agent and the model-call gate", () => {
         : undefined,
     );
     const log = eventLog();
-    const result = await agent({
-      name: "a",
-      model: alpha,
-      tools: { noop: tool({ inputSchema: z.object({}), execute: async () => "done" }) },
-    }).run("hi", { gate, emit: log.emit });
+    const result = await runGated(
+      agent({
+        name: "a",
+        model: alpha,
+        tools: { noop: tool({ inputSchema: z.object({}), execute: async () => "done" }) },
+      }),
+      "hi",
+      { gate, onEvent: log.emit },
+    );
     expect(alpha.doGenerateCalls).toHaveLength(0);
     expect(result.model).toBe("simulated:cheap");
     // The simulated model calls the tool, then answers: two steps, both on the cheap model,
@@ -368,7 +392,8 @@ describe("Agent and the model-call gate", () => {
     const gate = fakeGate(() => ({ granted: false, reason: "budget-exceeded", error: denial }));
     const model = scriptedModel("alpha", textReply("x"));
     await expect(
-      agent({ name: "a", model, fallbackModels: [scriptedModel("beta", textReply("y"))] }).run(
+      runGated(
+        agent({ name: "a", model, fallbackModels: [scriptedModel("beta", textReply("y"))] }),
         "hi",
         { gate },
       ),

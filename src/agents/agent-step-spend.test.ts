@@ -2,11 +2,11 @@ import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
-import { spendOf } from "../core/spend.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { runStatistics } from "../stats/run-statistics.js";
 import { MemoryStore } from "../stores/memory/index.js";
 import { ManualClock } from "../testing/manual-clock.js";
+import { testRunContext } from "../testing/test-run-context.js";
 import { agent } from "./agent.js";
 import { reportToolCost } from "./instrument-tools.js";
 import {
@@ -31,7 +31,7 @@ const lookup = tool({
 });
 
 describe("A failed agent's spend", () => {
-  it("is on the error it throws, exactly as in its agent-error event", async () => {
+  it("is on its failed outcome, exactly as in its agent-error event", async () => {
     const log = eventLog();
     const failing = agent({
       name: "a",
@@ -39,15 +39,17 @@ describe("A failed agent's spend", () => {
       tools: { lookup },
       prices: testPrices,
     });
-    const error = await failing.run("go", { emit: log.emit }).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toMatchObject({ name: "ModelCallError", statusCode: 400 });
+    const outcome = await failing.execute("go", testRunContext({ onEvent: log.emit }));
+    expect(outcome.status).toBe("failed");
+    if (outcome.status !== "failed") return;
+    expect(outcome.error).toMatchObject({ name: "ModelCallError", statusCode: 400 });
     const agentError = log.events.find((event) => event.type === "agent-error");
-    expect(spendOf(error)).toEqual({ usage: agentError?.usage, cost: agentError?.cost });
-    expect(spendOf(error)?.usage?.totalTokens).toBe(15);
-    expect(spendOf(error)?.cost).toEqual({
+    expect({ usage: outcome.usage, cost: outcome.cost }).toEqual({
+      usage: agentError?.usage,
+      cost: agentError?.cost,
+    });
+    expect(outcome.usage.totalTokens).toBe(15);
+    expect(outcome.cost).toEqual({
       modelCents: expectedCents("mock:alpha", 10, 5),
       toolCents: 1,
       totalCents: expectedCents("mock:alpha", 10, 5) + 1,

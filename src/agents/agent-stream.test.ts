@@ -42,7 +42,7 @@ describe("Agent.stream()", () => {
     );
     const upstream: RunnableEvent[] = [];
     const run = agent({ name: "streamer", model, prices: testPrices }).stream("Say hello", {
-      emit: (event) => upstream.push(event),
+      onEvent: (event) => upstream.push(event),
     });
     const [chunks, events, result] = await Promise.all([
       collect(run.textStream),

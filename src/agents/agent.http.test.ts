@@ -2,8 +2,8 @@ import { tool } from "ai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Clock } from "../core/ports/clock.js";
-import { systemClock } from "../core/ports/clock.js";
 import { sumUsage } from "../core/usage.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { type AgentOptions, agent } from "./index.js";
 

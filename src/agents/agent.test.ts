@@ -108,7 +108,7 @@ describe("agent()", () => {
             },
           }),
         },
-      }).run("go", { emit: log.emit }),
+      }).run("go", { onEvent: log.emit }),
     );
     expect(result.text).toBe("The tool failed.");
     expect(result.toolCalls[0]).toMatchObject({
@@ -181,7 +181,7 @@ describe("agent()", () => {
     );
     await clock.runUntil(
       agent({ name: "calc", model, clock, tools: { add: addTool(clock) } }).run("1+1?", {
-        emit: log.emit,
+        onEvent: log.emit,
       }),
     );
     expect(log.types()).toEqual([

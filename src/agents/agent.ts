@@ -1,27 +1,40 @@
 import type { Context } from "@ai-sdk/provider-utils";
 import type { ModelMessage, Schema, Tool, ToolExecutionOptions } from "ai";
 import { serializeError } from "../core/events.js";
-import type { Runnable, RunnableEvent, RunnableOptions } from "../core/runnable.js";
-import { attachSpend } from "../core/spend.js";
+import type { Outcome } from "../core/outcome.js";
+import type { RetryOptions } from "../core/retry-policy.js";
+import type { RunContext } from "../core/run-context.js";
+import type { Runnable, RunnableEvent } from "../core/runnable.js";
 import { requireModule } from "../models/require-module.js";
 import { type AgentOptions, type AgentSettings, resolveAgentSettings } from "./agent-options.js";
 import type { AgentResult } from "./agent-result.js";
 import { AsyncQueue } from "./async-queue.js";
 import { toolCallScope } from "./instrument-tools.js";
 import { ConversationMemory } from "./memory.js";
-import { type RunOutcome, runAgent } from "./run-agent.js";
+import { type AgentCall, type RunOutcome, runAgent } from "./run-agent.js";
 
 /** What an agent takes as input: a user message, or a whole conversation. */
 export type AgentInput = string | ModelMessage[];
 
-/** Options of one run; the engine fills them in when the agent is a workflow step. */
-export interface AgentRunOptions extends RunnableOptions {}
+/** Options of one run of an agent on its own (`agent.run()`, `agent.stream()`). */
+export interface AgentRunOptions {
+  /** Cancels the run. */
+  signal?: AbortSignal;
+  /** The whole run's limit, in ms. @default the agent's `timeout` */
+  timeout?: number;
+  /** Overrides the agent's retry policy for this run (a number is `maxAttempts`). */
+  retry?: RetryOptions | number;
+  /** Overrides the agent's fallback models for this run. */
+  fallbackModels?: readonly string[];
+  /** Receives the run's events as they happen (agent-start, model-call-end, ...). */
+  onEvent?: (event: RunnableEvent) => void;
+}
 
 /** A streaming run: read `textStream` and/or `events`; `result` settles when the run ends. */
 export interface AgentStream<OUTPUT = string> {
   /** The final text as it is generated. Throws the run's error at the end of a failed run. */
   textStream: AsyncIterable<string>;
-  /** The run's events (the same ones `options.emit` receives), subagents' included. */
+  /** The run's events (the same ones `options.onEvent` receives), subagents' included. */
   events: AsyncIterable<RunnableEvent>;
   result: Promise<AgentResult<OUTPUT>>;
 }
@@ -61,31 +74,66 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
   /**
    * Runs the agent on `input` to the end of its tool loop.
    * @throws ModelCallError when every model failed, TimeoutError past `timeout`,
-   * CancelledError when `options.signal` aborts. A run that fails after spending has its
-   * usage and cost on the error: `spendOf(error)`.
+   * CancelledError when `options.signal` aborts.
    */
   async run(input: AgentInput, options: AgentRunOptions = {}): Promise<AgentResult<OUTPUT>> {
-    const outcome = await this.#execute(input, options);
-    if (!outcome.ok) throw withSpend(outcome);
+    const outcome = await this.#execute(input, this.#callOf(options, "run"));
+    if (!outcome.ok) throw outcome.error;
     return outcome.result;
+  }
+
+  /**
+   * Runs the agent once as part of a run (a workflow step, `context.run`): under the run's
+   * gate, clock and signal, its events in the run's log, its tools given the context.
+   * Resolves with how it ended and what it spent; never rejects for a failed run.
+   */
+  async execute(input: AgentInput, context: RunContext): Promise<Outcome<AgentResult<OUTPUT>>> {
+    const { overrides } = context;
+    const outcome = await this.#execute(input, {
+      signal: context.signal,
+      gate: context.gate,
+      emit: (event) => context.emit(event),
+      clock: context.clock,
+      retry: overrides.retry,
+      timeout: overrides.timeout,
+      fallbackModels: overrides.fallbackModels,
+      context,
+    });
+    if (outcome.ok) {
+      const { result } = outcome;
+      return {
+        status: "succeeded",
+        output: result,
+        usage: result.usage,
+        cost: result.cost,
+        model: result.model,
+      };
+    }
+    const spend = { usage: outcome.usage, cost: outcome.cost };
+    if (context.approvals.pending) return { status: "waiting", reason: "tool-approval", ...spend };
+    if (outcome.paused) {
+      return { status: "waiting", reason: "budget-exceeded", error: outcome.error, ...spend };
+    }
+    if (context.signal.aborted) return { status: "cancelled", error: outcome.error, ...spend };
+    return { status: "failed", error: outcome.error, ...spend };
   }
 
   /** Runs the agent, streaming its text and events as they happen. */
   stream(input: AgentInput, options: AgentRunOptions = {}): AgentStream<OUTPUT> {
     this.#checkInput(input);
+    const call = this.#callOf(options, "stream");
     const text = new AsyncQueue<string>();
     const events = new AsyncQueue<RunnableEvent>();
     const emit = (event: RunnableEvent) => {
       events.push(event);
-      options.emit?.(event);
+      call.emit?.(event);
     };
-    const result = this.#execute(input, { ...options, emit }, (delta) => text.push(delta)).then(
+    const result = this.#execute(input, { ...call, emit }, (delta) => text.push(delta)).then(
       (outcome) => {
         events.close();
         if (!outcome.ok) {
-          const error = withSpend(outcome);
-          text.fail(error);
-          throw error;
+          text.fail(outcome.error);
+          throw outcome.error;
         }
         text.close();
         return outcome.result;
@@ -117,12 +165,13 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     ): Promise<OUTPUT> => {
       const scope = toolCallScope(toolOptions);
       const outcome = await this.#execute(task, {
-        ...(toolOptions.abortSignal ? { signal: toolOptions.abortSignal } : {}),
+        signal: toolOptions.abortSignal,
         ...(scope
           ? {
               emit: (event: RunnableEvent) => scope.ledger.forward(event),
               clock: scope.clock,
-              ...(scope.gate ? { gate: scope.gate } : {}),
+              gate: scope.gate,
+              context: scope.context,
             }
           : {}),
       });
@@ -151,18 +200,31 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     this.#memory?.clear();
   }
 
+  /** Checks a user's run options and turns them into a call. */
+  #callOf(options: AgentRunOptions, method: string): AgentCall {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `${this.name}.${method}(): expected options to be an object, received ${String(options)}`,
+      );
+    }
+    const { onEvent, signal, timeout, retry, fallbackModels } = options;
+    if (onEvent !== undefined && typeof onEvent !== "function") {
+      throw new TypeError(
+        `${this.name}.${method}(): expected options.onEvent to be a function, received ${typeof onEvent}`,
+      );
+    }
+    return { signal, timeout, retry, fallbackModels, emit: onEvent };
+  }
+
   async #execute(
     input: AgentInput,
-    options: AgentRunOptions,
+    call: AgentCall,
     onText?: (delta: string) => void,
   ): Promise<RunOutcome<OUTPUT>> {
     this.#checkInput(input);
-    if (
-      options.timeout !== undefined &&
-      !(typeof options.timeout === "number" && options.timeout > 0)
-    ) {
+    if (call.timeout !== undefined && !(typeof call.timeout === "number" && call.timeout > 0)) {
       throw new TypeError(
-        `${this.name}.run(): expected options.timeout to be a number of ms > 0, received ${String(options.timeout)}`,
+        `${this.name}.run(): expected options.timeout to be a number of ms > 0, received ${String(call.timeout)}`,
       );
     }
     const messages: ModelMessage[] =
@@ -171,7 +233,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       settings: this.#settings,
       memory: this.#memory,
       input: messages,
-      options,
+      call,
       ...(onText ? { onText } : {}),
     };
     if (!this.#memory) return runAgent<OUTPUT>(request);
@@ -204,15 +266,6 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       );
     }
   }
-}
-
-/**
- * A failed run's error, with what the run spent on it (`spendOf`) for whoever bills the
- * run: a workflow step, `context.run`, a caller. Not for `asTool()`: the calling agent
- * bills its subagents itself, and an abort's error is shared by both.
- */
-function withSpend(outcome: Extract<RunOutcome<unknown>, { ok: false }>): Error {
-  return attachSpend(outcome.error, { usage: outcome.usage, cost: outcome.cost });
 }
 
 let taskSchemaInstance: Schema<{ task: string }> | undefined;

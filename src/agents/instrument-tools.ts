@@ -2,6 +2,7 @@ import type { ToolExecutionOptions, ToolSet } from "ai";
 import { serializeError } from "../core/events.js";
 import type { ModelCallGate } from "../core/model-call-gate.js";
 import type { Clock } from "../core/ports/clock.js";
+import type { RunContext } from "../core/run-context.js";
 import type { ToolCallRecord } from "./agent-result.js";
 import type { RunLedger } from "./run-ledger.js";
 
@@ -12,6 +13,8 @@ export interface ToolCallScope {
   ledger: RunLedger;
   clock: Clock;
   gate: ModelCallGate | undefined;
+  /** The run context of the agent's run, when it runs as part of a run. */
+  context: RunContext | undefined;
   reportCost(cents: number): void;
 }
 
@@ -22,6 +25,20 @@ const scopeKey = Symbol.for("baton.tool-call-scope");
 export function toolCallScope(options: unknown): ToolCallScope | undefined {
   if (typeof options !== "object" || options === null) return undefined;
   return (options as { [scopeKey]?: ToolCallScope })[scopeKey];
+}
+
+/**
+ * The run context of the step whose agent called this tool: the run and step ids, the
+ * store, the gate, the step's tool-call approvals. `undefined` when the agent runs on its
+ * own (`agent.run()`), outside any run.
+ * @example
+ * execute: async (input, options) => {
+ *   const context = runContextOf(options);
+ *   context?.emit({ type: "custom:progress", data: { step: context.stepId } });
+ * }
+ */
+export function runContextOf(options: unknown): RunContext | undefined {
+  return toolCallScope(options)?.context;
 }
 
 /**
@@ -61,6 +78,7 @@ export interface ToolRun {
   ledger: RunLedger;
   clock: Clock;
   gate: ModelCallGate | undefined;
+  context: RunContext | undefined;
 }
 
 /**
@@ -109,6 +127,7 @@ function runTool(
     ledger,
     clock,
     gate: run.gate,
+    context: run.context,
     reportCost: (cents) => {
       reported += checkCents(cents, `reportToolCost (tool "${name}")`);
     },

@@ -64,7 +64,7 @@ describe("Agent memory", () => {
     expect(summarizer.doGenerateCalls).toHaveLength(0);
     expect(second.modelCalls.every((call) => call.purpose === "step")).toBe(true);
 
-    const third = await assistant.run("third question", { emit: log.emit });
+    const third = await assistant.run("third question", { onEvent: log.emit });
     expect(summarizer.doGenerateCalls).toHaveLength(1);
     const summaryPrompt = summarizer.doGenerateCalls[0]?.prompt ?? [];
     expect(summaryPrompt[0]).toEqual({ role: "system", content: "Be brief." });

@@ -32,6 +32,8 @@ export interface ModelCallPolicy {
   /** Per-attempt timeout, in ms. */
   callTimeoutMs: number | undefined;
   clock: Clock;
+  /** A uniform number in [0, 1), for retry jitter. */
+  random: () => number;
   /** The run's signal: the caller's cancellation and the per-run timeout. */
   signal: AbortSignal;
   gate: ModelCallGate | undefined;
@@ -80,7 +82,7 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
       ),
     doStream: (options) =>
       callWithPolicy(policy, options, (model, signal, settle) =>
-        streamAttempt(model, options, signal, settle, policy.onTextDelta),
+        streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
       ),
   };
 }
@@ -127,6 +129,7 @@ async function callWithPolicy<
         {
           clock: policy.clock,
           signal,
+          random: policy.random,
           onRetry: ({ attempt: failed, delayMs }) =>
             policy.ledger.emit({
               type: "model-call-retry",
@@ -146,7 +149,10 @@ async function callWithPolicy<
     if (attempt.kind === "done") return attempt.value;
     const { permit } = attempt;
     if (permit.reason === "budget-exceeded") {
-      if (permit.switchTo === undefined || tried.has(permit.switchTo)) throw permit.error;
+      if (permit.switchTo === undefined || tried.has(permit.switchTo)) {
+        policy.ledger.refusal = permit;
+        throw permit.error;
+      }
       const cheaper = policy.resolve(permit.switchTo);
       // Later steps of this run start on the cheaper model instead of asking again.
       policy.route.models = [cheaper];
@@ -242,7 +248,8 @@ async function gatedAttempt<T>(
         response: outcome.response,
       });
     }
-    const retryAfterMs = outcome.error === undefined ? undefined : retryAfterOf(outcome.error);
+    const retryAfterMs =
+      outcome.error === undefined ? undefined : retryAfterOf(outcome.error, clock.now());
     release?.({
       usage,
       cost,
@@ -255,7 +262,9 @@ async function gatedAttempt<T>(
   try {
     return { kind: "done", value: await once(model, callSignal, settle) };
   } catch (thrown) {
-    const error = callSignal.aborted ? abortError(callSignal) : toModelCallError(thrown, model.id);
+    const error = callSignal.aborted
+      ? abortError(callSignal)
+      : toModelCallError(thrown, model.id, clock.now());
     settle({ error, ...usageOfError(thrown) });
     throw error;
   }

@@ -7,11 +7,15 @@ import type {
   ToolSet,
 } from "ai";
 import { serializeError } from "../core/events.js";
-import { systemClock } from "../core/ports/clock.js";
-import { resolveRetryOptions } from "../core/retry-policy.js";
-import type { RunnableOptions } from "../core/runnable.js";
+import type { ModelCallGate } from "../core/model-call-gate.js";
+import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
+import type { Clock } from "../core/ports/clock.js";
+import { type RetryOptions, resolveRetryOptions } from "../core/retry-policy.js";
+import type { RunContext } from "../core/run-context.js";
+import type { RunnableEvent } from "../core/runnable.js";
 import type { CostBreakdown, Usage } from "../core/usage.js";
 import { type ResolvedModel, resolveModel, usageFromProvider } from "../models/index.js";
+import { systemClock } from "../runtime/system-clock.js";
 import type { AgentSettings } from "./agent-options.js";
 import { resolveModelOption } from "./agent-options.js";
 import type { AgentResult, AgentStepRecord } from "./agent-result.js";
@@ -24,14 +28,37 @@ import { RunLedger } from "./run-ledger.js";
 /** How a run ended (internal): a failed run still reports what it spent. */
 export type RunOutcome<OUTPUT> =
   | { ok: true; result: AgentResult<OUTPUT> }
-  | { ok: false; error: Error; usage: Usage; cost: CostBreakdown };
+  | {
+      ok: false;
+      error: Error;
+      usage: Usage;
+      cost: CostBreakdown;
+      /** Set when a budget paused the run (its call was refused until someone decides). */
+      paused?: boolean;
+    };
+
+/** Where one run happens and what it is given besides its input (internal). */
+export interface AgentCall {
+  signal?: AbortSignal | undefined;
+  /** The run's gate (rate limits, breakers, budgets); none when the agent runs on its own. */
+  gate?: ModelCallGate | undefined;
+  /** Receives the run's events. */
+  emit?: ((event: RunnableEvent) => void) | undefined;
+  clock?: Clock | undefined;
+  retry?: RetryOptions | number | undefined;
+  /** The whole run's limit, in ms. */
+  timeout?: number | undefined;
+  fallbackModels?: readonly string[] | undefined;
+  /** The run context when the agent runs as part of a run: its tools get it. */
+  context?: RunContext | undefined;
+}
 
 /** What one run needs besides its input (internal). */
 export interface RunRequest {
   settings: AgentSettings;
   memory: ConversationMemory | undefined;
   input: ModelMessage[];
-  options: RunnableOptions;
+  call: AgentCall;
   /** Set for a streaming run: receives each text delta as it arrives. */
   onText?: (delta: string) => void;
 }
@@ -60,7 +87,7 @@ function outputStrategy(ai: AI, schema: FlexibleSchema<unknown>): OutputStrategy
 
 /** Runs the tool loop once under the agent's policies and books everything it spends. */
 export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<OUTPUT>> {
-  const { settings, memory, options } = request;
+  const { settings, memory, call: options } = request;
   const agent = settings.name;
   const clock = options.clock ?? settings.clock ?? systemClock;
   const ledger = new RunLedger(agent, options.emit);
@@ -95,6 +122,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       retry,
       callTimeoutMs: settings.callTimeoutMs,
       clock,
+      random: options.context?.random ?? Math.random,
       signal,
       gate: options.gate,
       prices: settings.prices,
@@ -111,7 +139,13 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       model: policyModel(policy("step", [settings.model, ...fallbacks])),
       ...(settings.instructions !== undefined ? { instructions: settings.instructions } : {}),
       messages: conversation,
-      tools: instrumentTools(settings.tools, { agent, ledger, clock, gate: options.gate }),
+      tools: instrumentTools(settings.tools, {
+        agent,
+        ledger,
+        clock,
+        gate: options.gate,
+        context: options.context,
+      }),
       stopWhen: ai.stepCountIs(settings.maxSteps),
       maxRetries: 0,
       abortSignal: signal,
@@ -165,7 +199,12 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     // and from the outcome.
     ledger.emit({ type: "agent-error", agent, error: serializeError(error), usage, cost });
     ledger.close();
-    return { ok: false, error, usage, cost };
+    const { refusal } = ledger;
+    const paused =
+      refusal?.reason === "budget-exceeded" &&
+      BudgetExceededError.isInstance(refusal.error) &&
+      refusal.error.action === "pause";
+    return { ok: false, error, usage, cost, ...(paused ? { paused } : {}) };
   } finally {
     runDeadline?.cancel();
   }

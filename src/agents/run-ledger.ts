@@ -1,4 +1,5 @@
 import type { BatonEvent, EventBase } from "../core/events.js";
+import type { ModelCallPermit } from "../core/model-call-gate.js";
 import type { RunnableEvent } from "../core/runnable.js";
 import {
   addCost,
@@ -41,6 +42,8 @@ export class RunLedger {
   readonly toolCalls: ToolCallRecord[] = [];
   readonly subagents: SubagentRecord[] = [];
   readonly agent: string;
+  /** The gate's refusal that ended the run, if one did (a budget stop or pause). */
+  refusal: Extract<ModelCallPermit, { granted: false }> | undefined;
   readonly #emit: ((event: RunnableEvent) => void) | undefined;
   #closed = false;
 

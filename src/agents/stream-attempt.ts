@@ -4,6 +4,7 @@ import type {
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
 import { CancelledError } from "../core/errors/cancelled-error.js";
+import type { Clock } from "../core/ports/clock.js";
 import type { Usage } from "../core/usage.js";
 import { type ResolvedModel, usageFromProvider } from "../models/index.js";
 import { abortable, abortError } from "./deadline.js";
@@ -24,6 +25,7 @@ export async function streamAttempt(
   options: LanguageModelV4CallOptions,
   signal: AbortSignal,
   settle: Settle,
+  clock: Clock,
   onTextDelta?: (delta: string) => void,
 ): Promise<LanguageModelV4StreamResult> {
   const opened = await abortable(model.model.doStream({ ...options, abortSignal: signal }), signal);
@@ -60,10 +62,13 @@ export async function streamAttempt(
           return;
         }
         observed.see(next.value);
-        if (next.value.type === "error") fail(toModelCallError(next.value.error, model.id));
+        if (next.value.type === "error")
+          fail(toModelCallError(next.value.error, model.id, clock.now()));
         controller.enqueue(next.value);
       } catch (thrown) {
-        const error = signal.aborted ? abortError(signal) : toModelCallError(thrown, model.id);
+        const error = signal.aborted
+          ? abortError(signal)
+          : toModelCallError(thrown, model.id, clock.now());
         fail(error);
         reader.cancel().catch(() => {});
         controller.error(error);

@@ -12,10 +12,10 @@ import { isRetryableError, retryAfterOf } from "../core/retry-policy.js";
  * body that is not valid JSON (a truncated or garbled reply) is retried too: it is a
  * fault of the transport or the server, not of the request.
  */
-export function toModelCallError(error: unknown, model: string): Error {
+export function toModelCallError(error: unknown, model: string, now: number): Error {
   if (BatonError.isInstance(error)) return error;
   if (APICallError.isInstance(error)) {
-    const retryAfterMs = retryAfterOf(error);
+    const retryAfterMs = retryAfterOf(error, now);
     return new ModelCallError({
       message: error.message,
       model,
@@ -28,7 +28,7 @@ export function toModelCallError(error: unknown, model: string): Error {
   if (error instanceof Error && error.name === "AbortError") {
     return new CancelledError(undefined, { cause: error });
   }
-  const retryAfterMs = retryAfterOf(error);
+  const retryAfterMs = retryAfterOf(error, now);
   return new ModelCallError({
     message: error instanceof Error ? error.message : String(error),
     model,

@@ -5,6 +5,8 @@
  * are exported from their own files.
  * @module baton/core
  */
+
+export type { Outcome, Spend, Succeeded, WaitReason } from "./outcome.js";
 export type { BudgetLimit, BudgetOptions, SwitchModelOptions } from "./policies/budget.js";
 export { type BudgetAction, BudgetExceededError } from "./policies/budget-exceeded-error.js";
 export {
@@ -19,6 +21,7 @@ export {
 } from "./policies/create-model-call-gate.js";
 export type { ModelLimit, ModelLimits } from "./policies/model-limiter.js";
 export { TokenBucket } from "./policies/token-bucket.js";
+export { executeStep } from "./run/execute-step.js";
 export {
   applyRunEvent,
   foldRunLog,
@@ -27,10 +30,11 @@ export {
   type StepStatus,
   type ToolApprovalRecord,
 } from "./run/fold-run-log.js";
+export { inlineDispatcher } from "./run/inline-dispatcher.js";
 export { isSecretKey, redactSecrets, redactText } from "./run/redact-secrets.js";
 export type { ApprovalDecision, Run, WorkflowResult } from "./run/run.js";
-export { ApprovalPendingError, currentStepScope, type StepScope } from "./run/step-scope.js";
-export { attachSpend, type Spend, spendOf } from "./spend.js";
+export { RunWaitingError } from "./run/run-waiting-error.js";
+export type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "./run-context.js";
 export { ApprovalRejectedError } from "./workflow/approval-rejected-error.js";
 export type { WorkflowGraph, WorkflowGraphStep } from "./workflow/compile-graph.js";
 export type { StartOptions } from "./workflow/start-options.js";
@@ -47,10 +51,5 @@ export type {
   StepRunOptions,
   StepTarget,
 } from "./workflow/step-options.js";
-export {
-  Workflow,
-  type WorkflowOptions,
-  type WorkflowRunOptions,
-  workflow,
-} from "./workflow/workflow.js";
+export { Workflow, type WorkflowOptions, type WorkflowRunOptions } from "./workflow/workflow.js";
 export { WorkflowError } from "./workflow/workflow-error.js";

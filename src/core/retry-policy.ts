@@ -56,7 +56,7 @@ export function resolveRetryOptions(
 export function retryDelay(
   attempt: number,
   options: ResolvedRetryOptions,
-  { random = Math.random, retryAfterMs }: { random?: () => number; retryAfterMs?: number } = {},
+  { random, retryAfterMs }: { random: () => number; retryAfterMs?: number },
 ): number {
   const base = Math.min(
     options.initialDelayMs * options.backoffFactor ** (attempt - 1),
@@ -108,8 +108,11 @@ export function isRetryableError(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed|network/i.test(error.message);
 }
 
-/** Retry-After carried by an error (ms), looking through `cause`s and response headers. */
-export function retryAfterOf(error: unknown): number | undefined {
+/**
+ * Retry-After carried by an error (ms), looking through `cause`s and response headers.
+ * `now` reads a Retry-After given as an HTTP date.
+ */
+export function retryAfterOf(error: unknown, now: number): number | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     if (typeof current !== "object") return undefined;
     const record = current as {
@@ -120,7 +123,7 @@ export function retryAfterOf(error: unknown): number | undefined {
     if (typeof record.retryAfterMs === "number") return record.retryAfterMs;
     const headers = record.responseHeaders as Record<string, string> | undefined;
     const parsed = headers
-      ? parseRetryAfter(headers["retry-after-ms"], headers["retry-after"])
+      ? parseRetryAfter(headers["retry-after-ms"], headers["retry-after"], now)
       : undefined;
     if (parsed !== undefined) return parsed;
     current = record.cause;
@@ -132,7 +135,7 @@ export function retryAfterOf(error: unknown): number | undefined {
 export function parseRetryAfter(
   retryAfterMs: string | undefined,
   retryAfter: string | undefined,
-  now: number = Date.now(),
+  now: number,
 ): number | undefined {
   if (retryAfterMs !== undefined) {
     const value = Number(retryAfterMs);
@@ -148,7 +151,8 @@ export function parseRetryAfter(
 export interface RetryHooks {
   clock: Clock;
   signal?: AbortSignal;
-  random?: () => number;
+  /** A uniform number in [0, 1), for jitter. */
+  random: () => number;
   /** Called before each wait, with the failed attempt's number (1-based) and the delay. */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
@@ -168,9 +172,9 @@ export async function withRetry<T>(
     } catch (error) {
       if (signal?.aborted) throw error;
       if (attemptNumber >= options.maxAttempts || !options.retryOn(error)) throw error;
-      const retryAfterMs = retryAfterOf(error);
+      const retryAfterMs = retryAfterOf(error, clock.now());
       const delayMs = retryDelay(attemptNumber, options, {
-        ...(random ? { random } : {}),
+        random,
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       });
       onRetry?.({ attempt: attemptNumber, delayMs, error });

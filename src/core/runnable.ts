@@ -1,47 +1,32 @@
-import type { ModelCallGate } from "./model-call-gate.js";
-import type { Clock } from "./ports/clock.js";
-import type { RetryOptions } from "./retry-policy.js";
-import type { CostBreakdown, Usage } from "./usage.js";
+import type { Outcome } from "./outcome.js";
+import type { RunContext } from "./run-context.js";
 
 /**
- * Something a workflow step can run that reports its own usage and cost: an agent,
- * or a workflow used as a sub-workflow. A plain function step is not a Runnable.
+ * Something a workflow step runs that accounts for its own usage and cost: an agent, a
+ * workflow used as a sub-workflow, or a custom runnable (patterns build some). A plain
+ * function step is not a Runnable.
  */
-export interface Runnable<Input = unknown, Result extends RunnableResult = RunnableResult> {
+export interface Runnable<Input = unknown, Output = unknown> {
   readonly name: string;
   readonly kind: "agent" | "workflow";
-  run(input: Input, options?: RunnableOptions): Promise<Result>;
-}
-
-export interface RunnableResult {
-  usage: Usage;
-  cost: CostBreakdown;
-}
-
-/** What the engine hands a Runnable for one execution. */
-export interface RunnableOptions {
-  signal?: AbortSignal;
-  /** Rate limits, breakers and budgets shared with the rest of the run. */
-  gate?: ModelCallGate;
-  /** Receives the runnable's own events (agent-start, tool-call-end, ...). */
-  emit?: (event: RunnableEvent) => void;
-  clock?: Clock;
-  /** Overrides the runnable's own retry policy for this execution. */
-  retry?: RetryOptions;
-  /** Overrides the runnable's own per-run timeout, in ms. */
-  timeout?: number;
-  /** Overrides the runnable's own fallback models. */
-  fallbackModels?: readonly string[];
-  /** The enclosing run and step, for event correlation. */
-  runId?: string;
-  stepId?: string;
+  /**
+   * Runs once as part of a run, under `context`, and resolves with how it ended and what
+   * it spent. Never rejects for a failure of the work itself (that is a `failed` outcome).
+   */
+  execute(input: Input, context: RunContext): Promise<Outcome<Output>>;
 }
 
 /**
- * An event a runnable emits; the engine stamps `runId`, `stepId` and `at` onto it
- * and appends it to the run log. `type` follows `<noun>-<action>`.
+ * An event a runnable emits; the engine stamps `runId`, `stepId` and `at` onto it and
+ * appends it to the run log. `type` follows `<noun>-<action>`.
  */
 export interface RunnableEvent {
   type: string;
   [key: string]: unknown;
+}
+
+/** What an agent's or a workflow's output reports about its own spend. */
+export interface RunnableResult {
+  usage: import("./usage.js").Usage;
+  cost: import("./usage.js").CostBreakdown;
 }

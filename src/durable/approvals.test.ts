@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { foldRunLog } from "../core/run/fold-run-log.js";
 import { ApprovalRejectedError } from "../core/workflow/approval-rejected-error.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { SqliteStore } from "../stores/sqlite/sqlite-store.js";
 import { ManualClock } from "../testing/manual-clock.js";

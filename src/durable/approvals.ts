@@ -1,8 +1,9 @@
-import { type Clock, systemClock } from "../core/ports/clock.js";
+import type { Clock } from "../core/ports/clock.js";
 import type { RunStatus, RunStore } from "../core/ports/run-store.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
 import { redactSecrets } from "../core/run/redact-secrets.js";
 import { type ApprovalDecision, decisionEvent } from "../core/run/run.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { DurableError } from "./durable-error.js";
 import { markIfDecided } from "./launch-run.js";
 import { decideLive, resumeInProcess } from "./live-runs.js";

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { type Clock, systemClock } from "../core/ports/clock.js";
-import { type IdGenerator, randomIdGenerator } from "../core/ports/id-generator.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { IdGenerator } from "../core/ports/id-generator.js";
 import type { StartOptions } from "../core/workflow/start-options.js";
+import { randomIdGenerator } from "../runtime/random-id-generator.js";
+import { systemClock } from "../runtime/system-clock.js";
 import type { LeaseOptions } from "./run-lease.js";
 import { checkRegistry, type RebuildOptions } from "./workflow-registry.js";
 

@@ -21,6 +21,7 @@ export { Durable, type DurableOptions, openDurable } from "./open-durable.js";
 export type { PendingApproval } from "./pending-approvals-of.js";
 export { type ReplayOptions, type ReplayResult, replay } from "./replay.js";
 export {
+  ApprovalPendingError,
   type RequiresApprovalOptions,
   requiresApproval,
   ToolCallRejectedError,

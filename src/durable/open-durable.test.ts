@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import type { DurableRun } from "./durable-run.js";

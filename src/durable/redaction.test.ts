@@ -4,7 +4,7 @@ import { tool } from "ai";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { agent } from "../agents/agent.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { SqliteStore } from "../stores/sqlite/sqlite-store.js";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { openDurable } from "./open-durable.js";

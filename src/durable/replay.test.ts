@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { agent } from "../agents/agent.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { fork } from "./fork.js";
 import { replay } from "./replay.js";

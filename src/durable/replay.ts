@@ -1,8 +1,9 @@
 import { BatonError } from "../core/errors/baton-error.js";
 import type { ModelCallGate } from "../core/model-call-gate.js";
-import { type Clock, systemClock } from "../core/ports/clock.js";
+import type { Clock } from "../core/ports/clock.js";
 import { foldRunLog, type RunState } from "../core/run/fold-run-log.js";
 import type { WorkflowResult } from "../core/run/run.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import type { DurableStartOptions } from "./durable-settings.js";
 import { checkRunId, requireRun } from "./resume.js";

@@ -2,7 +2,7 @@ import { tool } from "ai";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { agent } from "../agents/agent.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { approve, pendingApprovals, reject } from "./approvals.js";
 import { openDurable } from "./open-durable.js";

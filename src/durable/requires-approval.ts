@@ -1,8 +1,7 @@
 import type { ToolExecutionOptions, ToolSet } from "ai";
+import { runContextOf } from "../agents/instrument-tools.js";
 import { BatonError } from "../core/errors/baton-error.js";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
-import type { ToolApprovalRecord } from "../core/run/fold-run-log.js";
-import { currentStepScope } from "../core/run/step-scope.js";
 
 export interface RequiresApprovalOptions {
   /**
@@ -34,8 +33,21 @@ export class ToolCallRejectedError extends BatonError {
   }
 }
 
-/** Decisions used in each step attempt: one approval covers one call. */
-const usedByAttempt = new WeakMap<object, WeakSet<ToolApprovalRecord>>();
+/**
+ * A tool call stopped to wait for a human decision. The tool throws it to end the agent's
+ * turn; the run reads the wait off the step's approvals, not off this error.
+ */
+export class ApprovalPendingError extends BatonError {
+  readonly toolCallId: string;
+
+  constructor(options: { tool: string; toolCallId: string; stepId: string }) {
+    super(
+      `Tool "${options.tool}" (call ${options.toolCallId}) in step "${options.stepId}" waits for approval`,
+    );
+    this.name = "ApprovalPendingError";
+    this.toolCallId = options.toolCallId;
+  }
+}
 
 /** Stable JSON (keys sorted), to recognise the same input again. */
 function canonical(value: unknown): string {
@@ -88,27 +100,22 @@ export function requiresApproval<Tools extends ToolSet>(
     wrapped[name] = {
       ...tool,
       execute: (input: unknown, toolOptions: ToolExecutionOptions<unknown>) => {
-        const scope = currentStepScope();
-        if (!scope) {
+        const context = runContextOf(toolOptions);
+        if (!context) {
           throw new ConfigurationError(
             `Tool "${name}" requires approval, so it must run inside a workflow step (an agent step of a run), where the run can wait for the decision`,
           );
         }
+        const { approvals } = context;
         const key = canonical(input);
-        let used = usedByAttempt.get(scope);
-        if (!used) {
-          used = new WeakSet();
-          usedByAttempt.set(scope, used);
-        }
-        const decided = scope.toolApprovals.find(
+        const decided = approvals.records.find(
           (record) =>
             record.decision !== undefined &&
-            !used.has(record) &&
             (record.toolCallId === toolOptions.toolCallId ||
-              (record.tool === name && canonical(record.input) === key)),
+              (record.tool === name && canonical(record.input) === key)) &&
+            approvals.consume(record),
         );
         if (decided?.decision) {
-          used.add(decided);
           if (!decided.decision.approved) {
             throw new ToolCallRejectedError({
               tool: name,
@@ -120,7 +127,7 @@ export function requiresApproval<Tools extends ToolSet>(
           // The approved call ran in an earlier attempt of the step: never run it twice.
           if (decided.output) return decided.output.value;
           return Promise.resolve(execute(input, toolOptions)).then((output) => {
-            scope.recordApprovedOutput(decided.toolCallId, output);
+            approvals.recordOutput(decided.toolCallId, output);
             return output;
           });
         }
@@ -128,11 +135,11 @@ export function requiresApproval<Tools extends ToolSet>(
           typeof message === "function"
             ? message({ tool: name, input })
             : (message ?? `Run tool "${name}" with ${key}?`);
-        throw scope.requestApproval({
-          toolCallId: toolOptions.toolCallId,
+        approvals.request({ toolCallId: toolOptions.toolCallId, tool: name, input, message: text });
+        throw new ApprovalPendingError({
           tool: name,
-          input,
-          message: text,
+          toolCallId: toolOptions.toolCallId,
+          stepId: context.stepId,
         });
       },
     } as ToolSet[string];

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { foldRunLog } from "../core/run/fold-run-log.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { buildWorkflow } from "../spec/build-workflow.js";
 import { parseSpec } from "../spec/parse-spec.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";

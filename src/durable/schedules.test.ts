@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { buildWorkflow } from "../spec/build-workflow.js";
 import { parseSpec } from "../spec/parse-spec.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
@@ -235,17 +235,18 @@ describe("Schedules", () => {
     const helper = {
       kind: "agent" as const,
       name: "helper",
-      run: async (input: unknown) => ({
-        text: `helped with ${String(input)}`,
-        usage: {
+      execute: async (input: unknown) => {
+        const usage = {
           inputTokens: 0,
           outputTokens: 0,
           cachedInputTokens: 0,
           reasoningTokens: 0,
           totalTokens: 0,
-        },
-        cost: { modelCents: 0, toolCents: 0, totalCents: 0, unpricedModels: [] },
-      }),
+        };
+        const cost = { modelCents: 0, toolCents: 0, totalCents: 0, unpricedModels: [] };
+        const output = { text: `helped with ${String(input)}`, usage, cost };
+        return { status: "succeeded" as const, output, usage, cost };
+      },
     };
     await schedule({ id: "a", agent: "helper", once: 100, input: "tea" }, { store, clock });
     await schedule({ id: "w", workflow: "ghost", once: 100 }, { store, clock });

@@ -1,5 +1,5 @@
-import { type Clock, systemClock } from "../core/ports/clock.js";
-import { type IdGenerator, randomIdGenerator } from "../core/ports/id-generator.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { IdGenerator } from "../core/ports/id-generator.js";
 import type { RunStore } from "../core/ports/run-store.js";
 import type {
   ScheduleRecord,
@@ -9,6 +9,8 @@ import type {
 import { redactSecrets } from "../core/run/redact-secrets.js";
 import type { Runnable } from "../core/runnable.js";
 import type { Workflow } from "../core/workflow/workflow.js";
+import { randomIdGenerator } from "../runtime/random-id-generator.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { SpecWorkflow } from "../spec/spec-workflow.js";
 import { DurableError } from "./durable-error.js";
 import { cronOf, nextSlotAfter, upcomingSlots } from "./fire-times.js";

@@ -1,5 +1,6 @@
 import type { Runnable } from "../core/runnable.js";
-import { Workflow, workflow } from "../core/workflow/workflow.js";
+import { Workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { type BuildWorkflowOptions, buildWorkflow } from "../spec/build-workflow.js";
 import type { SpecDefinition } from "../spec/spec-workflow.js";
 import { DurableError } from "./durable-error.js";
@@ -61,7 +62,7 @@ export function isAgent(value: unknown): value is Runnable {
     typeof value === "object" &&
     value !== null &&
     (value as Runnable).kind === "agent" &&
-    typeof (value as Runnable).run === "function" &&
+    typeof (value as Runnable).execute === "function" &&
     typeof (value as Runnable).name === "string"
   );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BatonEvent } from "../core/events.js";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
 import { modelCallCost } from "../core/usage.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { progressView } from "./progress-view.js";
 import { EventChannel, sampleRun } from "./test-support.js";

@@ -1,5 +1,6 @@
 import type { BatonEvent } from "../core/events.js";
-import { type Clock, systemClock } from "../core/ports/clock.js";
+import type { Clock } from "../core/ports/clock.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { describe } from "./describe-value.js";
 
 export interface ToSSEOptions {

@@ -7,7 +7,8 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
-import { type Clock, systemClock } from "../core/ports/clock.js";
+import type { Clock } from "../core/ports/clock.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { currentTurnToolResults, lastUserText, promptText } from "./prompt-text.js";
 import { requireModule } from "./require-module.js";
 import { keywordsOf, sampleJsonSchema } from "./sample-json-schema.js";

@@ -1,5 +1,5 @@
 import type { Agent, AgentInput, StepFunction } from "../index.js";
-import { ProcessScope, withProcessScope } from "./process-scope.js";
+import { ProcessScope } from "./process-scope.js";
 
 /** What the main step records as its output (its usage and cost are on the step record). */
 export interface MainStepOutput {
@@ -10,16 +10,20 @@ export interface MainStepOutput {
 
 /**
  * The `process()` run's only step: a function step that runs the main agent with
- * `context.run`, inside a process scope, so its orchestration tools can start planning and
- * delegation workflows as child runs of the run (`ProcessScope.runChild`). The agent's
+ * `context.run`, with a process scope kept in `scopes` under the run's id while it runs, so
+ * its orchestration tools can start planning and delegation workflows as child runs of the
+ * run (`ProcessScope.runChild`). The agent's
  * spend and the child runs' are billed to the step, failed runs included.
  */
-export function mainStep(main: Agent<unknown>): StepFunction {
-  return (step) => {
+export function mainStep(main: Agent<unknown>, scopes: Map<string, ProcessScope>): StepFunction {
+  return async (step): Promise<MainStepOutput> => {
     const scope = new ProcessScope(step);
-    return withProcessScope(scope, async (): Promise<MainStepOutput> => {
+    scopes.set(step.runId, scope);
+    try {
       const { text, model } = await step.run(main, step.input as AgentInput);
       return { text, model };
-    });
+    } finally {
+      if (scopes.get(step.runId) === scope) scopes.delete(step.runId);
+    }
   };
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkTasks, type TaskRequest } from "./check-tasks.js";
 import { designPlan } from "./design-plan.js";
 import { PlanError } from "./plan-error.js";
-import { currentProcessScope } from "./process-scope.js";
+import { processScopeOf } from "./process-scope.js";
 import {
   type DelegationOutcome,
   type OrchestratorRuntime,
@@ -117,8 +117,9 @@ function delegateTool(runtime: OrchestratorRuntime): Tool<DelegateInput, Delegat
   const delegate: Tool<DelegateInput, DelegationOutcome> = tool({
     description: "",
     inputSchema: delegateSchema([]),
-    execute: async (input: DelegateInput, { toolCallId, abortSignal }) => {
-      const scope = currentProcessScope(DELEGATE_TOOL);
+    execute: async (input: DelegateInput, toolOptions) => {
+      const { toolCallId, abortSignal } = toolOptions;
+      const scope = processScopeOf(runtime.scopes, toolOptions, DELEGATE_TOOL);
       const agents = new Set([...runtime.subagents.keys(), ...scope.planned.keys()]);
       const checked = checkTasks(
         input.tasks.map((task, index) => ({ task, path: `tasks[${index}]` })),
@@ -166,8 +167,9 @@ function planTool(runtime: OrchestratorRuntime): Tool<PlanInput, PlanOutcome> {
         .string()
         .describe("What the subagents should achieve together, with all the context they need."),
     }),
-    execute: async ({ goal }, { toolCallId, abortSignal }): Promise<PlanOutcome> => {
-      const scope = currentProcessScope(PLAN_TOOL);
+    execute: async ({ goal }, toolOptions): Promise<PlanOutcome> => {
+      const { toolCallId, abortSignal } = toolOptions;
+      const scope = processScopeOf(runtime.scopes, toolOptions, PLAN_TOOL);
       const { emit } = scope.step;
       emit({ type: "decomposition-start", toolCallId, goal });
       let designed: Awaited<ReturnType<typeof designPlan>>;

@@ -129,6 +129,7 @@ export class Orchestrator {
         ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
         ...(options.fallbackModels !== undefined ? { fallbackModels: options.fallbackModels } : {}),
       },
+      scopes: new Map(),
       createSubagent: (planned) =>
         agent({
           name: planned.name,
@@ -163,9 +164,13 @@ export class Orchestrator {
     }
     // One attempt: the main agent retries its own model calls, and running it again would
     // redo its delegations.
-    this.#process = workflow<AgentInput>(this.name).step("main", mainStep(this.#main), {
-      retry: 1,
-    });
+    this.#process = workflow<AgentInput>(this.name).step(
+      "main",
+      mainStep(this.#main, this.#runtime.scopes),
+      {
+        retry: 1,
+      },
+    );
     this.#queue = new TaskQueue(this.#runtime.maxParallelTasks, (task) =>
       runTask(task, this.#taskHost(task)),
     );

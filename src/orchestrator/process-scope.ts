@@ -1,8 +1,7 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import {
   type Agent,
   BatonError,
-  type Runnable,
+  runContextOf,
   type StepContext,
   type Workflow,
   type WorkflowResult,
@@ -12,8 +11,6 @@ import {
 export interface ChildRunOptions {
   /** Also stops the child run (the tool call's signal). @default only the main step's */
   signal?: AbortSignal | undefined;
-  /** Steps of the child run at once. @default Infinity */
-  concurrency?: number;
   /** Models the child's agents fall back to. @default the agents' own */
   fallbackModels?: readonly string[] | undefined;
 }
@@ -21,7 +18,9 @@ export interface ChildRunOptions {
 /**
  * What one `process()` run shares with the orchestration tools its main agent calls: the
  * main step's context (signal, emit, and `run`, which starts child runs on the run's gate,
- * store and stream, billed to the step) and the subagents planned during the run.
+ * store and stream, billed to the step) and the subagents planned during the run. The
+ * orchestrator keeps the scopes of its live runs by run id; a tool finds its own through
+ * the run context its tool options carry.
  */
 export class ProcessScope {
   readonly step: StepContext;
@@ -39,34 +38,23 @@ export class ProcessScope {
   runChild<Input>(
     flow: Workflow<Input>,
     input: Input,
-    { signal, concurrency, fallbackModels }: ChildRunOptions = {},
+    { signal, fallbackModels }: ChildRunOptions = {},
   ): Promise<WorkflowResult> {
-    const child: Runnable<Input, WorkflowResult> = {
-      name: flow.name,
-      kind: "workflow",
-      run: (given, options = {}) =>
-        flow.run(given, {
-          ...options,
-          ...(signal
-            ? { signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal }
-            : {}),
-          ...(concurrency !== undefined ? { concurrency } : {}),
-        }),
-    };
-    return this.step.run(child, input, fallbackModels ? { fallbackModels } : {});
+    return this.step.run(flow, input, {
+      ...(signal ? { signal } : {}),
+      ...(fallbackModels ? { fallbackModels } : {}),
+    });
   }
 }
 
-const scopes = new AsyncLocalStorage<ProcessScope>();
-
-/** Runs `fn` with `scope` as the current process scope. */
-export function withProcessScope<T>(scope: ProcessScope, fn: () => Promise<T>): Promise<T> {
-  return scopes.run(scope, fn);
-}
-
-/** The scope of the `process()` run calling a tool; throws outside one. */
-export function currentProcessScope(tool: string): ProcessScope {
-  const scope = scopes.getStore();
+/** The scope of the `process()` run whose main agent called a tool; throws outside one. */
+export function processScopeOf(
+  scopes: ReadonlyMap<string, ProcessScope>,
+  toolOptions: unknown,
+  tool: string,
+): ProcessScope {
+  const context = runContextOf(toolOptions);
+  const scope = context ? scopes.get(context.runId) : undefined;
   if (!scope) {
     throw new BatonError(
       `The ${tool} tool only works inside Orchestrator.process(): it needs the run it belongs to`,

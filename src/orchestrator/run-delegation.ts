@@ -31,6 +31,8 @@ export interface OrchestratorRuntime {
   };
   /** Creates the agent a plan describes. */
   createSubagent(planned: PlannedAgent): Agent<unknown>;
+  /** The scopes of the `process()` runs live in this orchestrator, by run id. */
+  readonly scopes: Map<string, ProcessScope>;
 }
 
 /** How one delegated task ended. */
@@ -99,7 +101,10 @@ export async function runDelegation(
   }: { runtime: OrchestratorRuntime; scope: ProcessScope; signal: AbortSignal | undefined },
 ): Promise<DelegationOutcome> {
   const byId = new Map(input.tasks.map((task) => [task.id, task]));
-  const flow = workflow<DelegationInput>("delegation", { failureMode: "continue" });
+  const flow = workflow<DelegationInput>("delegation", {
+    failureMode: "continue",
+    concurrency: runtime.maxParallelTasks,
+  });
   const { retry, timeout } = runtime.taskOptions;
   for (const task of input.tasks) {
     const target = scope.planned.get(task.agent) ?? runtime.subagents.get(task.agent);
@@ -114,11 +119,7 @@ export async function runDelegation(
   const { fallbackModels } = runtime.taskOptions;
   let result: WorkflowResult;
   try {
-    result = await scope.runChild(flow, input, {
-      signal,
-      concurrency: runtime.maxParallelTasks,
-      fallbackModels,
-    });
+    result = await scope.runChild(flow, input, { signal, fallbackModels });
   } catch (error) {
     if (!WorkflowError.isInstance(error)) throw error;
     // A cancelled or paused delegation stops the process; failed tasks are reported instead.

@@ -3,14 +3,13 @@ import {
   addUsage,
   emptyCost,
   emptyUsage,
+  type Outcome,
   type RetryOptions,
   type Runnable,
   type RunnableEvent,
-  type RunnableOptions,
   type StepContext,
   type StepFunction,
   serializeError,
-  spendOf,
   type WorkflowResult,
   workflow,
 } from "../index.js";
@@ -160,16 +159,19 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
   > = {
     name: `${name}-subtasks`,
     kind: "workflow",
-    async run({ task, subtasks }, options: RunnableOptions = {}) {
+    async execute({ task, subtasks }, context) {
       if (subtasks.length === 0) {
-        return {
+        const usage = emptyUsage();
+        const cost = emptyCost();
+        const output: WorkflowResult<SubtaskResult<S, R>[]> = {
           runId: "",
           status: "succeeded",
           output: [],
           steps: {},
-          usage: emptyUsage(),
-          cost: emptyCost(),
+          usage,
+          cost,
         };
+        return { status: "succeeded", output, usage, cost };
       }
       const byId = new Map(subtasks.map((subtask) => [subtask.id, subtask]));
       const resultOf = (id: string, recorded: unknown): SubtaskResult<S, R> => {
@@ -178,6 +180,7 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
       };
       const plan = workflow<string>(`${name}-subtasks`, {
         output: (results) => subtasks.map((subtask) => resultOf(subtask.id, results[subtask.id])),
+        ...(maxParallel !== Number.POSITIVE_INFINITY ? { concurrency: maxParallel } : {}),
       });
       for (const subtask of subtasks) {
         const dependsOn = subtask.dependsOn ?? [];
@@ -195,10 +198,7 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
           },
         );
       }
-      return (await plan.run(task, {
-        ...options,
-        ...(maxParallel !== Number.POSITIVE_INFINITY ? { concurrency: maxParallel } : {}),
-      })) as WorkflowResult<SubtaskResult<S, R>[]>;
+      return (await plan.execute(task, context)) as Outcome<WorkflowResult<SubtaskResult<S, R>[]>>;
     },
   };
 
@@ -258,21 +258,22 @@ function phaseStep<Input extends { task: string }, T>(
   return async (step) => {
     let usage = emptyUsage();
     let cost = emptyCost();
-    const tally = (spent: unknown) => {
-      const spend = spendOf(spent);
-      if (spend?.usage) usage = addUsage(usage, spend.usage);
-      if (spend?.cost) cost = addCost(cost, spend.cost);
-    };
-    const run: StepContext["run"] = async (runnable, input, options) => {
-      try {
-        const result = await step.run(runnable, input, options);
-        tally(result);
-        return result;
-      } catch (error) {
-        tally(error);
-        throw error;
-      }
-    };
+    // Each run's outcome is tallied as it ends, failed ones too (they were billed).
+    const run: StepContext["run"] = (runnable, input, options) =>
+      step.run(
+        {
+          name: runnable.name,
+          kind: runnable.kind,
+          execute: async (given, context) => {
+            const outcome = await runnable.execute(given, context);
+            usage = addUsage(usage, outcome.usage);
+            cost = addCost(cost, outcome.cost);
+            return outcome;
+          },
+        },
+        input,
+        options,
+      );
     step.emit({ type: `${phase}-start`, step: step.stepId });
     try {
       const output = await body(

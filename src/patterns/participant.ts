@@ -30,7 +30,7 @@ export function isParticipant(value: unknown): value is Participant {
   return (
     typeof value === "object" &&
     value !== null &&
-    typeof (value as Runnable).run === "function" &&
+    typeof (value as Runnable).execute === "function" &&
     typeof (value as Runnable).name === "string" &&
     ((value as Runnable).kind === "agent" || (value as Runnable).kind === "workflow")
   );

@@ -1,4 +1,5 @@
 import {
+  defaultRuntime,
   type Run,
   type StartOptions,
   type StepResults,
@@ -35,22 +36,23 @@ export class PatternWorkflow<Output> extends Workflow<string> {
   readonly maxParallel: number;
 
   constructor(name: string, options: PatternWorkflowOptions<Output>) {
-    super(name, { output: options.output });
-    this.maxParallel = options.maxParallel ?? Number.POSITIVE_INFINITY;
+    const maxParallel = options.maxParallel ?? Number.POSITIVE_INFINITY;
+    super(
+      name,
+      {
+        output: options.output,
+        ...(maxParallel !== Number.POSITIVE_INFINITY ? { concurrency: maxParallel } : {}),
+      },
+      defaultRuntime,
+    );
+    this.maxParallel = maxParallel;
   }
 
   override start(input: string, options: StartOptions = {}): Run<Output> {
-    return super.start(input, this.#limited(options)) as Run<Output>;
+    return super.start(input, options) as Run<Output>;
   }
 
   override run(input: string, options: WorkflowRunOptions = {}): Promise<WorkflowResult<Output>> {
-    return super.run(input, this.#limited(options)) as Promise<WorkflowResult<Output>>;
-  }
-
-  #limited<T extends { concurrency?: number }>(options: T): T {
-    if (typeof options !== "object" || options === null) return options;
-    if (this.maxParallel === Number.POSITIVE_INFINITY) return options;
-    const given = options.concurrency ?? Number.POSITIVE_INFINITY;
-    return { ...options, concurrency: Math.min(given, this.maxParallel) };
+    return super.run(input, options) as Promise<WorkflowResult<Output>>;
   }
 }

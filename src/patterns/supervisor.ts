@@ -255,9 +255,9 @@ function escalationStep(target: Participant): Participant {
   return {
     name: target.name,
     kind: target.kind,
-    run(input, options = {}) {
-      options.emit?.({ type: "custom:escalation", data: { to: target.name } });
-      return target.run(input, options);
+    execute(input, context) {
+      context.emit({ type: "custom:escalation", data: { to: target.name } });
+      return target.execute(input, context);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type Runnable, type RunnableResult, serializeError } from "../index.js";
+import { type Runnable, serializeError } from "../index.js";
 
 /** The phases patterns mark in the event stream. */
 export type Phase = "decomposition" | "synthesis";
@@ -8,33 +8,28 @@ export type Phase = "decomposition" | "synthesis";
  * after (with its usage and cost, or the error). The engine still sees the runnable's own
  * kind, so its usage and cost are billed to the step as usual.
  */
-export function withPhase<Input, Result extends RunnableResult>(
-  runnable: Runnable<Input, Result>,
+export function withPhase<Input, Output>(
+  runnable: Runnable<Input, Output>,
   phase: Phase,
-): Runnable<Input, Result> {
+): Runnable<Input, Output> {
   return {
     name: runnable.name,
     kind: runnable.kind,
-    async run(input, options = {}) {
-      options.emit?.({ type: `${phase}-start`, agent: runnable.name });
-      let result: Result;
-      try {
-        result = await runnable.run(input, options);
-      } catch (error) {
-        options.emit?.({
-          type: `${phase}-end`,
-          agent: runnable.name,
-          error: serializeError(error),
-        });
-        throw error;
-      }
-      options.emit?.({
-        type: `${phase}-end`,
-        agent: runnable.name,
-        usage: result.usage,
-        cost: result.cost,
-      });
-      return result;
+    async execute(input, context) {
+      context.emit({ type: `${phase}-start`, agent: runnable.name });
+      const outcome = await runnable.execute(input, context);
+      context.emit(
+        outcome.status === "succeeded"
+          ? { type: `${phase}-end`, agent: runnable.name, usage: outcome.usage, cost: outcome.cost }
+          : {
+              type: `${phase}-end`,
+              agent: runnable.name,
+              ...(outcome.status !== "waiting" || outcome.error
+                ? { error: serializeError(outcome.error) }
+                : {}),
+            },
+      );
+      return outcome;
     },
   };
 }

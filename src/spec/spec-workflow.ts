@@ -5,6 +5,7 @@ import {
   type WorkflowOptions,
   type WorkflowRunOptions,
 } from "../core/workflow/workflow.js";
+import { defaultRuntime } from "../runtime/default-runtime.js";
 import { resolveSpecInputs } from "./resolve-spec-inputs.js";
 import type { WorkflowSpec } from "./spec-schema.js";
 
@@ -24,7 +25,7 @@ export class SpecWorkflow extends Workflow<unknown> {
   readonly spec: WorkflowSpec;
 
   constructor(spec: WorkflowSpec, options: WorkflowOptions) {
-    super(spec.name, options);
+    super(spec.name, options, defaultRuntime);
     this.spec = spec;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
 import type { LoggedEvent } from "../core/ports/run-store.js";
 import { emptyUsage, modelCallCost, type Usage } from "../core/usage.js";
-import { workflow } from "../core/workflow/workflow.js";
+import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/index.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { latencyStats } from "./latency-stats.js";

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { countTokens } from "gpt-tokenizer";
-import { type Clock, systemClock } from "../core/ports/clock.js";
+import type { Clock } from "../core/ports/clock.js";
 import { emptyUsage, type Usage } from "../core/usage.js";
+import { systemClock } from "../runtime/system-clock.js";
 import {
   type ChatCompletionRequestBody,
   type CompletionParts,

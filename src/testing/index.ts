@@ -20,3 +20,8 @@ export {
   startFakeOpenAIServer,
 } from "./fake-openai-server.js";
 export { ManualClock } from "./manual-clock.js";
+export {
+  type TestRunContext,
+  type TestRunContextOptions,
+  testRunContext,
+} from "./test-run-context.js";

@@ -1,7 +1,8 @@
 import { type Tool, tool } from "ai";
 import { z } from "zod";
 import { TimeoutError } from "../core/errors/timeout-error.js";
-import { type Clock, systemClock } from "../core/ports/clock.js";
+import type { Clock } from "../core/ports/clock.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { ToolError } from "./tool-error.js";
 
 export interface HttpFetchOptions {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
-import { type Workflow, workflow } from "../../src/core/workflow/workflow.js";
+import type { Workflow } from "../../src/core/workflow/workflow.js";
+import { workflow } from "../../src/runtime/workflow.js";
 
 /** Steps in the crash test's chain. */
 export const stepCount = 200;

@@ -6,7 +6,7 @@ import type {
   ModelCallRequest,
   ToolCostReport,
 } from "../model-call-gate.js";
-import { type Clock, systemClock } from "../ports/clock.js";
+import type { Clock } from "../ports/clock.js";
 import { isRetryableError, retryAfterOf } from "../retry-policy.js";
 import type { RunnableEvent } from "../runnable.js";
 import { type BudgetOptions, type BudgetSpent, BudgetTracker } from "./budget.js";
@@ -16,8 +16,7 @@ import { CircuitOpenError } from "./circuit-open-error.js";
 import { ModelLimiter, type ModelLimits } from "./model-limiter.js";
 
 export interface ModelCallGateOptions {
-  /** @default systemClock */
-  clock?: Clock;
+  clock: Clock;
   /** Per-model concurrency and rate limits; the same object shares its state across gates. */
   limits?: ModelLimits;
   /**
@@ -44,16 +43,8 @@ const sharedBreakers = new WeakMap<CircuitBreakerOptions, Map<string, CircuitBre
  * honour Retry-After, a circuit breaker per model, and budgets per run and per agent
  * (model calls' cost, and tool calls' cost through `recordToolCost`).
  */
-export function createModelCallGate(options: ModelCallGateOptions = {}): ModelCallGate {
-  const {
-    clock = systemClock,
-    limits,
-    circuitBreaker = {},
-    budget,
-    onEvent,
-    onBudgetExceeded,
-    spent,
-  } = options;
+export function createModelCallGate(options: ModelCallGateOptions): ModelCallGate {
+  const { clock, limits, circuitBreaker = {}, budget, onEvent, onBudgetExceeded, spent } = options;
   const limiters = limitersFor(limits, clock.now());
   const breakers = breakersFor(circuitBreaker);
   const tracker = budget ? new BudgetTracker(budget, spent) : undefined;
@@ -181,7 +172,7 @@ export function createModelCallGate(options: ModelCallGateOptions = {}): ModelCa
           if (outcome.usage) limiter.correctTokens(now, outcome.usage.totalTokens - estimated);
           const retryAfterMs =
             outcome.retryAfterMs ??
-            (outcome.error !== undefined ? retryAfterOf(outcome.error) : undefined);
+            (outcome.error !== undefined ? retryAfterOf(outcome.error, now) : undefined);
           if (retryAfterMs !== undefined && retryAfterMs > 0)
             limiter.pauseUntil(now + retryAfterMs);
           if (breaker) {

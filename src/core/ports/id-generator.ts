@@ -1,15 +1,8 @@
-import { randomUUID } from "node:crypto";
-
 /** Where ids come from; injected so tests and replays get stable ids. */
 export interface IdGenerator {
   /** A new id, unique within this generator; `prefix` says what it names (`run`, `task`). */
   next(prefix: string): string;
 }
-
-/** Random, collision-free ids: `run_3f2a...`. */
-export const randomIdGenerator: IdGenerator = {
-  next: (prefix) => `${prefix}_${randomUUID().replaceAll("-", "").slice(0, 20)}`,
-};
 
 /** Ids counted from 1 (`run_1`, `run_2`, ...), for deterministic tests. */
 export function sequentialIdGenerator(): IdGenerator {

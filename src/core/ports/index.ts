@@ -1,5 +1,5 @@
-export { type Clock, systemClock } from "./clock.js";
-export { type IdGenerator, randomIdGenerator, sequentialIdGenerator } from "./id-generator.js";
+export type { Clock } from "./clock.js";
+export { type IdGenerator, sequentialIdGenerator } from "./id-generator.js";
 export {
   type LoggedEvent,
   type NewRunRecord,
@@ -10,9 +10,11 @@ export {
   type RunStore,
   type StoredEvent,
 } from "./run-store.js";
+export type { Runtime } from "./runtime.js";
 export type {
   SchedulePatch,
   ScheduleRecord,
   ScheduleStore,
   ScheduleTrigger,
 } from "./schedule-store.js";
+export type { AttemptHost, StepAttempt, StepDispatcher } from "./step-dispatcher.js";

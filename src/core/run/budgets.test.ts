@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, trace } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 import { foldRunLog } from "./fold-run-log.js";
 
 function twoAgents() {

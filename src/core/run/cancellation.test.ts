@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, sleeper, trace } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 
 describe("Cancellation", () => {
   it("aborts the signal of every running step, ends them cancelled, skips the rest", async () => {
@@ -26,7 +26,7 @@ describe("Cancellation", () => {
     expect(result.error?.message).toBe("user asked");
     expect(reasons).toHaveLength(1);
     expect(CancelledError.isInstance(reasons[0])).toBe(true);
-    expect(agent.calls[0]!.options.signal?.aborted).toBe(true);
+    expect(agent.calls[0]!.context.signal.aborted).toBe(true);
     expect(result.steps.a!.status).toBe("cancelled");
     expect(result.steps.b!.status).toBe("cancelled");
     expect(result.steps.after).toMatchObject({ status: "skipped", skipReason: "cancelled" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { harness } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 
 describe("Conditions", () => {
   it("skips a step whose condition is false (reason condition) and its dependents (upstream-skipped)", async () => {

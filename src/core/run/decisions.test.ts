@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
+import type { Outcome } from "../outcome.js";
+import type { RunContext } from "../run-context.js";
 import { harness, trace } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
-import { foldRunLog } from "./fold-run-log.js";
-import { currentStepScope } from "./step-scope.js";
+import { foldRunLog, noCost, noUsage } from "./fold-run-log.js";
 
 describe("Run.decide", () => {
   it("lets a live run act on a decision at once, logging it once", async () => {
@@ -46,29 +47,28 @@ describe("Run.decide", () => {
   });
 });
 
-describe("A step scope", () => {
-  it("is there for an agent step's code, and not elsewhere", async () => {
+describe("A step's run context", () => {
+  it("names the step to what an agent step and a function step run", async () => {
     const { clock, options } = harness();
-    const seen: (string | undefined)[] = [];
+    const seen: string[] = [];
     const probe = {
       kind: "agent" as const,
       name: "probe",
-      async run() {
+      async execute(_input: unknown, context: RunContext): Promise<Outcome> {
         await Promise.resolve();
-        seen.push(currentStepScope()?.stepId);
-        return { usage: undefined as never, cost: undefined as never };
+        seen.push(`${context.runId}/${context.stepId}`);
+        return { status: "succeeded", output: "ok", usage: noUsage, cost: noCost };
       },
     };
     const flow = workflow("scoped")
       .step("agent-step", probe)
-      .step("function-step", () => {
-        seen.push(currentStepScope()?.stepId);
+      .step("function-step", ({ runId, stepId }) => {
+        seen.push(`${runId}/${stepId}`);
       });
     const run = flow.start(undefined, options);
     await clock.runAll();
     await run.result;
-    expect(seen.sort()).toEqual(["agent-step", undefined].sort());
-    expect(currentStepScope()).toBeUndefined();
+    expect(seen.sort()).toEqual([`${run.id}/agent-step`, `${run.id}/function-step`]);
   });
 
   it("stops only its step when a tool call asks for approval, and reruns it once decided", async () => {
@@ -77,20 +77,20 @@ describe("A step scope", () => {
     const asker = {
       kind: "agent" as const,
       name: "asker",
-      async run(_input: unknown, runOptions?: { signal?: AbortSignal }) {
+      async execute(_input: unknown, context: RunContext): Promise<Outcome> {
         attempts++;
-        const scope = currentStepScope()!;
-        const decided = scope.toolApprovals.find((record) => record.decision?.approved);
+        const decided = context.approvals.records.find((record) => record.decision?.approved);
         if (!decided) {
-          const error = scope.requestApproval({
-            toolCallId: "t1",
-            tool: "send",
-            input: { to: "x" },
-          });
-          expect(runOptions?.signal?.aborted).toBe(true);
-          throw error;
+          context.approvals.request({ toolCallId: "t1", tool: "send", input: { to: "x" } });
+          expect(context.signal.aborted).toBe(true);
+          return {
+            status: "failed",
+            error: new Error("stopped for approval"),
+            usage: noUsage,
+            cost: noCost,
+          };
         }
-        return { text: "sent", usage: undefined as never, cost: undefined as never };
+        return { status: "succeeded", output: { text: "sent" }, usage: noUsage, cost: noCost };
       },
     };
     const flow = workflow("tools")

@@ -5,7 +5,9 @@ import type { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
+import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { ResolvedRetryOptions, RetryOptions } from "../retry-policy.js";
+import type { ParentLink } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { CompiledGraph } from "../workflow/compile-graph.js";
 import type { FailureMode, StepResults } from "../workflow/step-options.js";
@@ -20,10 +22,13 @@ export interface ExecutionOptions {
   input: unknown;
   output: ((results: StepResults) => unknown) | undefined;
   runId: string;
-  parentRunId: string | undefined;
+  /** The run and step this run is a child of. */
+  parent: ParentLink | undefined;
   store: RunStore;
   clock: Clock;
   ids: IdGenerator;
+  random: () => number;
+  dispatcher: StepDispatcher;
   concurrency: number;
   failureMode: FailureMode;
   /** Builds the run's gate; called once, with the run's event sink and budget hook. */
@@ -37,6 +42,6 @@ export interface ExecutionOptions {
   stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
   resumeFrom: RunState | undefined;
   /** Receives every event of this run once stored (a parent run's stream). */
-  forward: ((event: BatonEvent) => void) | undefined;
+  relay: ((event: BatonEvent) => void) | undefined;
   record: { definition?: unknown; metadata?: Record<string, unknown> };
 }

@@ -1,15 +1,17 @@
 import { BatonError } from "../errors/baton-error.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { type BatonEvent, serializeError } from "../events.js";
-import type { ModelCallGate, ModelCallRequest } from "../model-call-gate.js";
+import type { ModelCallGate, ModelCallPermit, ModelCallRequest } from "../model-call-gate.js";
+import type { Outcome } from "../outcome.js";
 import type { BudgetExceededError } from "../policies/budget-exceeded-error.js";
-import { findBudgetExceeded } from "../policies/budget-exceeded-error.js";
 import type { Clock } from "../ports/clock.js";
-import type { LoggedEvent } from "../ports/run-store.js";
+import type { IdGenerator } from "../ports/id-generator.js";
+import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { ResolvedRetryOptions } from "../retry-policy.js";
+import type { ParentLink } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { StepResults } from "../workflow/step-options.js";
-import { WorkflowError } from "../workflow/workflow-error.js";
 import { createRunRecord } from "./create-run-record.js";
 import { EventStream } from "./event-stream.js";
 import { type ExecutionOptions, gatherThreshold } from "./execution-options.js";
@@ -20,7 +22,6 @@ import {
   pendingStep,
   type RunState,
 } from "./fold-run-log.js";
-import { linkEmit, type ParentLink } from "./parent-link.js";
 import { redactSecrets } from "./redact-secrets.js";
 import { resultOfState } from "./result-of-state.js";
 import {
@@ -41,8 +42,14 @@ import type { StepTask, TaskHost } from "./step-task.js";
  */
 export class Execution implements TaskHost {
   readonly runId: string;
+  readonly workflow: string;
   readonly parentRunId: string | undefined;
+  readonly parent: ParentLink | undefined;
+  readonly store: RunStore;
+  readonly ids: IdGenerator;
   readonly clock: Clock;
+  readonly random: () => number;
+  readonly dispatcher: StepDispatcher;
   readonly input: unknown;
   readonly results: StepResults = {};
   readonly gate: ModelCallGate;
@@ -55,7 +62,6 @@ export class Execution implements TaskHost {
   readonly #stream = new EventStream<BatonEvent>();
   readonly #journal: RunJournal;
   readonly #scheduler: StepScheduler;
-  readonly #childLink: ParentLink;
   /** Which step made each model call request, so gate events name the step. */
   readonly #callers = new WeakMap<ModelCallRequest, string>();
   #resolve!: (result: WorkflowResult) => void;
@@ -66,9 +72,10 @@ export class Execution implements TaskHost {
   #closed = false;
   #error: Error | undefined;
   /** Set by a budget pause: no new step starts, the run ends as waiting. */
-  #pauseError: BudgetExceededError | undefined;
+  #paused = false;
+  #pauseError: Error | undefined;
   /** Set by a budget stop: no new step starts, the run fails. */
-  #stopError: BudgetExceededError | undefined;
+  #stopError: Error | undefined;
   /** Set when a sub-workflow step ended waiting: why, and its error. */
   #waitReason: string | undefined;
   #waitError: Error | undefined;
@@ -76,8 +83,14 @@ export class Execution implements TaskHost {
   constructor(options: ExecutionOptions) {
     this.#options = options;
     this.runId = options.runId;
-    this.parentRunId = options.parentRunId;
+    this.workflow = options.graph.name;
+    this.parentRunId = options.parent?.runId;
+    this.parent = options.parent;
+    this.store = options.store;
+    this.ids = options.ids;
     this.clock = options.clock;
+    this.random = options.random;
+    this.dispatcher = options.dispatcher;
     this.input = options.resumeFrom ? options.resumeFrom.input : options.input;
     this.defaultRetry = options.defaultRetry;
     this.stepDefaults = options.stepDefaults;
@@ -93,11 +106,6 @@ export class Execution implements TaskHost {
       concurrency: options.concurrency,
       failureMode: options.failureMode,
     });
-    this.#childLink = {
-      store: options.store,
-      ids: options.ids,
-      forward: (event) => this.#publish(event),
-    };
     this.#journal = new RunJournal({
       store: options.store,
       runId: options.runId,
@@ -111,7 +119,7 @@ export class Execution implements TaskHost {
         ...options.record,
       }),
       onStored: (events) => {
-        for (const event of events) this.#publish(event as unknown as BatonEvent);
+        for (const event of events) this.publish(event as unknown as BatonEvent);
       },
       onError: (error) => this.#storeFailed(error),
       gather: () => this.#scheduler.running >= gatherThreshold,
@@ -192,20 +200,26 @@ export class Execution implements TaskHost {
     this.#journal.after(effect);
   }
 
-  emitFrom(task: StepTask, event: RunnableEvent): void {
-    this.#emit(event, task.step.id);
+  emitFrom(stepId: string, event: RunnableEvent): void {
+    this.#emit(event, stepId);
   }
 
-  link(emit: (event: RunnableEvent) => void): void {
-    linkEmit(emit, this.#childLink);
-  }
-
+  /**
+   * The run's gate as one step sees it: the gate's events name the step, and a budget
+   * refusal (stop or pause) holds this run at once, before the refused work reports back.
+   */
   gateFor(stepId: string): ModelCallGate {
     const gate = this.gate;
+    const noteRefusal = (permit: ModelCallPermit): ModelCallPermit => {
+      if (!permit.granted && permit.reason === "budget-exceeded" && permit.switchTo === undefined) {
+        this.#budgetExceeded(permit.error as BudgetExceededError);
+      }
+      return permit;
+    };
     const forStep: ModelCallGate = {
       acquire: (request) => {
         if (typeof request === "object" && request !== null) this.#callers.set(request, stepId);
-        return gate.acquire(request);
+        return gate.acquire(request).then(noteRefusal);
       },
     };
     if (typeof gate.recordToolCost === "function") {
@@ -219,36 +233,32 @@ export class Execution implements TaskHost {
     this.#scheduler.succeeded(task, output);
   }
 
-  /** A step's task failed for good (no retry left). */
-  failed(task: StepTask, error: unknown): void {
-    if (task.awaitingApproval) {
-      // A tool call asked for approval: the step stays in flight and waits for the decision.
-      this.#scheduler.awaitApproval(task);
-      return;
-    }
-    if (WorkflowError.isInstance(error) && error.status === "waiting") {
-      // A sub-workflow waits: this run waits too, with the step still in flight.
-      this.#waitReason ??= error.result.waitReason;
-      this.#waitError ??= error;
-      const pause = findBudgetExceeded(error);
-      if (pause?.action === "pause") this.#budgetExceeded(pause);
+  /** A step's task ended without succeeding, for good: failed, cancelled, or waiting. */
+  ended(task: StepTask, outcome: Exclude<Outcome, { status: "succeeded" }>): void {
+    if (outcome.status === "waiting") {
+      if (outcome.reason === "tool-approval") {
+        // A tool call asked for approval: the step stays in flight and waits for the decision.
+        this.#scheduler.awaitApproval(task);
+        return;
+      }
+      // What the step ran waits (a sub-workflow's approval, a budget pause): this run
+      // waits too, with the step still in flight, to run again on resume.
+      if (outcome.reason === "budget-exceeded") {
+        this.#paused = true;
+        this.#pauseError ??= outcome.error;
+      }
+      this.#waitReason ??= outcome.reason;
+      this.#waitError ??= outcome.error;
       this.#scheduler.interrupted(task);
       return;
     }
-    const budget = findBudgetExceeded(error);
-    if (budget?.action === "pause") {
-      // The step was cut short by a pause: it stays in flight in the log and reruns on resume.
-      this.#budgetExceeded(budget);
-      this.#scheduler.interrupted(task);
-      return;
-    }
-    if (budget?.action === "stop") {
-      this.#stopError ??= budget;
-      this.#scheduler.stepFailed(task, error, false);
+    if (this.#stopError) {
+      // A budget said stop: the step's failure ends the run.
+      this.#scheduler.stepFailed(task, outcome.error, false);
       this.abort("failed", this.#stopError);
       return;
     }
-    this.#scheduler.stepFailed(task, error, true);
+    this.#scheduler.stepFailed(task, outcome.error, true);
   }
 
   cancel(reason?: string): void {
@@ -293,12 +303,12 @@ export class Execution implements TaskHost {
 
   /** Whether a budget breach (pause or stop) keeps new steps from starting. */
   get holding(): boolean {
-    return this.#pauseError !== undefined || this.#stopError !== undefined;
+    return this.#paused || this.#stopError !== undefined;
   }
 
   /** Whether the run waits for a budget decision (a pause). */
   get paused(): boolean {
-    return this.#pauseError !== undefined;
+    return this.#paused;
   }
 
   /** Called by the scheduler when nothing runs and nothing more can start. */
@@ -316,7 +326,7 @@ export class Execution implements TaskHost {
       this.#finish(
         "waiting",
         undefined,
-        this.#pauseError ? "budget-exceeded" : (this.#waitReason ?? outcome.waitReason),
+        this.#paused ? "budget-exceeded" : (this.#waitReason ?? outcome.waitReason),
       );
       return;
     }
@@ -346,7 +356,10 @@ export class Execution implements TaskHost {
    */
   #budgetExceeded(error: BudgetExceededError): void {
     if (error.action === "stop") this.#stopError ??= error;
-    else if (error.action === "pause") this.#pauseError ??= error;
+    else if (error.action === "pause") {
+      this.#paused = true;
+      this.#pauseError ??= error;
+    }
   }
 
   #output(): unknown {
@@ -450,9 +463,10 @@ export class Execution implements TaskHost {
     this.record(stamped);
   }
 
-  #publish(event: BatonEvent): void {
+  /** Puts a stored event (this run's, or a child run's) on this run's stream, and its parent's. */
+  publish(event: BatonEvent): void {
     this.#stream.push(event);
-    this.#options.forward?.(event);
+    this.#options.relay?.(event);
   }
 }
 

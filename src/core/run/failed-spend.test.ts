@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 import { WorkflowError } from "../workflow/workflow-error.js";
 import { foldRunLog } from "./fold-run-log.js";
 
@@ -98,7 +98,7 @@ describe("Spend of failed steps", () => {
     const deaf = {
       name: "deaf",
       kind: "agent" as const,
-      run: () => new Promise<never>(() => {}),
+      execute: () => new Promise<never>(() => {}),
     };
     const run = workflow("w").step("s", deaf, { timeout: 10 }).start("x", options);
     await clock.runAll();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { harness, sleeper, trace } from "../test-support/harness.js";
 import type { StepContext } from "../workflow/step-options.js";
-import { workflow } from "../workflow/workflow.js";
 
 const boom =
   (

@@ -1,93 +1,163 @@
-import type { Runnable, RunnableEvent, RunnableOptions, RunnableResult } from "../runnable.js";
-import { spendOf } from "../spend.js";
+import type { Outcome, Spend } from "../outcome.js";
+import type { RunContext } from "../run-context.js";
+import type { Runnable, RunnableEvent } from "../runnable.js";
+import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
 import type { StepContext, StepResults, StepRunOptions } from "../workflow/step-options.js";
-import { stepScopes } from "./step-scope.js";
-import type { StepTask } from "./step-task.js";
+import { deriveRunContext } from "./derive-run-context.js";
+import { noCost, noUsage } from "./fold-run-log.js";
+import { RunWaitingError } from "./run-waiting-error.js";
 
-/** What a function step receives; `emit` and `run` are made only when a step asks for them. */
-export class FunctionStepContext implements StepContext {
+/** What a function step's attempt is given (the JSON part of a `StepAttempt`). */
+export interface FunctionStepAttempt {
   readonly input: unknown;
   readonly results: StepResults;
-  readonly signal: AbortSignal;
-  readonly runId: string;
-  readonly stepId: string;
   readonly attempt: number;
   readonly iteration: number;
   readonly previous: unknown;
-  readonly #task: StepTask;
+}
+
+/**
+ * What a function step receives, and the books of what it runs through `context.run`:
+ * the step's outcome carries that spend (failed runs included), and a run that must wait
+ * makes the step wait.
+ */
+export class FunctionStepContext implements StepContext {
+  readonly input: unknown;
+  readonly results: StepResults;
+  readonly attempt: number;
+  readonly iteration: number;
+  readonly previous: unknown;
+  readonly context: RunContext;
+  #usage: Usage = noUsage;
+  #cost: CostBreakdown = noCost;
+  #wait: Extract<Outcome, { status: "waiting" }> | undefined;
   #run: StepContext["run"] | undefined;
 
-  constructor(task: StepTask, signal: AbortSignal) {
-    this.#task = task;
-    this.input = task.input;
-    this.results = task.host.results;
-    this.signal = signal;
-    this.runId = task.host.runId;
-    this.stepId = task.step.id;
-    this.attempt = task.attempt;
-    this.iteration = task.iteration;
-    this.previous = task.previous;
+  constructor(attempt: FunctionStepAttempt, context: RunContext) {
+    this.input = attempt.input;
+    this.results = attempt.results;
+    this.attempt = attempt.attempt;
+    this.iteration = attempt.iteration;
+    this.previous = attempt.previous;
+    this.context = context;
   }
 
+  get signal(): AbortSignal {
+    return this.context.signal;
+  }
+
+  get runId(): string {
+    return this.context.runId;
+  }
+
+  get stepId(): string {
+    return this.context.stepId;
+  }
+
+  /** Bound, so a step can destructure it: `async ({ input, emit }) => ...`. */
   get emit(): (event: RunnableEvent) => void {
-    return this.#task.emit;
+    const { context } = this;
+    return (event) => context.emit(event);
   }
 
   /** Bound, so a step can destructure it: `async ({ input, run }) => ...`. */
   get run(): StepContext["run"] {
-    this.#run ??= (runnable, input, options) =>
-      runInStep(this.#task, this.signal, runnable, input, options);
+    this.#run ??= (runnable, input, options) => this.#runInStep(runnable, input, options);
     return this.#run;
+  }
+
+  /** The step's outcome once its function returned `output`. */
+  succeeded(output: unknown): Outcome {
+    if (this.#waiting()) return this.#waitOutcome();
+    return { status: "succeeded", output, usage: this.#usage, cost: this.#cost };
+  }
+
+  /** The step's outcome once its function threw `error`. */
+  failed(error: unknown): Outcome {
+    if (this.#waiting()) return this.#waitOutcome();
+    return { status: "failed", error: asError(error), usage: this.#usage, cost: this.#cost };
+  }
+
+  #waiting(): boolean {
+    return this.#wait !== undefined || this.context.approvals.pending;
+  }
+
+  #waitOutcome(): Outcome {
+    const spend: Spend = { usage: this.#usage, cost: this.#cost };
+    if (this.context.approvals.pending) {
+      return { status: "waiting", reason: "tool-approval", ...spend };
+    }
+    const wait = this.#wait!;
+    return { ...wait, ...spend };
+  }
+
+  #add(spend: Spend): void {
+    if (spend.usage.totalTokens > 0 || this.#usage !== noUsage) {
+      this.#usage = addUsage(this.#usage, spend.usage);
+    }
+    if (spend.cost !== noCost) this.#cost = addCost(this.#cost, spend.cost);
+  }
+
+  async #runInStep<RunInput, Output>(
+    runnable: Runnable<RunInput, Output>,
+    input: RunInput,
+    options: StepRunOptions = {},
+  ): Promise<Output> {
+    const where = `step "${this.stepId}" run()`;
+    if (
+      typeof runnable !== "object" ||
+      runnable === null ||
+      typeof runnable.execute !== "function" ||
+      (runnable.kind !== "agent" && runnable.kind !== "workflow")
+    ) {
+      throw new TypeError(
+        `${where}: expected an agent or a workflow, received ${
+          runnable === null ? "null" : typeof runnable
+        }`,
+      );
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${where} options: expected an object, received ${String(options)}`);
+    }
+    const { overrides } = this.context;
+    const retry = options.retry ?? overrides.retry;
+    const fallbackModels = options.fallbackModels ?? overrides.fallbackModels;
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new TypeError(`${where} options.signal: expected an AbortSignal`);
+    }
+    const child = deriveRunContext(this.context, {
+      signal: options.signal,
+      overrides: {
+        ...(retry !== undefined
+          ? { retry: typeof retry === "number" ? { maxAttempts: retry } : retry }
+          : {}),
+        ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+        ...(fallbackModels !== undefined ? { fallbackModels } : {}),
+      },
+    });
+    let outcome: Outcome<Output>;
+    try {
+      outcome = await runnable.execute(input, child.context);
+    } finally {
+      child.dispose();
+    }
+    this.#add(outcome);
+    switch (outcome.status) {
+      case "succeeded":
+        return outcome.output;
+      case "waiting":
+        this.#wait ??= outcome;
+        throw new RunWaitingError({
+          stepId: this.stepId,
+          runnable: runnable.name,
+          reason: outcome.reason,
+        });
+      default:
+        throw outcome.error;
+    }
   }
 }
 
-async function runInStep<RunInput, Result extends RunnableResult>(
-  task: StepTask,
-  signal: AbortSignal,
-  runnable: Runnable<RunInput, Result>,
-  input: RunInput,
-  options: StepRunOptions = {},
-): Promise<Result> {
-  const where = `step "${task.step.id}" run()`;
-  if (
-    typeof runnable !== "object" ||
-    runnable === null ||
-    typeof runnable.run !== "function" ||
-    (runnable.kind !== "agent" && runnable.kind !== "workflow")
-  ) {
-    throw new TypeError(
-      `${where}: expected an agent or a workflow, received ${
-        runnable === null ? "null" : typeof runnable
-      }`,
-    );
-  }
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where} options: expected an object, received ${String(options)}`);
-  }
-  const { host } = task;
-  const runOptions: RunnableOptions = {
-    signal,
-    gate: host.gateFor(task.step.id),
-    emit: runnable.kind === "workflow" ? task.childEmit : task.emit,
-    clock: host.clock,
-    runId: host.runId,
-    stepId: task.step.id,
-  };
-  const retry = options.retry ?? host.stepDefaults.retry;
-  if (retry !== undefined) {
-    runOptions.retry = typeof retry === "number" ? { maxAttempts: retry } : retry;
-  }
-  if (options.timeout !== undefined) runOptions.timeout = options.timeout;
-  const fallbacks = options.fallbackModels ?? host.stepDefaults.fallbackModels;
-  if (fallbacks !== undefined) runOptions.fallbackModels = fallbacks;
-  let result: Result;
-  try {
-    // Outside any step scope: a tool that asks for approval needs an agent step of its own.
-    result = await stepScopes.exit(() => runnable.run(input, runOptions));
-  } catch (error) {
-    if (!task.done) task.addSpend(spendOf(error));
-    throw error;
-  }
-  if (!task.done) task.addSpend(result);
-  return result;
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, trace } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 
 describe("Model limits in a run", () => {
   it("shares a model's concurrency limit across every step that uses it", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { harness } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 import { isSecretKey, redactEventField, redactSecrets, redactText } from "./redact-secrets.js";
 
 describe("redactSecrets", () => {

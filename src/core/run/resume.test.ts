@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import type { LoggedEvent } from "../ports/run-store.js";
 import { harness, trace } from "../test-support/harness.js";
 import { TestStore } from "../test-support/test-store.js";
 import { ApprovalRejectedError } from "../workflow/approval-rejected-error.js";
-import { workflow } from "../workflow/workflow.js";
 import { foldRunLog } from "./fold-run-log.js";
 
 describe("Resume from a folded log", () => {

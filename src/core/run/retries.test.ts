@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 
 const flaky = (message = "flaky") => Object.assign(new BatonError(message), { isRetryable: true });
 
@@ -109,7 +109,7 @@ describe("Step retries", () => {
     const result = await run.result;
     expect(result.status).toBe("failed");
     expect(agent.calls).toHaveLength(1);
-    expect(agent.calls[0]!.options.retry).toEqual({ maxAttempts: 5 });
+    expect(agent.calls[0]!.context.overrides.retry).toEqual({ maxAttempts: 5 });
     expect(result.steps.s!.attempts).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
 import { harness, trace } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 
 function triage(route: (output: string) => string | string[]) {
   return workflow<string>("triage")

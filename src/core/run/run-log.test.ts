@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import type { BatonEvent } from "../events.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, label, sleeper } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 import { foldRunLog } from "./fold-run-log.js";
 
 async function collect(events: AsyncIterable<BatonEvent>): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { harness, sleeper, trace } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 
 async function startOrder(
   build: (

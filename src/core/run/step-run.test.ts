@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, trace } from "../test-support/harness.js";
 import type { StepContext } from "../workflow/step-options.js";
-import { workflow } from "../workflow/workflow.js";
 
 const flaky = () => Object.assign(new BatonError("flaky"), { isRetryable: true });
 
@@ -29,8 +29,9 @@ describe("context.run() in a function step", () => {
     expect(writer.calls.map((call) => call.input)).toEqual(["tides", "tides!"]);
     expect(judge.calls[0]!.input).toBe("writer(tides)\nwriter(tides!)");
     // The engine's options: this run's clock, signal, ids and gate.
-    expect(writer.calls[0]!.options).toMatchObject({ runId: run.id, stepId: "best", clock });
-    expect(writer.calls[0]!.options.gate).toBeDefined();
+    const context = writer.calls[0]!.context;
+    expect([context.runId, context.stepId, context.clock]).toEqual([run.id, "best", clock]);
+    expect(context.gate).toBeDefined();
     const stepEnd = store.events(run.id).find((event) => event.type === "step-end");
     expect(stepEnd).toMatchObject({ usage: { totalTokens: 240 }, cost: { totalCents: 7 } });
     expect(result.usage.totalTokens).toBe(240);

@@ -1,38 +1,47 @@
 import { TimeoutError } from "../errors/timeout-error.js";
+import type { BatonEvent } from "../events.js";
 import { serializeError } from "../events.js";
 import type { ModelCallGate } from "../model-call-gate.js";
-import { findBudgetExceeded } from "../policies/budget-exceeded-error.js";
+import type { Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
-import type { LoggedEvent } from "../ports/run-store.js";
+import type { IdGenerator } from "../ports/id-generator.js";
+import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import {
   type ResolvedRetryOptions,
   type RetryOptions,
   retryAfterOf,
   retryDelay,
 } from "../retry-policy.js";
-import type { Runnable, RunnableEvent, RunnableOptions } from "../runnable.js";
-import { type Spend, spendOf } from "../spend.js";
+import type { ParentLink, RunOverrides } from "../run-context.js";
+import type { RunnableEvent } from "../runnable.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
-import type { StepDefinition, StepFunction, StepResults } from "../workflow/step-options.js";
+import type { StepDefinition, StepResults } from "../workflow/step-options.js";
+import { AttemptContext } from "./attempt-context.js";
 import { defaultInput } from "./default-input.js";
-import type { RunState } from "./fold-run-log.js";
-import { FunctionStepContext } from "./function-step-context.js";
+import { failedWithoutSpend } from "./execute-step.js";
+import { noCost, noUsage, type RunState } from "./fold-run-log.js";
 import { redactEventField } from "./redact-secrets.js";
 import type { JournalEffect } from "./run-journal.js";
-import { ApprovalPendingError, stepScopes } from "./step-scope.js";
-import { TaskStepScope } from "./task-step-scope.js";
 
 /** What a running step needs from its run. */
 export interface TaskHost {
   readonly runId: string;
+  readonly workflow: string;
   /** The run's state so far (approvals decided, steps ended). */
   readonly state: RunState;
   readonly parentRunId: string | undefined;
+  readonly parent: ParentLink | undefined;
+  readonly store: RunStore;
+  readonly ids: IdGenerator;
   readonly clock: Clock;
+  readonly random: () => number;
   readonly signal: AbortSignal;
   readonly input: unknown;
   readonly results: StepResults;
-  readonly gate: ModelCallGate;
+  readonly dispatcher: StepDispatcher;
+  /** Whether a budget stop or pause holds the run: no step is retried. */
+  readonly holding: boolean;
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
   readonly stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
@@ -42,16 +51,21 @@ export interface TaskHost {
   /** `record` for an event whose fields the engine made or redacted (`redactEventField`). */
   recordRedacted(event: LoggedEvent): void;
   after(effect: JournalEffect): void;
-  emitFrom(task: StepTask, event: RunnableEvent): void;
-  /** Makes `emit` recognisable to a sub-workflow as this run's. */
-  link(emit: (event: RunnableEvent) => void): void;
+  emitFrom(stepId: string, event: RunnableEvent): void;
+  /** Puts a child run's stored event on this run's stream. */
+  publish(event: BatonEvent): void;
   succeeded(task: StepTask, output: unknown): void;
-  failed(task: StepTask, error: unknown): void;
+  /** The step ended without succeeding, for good (no retry left): failed, cancelled or waiting. */
+  ended(task: StepTask, outcome: Exclude<Outcome, { status: "succeeded" }>): void;
 }
 
 const noop = () => {};
 
-/** One execution of one step: its attempts, loop iterations, timeouts and spend. */
+/**
+ * One execution of one step, on the run owner's side: its attempts (each handed to the
+ * run's dispatcher), loop iterations, timeouts, retries and spend. The owner keeps the
+ * timers and the decisions; where an attempt runs is the dispatcher's business.
+ */
 export class StepTask {
   readonly host: TaskHost;
   readonly index: number;
@@ -61,23 +75,16 @@ export class StepTask {
   iteration = 1;
   previous: unknown;
   input: unknown;
-  /** Counts invocations, so a late settlement of a timed-out attempt is ignored. */
-  invocation = 0;
+  /** Which dispatch is current: a settle of any other is ignored (stale, or a duplicate). */
+  key = 0;
   done = false;
-  /** Set when a tool call of the attempt asked for approval: the attempt stops and the step waits. */
-  awaitingApproval = false;
   usage: Usage | undefined;
   cost: CostBreakdown | undefined;
   model: string | undefined;
   #controller: AbortController | undefined;
   #unlink: (() => void) | undefined;
-  #emit: ((event: RunnableEvent) => void) | undefined;
-  #childEmit: ((event: RunnableEvent) => void) | undefined;
-  /** A runnable's attempt whose time ran out, waiting one turn for it to settle (billed). */
-  #timedOut: { invocation: number; error: TimeoutError } | undefined;
-  /** Settlement handlers reused across attempts (an attempt can only go stale with a timeout). */
-  #onValue: ((value: unknown) => void) | undefined;
-  #onError: ((error: unknown) => void) | undefined;
+  /** An attempt whose time ran out, waiting one turn for it to settle (and be billed). */
+  #timedOut: { key: number; error: TimeoutError } | undefined;
 
   constructor(host: TaskHost, index: number, step: StepDefinition) {
     this.host = host;
@@ -86,28 +93,7 @@ export class StepTask {
     this.startedAt = host.clock.now();
   }
 
-  get emit(): (event: RunnableEvent) => void {
-    if (!this.#emit) {
-      this.#emit = (event) => this.host.emitFrom(this, event);
-      if (this.step.kind === "workflow") this.host.link(this.#emit);
-    }
-    return this.#emit;
-  }
-
-  /**
-   * An emit for a workflow a function step runs (`context.run`): linked to this run, so
-   * the child logs its run in this run's store and its events reach this run's stream.
-   */
-  get childEmit(): (event: RunnableEvent) => void {
-    if (this.step.kind === "workflow") return this.emit;
-    if (!this.#childEmit) {
-      this.#childEmit = (event) => this.host.emitFrom(this, event);
-      this.host.link(this.#childEmit);
-    }
-    return this.#childEmit;
-  }
-
-  /** Logs the attempt's start, then runs it once the log has it. */
+  /** Logs the attempt's start, then dispatches it once the log has it. */
   begin(): void {
     const { host, step } = this;
     const options = step.options;
@@ -122,7 +108,7 @@ export class StepTask {
           });
         } catch (error) {
           this.done = true;
-          host.failed(this, error);
+          host.ended(this, failedWithoutSpend(error));
           return;
         }
       } else if (this.iteration === 1) {
@@ -141,13 +127,28 @@ export class StepTask {
     if (options.loop) event.iteration = this.iteration;
     if (step.kind !== "function") event.input = redactEventField(this.input);
     host.recordRedacted(event);
-    this.invocation++;
+    this.key++;
     host.after(this);
   }
 
-  /** Runs the attempt that `begin` logged (called by the journal once the log has it). */
+  /** Dispatches the attempt that `begin` logged (called by the journal once the log has it). */
   runEffect(): void {
-    this.#invoke(this.invocation);
+    const key = this.key;
+    if (this.done) return;
+    const timeout = this.step.options.timeout;
+    // Agent and sub-workflow attempts get a signal of their own: a tool call that waits for
+    // approval stops the attempt without cancelling the run.
+    const signal =
+      timeout !== undefined || this.step.kind !== "function"
+        ? this.#armAttempt(key, timeout)
+        : this.host.signal;
+    const attempt = new AttemptContext(this, key, signal);
+    this.host.dispatcher.dispatch(attempt, attempt);
+  }
+
+  /** Whether `key` is the attempt in flight. */
+  isCurrent(key: number): boolean {
+    return !this.done && key === this.key;
   }
 
   /** Stops this task for good: later settlements and timers are ignored. */
@@ -156,84 +157,35 @@ export class StepTask {
     this.#endAttempt();
   }
 
-  #invoke(invocation: number): void {
-    if (this.done || invocation !== this.invocation) return;
+  /**
+   * What the step sets for the runnables it runs. A function step's own `retry` and
+   * `timeout` are the engine's policy for the function, so what it runs (`context.run`)
+   * gets only the run's defaults.
+   */
+  overrides(): RunOverrides {
     const { host, step } = this;
-    const timeout = step.options.timeout;
-    let signal = host.signal;
-    // An agent step's attempt has a signal of its own: a tool call that waits for
-    // approval stops the attempt without cancelling the run.
-    if (timeout !== undefined || step.kind === "agent") {
-      signal = this.#armAttempt(invocation, timeout);
-    }
-    let pending: unknown;
-    try {
-      if (step.kind === "function") {
-        pending = (step.run as StepFunction)(new FunctionStepContext(this, signal));
-      } else if (step.kind === "agent") {
-        const options = this.#runnableOptions(signal);
-        pending = stepScopes.run(new TaskStepScope(this, invocation), () =>
-          (step.run as Runnable<unknown>).run(this.input, options),
-        );
-      } else {
-        pending = (step.run as Runnable<unknown>).run(this.input, this.#runnableOptions(signal));
-      }
-    } catch (error) {
-      this.#settleFailure(invocation, error);
-      return;
-    }
-    if (pending !== null && typeof (pending as PromiseLike<unknown>)?.then === "function") {
-      if (timeout === undefined) {
-        this.#onValue ??= (value) => this.#settleSuccess(this.invocation, value);
-        this.#onError ??= (error) => this.#settleFailure(this.invocation, error);
-        (pending as PromiseLike<unknown>).then(this.#onValue, this.#onError);
-      } else {
-        (pending as PromiseLike<unknown>).then(
-          (value) => this.#settleSuccess(invocation, value),
-          (error) => this.#settleFailure(invocation, error),
-        );
-      }
-    } else {
-      this.#settleSuccess(invocation, pending);
-    }
-  }
-
-  #runnableOptions(signal: AbortSignal): RunnableOptions {
-    const { host, step } = this;
-    const { retry, timeout, fallbackModels } = step.options;
-    const options: RunnableOptions = {
-      signal,
-      gate: host.gateFor(step.id),
-      emit: this.emit,
-      clock: host.clock,
-      runId: host.runId,
-      stepId: step.id,
-    };
-    const givenRetry = retry ?? host.stepDefaults.retry;
+    const own = step.kind === "function" ? {} : step.options;
+    const overrides: RunOverrides = {};
+    const givenRetry = own.retry ?? host.stepDefaults.retry;
     if (givenRetry !== undefined) {
-      options.retry = typeof givenRetry === "number" ? { maxAttempts: givenRetry } : givenRetry;
+      overrides.retry = typeof givenRetry === "number" ? { maxAttempts: givenRetry } : givenRetry;
     }
-    if (timeout !== undefined) options.timeout = timeout;
-    const fallbacks = fallbackModels ?? host.stepDefaults.fallbackModels;
-    if (fallbacks !== undefined) options.fallbackModels = fallbacks;
-    return options;
+    if (own.timeout !== undefined) overrides.timeout = own.timeout;
+    const fallbacks = own.fallbackModels ?? host.stepDefaults.fallbackModels;
+    if (fallbacks !== undefined) overrides.fallbackModels = fallbacks;
+    return overrides;
   }
 
   /**
-   * Logs that a tool call of this attempt waits for approval and stops the attempt; the
-   * step stays in flight. Returns the error the tool throws.
+   * Logs that a tool call of attempt `key` waits for approval and stops the attempt; the
+   * step stays in flight. Returns false (logging nothing) for an attempt no longer current.
    */
   requestApproval(
-    invocation: number,
+    key: number,
     request: { toolCallId: string; tool: string; input: unknown; message?: string },
-  ): ApprovalPendingError {
+  ): boolean {
+    if (!this.isCurrent(key)) return false;
     const { host, step } = this;
-    const error = new ApprovalPendingError({
-      stepId: step.id,
-      toolCallId: request.toolCallId,
-      tool: request.tool,
-    });
-    if (this.done || invocation !== this.invocation) return error;
     const event: LoggedEvent = {
       type: "approval-request",
       at: host.clock.now(),
@@ -246,12 +198,18 @@ export class StepTask {
     };
     if (request.message !== undefined) event.message = request.message;
     host.record(event);
-    this.awaitingApproval = true;
-    this.#controller?.abort(error);
-    return error;
+    this.#controller?.abort(new Error(`Tool "${request.tool}" waits for approval`));
+    return true;
   }
 
-  #armAttempt(invocation: number, timeout: number | undefined): AbortSignal {
+  /** How attempt `key` ended; a stale or duplicate settle is ignored. */
+  settle(key: number, outcome: Outcome): void {
+    if (!this.isCurrent(key)) return;
+    if (outcome.status === "succeeded") this.#succeeded(key, outcome);
+    else this.#failed(key, outcome);
+  }
+
+  #armAttempt(key: number, timeout: number | undefined): AbortSignal {
     const { host } = this;
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(host.signal.reason);
@@ -261,20 +219,16 @@ export class StepTask {
     this.#unlink = () => host.signal.removeEventListener("abort", onRunAbort);
     if (timeout === undefined) return controller.signal;
     host.clock.sleep(timeout, { signal: controller.signal }).then(() => {
-      if (this.done || invocation !== this.invocation) return;
+      if (!this.isCurrent(key)) return;
       const error = new TimeoutError(`Step "${this.step.id}" timed out after ${timeout} ms`, {
         timeoutMs: timeout,
       });
       controller.abort(error);
-      if (this.step.kind === "function") {
-        this.#settleFailure(invocation, error);
-        return;
-      }
-      // An agent or sub-workflow that honours the abort settles within a few promise turns,
-      // with what it spent on its error: wait that long (one event-loop turn), so the
-      // timed-out attempt is billed, then fail the step whether or not it settled.
-      this.#timedOut = { invocation, error };
-      setImmediate(() => this.#settleFailure(invocation, error));
+      // Work that honours the abort settles within a few promise turns, with what it spent:
+      // wait that long (one event-loop turn), so the timed-out attempt is billed, then fail
+      // it whether or not it settled.
+      this.#timedOut = { key, error };
+      setImmediate(() => this.settle(key, failedWithoutSpend(error)));
     }, noop);
     return controller.signal;
   }
@@ -288,17 +242,16 @@ export class StepTask {
     }
   }
 
-  #settleSuccess(invocation: number, value: unknown): void {
-    if (this.done || invocation !== this.invocation) return;
-    const timedOut = this.#timedOut;
-    if (timedOut?.invocation === invocation) {
+  #succeeded(key: number, outcome: Extract<Outcome, { status: "succeeded" }>): void {
+    this.#bill(outcome);
+    if (outcome.model !== undefined) this.model = outcome.model;
+    if (this.#timedOut?.key === key) {
       // It finished after its time was up: billed, but the step still timed out.
-      this.#billResult(value);
-      this.#settleFailure(invocation, timedOut.error);
+      this.#failed(key, failedWithoutSpend(this.#timedOut.error));
       return;
     }
     this.#endAttempt();
-    if (this.step.kind !== "function") this.#billResult(value);
+    const value = outcome.output;
     const loop = this.step.options.loop;
     if (loop) {
       let finished: boolean;
@@ -308,7 +261,7 @@ export class StepTask {
             true || this.iteration >= loop.maxIterations;
       } catch (error) {
         this.done = true;
-        this.host.failed(this, error);
+        this.host.ended(this, failedWithoutSpend(error));
         return;
       }
       if (!finished) {
@@ -323,22 +276,23 @@ export class StepTask {
     this.host.succeeded(this, value);
   }
 
-  #settleFailure(invocation: number, error: unknown): void {
-    if (this.done || invocation !== this.invocation) return;
+  #failed(key: number, outcome: Exclude<Outcome, { status: "succeeded" }>): void {
     this.#endAttempt();
-    // A function step is billed by what it ran through `context.run`, never by its error.
-    if (this.step.kind !== "function") this.addSpend(spendOf(error));
-    const timedOut = this.#timedOut;
-    if (timedOut !== undefined) {
-      this.#timedOut = undefined;
-      // However the runnable reported its abort, the step failed by timing out.
-      if (timedOut.invocation === invocation) error = timedOut.error;
+    this.#bill(outcome);
+    const timedOut = this.#timedOut?.key === key ? this.#timedOut : undefined;
+    this.#timedOut = undefined;
+    if (outcome.status === "waiting" && !timedOut) {
+      this.done = true;
+      this.host.ended(this, outcome);
+      return;
     }
-    const next = ++this.invocation;
-    const delayMs = this.#retryDelay(error);
+    // However the work reported its abort, the step failed by timing out.
+    const error = timedOut ? timedOut.error : (outcome as { error: Error }).error;
+    const next = ++this.key;
+    const delayMs = this.#retryDelay(error, timedOut !== undefined);
     if (delayMs === undefined) {
       this.done = true;
-      this.host.failed(this, error);
+      this.host.ended(this, failedWithoutSpend(error));
       return;
     }
     const { host, step } = this;
@@ -364,36 +318,33 @@ export class StepTask {
       delayMs,
     });
     host.clock.sleep(delayMs, { signal: host.signal }).then(() => {
-      if (!this.done && next === this.invocation) this.begin();
+      if (!this.done && next === this.key) this.begin();
     }, noop);
   }
 
   /** The delay before retrying after `error`, or undefined when the step must not retry. */
-  #retryDelay(error: unknown): number | undefined {
-    if (this.step.kind !== "function" || this.host.signal.aborted) return undefined;
-    if (findBudgetExceeded(error)) return undefined;
-    const options = this.step.retry ?? this.host.defaultRetry;
+  #retryDelay(error: unknown, timedOut: boolean): number | undefined {
+    const { host, step } = this;
+    if (host.signal.aborted || host.holding) return undefined;
+    // An agent or sub-workflow step is retried by the engine only after its own time limit
+    // cut an attempt short, and only when the step sets a retry policy.
+    if (step.kind !== "function" && !(timedOut && step.retry)) return undefined;
+    const options = step.retry ?? host.defaultRetry;
     if (this.attempt >= options.maxAttempts || !options.retryOn(error)) return undefined;
-    const retryAfterMs = retryAfterOf(error);
-    return retryDelay(this.attempt, options, retryAfterMs !== undefined ? { retryAfterMs } : {});
+    const retryAfterMs = retryAfterOf(error, host.clock.now());
+    return retryDelay(this.attempt, options, {
+      random: host.random,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
 
-  /** Adds the usage, cost and answering model a runnable's result reports. */
-  #billResult(value: unknown): void {
-    if (typeof value !== "object" || value === null) return;
-    this.addSpend(value as Partial<Spend>);
-    const { model } = value as { model?: unknown };
-    if (typeof model === "string") this.model = model;
-  }
-
-  /** Adds spend to this step's record (its next step-end or step-error). */
-  addSpend(spend: Partial<Spend> | undefined): void {
-    if (!spend) return;
-    const { usage, cost } = spend;
-    if (usage && typeof usage.totalTokens === "number") {
+  /** Adds what an attempt spent to this step's record (its next step-end or step-error). */
+  #bill(outcome: Outcome): void {
+    const { usage, cost } = outcome;
+    if (usage !== noUsage && typeof usage?.totalTokens === "number") {
       this.usage = this.usage ? addUsage(this.usage, usage) : usage;
     }
-    if (cost && typeof cost === "object" && "totalCents" in cost) {
+    if (cost !== noCost && cost && typeof cost === "object" && "totalCents" in cost) {
       this.cost = this.cost ? addCost(this.cost, cost) : cost;
     }
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import type { BatonEvent } from "../events.js";
 import { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, label, sleeper } from "../test-support/harness.js";
-import { workflow } from "../workflow/workflow.js";
 import { WorkflowError } from "../workflow/workflow-error.js";
 
 function child(agent = fakeAgent("summarizer", { tokens: 40, cents: 2, delayMs: 5 })) {

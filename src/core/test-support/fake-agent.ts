@@ -1,7 +1,7 @@
 import type { ModelCallPermit } from "../model-call-gate.js";
-import type { Clock } from "../ports/clock.js";
-import type { Runnable, RunnableOptions, RunnableResult } from "../runnable.js";
-import { attachSpend } from "../spend.js";
+import type { Outcome } from "../outcome.js";
+import type { RunContext } from "../run-context.js";
+import type { Runnable, RunnableResult } from "../runnable.js";
 import {
   addCost,
   addUsage,
@@ -19,15 +19,15 @@ export interface FakeAgentResult extends RunnableResult {
 export interface FakeAgentCall {
   input: unknown;
   model: string;
-  options: RunnableOptions;
+  context: RunContext;
 }
 
 /**
  * A stand-in agent for core tests: asks the gate before each "model call", sleeps on the
  * injected clock, and reports usage. Falls back along `fallbackModels` when a circuit is
  * open or a call fails, switches model when a budget says so, and throws the gate's error
- * otherwise. Like a real agent, it bills every call (failed ones included) and attaches
- * what it spent to the error it throws (`spendOf`).
+ * otherwise. Like a real agent, it bills every call (failed ones included): its outcome
+ * carries what it spent, however it ended.
  */
 export function fakeAgent(
   name: string,
@@ -55,29 +55,28 @@ export function fakeAgent(
     name,
     kind: "agent",
     calls,
-    async run(input, options = {}) {
-      const clock = options.clock as Clock;
-      const signal = options.signal ?? new AbortController().signal;
-      const candidates = [model, ...(options.fallbackModels ?? [])];
+    async execute(input, context): Promise<Outcome<FakeAgentResult>> {
+      const { clock, signal, gate } = context;
+      const candidates = [model, ...(context.overrides.fallbackModels ?? [])];
       let usage: Usage = emptyUsage();
       let cost: CostBreakdown = emptyCost();
       let lastError: unknown;
-      const fail = (error: unknown): never => {
-        throw usage.totalTokens > 0 ? attachSpend(error, { usage, cost }) : error;
+      const fail = (error: unknown): Outcome<FakeAgentResult> => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        if (signal.aborted) return { status: "cancelled", error: failure, usage, cost };
+        return { status: "failed", error: failure, usage, cost };
       };
       for (const candidate of candidates) {
         let used = candidate;
-        let permit: ModelCallPermit = options.gate
-          ? await options.gate.acquire({
-              model: used,
-              agent: name,
-              estimatedInputTokens: inputTokens,
-              signal,
-            })
-          : { granted: true, release: () => {} };
-        if (!permit.granted && permit.switchTo !== undefined && options.gate) {
+        let permit: ModelCallPermit = await gate.acquire({
+          model: used,
+          agent: name,
+          estimatedInputTokens: inputTokens,
+          signal,
+        });
+        if (!permit.granted && permit.switchTo !== undefined) {
           used = permit.switchTo;
-          permit = await options.gate.acquire({
+          permit = await gate.acquire({
             model: used,
             agent: name,
             estimatedInputTokens: inputTokens,
@@ -87,10 +86,19 @@ export function fakeAgent(
         if (!permit.granted) {
           lastError = permit.error;
           if (permit.reason === "circuit-open") continue;
+          if ((permit.error as { action?: string }).action === "pause") {
+            return {
+              status: "waiting",
+              reason: "budget-exceeded",
+              error: permit.error,
+              usage,
+              cost,
+            };
+          }
           return fail(permit.error);
         }
-        calls.push({ input, model: used, options });
-        options.emit?.({ type: "model-call-start", agent: name, model: used, attempt: 1 });
+        calls.push({ input, model: used, context });
+        context.emit({ type: "model-call-start", agent: name, model: used, attempt: 1 });
         try {
           await clock.sleep(delayMs, { signal });
         } catch (error) {
@@ -116,7 +124,7 @@ export function fakeAgent(
           continue;
         }
         permit.release({ usage: callUsage, cost: callCost });
-        options.emit?.({
+        context.emit({
           type: "model-call-end",
           agent: name,
           model: used,
@@ -124,7 +132,8 @@ export function fakeAgent(
           cost: callCost,
           durationMs: delayMs,
         });
-        return { text: reply(input, used), model: used, usage, cost };
+        const output = { text: reply(input, used), model: used, usage, cost };
+        return { status: "succeeded", output, usage, cost, model: used };
       }
       return fail(lastError);
     },

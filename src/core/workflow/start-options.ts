@@ -5,7 +5,9 @@ import type { ModelLimits } from "../policies/model-limiter.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
+import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { RunState } from "../run/fold-run-log.js";
+import type { ParentLink } from "../run-context.js";
 import type { FailureMode } from "./step-options.js";
 
 /** How one run of a workflow executes. */
@@ -15,18 +17,26 @@ export interface StartOptions {
    * @default Infinity (every ready step starts; limit model calls with `limits`)
    */
   concurrency?: number;
-  /** Where the run's log goes. @default a new MemoryStore */
+  /** Where the run's log goes. @default the workflow runtime's (a new MemoryStore) */
   store?: RunStore;
-  /** @default systemClock */
+  /** @default the workflow runtime's (`systemClock`) */
   clock?: Clock;
-  /** @default randomIdGenerator */
+  /** @default the workflow runtime's (`randomIdGenerator`) */
   ids?: IdGenerator;
+  /** A uniform number in [0, 1), for retry jitter. @default the workflow runtime's (`Math.random`) */
+  random?: () => number;
+  /**
+   * Where ready steps run. @default the in-process dispatcher (each step runs here, at once)
+   */
+  dispatcher?: StepDispatcher;
   /** Cancels the run when it aborts, like `run.cancel()`. */
   signal?: AbortSignal;
   /** The run's id. @default ids.next("run") */
   runId?: string;
   /** The run this one belongs to (set for sub-workflows). */
   parentRunId?: string;
+  /** The run and step this one is a child of (set for sub-workflows); wins over `parentRunId`. */
+  parent?: ParentLink;
   /** Token and cent budgets for the run, its agents and sub-workflows. */
   budget?: BudgetOptions;
   /** Per-model concurrency and rate limits; pass the same object to several runs to share them. */

@@ -4,7 +4,7 @@ import {
   type RetryOptions,
   resolveRetryOptions,
 } from "../retry-policy.js";
-import type { Runnable, RunnableEvent, RunnableResult } from "../runnable.js";
+import type { Runnable, RunnableEvent } from "../runnable.js";
 
 /**
  * Results of the steps that have ended so far, by step id: an agent step's result object
@@ -41,11 +41,11 @@ export interface StepContext<Input = unknown> {
    *   return (await run(judge, drafts.map((draft) => draft.text).join("\n---\n"))).text;
    * })
    */
-  run<RunInput, Result extends RunnableResult>(
-    runnable: Runnable<RunInput, Result>,
+  run<RunInput, Output>(
+    runnable: Runnable<RunInput, Output>,
     input: RunInput,
     options?: StepRunOptions,
-  ): Promise<Result>;
+  ): Promise<Output>;
 }
 
 /** Overrides for one `context.run()`. */
@@ -56,6 +56,8 @@ export interface StepRunOptions {
   timeout?: number;
   /** Models an agent falls back to. @default the agent's own */
   fallbackModels?: readonly string[];
+  /** Also stops this run when it aborts (it always stops with the step). */
+  signal?: AbortSignal;
 }
 
 export type StepFunction<Input = unknown> = (context: StepContext<Input>) => unknown;
@@ -173,7 +175,7 @@ export function defineStep(id: unknown, target: unknown, options: unknown): Step
   else if (
     typeof target === "object" &&
     target !== null &&
-    typeof (target as Runnable).run === "function" &&
+    typeof (target as Runnable).execute === "function" &&
     ((target as Runnable).kind === "agent" || (target as Runnable).kind === "workflow")
   ) {
     kind = (target as Runnable).kind;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness } from "../test-support/harness.js";
-import { workflow } from "./workflow.js";
 
 const noop = async () => undefined;
 

@@ -1,15 +1,16 @@
+import { CancelledError } from "../errors/cancelled-error.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import type { BatonEvent } from "../events.js";
+import type { Outcome } from "../outcome.js";
 import { createModelCallGate } from "../policies/create-model-call-gate.js";
-import { systemClock } from "../ports/clock.js";
-import { randomIdGenerator } from "../ports/id-generator.js";
-import { resolveRetryOptions } from "../retry-policy.js";
-import { defaultRunStore } from "../run/default-run-store.js";
+import type { Runtime } from "../ports/runtime.js";
+import { type RetryOptions, resolveRetryOptions } from "../retry-policy.js";
 import { Execution } from "../run/execution.js";
-import { parentLinkOf } from "../run/parent-link.js";
+import { inlineDispatcher } from "../run/inline-dispatcher.js";
 import type { Run, WorkflowResult } from "../run/run.js";
-import type { Runnable, RunnableEvent, RunnableOptions } from "../runnable.js";
+import type { RunContext } from "../run-context.js";
+import type { Runnable } from "../runnable.js";
 import {
   type CompiledGraph,
   compileGraph,
@@ -38,11 +39,22 @@ export interface WorkflowOptions {
   failureMode?: FailureMode;
   /** `"sequential"` runs one step at a time (concurrency 1). @default "parallel" */
   mode?: "parallel" | "sequential";
+  /**
+   * Steps of this workflow running at once, at most, however it is run (a lower
+   * `concurrency` given at start wins). @default Infinity
+   */
+  concurrency?: number;
 }
 
-/** Options of `workflow.run()`: what an enclosing run hands a step, plus start options. */
-export type WorkflowRunOptions = RunnableOptions &
-  Omit<StartOptions, "runId" | "parentRunId" | "signal" | "clock" | "gate">;
+/** Options of `workflow.run()`: start options, plus a time limit for the whole run. */
+export interface WorkflowRunOptions extends StartOptions {
+  /** Fails the run (with a `TimeoutError`) once it has run this long, in ms. @default none */
+  timeout?: number;
+  /** The retry policy of steps without their own (a number is `maxAttempts`). */
+  retry?: RetryOptions | number;
+  /** Models agent steps fall back to when they name none. */
+  fallbackModels?: readonly string[];
+}
 
 const defaultRetry = resolveRetryOptions(undefined);
 const failureModes = new Set(["fail-fast", "continue"]);
@@ -60,11 +72,13 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
   readonly kind = "workflow" as const;
   readonly name: string;
   readonly options: Readonly<WorkflowOptions>;
+  /** Where runs take time, ids, randomness and a default store from. */
+  readonly runtime: Runtime;
   readonly #steps: StepDefinition[] = [];
   readonly #ids = new Set<string>();
   #compiled: CompiledGraph | undefined;
 
-  constructor(name: string, options: WorkflowOptions = {}) {
+  constructor(name: string, options: WorkflowOptions, runtime: Runtime) {
     if (typeof name !== "string" || name.trim() === "") {
       throw new TypeError(`workflow name: expected a non-empty string, received ${String(name)}`);
     }
@@ -82,6 +96,17 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
       );
     }
     if (
+      options.concurrency !== undefined &&
+      !(
+        options.concurrency === Number.POSITIVE_INFINITY ||
+        (Number.isInteger(options.concurrency) && options.concurrency >= 1)
+      )
+    ) {
+      throw new TypeError(
+        `workflow concurrency: expected an integer >= 1 or Infinity, received ${String(options.concurrency)}`,
+      );
+    }
+    if (
       options.mode !== undefined &&
       options.mode !== "parallel" &&
       options.mode !== "sequential"
@@ -90,8 +115,14 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         `workflow mode: expected "parallel" or "sequential", received ${String(options.mode)}`,
       );
     }
+    if (typeof runtime !== "object" || runtime === null || typeof runtime.clock !== "object") {
+      throw new TypeError(
+        `workflow runtime: expected a Runtime (clock, ids, random, createRunStore), received ${String(runtime)}`,
+      );
+    }
     this.name = name;
     this.options = Object.freeze({ ...options });
+    this.runtime = runtime;
   }
 
   /** Step ids in the order they were added. */
@@ -124,39 +155,85 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
   }
 
   /**
-   * Runs the workflow to its end, as a step of another run or on its own. Resolves with
-   * the result of a succeeded run; rejects with `WorkflowError` otherwise.
+   * Runs the workflow to its end on its own. Resolves with the result of a succeeded run;
+   * rejects with `WorkflowError` otherwise (its `result` has the run's status and steps).
    */
   async run(input: Input, options: WorkflowRunOptions = {}): Promise<WorkflowResult> {
-    const { signal, gate, emit, clock, retry, timeout, fallbackModels, runId, stepId, ...rest } =
-      options;
-    void stepId;
-    const link = parentLinkOf(emit);
-    const forward: ((event: BatonEvent) => void) | undefined = link
-      ? link.forward
-      : emit
-        ? (event) => emit(event as unknown as RunnableEvent)
-        : undefined;
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`run options: expected an object, received ${String(options)}`);
+    }
+    const { timeout, retry, fallbackModels, ...start } = options;
+    const execution = this.#launch(input, start, undefined, {
+      ...(retry !== undefined ? { retry } : {}),
+      ...(fallbackModels !== undefined ? { fallbackModels } : {}),
+    });
+    const result = await this.#settle(execution, timeout, start.clock ?? this.runtime.clock);
+    if (result.status === "succeeded") return result;
+    throw new WorkflowError(this.name, result);
+  }
+
+  /**
+   * Runs the workflow as a child run of the step `context` belongs to: logged in the same
+   * store (with the parent's id), on the parent's gate, clock and ids, its events on the
+   * parent's stream. Resolves with how it ended; the output of a succeeded run is its
+   * `WorkflowResult`.
+   */
+  async execute(input: Input, context: RunContext): Promise<Outcome<WorkflowResult>> {
+    const { overrides } = context;
     const execution = this.#launch(
       input,
       {
-        ...rest,
-        ...(signal ? { signal } : {}),
-        ...(clock ? { clock } : {}),
-        ...(gate ? { gate } : {}),
-        ...(runId !== undefined ? { parentRunId: runId } : {}),
-        ...(rest.store === undefined && link ? { store: link.store } : {}),
-        ...(rest.ids === undefined && link ? { ids: link.ids } : {}),
+        store: context.store,
+        ids: context.ids,
+        clock: context.clock,
+        random: context.random,
+        gate: context.gate,
+        signal: context.signal,
+        parent: { runId: context.runId, stepId: context.stepId },
       },
-      forward,
+      (event) => context.relay(event),
       {
-        ...(retry !== undefined ? { retry } : {}),
-        ...(fallbackModels !== undefined ? { fallbackModels } : {}),
+        ...(overrides.retry !== undefined ? { retry: overrides.retry } : {}),
+        ...(overrides.fallbackModels !== undefined
+          ? { fallbackModels: overrides.fallbackModels }
+          : {}),
       },
     );
+    const result = await this.#settle(execution, overrides.timeout, context.clock);
+    const spend = { usage: result.usage, cost: result.cost };
+    switch (result.status) {
+      case "succeeded":
+        return { status: "succeeded", output: result, ...spend };
+      case "waiting":
+        return {
+          status: "waiting",
+          reason: result.waitReason ?? "approval",
+          ...(result.error ? { error: result.error } : {}),
+          ...spend,
+        };
+      case "cancelled":
+        return {
+          status: "cancelled",
+          error: result.error ?? new CancelledError(`Workflow "${this.name}" was cancelled`),
+          ...spend,
+        };
+      default:
+        return { status: "failed", error: new WorkflowError(this.name, result), ...spend };
+    }
+  }
+
+  /** The run's result, failing the run first if it is still going after `timeout` ms. */
+  #settle(
+    execution: Execution,
+    timeout: number | undefined,
+    clock: Runtime["clock"],
+  ): Promise<WorkflowResult> {
     if (timeout !== undefined) {
+      if (!(typeof timeout === "number" && timeout > 0)) {
+        throw new TypeError(`timeout: expected a number of ms > 0, received ${String(timeout)}`);
+      }
       const timer = new AbortController();
-      (clock ?? systemClock).sleep(timeout, { signal: timer.signal }).then(
+      clock.sleep(timeout, { signal: timer.signal }).then(
         () =>
           execution.abort(
             "failed",
@@ -168,9 +245,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
       );
       execution.run.result.then(() => timer.abort());
     }
-    const result = await execution.run.result;
-    if (result.status === "succeeded") return result;
-    throw new WorkflowError(this.name, result);
+    return execution.run.result;
   }
 
   #compile(): CompiledGraph {
@@ -181,9 +256,9 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
   #launch(
     input: Input,
     options: StartOptions,
-    forward: ((event: BatonEvent) => void) | undefined,
+    relay: ((event: BatonEvent) => void) | undefined,
     stepDefaults: {
-      retry?: WorkflowRunOptions["retry"] | number;
+      retry?: RetryOptions | number;
       fallbackModels?: readonly string[];
     },
   ): Execution {
@@ -192,7 +267,12 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     }
     const graph = this.#compile();
     const concurrency =
-      this.options.mode === "sequential" ? 1 : (options.concurrency ?? Number.POSITIVE_INFINITY);
+      this.options.mode === "sequential"
+        ? 1
+        : Math.min(
+            options.concurrency ?? Number.POSITIVE_INFINITY,
+            this.options.concurrency ?? Number.POSITIVE_INFINITY,
+          );
     if (
       !(
         concurrency === Number.POSITIVE_INFINITY ||
@@ -218,19 +298,30 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     ) {
       throw new TypeError("resumeFrom: expected a RunState (from foldRunLog)");
     }
-    const clock = options.clock ?? systemClock;
-    const ids = options.ids ?? randomIdGenerator;
+    const { runtime } = this;
+    const clock = options.clock ?? runtime.clock;
+    const ids = options.ids ?? runtime.ids;
+    const random = options.random ?? runtime.random;
     const runId = options.runId ?? resumeFrom?.runId ?? ids.next("run");
+    const parent =
+      options.parent ??
+      (options.parentRunId !== undefined
+        ? { runId: options.parentRunId, stepId: "" }
+        : resumeFrom?.parentRunId !== undefined
+          ? { runId: resumeFrom.parentRunId, stepId: "" }
+          : undefined);
     const { gate, limits, budget, circuitBreaker } = options;
     const execution = new Execution({
       graph,
       input,
       output: this.options.output,
       runId,
-      parentRunId: options.parentRunId ?? resumeFrom?.parentRunId,
-      store: options.store ?? defaultRunStore(),
+      parent,
+      store: options.store ?? runtime.createRunStore(),
       clock,
       ids,
+      random,
+      dispatcher: options.dispatcher ?? inlineDispatcher,
       concurrency,
       failureMode,
       gate: (hooks) =>
@@ -246,7 +337,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         stepDefaults.retry !== undefined ? resolveRetryOptions(stepDefaults.retry) : defaultRetry,
       stepDefaults,
       resumeFrom,
-      forward,
+      relay,
       record: {
         ...(options.definition !== undefined ? { definition: options.definition } : {}),
         ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
@@ -255,15 +346,4 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     execution.start(options.signal);
     return execution;
   }
-}
-
-/**
- * Creates a workflow.
- * @example workflow("report", { failureMode: "continue" }).step("facts", researcher)
- */
-export function workflow<Input = unknown>(
-  name: string,
-  options?: WorkflowOptions,
-): Workflow<Input> {
-  return new Workflow<Input>(name, options);
 }
