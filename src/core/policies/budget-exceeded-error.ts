@@ -50,13 +50,3 @@ function describeLimit(limit: { maxTokens?: number; maxCents?: number }): string
   if (limit.maxCents !== undefined) parts.push(`max ${limit.maxCents} cents`);
   return parts.join(", ");
 }
-
-/** The `BudgetExceededError` in `error` or its `cause` chain, if any. */
-export function findBudgetExceeded(error: unknown): BudgetExceededError | undefined {
-  for (let current = error, depth = 0; current !== undefined && depth < 8; depth++) {
-    if (BudgetExceededError.isInstance(current)) return current;
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}

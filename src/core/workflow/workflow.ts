@@ -144,6 +144,15 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     return this;
   }
 
+  /**
+   * Step `id` as the workflow holds it: what a dispatcher running steps elsewhere (a
+   * worker that registered the same workflow) runs with `executeStep`.
+   */
+  stepDefinition(id: string): StepDefinition | undefined {
+    const index = this.#compile().indexOf.get(id);
+    return index === undefined ? undefined : this.#compile().steps[index];
+  }
+
   /** A read-only description of the steps and edges (checks the graph). */
   graph(): WorkflowGraph {
     return describeGraph(this.#compile());

@@ -1,0 +1,76 @@
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { Workflow } from "../workflow/workflow.js";
+import type { Runtime } from "./runtime.js";
+
+/** Waits until `path` exists (another attempt of the step writes it). */
+async function fileAppears(path: string): Promise<void> {
+  while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/**
+ * The workflows the dispatcher conformance suite runs. A dispatcher that runs steps
+ * elsewhere registers the same ones there (its worker imports this module). Steps that
+ * must be seen from the test leave marks in files named by their input, since they may run
+ * in another thread or process.
+ */
+export function dispatcherFixtures(runtime: Runtime): Record<string, Workflow<never>> {
+  const json = new Workflow<unknown>("dispatch-json", {}, runtime)
+    .step("make", () => ({ text: "hi", count: 2, nested: { list: [1, 2, { deep: null }] } }))
+    .step("use", ({ results }) => results.make.nested.list.length + results.make.count, {
+      dependsOn: ["make"],
+    });
+  const cancel = new Workflow<{ marker: string }>("dispatch-cancel", {}, runtime).step(
+    "wait",
+    ({ input, signal }) =>
+      new Promise((resolve) => {
+        writeFileSync(`${input.marker}.started`, "started");
+        signal.addEventListener(
+          "abort",
+          () => {
+            writeFileSync(input.marker, "aborted");
+            resolve("stopped");
+          },
+          { once: true },
+        );
+      }),
+  );
+  const count = new Workflow<{ marker: string }>("dispatch-count", {}, runtime).step(
+    "count",
+    ({ input }) => {
+      appendFileSync(input.marker, "ran\n");
+      return "counted";
+    },
+  );
+  const stale = new Workflow<{ fresh: string; late: string }>("dispatch-stale", {}, runtime).step(
+    "slow",
+    ({ input, attempt, signal }) => {
+      if (attempt > 1) {
+        writeFileSync(input.fresh, "fresh");
+        return "fresh";
+      }
+      // The first attempt outlives its time limit and settles only once the retry has
+      // settled: its settle is stale when it arrives.
+      return new Promise((resolve) =>
+        signal.addEventListener(
+          "abort",
+          () =>
+            void fileAppears(input.fresh).then(() =>
+              setTimeout(() => {
+                writeFileSync(input.late, "late");
+                resolve("late");
+              }, 20),
+            ),
+          { once: true },
+        ),
+      );
+    },
+    { timeout: 50, retry: { maxAttempts: 2, initialDelayMs: 0, jitter: 0 } },
+  );
+  const notJson = new Workflow<unknown>("dispatch-not-json", {}, runtime).step("handle", () => ({
+    name: "handle",
+    close: () => {},
+  }));
+  return Object.fromEntries(
+    [json, cancel, count, stale, notJson].map((flow) => [flow.name, flow as Workflow<never>]),
+  );
+}
