@@ -43,3 +43,5 @@ export {
   StoreError,
   type StoreErrorCode,
 } from "./stores/memory/index.js";
+export { openStoreLocation, storeAdapters } from "./stores/open-store-location.js";
+export type { OpenedStores, OpenStoreOptions, StoreAdapter } from "./stores/store-adapter.js";

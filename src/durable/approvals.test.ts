@@ -157,7 +157,7 @@ describe("Human approval", () => {
     expect(ran).toEqual(["right", "long"]);
   });
 
-  it("resumes a run at once when an auto-resuming process in this process receives the decision", async () => {
+  it("resumes a run at once when the decision goes through an auto-resuming Durable", async () => {
     const store = new MemoryStore();
     const counts: Record<string, number> = {};
     const flow = publishFlow(counts);
@@ -166,7 +166,7 @@ describe("Human approval", () => {
     const resumed: string[] = [];
     const run = durable.start(flow, "post");
     expect((await run.result).status).toBe("waiting");
-    const decision = await approve(run.id, "publish", { store });
+    const decision = await durable.approve(run.id, "publish");
     expect(decision.delivery).toBe("resumed");
     const again = durable.runs.get(run.id);
     expect(again).toBeDefined();

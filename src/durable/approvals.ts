@@ -6,7 +6,6 @@ import { type ApprovalDecision, decisionEvent } from "../core/run/run.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { DurableError } from "./durable-error.js";
 import { markIfDecided } from "./launch-run.js";
-import { decideLive, resumeInProcess } from "./live-runs.js";
 import { type PendingApproval, pendingApprovalsOf } from "./pending-approvals-of.js";
 import { checkRunId, requireRun } from "./resume.js";
 import { openStore, type StoreOption } from "./store-option.js";
@@ -33,10 +32,11 @@ export interface DecisionResult {
   toolCallId?: string;
   approved: boolean;
   /**
-   * `"live"`: the run is live in this process and acted on it at once. `"resumed"`: an
-   * auto-resuming `Durable` in this process resumed the run. `"stored"`: the decision is
-   * in the log; the run continues when it is resumed (`resume`, `baton resume`, or an
-   * auto-resuming process), or at its owner's next heartbeat if it is live elsewhere.
+   * `"live"`: the run is live in the `Durable` you decided through (`durable.approve`) and
+   * acted on it at once. `"resumed"`: that `Durable` auto-resumes and resumed the run.
+   * `"stored"`: the decision is in the log; the run continues when it is resumed (`resume`,
+   * `baton resume`, or an auto-resuming process), or at its owner's next heartbeat if it is
+   * live (in this process or another).
    */
   delivery: "live" | "resumed" | "stored";
 }
@@ -77,25 +77,7 @@ async function decide(
   options: DecideOptions,
   where: string,
 ): Promise<DecisionResult> {
-  checkRunId(runId, where);
-  if (typeof stepId !== "string" || stepId === "") {
-    throw new TypeError(
-      `${where}: expected stepId to be a non-empty string, received ${String(stepId)}`,
-    );
-  }
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: expected an options object, received ${String(options)}`);
-  }
-  if (options.comment !== undefined && typeof options.comment !== "string") {
-    throw new TypeError(
-      `${where}: expected options.comment to be a string, received ${typeof options.comment}`,
-    );
-  }
-  if (options.toolCallId !== undefined && typeof options.toolCallId !== "string") {
-    throw new TypeError(
-      `${where}: expected options.toolCallId to be a string, received ${typeof options.toolCallId}`,
-    );
-  }
+  checkDecideArguments(runId, stepId, options, where);
   options.signal?.throwIfAborted();
   const opened = await openStore(options.store, where);
   try {
@@ -105,12 +87,58 @@ async function decide(
   }
 }
 
-/** `approve` / `reject` on an open store (shared with `Durable`). */
+/** Checks `approve` / `reject` arguments, throwing a TypeError naming the bad one. */
+export function checkDecideArguments(
+  runId: unknown,
+  stepId: unknown,
+  options: unknown,
+  where: string,
+): asserts options is DecideOptions {
+  checkRunId(runId as string, where);
+  if (typeof stepId !== "string" || stepId === "") {
+    throw new TypeError(
+      `${where}: expected stepId to be a non-empty string, received ${String(stepId)}`,
+    );
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${where}: expected an options object, received ${String(options)}`);
+  }
+  const { comment, toolCallId } = options as DecideOptions;
+  if (comment !== undefined && typeof comment !== "string") {
+    throw new TypeError(
+      `${where}: expected options.comment to be a string, received ${typeof comment}`,
+    );
+  }
+  if (toolCallId !== undefined && typeof toolCallId !== "string") {
+    throw new TypeError(
+      `${where}: expected options.toolCallId to be a string, received ${typeof toolCallId}`,
+    );
+  }
+}
+
+/**
+ * Runs a `Durable` holds in this process: a decision goes to a live one at once, and an
+ * auto-resuming `Durable` resumes a waiting one as soon as the decision is stored.
+ */
+export interface LiveRuns {
+  /** Hands the decision to the run if it is live here; false when it is not (or ended). */
+  decide(runId: string, decision: ApprovalDecision): boolean;
+  /** Resumes the run here if this holder resumes runs on decisions; resolves whether it did. */
+  resume(runId: string): Promise<boolean>;
+}
+
+/** `approve` / `reject` on an open store (shared with `Durable`, which passes its live runs). */
 export async function decideIn(
   store: RunStore,
-  request: { runId: string; stepId: string; approved: boolean; options: DecideOptions },
+  request: {
+    runId: string;
+    stepId: string;
+    approved: boolean;
+    options: DecideOptions;
+    live?: LiveRuns;
+  },
 ): Promise<DecisionResult> {
-  const { runId, stepId, approved, options } = request;
+  const { runId, stepId, approved, options, live } = request;
   const clock = options.clock ?? systemClock;
   const record = await requireRun(store, runId);
   const log = await store.readLog(runId);
@@ -130,7 +158,7 @@ export async function decideIn(
     approved,
     delivery: "live",
   };
-  if (decideLive(store, runId, decision)) return result;
+  if (live?.decide(runId, decision)) return result;
   const event = decisionEvent(decision, {
     at: clock.now(),
     runId,
@@ -139,7 +167,7 @@ export async function decideIn(
   await store.append(runId, [redactSecrets(event)]);
   const fresh = await store.getRun(runId);
   if (fresh?.status === "waiting") await markIfDecided(store, runId, clock.now());
-  if (await resumeInProcess(store, runId)) return { ...result, delivery: "resumed" };
+  if (live && (await live.resume(runId))) return { ...result, delivery: "resumed" };
   return { ...result, delivery: "stored" };
 }
 

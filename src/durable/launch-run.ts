@@ -5,7 +5,6 @@ import type { WorkflowResult } from "../core/run/run.js";
 import type { Workflow } from "../core/workflow/workflow.js";
 import type { DurableRun } from "./durable-run.js";
 import type { DurableStartOptions } from "./durable-settings.js";
-import { registerLiveRun } from "./live-runs.js";
 import { decidedWaitingSteps } from "./pending-approvals-of.js";
 import { LeasedStore, type RunLease } from "./run-lease.js";
 
@@ -29,8 +28,9 @@ export interface LaunchOptions {
 
 /**
  * Starts (or resumes) a run under a lease: its writes go through the lease, a heartbeat
- * keeps it owned, decisions reach it while it is live (from this process at once, from
- * others at the next heartbeat), and the lease is released when it ends. A run that ends
+ * keeps it owned, decisions reach it while it is live (through its `decide`, which a
+ * `Durable` calls for the runs it holds, or from the log at the next heartbeat), and the
+ * lease is released when it ends. A run that ends
  * `waiting` while a decision it waited for is already in the log is marked `pending`, so
  * it is picked up again.
  */
@@ -46,7 +46,6 @@ export function launchLeased(options: LaunchOptions): DurableRun {
     ...(resumeFrom ? { resumeFrom } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const unregister = registerLiveRun(store, runId, run);
   let asked = resumeFrom ? Object.values(resumeFrom.steps).some(isWaiting) : false;
   let readUpTo = options.readUpTo;
   void (async () => {
@@ -76,7 +75,6 @@ export function launchLeased(options: LaunchOptions): DurableRun {
     },
   });
   const result = run.result.then(async (ended) => {
-    unregister();
     let resumable = false;
     if (ended.status === "waiting" && !lease.lost) {
       resumable = await markIfDecided(store, runId, lease.options.clock.now()).catch(() => false);

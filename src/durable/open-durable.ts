@@ -1,7 +1,14 @@
 import type { RunStatus, RunStore } from "../core/ports/run-store.js";
 import type { WorkflowResult } from "../core/run/run.js";
 import type { Workflow } from "../core/workflow/workflow.js";
-import { type DecideOptions, type DecisionResult, decideIn, pendingIn } from "./approvals.js";
+import {
+  checkDecideArguments,
+  type DecideOptions,
+  type DecisionResult,
+  decideIn,
+  type LiveRuns,
+  pendingIn,
+} from "./approvals.js";
 import { DurableError } from "./durable-error.js";
 import type { DurableRun } from "./durable-run.js";
 import {
@@ -10,7 +17,6 @@ import {
   resolveSettings,
 } from "./durable-settings.js";
 import { launchLeased } from "./launch-run.js";
-import { registerResumer } from "./live-runs.js";
 import type { PendingApproval } from "./pending-approvals-of.js";
 import { checkRunId, resumeWith } from "./resume.js";
 import { RunLease } from "./run-lease.js";
@@ -24,7 +30,7 @@ export interface DurableOptions extends DurableSettings {
    * Picks up, every `pollMs`, runs whose owner is gone (its heartbeat is older than
    * `staleAfterMs`), runs marked `pending` (a decision arrived while no one ran them), and
    * runs this owner held before a restart; and resumes a run as soon as a decision on it is
-   * made in this process. Only runs whose workflow can be rebuilt (registered, or a
+   * made through this instance (`durable.approve`, `durable.reject`). Only runs whose workflow can be rebuilt (registered, or a
    * stored spec) are picked up; sub-workflow runs never are (their parent reruns them).
    * @default false
    */
@@ -52,7 +58,12 @@ export class Durable {
   readonly #release: () => Promise<void>;
   readonly #live = new Map<string, DurableRun>();
   readonly #stop = new AbortController();
-  #unregister: (() => void) | undefined;
+  /** What a decision made through this instance reaches: its live runs, and its resumer. */
+  readonly #liveRuns: LiveRuns = {
+    decide: (runId, decision) => this.#live.get(runId)?.decide(decision) ?? false,
+    resume: (runId) =>
+      this.#options.autoResume ? this.#resumeIfIdle(runId) : Promise.resolve(false),
+  };
   #polling: Promise<void> | undefined;
   #closed = false;
 
@@ -68,10 +79,7 @@ export class Durable {
     this.#options = options;
     this.#release = release;
     options.signal?.addEventListener("abort", () => this.#stop.abort(), { once: true });
-    if (options.autoResume) {
-      this.#unregister = registerResumer(store, (runId) => this.#resumeIfIdle(runId));
-      this.#polling = this.#poll();
-    }
+    if (options.autoResume) this.#polling = this.#poll();
   }
 
   /** Runs live in this instance, by id. */
@@ -139,31 +147,43 @@ export class Durable {
     return run;
   }
 
-  /** Approves a pending step or tool call (see `approve`). */
+  /**
+   * Approves a pending step or tool call (see `approve`). A run live in this instance acts
+   * on it at once (`delivery: "live"`); with `autoResume`, a waiting run is resumed here
+   * (`"resumed"`).
+   */
   approve(
     runId: string,
     stepId: string,
     options: Omit<DecideOptions, "store"> = {},
   ): Promise<DecisionResult> {
-    return decideIn(this.store, {
-      runId,
-      stepId,
-      approved: true,
-      options: { clock: this.#settings.clock, ...options },
-    });
+    return this.#decide(runId, stepId, true, options, "approve");
   }
 
-  /** Rejects a pending step or tool call (see `reject`). */
+  /** Rejects a pending step or tool call (see `reject`, and `approve` here). */
   reject(
     runId: string,
     stepId: string,
     options: Omit<DecideOptions, "store"> = {},
   ): Promise<DecisionResult> {
+    return this.#decide(runId, stepId, false, options, "reject");
+  }
+
+  async #decide(
+    runId: string,
+    stepId: string,
+    approved: boolean,
+    options: Omit<DecideOptions, "store">,
+    where: string,
+  ): Promise<DecisionResult> {
+    checkDecideArguments(runId, stepId, options, where);
+    this.#assertOpen();
     return decideIn(this.store, {
       runId,
       stepId,
-      approved: false,
+      approved,
       options: { clock: this.#settings.clock, ...options },
+      live: this.#liveRuns,
     });
   }
 
@@ -212,7 +232,6 @@ export class Durable {
     if (this.#closed) return;
     this.#closed = true;
     this.#stop.abort();
-    this.#unregister?.();
     await this.#polling;
     await Promise.allSettled([...this.#live.values()].map((run) => run.result));
     await this.#release();

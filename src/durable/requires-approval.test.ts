@@ -126,15 +126,15 @@ describe("requiresApproval", () => {
     expect(first.status).toBe("waiting");
     const runId = first.runId;
 
-    // Approved in this process: the auto-resuming instance resumes the run at once.
-    expect((await approve(runId, "mail", { store })).delivery).toBe("resumed");
+    // Approved through the auto-resuming instance: it resumes the run at once.
+    expect((await durable.approve(runId, "mail")).delivery).toBe("resumed");
     const second = await durable.runs.get(runId)!.result;
     expect(second.status).toBe("waiting");
     expect(sent).toEqual(["ada@example.com"]);
     const pending = await pendingApprovals({ store, runId });
     expect(pending.map((item) => item.input)).toEqual([{ to: "bob@example.com" }]);
 
-    await approve(runId, "mail", { store });
+    await durable.approve(runId, "mail");
     const third = await durable.runs.get(runId)!.result;
     expect(third.status).toBe("succeeded");
     // Ada's email went out once, though the step ran three times.

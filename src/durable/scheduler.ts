@@ -1,4 +1,3 @@
-import type { RunStore } from "../core/ports/run-store.js";
 import type { ScheduleRecord, ScheduleStore } from "../core/ports/schedule-store.js";
 import type { Workflow } from "../core/workflow/workflow.js";
 import { buildWorkflow } from "../spec/build-workflow.js";
@@ -9,12 +8,12 @@ import { type DurableSettings, resolveSettings } from "./durable-settings.js";
 import { nextSlotAfter } from "./fire-times.js";
 import { Durable } from "./open-durable.js";
 import { scheduledDefinition, scheduledKind } from "./schedules.js";
-import { checkScheduleStore, openStore, type StoreOption } from "./store-option.js";
+import { openStore, requireSchedules, type StoreOption } from "./store-option.js";
 import { agentWorkflow, isAgent, lookupWorkflow } from "./workflow-registry.js";
 
 export interface SchedulerOptions extends DurableSettings {
   /** Where schedules and runs live. @default ".baton/baton.db" */
-  store?: StoreOption<RunStore & ScheduleStore>;
+  store?: StoreOption;
   /** Stops the scheduler when it aborts (runs it started go on). */
   signal?: AbortSignal;
   /** The longest the scheduler sleeps between looks at the schedules. @default 1000 */
@@ -89,8 +88,9 @@ export async function startScheduler(options: SchedulerOptions = {}): Promise<Sc
   }
   const opened = await openStore(options.store, "startScheduler");
   const store = opened.store;
+  let schedules: ScheduleStore;
   try {
-    checkScheduleStore(store, "startScheduler");
+    schedules = requireSchedules(opened, "startScheduler");
   } catch (error) {
     await opened.release();
     throw error;
@@ -151,7 +151,7 @@ export async function startScheduler(options: SchedulerOptions = {}): Promise<Sc
       }
     }
     const next = nextSlotAfter(record.trigger, record.timezone, slot, now);
-    const claimed = await store.updateSchedule(
+    const claimed = await schedules.updateSchedule(
       record.id,
       { nextFireAt: next ?? null, updatedAt: now, ...(runs ? { lastFireAt: now } : {}) },
       { expectedNextFireAt: slot },
@@ -180,7 +180,7 @@ export async function startScheduler(options: SchedulerOptions = {}): Promise<Sc
   const tick = async (): Promise<ScheduleFire[]> => {
     const now = clock.now();
     const fires: ScheduleFire[] = [];
-    for (const record of await store.listSchedules({ paused: false, dueAt: now })) {
+    for (const record of await schedules.listSchedules({ paused: false, dueAt: now })) {
       if (stop.signal.aborted) break;
       try {
         const fire = await fireOne(record, now);
@@ -201,7 +201,7 @@ export async function startScheduler(options: SchedulerOptions = {}): Promise<Sc
       }
       let wait = pollMs;
       try {
-        const [soonest] = await store.listSchedules({ paused: false, limit: 1 });
+        const [soonest] = await schedules.listSchedules({ paused: false, limit: 1 });
         if (soonest?.nextFireAt !== undefined) {
           wait = Math.min(pollMs, Math.max(0, soonest.nextFireAt - clock.now()));
         }

@@ -1,6 +1,5 @@
 import type { Clock } from "../core/ports/clock.js";
 import type { IdGenerator } from "../core/ports/id-generator.js";
-import type { RunStore } from "../core/ports/run-store.js";
 import type {
   ScheduleRecord,
   ScheduleStore,
@@ -14,7 +13,7 @@ import { systemClock } from "../runtime/system-clock.js";
 import { SpecWorkflow } from "../spec/spec-workflow.js";
 import { DurableError } from "./durable-error.js";
 import { cronOf, nextSlotAfter, upcomingSlots } from "./fire-times.js";
-import { checkScheduleStore, openStore, type StoreOption } from "./store-option.js";
+import { openStore, requireSchedules, type StoreOption } from "./store-option.js";
 import { isAgent, isWorkflow } from "./workflow-registry.js";
 
 /** What to start, and when. Give exactly one of `workflow` / `agent`, and one of `once` / `every` / `cron`. */
@@ -50,7 +49,7 @@ export interface ScheduleOptions {
 
 export interface ScheduleStoreOptions {
   /** Where schedules live. @default ".baton/baton.db" */
-  store?: StoreOption<RunStore & ScheduleStore>;
+  store?: StoreOption;
   /** @default systemClock */
   clock?: Clock;
   /** Ids of new schedules. @default randomIdGenerator */
@@ -223,7 +222,7 @@ function planSchedule(options: ScheduleOptions, now: number) {
 async function withScheduleStore<T>(
   options: ScheduleStoreOptions,
   where: string,
-  work: (store: RunStore & ScheduleStore, clock: Clock) => Promise<T>,
+  work: (store: ScheduleStore, clock: Clock) => Promise<T>,
 ): Promise<T> {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`${where}: expected an options object, received ${String(options)}`);
@@ -231,8 +230,7 @@ async function withScheduleStore<T>(
   options.signal?.throwIfAborted();
   const opened = await openStore(options.store, where);
   try {
-    checkScheduleStore(opened.store, where);
-    return await work(opened.store, options.clock ?? systemClock);
+    return await work(requireSchedules(opened, where), options.clock ?? systemClock);
   } finally {
     await opened.release();
   }

@@ -1,57 +1,71 @@
 import type { RunStore } from "../core/ports/run-store.js";
 import type { ScheduleStore } from "../core/ports/schedule-store.js";
+import { openStoreLocation } from "../stores/open-store-location.js";
 
 /** Where the CLI and the durable API keep runs and schedules when told nothing else. */
 export const defaultStorePath = ".baton/baton.db";
 
 /**
- * A store, or the path of a SQLite file to open (`":memory:"` for a throwaway one).
+ * A store, or where to open one: `"sqlite:<path>"`, `"memory:"`, or a bare file path (an
+ * SQLite file; `":memory:"` for a throwaway one). A store object may carry its schedules
+ * as `store.schedules` (or be a ScheduleStore itself).
  * @default ".baton/baton.db" in the working directory
  */
-export type StoreOption<Store = RunStore> = Store | string;
+export type StoreOption = RunStore | string;
 
-/** A store ready to use, and whether this call opened it (and so must close it). */
-export interface OpenedStore<Store> {
-  store: Store;
+/** A store ready to use, its schedules when it has some, and whether this call opened it. */
+export interface OpenedStore {
+  store: RunStore;
+  schedules: ScheduleStore | undefined;
   /** Closes the store when this call opened it; does nothing for a store given. */
   release(): Promise<void>;
 }
 
-/** Opens `option`: a given store as it is, a path (or nothing) as a SqliteStore. */
-export async function openStore<Store extends RunStore | ScheduleStore = RunStore>(
-  option: StoreOption<Store> | undefined,
+/** Opens `option`: a given store as it is, a location (or nothing) through its adapter. */
+export async function openStore(
+  option: StoreOption | undefined,
   where: string,
-): Promise<OpenedStore<Store>> {
+): Promise<OpenedStore> {
   if (option !== undefined && typeof option !== "string") {
     if (typeof option !== "object" || option === null) {
       throw new TypeError(
-        `${where}: expected options.store to be a store or a file path, received ${String(option)}`,
+        `${where}: expected options.store to be a store or a location ("sqlite:<path>", "memory:", a file path), received ${String(option)}`,
       );
     }
-    return { store: option, release: async () => {} };
+    return { store: option, schedules: schedulesOf(option), release: async () => {} };
   }
-  const path = option ?? defaultStorePath;
-  if (path === "") {
-    throw new TypeError(`${where}: expected options.store to be a store or a non-empty file path`);
+  const location = option ?? defaultStorePath;
+  if (location === "") {
+    throw new TypeError(`${where}: expected options.store to be a store or a non-empty location`);
   }
-  // Loaded on demand: code that passes its own store never loads node:sqlite.
-  const { SqliteStore } = await import("../stores/sqlite/sqlite-store.js");
-  const store = new SqliteStore({ path }) as unknown as Store;
-  return { store, release: () => (store as unknown as RunStore).close() };
+  const opened = await openStoreLocation(location);
+  return { store: opened.runs, schedules: opened.schedules, release: () => opened.close() };
 }
 
-/** Checks that `store` has the ScheduleStore methods. */
-export function checkScheduleStore(store: unknown, where: string): asserts store is ScheduleStore {
-  const candidate = store as Partial<ScheduleStore> | null;
-  if (
-    typeof candidate !== "object" ||
-    candidate === null ||
-    typeof candidate.saveSchedule !== "function" ||
-    typeof candidate.updateSchedule !== "function" ||
-    typeof candidate.listSchedules !== "function"
-  ) {
+/** The schedule store that goes with a run store object, if any. */
+function schedulesOf(store: object): ScheduleStore | undefined {
+  const attached = (store as { schedules?: unknown }).schedules;
+  if (isScheduleStore(attached)) return attached;
+  return isScheduleStore(store) ? store : undefined;
+}
+
+function isScheduleStore(value: unknown): value is ScheduleStore {
+  const candidate = value as Partial<ScheduleStore> | null;
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.saveSchedule === "function" &&
+    typeof candidate.updateSchedule === "function" &&
+    typeof candidate.listSchedules === "function"
+  );
+}
+
+/** The schedules of an opened store; a TypeError naming `where` when it has none. */
+export function requireSchedules(opened: OpenedStore, where: string): ScheduleStore {
+  if (!opened.schedules) {
     throw new TypeError(
-      `${where}: expected options.store to be a ScheduleStore (MemoryStore, SqliteStore), received a store without schedules`,
+      `${where}: expected options.store to keep schedules (MemoryStore, SqliteStore, or a store with a \`schedules\` ScheduleStore), received a store without schedules`,
     );
   }
+  return opened.schedules;
 }

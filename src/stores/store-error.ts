@@ -14,6 +14,8 @@ export type StoreErrorCode =
   | "schedule-not-found"
   /** The store was closed. */
   | "closed"
+  /** Opening with `mustExist`, or read-only: there is no store at that location yet. */
+  | "store-not-found"
   /** The file is not a Baton database, or is damaged or truncated. */
   | "corrupt"
   /** The file was written by a newer Baton (unknown schema version). */
