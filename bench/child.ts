@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Contender, isUnsupported } from "./workloads/contender.js";
 import { FakeModel } from "./workloads/fake-model.js";
+import { FakeProvider } from "./workloads/fake-provider.js";
 import type { CaseReport, ChildReport, ExtraReport } from "./workloads/report-types.js";
 import { findWorkload, type WorkloadCase } from "./workloads/workload.js";
 
@@ -68,19 +69,32 @@ async function runCase(
   warmupMs: number,
 ): Promise<CaseReport> {
   const model = new FakeModel(workloadCase);
+  const { llm } = workloadCase;
+  const provider = llm ? new FakeProvider({ ...workloadCase, llm }) : undefined;
   const directory = await mkdtemp(join(tmpdir(), "baton-bench-"));
   try {
-    const prepared = await contender.prepare(workloadCase, { model, directory });
+    const prepared = await contender.prepare(workloadCase, {
+      model,
+      directory,
+      ...(provider ? { provider } : {}),
+    });
     if (isUnsupported(prepared)) {
       return { label: workloadCase.label, samples: [], status: prepared.unsupported };
     }
     const samples: number[] = [];
+    const rateLimited: number[] = [];
+    const injected: number[] = [];
     const run = async (): Promise<number | string> => {
       model.reset();
+      provider?.reset();
       const started = performance.now();
       const output = await prepared.run();
       const elapsed = performance.now() - started;
-      const problems = model.problems(workloadCase);
+      const problems = provider ? provider.problems() : model.problems(workloadCase);
+      if (provider) {
+        rateLimited.push(provider.limited);
+        injected.push(provider.injected);
+      }
       if (workloadCase.shape.kind === "chain" && output !== workloadCase.steps.length) {
         problems.push(`output ${String(output)}, expected ${workloadCase.steps.length}`);
       }
@@ -106,7 +120,14 @@ async function runCase(
     } finally {
       await prepared.close?.();
     }
-    return { label: workloadCase.label, samples, status: "ok" };
+    return {
+      label: workloadCase.label,
+      samples,
+      status: "ok",
+      ...(provider
+        ? { rateLimited: rateLimited.slice(-runs), injected: injected.slice(-runs) }
+        : {}),
+    };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -118,7 +139,7 @@ async function main(): Promise<void> {
   const entry = modules[contenderId];
   if (entry === undefined || workload === undefined) {
     throw new TypeError(
-      `Expected --contender one of ${Object.keys(modules).join(", ")} and --workload W1-W7, received ${contenderId} and ${values.workload}`,
+      `Expected --contender one of ${Object.keys(modules).join(", ")} and --workload W1-W8, received ${contenderId} and ${values.workload}`,
     );
   }
   const runs = Number(values.runs);

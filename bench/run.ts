@@ -45,7 +45,7 @@ if (values.help) {
   console.log(`npm run bench -- [options]
   --runs N        measured runs per case (default 5)
   --warmup N      warm-up runs per case (default: W1 up to 100 within 2 s, W5 up to 20
-                  within 3 s, W7 none, others 1)
+                  within 3 s, W7 none, W8 one, others 1)
   --only LIST     workloads to run, e.g. W1,W3,import (default: all)
   --libs LIST     contenders: baseline,baton,langgraph,mastra (default: all)
   --timeout S     seconds before a contender's process is stopped (default 240)
@@ -63,6 +63,7 @@ const plans: Record<string, { warmup: number; seconds: number; runFactor: number
   W1: { warmup: 100, seconds: 2, runFactor: 3 },
   W5: { warmup: 20, seconds: 3, runFactor: 3 },
   W7: { warmup: 0, seconds: 0, runFactor: 1 },
+  W8: { warmup: 1, seconds: 0, runFactor: 1 },
 };
 const defaultPlan = { warmup: 1, seconds: Number.POSITIVE_INFINITY, runFactor: 1 };
 const warmupOverride =

@@ -9,6 +9,7 @@ import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Contender, PreparedCase, Unsupported } from "../workloads/contender.js";
 import { dependents } from "../workloads/contender.js";
+import { callWithRetry } from "../workloads/fake-provider.js";
 import type { WorkloadCase } from "../workloads/workload.js";
 
 const State = Annotation.Root({
@@ -30,15 +31,18 @@ interface LooseGraph {
 
 export function createContender(): Contender {
   return {
-    async prepare(workloadCase: WorkloadCase, { model, directory }) {
+    async prepare(workloadCase: WorkloadCase, { model, directory, provider }) {
       const graph = new StateGraph(State) as unknown as LooseGraph;
       const isChain = workloadCase.shape.kind === "chain";
+      const { llm } = workloadCase;
       for (const step of workloadCase.steps) {
-        graph.addNode(step.id, async (state) =>
-          isChain
+        graph.addNode(step.id, async (state) => {
+          // W8: an LLM call that waits out each 429's Retry-After, as a careful node would.
+          if (llm && provider) return { ended: (await callWithRetry(provider, step.id)) ? 1 : 0 };
+          return isChain
             ? { value: await model.call(step.id, state.value) }
-            : { ended: (await model.call(step.id)) > 0 ? 1 : 0 },
-        );
+            : { ended: (await model.call(step.id)) > 0 ? 1 : 0 };
+        });
       }
       const next = dependents(workloadCase);
       for (const step of workloadCase.steps) {
@@ -59,9 +63,8 @@ export function createContender(): Contender {
             recursionLimit: workloadCase.steps.length + 10,
             configurable: { thread_id: `bench-${++runs}` },
           };
-          if (workloadCase.concurrency !== undefined) {
-            config.maxConcurrency = workloadCase.concurrency;
-          }
+          const concurrency = workloadCase.concurrency ?? llm?.scriptConcurrency;
+          if (concurrency !== undefined) config.maxConcurrency = concurrency;
           const state = await app.invoke({ value: 0 }, config);
           return isChain ? state.value : state.ended;
         },

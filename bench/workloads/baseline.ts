@@ -1,5 +1,6 @@
 import type { Contender, PreparedCase, Unsupported } from "./contender.js";
 import { runFifo } from "./fifo-scheduler.js";
+import { scriptedLlmRun } from "./llm-contenders.js";
 import type { WorkloadCase } from "./workload.js";
 
 /**
@@ -9,8 +10,12 @@ import type { WorkloadCase } from "./workload.js";
  */
 export function createContender(): Contender {
   return {
-    async prepare(workloadCase: WorkloadCase, { model }): Promise<PreparedCase | Unsupported> {
-      const { shape, steps } = workloadCase;
+    async prepare(
+      workloadCase: WorkloadCase,
+      { model, provider },
+    ): Promise<PreparedCase | Unsupported> {
+      const { shape, steps, llm } = workloadCase;
+      if (llm && provider) return scriptedLlmRun({ ...workloadCase, llm }, provider);
       switch (shape.kind) {
         case "chain":
           return {

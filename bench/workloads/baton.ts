@@ -4,6 +4,7 @@ import type { LoggedEvent } from "../../src/core/ports/run-store.js";
 import { workflow } from "../../src/runtime/workflow.js";
 import { SqliteStore } from "../../src/stores/sqlite/index.js";
 import type { Contender, PreparedCase, Unsupported } from "./contender.js";
+import { batonLlmRun } from "./llm-contenders.js";
 import type { ExtraReport } from "./report-types.js";
 import type { WorkloadCase } from "./workload.js";
 
@@ -16,8 +17,10 @@ export function createContender({ estimates = false }: { estimates?: boolean } =
   return {
     async prepare(
       workloadCase: WorkloadCase,
-      { model, directory },
+      { model, directory, provider },
     ): Promise<PreparedCase | Unsupported> {
+      const { llm } = workloadCase;
+      if (llm && provider) return batonLlmRun({ ...workloadCase, llm }, provider);
       const isChain = workloadCase.shape.kind === "chain";
       const flow = workflow(`bench-${workloadCase.label}`);
       for (const step of workloadCase.steps) {

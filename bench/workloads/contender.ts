@@ -1,4 +1,5 @@
 import type { FakeModel } from "./fake-model.js";
+import type { FakeProvider } from "./fake-provider.js";
 import type { WorkloadCase } from "./workload.js";
 
 /** One way of running the workloads: the plain baseline, Baton, or a peer library. */
@@ -15,6 +16,8 @@ export interface PrepareContext {
   model: FakeModel;
   /** A fresh directory for durable stores (W5). */
   directory: string;
+  /** For an LLM-shaped case (W8): the rate-limited provider the steps call. */
+  provider?: FakeProvider;
 }
 
 export interface PreparedCase {

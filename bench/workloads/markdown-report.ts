@@ -1,7 +1,8 @@
+import { llmLowerBoundMs } from "./llm-workload.js";
 import type { ChildReport } from "./report-types.js";
 import { remainingPath, simulateSchedule } from "./simulate-schedule.js";
 import { formatNumber, formatRatio, formatSummary, type Summary, summarize } from "./stats.js";
-import type { Workload, WorkloadCase } from "./workload.js";
+import { criticalPathMs, type Workload, type WorkloadCase } from "./workload.js";
 
 export interface WorkloadResult {
   workload: Workload;
@@ -30,6 +31,7 @@ const names: Record<string, string> = {
 
 function columnName(workload: Workload, contender: string): string {
   if (workload.id === "W7" && contender === "baseline") return "baseline (FIFO queue)";
+  if (workload.id === "W8" && contender === "baseline") return "baseline (Promise.all + p-limit)";
   return names[contender] ?? contender;
 }
 
@@ -180,8 +182,39 @@ export function workloadTable(result: WorkloadResult): string {
       }),
     ]),
   );
+  if (workload.id === "W8") {
+    const median = (values: number[] | undefined) => {
+      const summary = values && summarize(values);
+      return summary ? formatNumber(summary.median) : "—";
+    };
+    lines.push(
+      row([
+        "429s for the provider's limits, per run (median)",
+        ...contenders.map((id) => median(result.reports[id]?.cases[0]?.rateLimited)),
+      ]),
+      row([
+        "429s injected as faults, per run (median)",
+        ...contenders.map((id) => median(result.reports[id]?.cases[0]?.injected)),
+      ]),
+    );
+    lines.push("", llmBoundReference(workload.cases[0]!));
+  }
   if (workload.id === "W7") lines.push("", scheduleReference(workload.cases[0]!));
   return lines.join("\n");
+}
+
+/** How W8's lower bound is made up. */
+function llmBoundReference(workloadCase: WorkloadCase): string {
+  const { llm, steps } = workloadCase;
+  if (!llm) return "";
+  const { parts } = llmLowerBoundMs(steps, llm, criticalPathMs(steps));
+  const list = Object.entries(parts)
+    .map(([name, ms]) => `${name} ${formatNumber(ms)} ms`)
+    .join(", ");
+  return (
+    `Lower bound parts: ${list}. Baton declares the providers' limits (\`limits\`); the script ` +
+    `and LangGraph.js know none and run at most ${llm.scriptConcurrency} calls at once, waiting out each 429's Retry-After.`
+  );
 }
 
 /** What W7's orders reach in a simulation with exact durations and no overhead. */

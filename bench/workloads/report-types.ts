@@ -13,6 +13,10 @@ export interface CaseReport {
   samples: number[];
   /** "ok", or why there are no samples ("n/a: ...", "not installed: ...", "error: ..."). */
   status: string;
+  /** LLM-shaped cases: 429s the provider sent for its limits, per measured run. */
+  rateLimited?: number[];
+  /** LLM-shaped cases: 429s injected as faults, per measured run. */
+  injected?: number[];
 }
 
 export interface ExtraReport {

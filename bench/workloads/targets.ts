@@ -113,6 +113,8 @@ function workloadTargets(result: WorkloadResult): string[] {
       ];
     case "W6":
       return [verdict("W6: Baton ≤ 1.05x ideal", idealRatio, (v) => v <= 1.05, "x", why)];
+    case "W8":
+      return [verdict("W8: Baton ≤ 1.15x the lower bound", idealRatio, (v) => v <= 1.15, "x", why)];
     case "W7": {
       const estimated = median(result, "baton-est", 0);
       return [

@@ -1,3 +1,8 @@
+import { type LlmShape, llmDag, llmLowerBoundMs, W8_SEED } from "./llm-workload.js";
+import { seededRandom } from "./seeded-random.js";
+
+export { seededRandom };
+
 /**
  * The benchmark's workloads, as plain data every contender (baseline, Baton, LangGraph.js,
  * Mastra) builds its own graph from. A step is a call to the fake model (fake-model.ts) that
@@ -36,9 +41,14 @@ export interface WorkloadCase {
    * LibSQLStore, which sets it).
    */
   durable?: boolean;
+  /**
+   * Makes the case LLM-shaped (W8): each step is an agent call to one of several models
+   * behind a rate-limited fake provider, instead of a call to the fake model.
+   */
+  llm?: LlmShape;
 }
 
-export type WorkloadId = "W1" | "W2" | "W3" | "W4" | "W5" | "W6" | "W7";
+export type WorkloadId = "W1" | "W2" | "W3" | "W4" | "W5" | "W6" | "W7" | "W8";
 
 export interface Workload {
   id: WorkloadId;
@@ -71,18 +81,6 @@ export function layers(depth: number, width: number, ms: number): StepSpec[][] {
     );
   }
   return result;
-}
-
-/** mulberry32: a small seeded PRNG, so every contender gets the same random DAG. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -210,6 +208,24 @@ export const workloads: readonly Workload[] = [
           shape: { kind: "dag" },
           concurrency: 4,
           idealMs: Math.max(criticalPathMs(steps), totalWorkMs(steps) / 4),
+        } satisfies WorkloadCase;
+      })(),
+    ],
+  },
+  {
+    id: "W8",
+    title:
+      "W8: LLM-shaped DAG of 300 agent steps on 3 rate-limited models (RPM and TPM, 5% 429s with Retry-After, 20-200 ms); ideal = max(critical path, each model's capacity bound)",
+    cases: [
+      (() => {
+        const { steps, llm } = llmDag(300, W8_SEED);
+        const { boundMs } = llmLowerBoundMs(steps, llm, criticalPathMs(steps));
+        return {
+          label: "300 agent steps, 3 models",
+          steps,
+          shape: { kind: "dag" },
+          idealMs: boundMs,
+          llm,
         } satisfies WorkloadCase;
       })(),
     ],

@@ -9,6 +9,13 @@ export interface ModelLimit {
   requestsPerMinute?: number;
   /** Tokens per minute, counted from estimated input tokens and corrected by reported usage. @default Infinity */
   tokensPerMinute?: number;
+  /**
+   * How many seconds' worth of requests and tokens may go at once. Most providers allow a
+   * whole minute's worth in a burst; some enforce a per-minute limit per second (Anthropic
+   * documents that 60 requests a minute may be enforced as one a second): use 1 there.
+   * @default 60
+   */
+  burstSeconds?: number;
 }
 
 /**
@@ -47,8 +54,14 @@ export class ModelLimiter {
       );
     }
     this.#concurrency = concurrency;
-    this.#requests = bucket(model, "requestsPerMinute", limit.requestsPerMinute, now);
-    this.#tokens = bucket(model, "tokensPerMinute", limit.tokensPerMinute, now);
+    const { burstSeconds = 60 } = limit;
+    if (!(typeof burstSeconds === "number" && burstSeconds > 0 && burstSeconds <= 60)) {
+      throw new TypeError(
+        `limits["${model}"].burstSeconds: expected a number of seconds in (0, 60], received ${String(burstSeconds)}`,
+      );
+    }
+    this.#requests = bucket(model, "requestsPerMinute", limit.requestsPerMinute, now, burstSeconds);
+    this.#tokens = bucket(model, "tokensPerMinute", limit.tokensPerMinute, now, burstSeconds);
   }
 
   /** Calls holding a slot now. */
@@ -117,6 +130,7 @@ function bucket(
   key: string,
   perMinute: number | undefined,
   now: number,
+  burstSeconds: number,
 ): TokenBucket | undefined {
   if (perMinute === undefined || perMinute === Number.POSITIVE_INFINITY) return undefined;
   if (!(typeof perMinute === "number" && perMinute > 0)) {
@@ -124,5 +138,5 @@ function bucket(
       `limits["${model}"].${key}: expected a number > 0, received ${String(perMinute)}`,
     );
   }
-  return new TokenBucket(perMinute, now);
+  return new TokenBucket(perMinute, now, burstSeconds);
 }

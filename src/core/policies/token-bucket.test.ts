@@ -13,6 +13,16 @@ describe("TokenBucket", () => {
     expect(bucket.waitTime(1000, 1)).toBe(0);
   });
 
+  it("allows a burst of only burstSeconds' worth when told", () => {
+    const bucket = new TokenBucket(600, 0, 1); // 10 a second, at most 10 at once
+    for (let call = 0; call < 10; call++) bucket.take(0, 1);
+    expect(bucket.capacity).toBe(10);
+    expect(bucket.waitTime(0, 1)).toBe(100);
+    expect(bucket.waitTime(1_000, 10)).toBe(0);
+    expect(bucket.available(60_000)).toBe(10);
+    expect(() => new TokenBucket(600, 0, 0)).toThrow(/burstSeconds/);
+  });
+
   it("treats an amount above capacity as the capacity", () => {
     const bucket = new TokenBucket(100, 0);
     bucket.take(0, 100);

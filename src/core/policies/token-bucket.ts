@@ -1,7 +1,8 @@
 /**
  * A token bucket: `capacity` tokens at most, refilled continuously at `perMinute`
- * tokens a minute. A full bucket allows a burst of one minute's worth, as providers do.
- * Time is passed in, so the bucket works with any clock.
+ * tokens a minute. A full bucket allows a burst of `burstSeconds` worth (a whole minute's
+ * by default, as most providers allow; 1 for a provider that enforces a per-minute limit
+ * per second). Time is passed in, so the bucket works with any clock.
  */
 export class TokenBucket {
   readonly capacity: number;
@@ -9,13 +10,18 @@ export class TokenBucket {
   #tokens: number;
   #updatedAt: number;
 
-  constructor(perMinute: number, now: number) {
+  constructor(perMinute: number, now: number, burstSeconds = 60) {
     if (!(perMinute > 0) || !Number.isFinite(perMinute)) {
       throw new TypeError(`perMinute: expected a finite number > 0, received ${String(perMinute)}`);
     }
-    this.capacity = perMinute;
+    if (!(burstSeconds > 0 && burstSeconds <= 60)) {
+      throw new TypeError(
+        `burstSeconds: expected a number in (0, 60], received ${String(burstSeconds)}`,
+      );
+    }
+    this.capacity = (perMinute * burstSeconds) / 60;
     this.#refillPerMs = perMinute / 60_000;
-    this.#tokens = perMinute;
+    this.#tokens = this.capacity;
     this.#updatedAt = now;
   }
 
