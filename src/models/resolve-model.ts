@@ -2,8 +2,10 @@ import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { LanguageModel } from "ai";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
 import type { Clock } from "../core/ports/clock.js";
+import { isSecretKey, Redactor, rememberSecretValues } from "../core/run/redact-secrets.js";
 import { functionModel, type ModelFunction } from "./function-model.js";
 import { lazyModel } from "./lazy-model.js";
+import { redactingModel } from "./redacting-model.js";
 import { simulatedModel } from "./simulated-model.js";
 
 /**
@@ -22,6 +24,14 @@ export interface ResolvedModel {
   modelId: string;
   /** The model to call: the object given, or for an AI SDK v2/v3 model, its v4 adapter. */
   model: LanguageModelV4;
+  /**
+   * The secret values Baton gave the model: its API key (from `apiKey` or the
+   * environment) and the values of secret-named `headers` (`Authorization`, `X-Api-Key`),
+   * 8 characters or longer. The model removes them from every error it throws, and every
+   * run in the process redacts them from its log by value, whatever their shape. Empty
+   * for a model object or function you made (Baton never sees its key).
+   */
+  secrets: readonly string[];
 }
 
 export interface ResolveModelOptions {
@@ -32,9 +42,12 @@ export interface ResolveModelOptions {
   env?: Record<string, string | undefined>;
   /** Overrides the provider's base URL (required for `openai-compatible:` unless set in env). */
   baseURL?: string;
-  /** Overrides the API key read from `env`. */
+  /** Overrides the API key read from `env`. Redacted by value from errors and run logs. */
   apiKey?: string;
-  /** Extra HTTP headers sent with every request. */
+  /**
+   * Extra HTTP headers sent with every request. Values of secret-named headers
+   * (`Authorization`, `X-Api-Key`, ...) are redacted by value like the API key.
+   */
   headers?: Record<string, string>;
   /** A custom fetch (proxies, recording). @default globalThis.fetch */
   fetch?: typeof fetch;
@@ -215,6 +228,7 @@ export function resolveModel(input: ModelInput, options: ResolveModelOptions = {
       provider: model.provider,
       modelId: model.modelId,
       model,
+      secrets: [],
     };
   }
   if (isLanguageModel(input)) {
@@ -232,7 +246,20 @@ export function resolveModel(input: ModelInput, options: ResolveModelOptions = {
               return resolveLanguageModel(input as LanguageModel);
             },
           });
-    return { id: `${provider}:${input.modelId}`, provider, modelId: input.modelId, model };
+    // The provider reads its own key (from the environment unless it was given one): keep
+    // that value out of run logs too. The object is used as given, so its errors are not
+    // scrubbed; keys of the usual shapes are still redacted by pattern.
+    const keyVariable = Object.hasOwn(providers, provider)
+      ? providers[provider]?.keyVariable
+      : undefined;
+    if (keyVariable) rememberSecretValues([process.env[keyVariable]]);
+    return {
+      id: `${provider}:${input.modelId}`,
+      provider,
+      modelId: input.modelId,
+      model,
+      secrets: [],
+    };
   }
   const version = (input as { specificationVersion?: unknown } | null)?.specificationVersion;
   if (version !== undefined)
@@ -262,9 +289,26 @@ function resolveModelString(input: string, options: ResolveModelOptions): Resolv
   const apiKey = options.apiKey ?? (entry.keyVariable ? env[entry.keyVariable] : undefined);
   if (entry.keyRequired && !apiKey)
     throw new ConfigurationError(`${input} needs an API key: set ${entry.keyVariable}`);
-  const model = entry.create(modelId, { apiKey: apiKey || undefined, options, env, id: input });
+  const redactor = new Redactor([apiKey, ...secretHeaderValues(options.headers)]);
+  rememberSecretValues(redactor.values);
+  const created = entry.create(modelId, { apiKey: apiKey || undefined, options, env, id: input });
+  const model = redactor.values.length > 0 ? redactingModel(created, redactor) : created;
   const shownId = provider === "simulated" ? model.modelId : modelId;
-  return { id: `${provider}:${shownId}`, provider, modelId: shownId, model };
+  return {
+    id: `${provider}:${shownId}`,
+    provider,
+    modelId: shownId,
+    model,
+    secrets: redactor.values,
+  };
+}
+
+/** The credentials in headers named like secrets, without a scheme (`Bearer <token>` gives the token). */
+function secretHeaderValues(headers: Record<string, string> | undefined): string[] {
+  if (headers === undefined) return [];
+  return Object.entries(headers)
+    .filter(([name, value]) => typeof value === "string" && isSecretKey(name))
+    .map(([, value]) => value.replace(/^(?:Bearer|Basic|Token)\s+/i, ""));
 }
 
 function isLanguageModel(

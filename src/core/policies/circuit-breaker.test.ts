@@ -51,8 +51,61 @@ describe("CircuitBreaker", () => {
     expect(breaker.admit(0)).toBe("trial");
   });
 
-  it("rejects bad options with TypeErrors", () => {
+  it("rejects bad options with TypeErrors naming them", () => {
     expect(() => new CircuitBreaker({ failureThreshold: 0 })).toThrow(/failureThreshold/);
     expect(() => new CircuitBreaker({ cooldownMs: -1 })).toThrow(/cooldownMs/);
+    expect(() => new CircuitBreaker({ failureRateThreshold: 0 })).toThrow(
+      "circuitBreaker.failureRateThreshold: expected a number above 0 and at most 1, received 0",
+    );
+    expect(() => new CircuitBreaker({ failureRateThreshold: 1.5 })).toThrow(/failureRateThreshold/);
+    expect(() => new CircuitBreaker({ minimumCalls: 0 })).toThrow(/minimumCalls/);
+    expect(() => new CircuitBreaker({ minimumCalls: 30, windowSize: 20 })).toThrow(
+      "circuitBreaker.windowSize: expected an integer >= minimumCalls (30), received 20",
+    );
+    expect(() => new CircuitBreaker({ halfOpenProbes: 0 })).toThrow(/halfOpenProbes/);
+    expect(() => new CircuitBreaker({ failureThreshold: 3, minimumCalls: 10 })).toThrow(
+      /failureThreshold: expected it alone .* received it with minimumCalls/,
+    );
+  });
+});
+
+describe("CircuitBreaker with the default options", () => {
+  it("measures the failure rate over the last 100 calls, once 20 have been made", () => {
+    const breaker = new CircuitBreaker();
+    expect(breaker).toMatchObject({
+      failureRateThreshold: 0.6,
+      minimumCalls: 20,
+      windowSize: 100,
+      cooldownMs: 30_000,
+      halfOpenProbes: 3,
+    });
+    for (let call = 0; call < 19; call++) expect(breaker.recordFailure(call)).toBe(false);
+    expect(breaker.recordFailure(19)).toBe(true);
+    expect(breaker.failures).toBe(20);
+  });
+
+  it("forgets calls older than the window", () => {
+    const breaker = new CircuitBreaker({ windowSize: 20 });
+    for (let call = 0; call < 10; call++) breaker.recordFailure(call);
+    for (let call = 0; call < 20; call++) breaker.recordSuccess();
+    expect({ calls: breaker.calls, failures: breaker.failures }).toEqual({
+      calls: 20,
+      failures: 0,
+    });
+    // Eleven failures among the last 20 calls: under 60%; the twelfth opens it.
+    for (let call = 0; call < 11; call++) expect(breaker.recordFailure(call)).toBe(false);
+    expect(breaker.recordFailure(11)).toBe(true);
+  });
+
+  it("ignores the outcomes of calls let through before it opened", () => {
+    const breaker = new CircuitBreaker({ minimumCalls: 2, cooldownMs: 100 });
+    breaker.recordFailure(0);
+    breaker.recordFailure(0);
+    expect(breaker.recordSuccess({ trial: false })).toBe(false);
+    expect(breaker.recordFailure(50, { trial: false })).toBe(false);
+    expect(breaker.state).toBe("open");
+    expect(breaker.admit(100)).toBe("trial");
+    expect(breaker.recordSuccess({ trial: false })).toBe(false);
+    expect(breaker.state).toBe("half-open");
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+// The benchmark's seeded PRNG: the same noise on every run.
+import { seededRandom } from "../../../bench/workloads/workload.js";
 import { ManualClock } from "../../testing/manual-clock.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
@@ -158,10 +160,31 @@ describe("createModelCallGate: circuit breaker", () => {
     await clock.advance(1_000);
     const trial = granted(await gate.acquire(request()));
     expect(events.at(-1)).toEqual({ type: "circuit-half-open", model: "m" });
-    expect(await gate.acquire(request())).toMatchObject({ granted: false, reason: "circuit-open" });
+    // Another call waits for the trial's verdict instead of failing.
+    let waited: ModelCallPermit | undefined;
+    const waiting = gate.acquire(request()).then((permit) => {
+      waited = permit;
+    });
+    await clock.flush();
+    expect(waited).toBeUndefined();
     trial.release({ usage: usage(1) });
     expect(events.at(-1)).toEqual({ type: "circuit-close", model: "m" });
-    expect((await gate.acquire(request())).granted).toBe(true);
+    await waiting;
+    expect(waited?.granted).toBe(true);
+  });
+
+  it("refuses the calls waiting on a trial when the trial opens the circuit again", async () => {
+    const { clock, gate } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 100 } });
+    granted(await gate.acquire(request())).release({ error: serverError() });
+    await clock.advance(100);
+    const trial = granted(await gate.acquire(request()));
+    const waiting = gate.acquire(request());
+    const controller = new AbortController();
+    const cancelled = gate.acquire(request("m", { signal: controller.signal }));
+    controller.abort();
+    await expect(cancelled).rejects.toSatisfy(CancelledError.isInstance);
+    trial.release({ error: serverError() });
+    expect(await waiting).toMatchObject({ granted: false, reason: "circuit-open" });
   });
 
   it("reopens when the trial fails", async () => {
@@ -203,6 +226,102 @@ describe("createModelCallGate: circuit breaker", () => {
       granted(await off.gate.acquire(request())).release({ error: serverError() });
     }
     expect((await off.gate.acquire(request())).granted).toBe(true);
+  });
+});
+
+const rateLimited = (retryAfterMs?: number) =>
+  new ModelCallError({
+    message: "429 Too Many Requests",
+    model: "m",
+    statusCode: 429,
+    isRetryable: true,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+
+describe("createModelCallGate: circuit breaker defaults", () => {
+  /** One call a second; each fails with a 500 when `fails()` says so. */
+  async function calls(
+    { clock, gate }: ReturnType<typeof setup>,
+    count: number,
+    fails: () => boolean,
+  ): Promise<void> {
+    for (let call = 0; call < count; call++) {
+      await clock.advance(1_000);
+      const permit = await gate.acquire(request());
+      if (permit.granted) permit.release(fails() ? { error: serverError() } : { usage: usage(1) });
+    }
+  }
+
+  it("stays closed through ten seeded sequences of 1,000 calls of which 30% fail at random", async () => {
+    const openedBy = async (options: () => ModelCallGateOptions["circuitBreaker"]) => {
+      let opened = 0;
+      for (let seed = 1; seed <= 10; seed++) {
+        // A new options object each time: the same one would share its breakers.
+        const context = setup({ circuitBreaker: options() });
+        const noise = seededRandom(seed);
+        await calls(context, 1_000, () => noise() < 0.3);
+        if (context.events.some((event) => event.type === "circuit-open")) opened++;
+      }
+      return opened;
+    };
+    expect(await openedBy(() => ({}))).toBe(0);
+    // The same noise opens a breaker on five failures in a row (the old default) in most.
+    expect(await openedBy(() => ({ failureThreshold: 5 }))).toBeGreaterThanOrEqual(8);
+  });
+
+  it("opens on a dead model once it has seen minimumCalls calls, and refuses calls for the cool-down", async () => {
+    const context = setup();
+    await calls(context, 19, () => true);
+    expect(context.events).toEqual([]);
+    await calls(context, 1, () => true);
+    expect(context.events).toEqual([{ type: "circuit-open", model: "m", failures: 20 }]);
+    await context.clock.advance(29_000);
+    expect(await context.gate.acquire(request())).toMatchObject({ reason: "circuit-open" });
+  });
+
+  it("half-opens after the cool-down, keeps probing past a failed trial, and closes on a success", async () => {
+    const context = setup();
+    const { clock, events, gate } = context;
+    await calls(context, 20, () => true);
+    await clock.advance(30_000);
+    granted(await gate.acquire(request())).release({ error: serverError() });
+    granted(await gate.acquire(request())).release({ error: serverError() });
+    expect(events.map((event) => event.type)).toEqual(["circuit-open", "circuit-half-open"]);
+    granted(await gate.acquire(request())).release({ usage: usage(1) });
+    expect(events.at(-1)).toEqual({ type: "circuit-close", model: "m" });
+    // Closed with an empty window: it takes minimumCalls calls again to open it.
+    await calls(context, 19, () => true);
+    expect(events.at(-1)?.type).toBe("circuit-close");
+  });
+
+  it("opens again after three failed trials in a row", async () => {
+    const context = setup();
+    const { clock, events, gate } = context;
+    await calls(context, 20, () => true);
+    await clock.advance(30_000);
+    for (let trial = 0; trial < 3; trial++) {
+      granted(await gate.acquire(request())).release({ error: serverError() });
+    }
+    expect(events.map((event) => event.type)).toEqual([
+      "circuit-open",
+      "circuit-half-open",
+      "circuit-open",
+    ]);
+    expect(await gate.acquire(request())).toMatchObject({ reason: "circuit-open" });
+  });
+
+  it("counts a 429 as rate limiting, not failure, when it carries a Retry-After", async () => {
+    const { clock, events, gate } = setup();
+    for (let call = 0; call < 40; call++) {
+      await clock.advance(1_000);
+      granted(await gate.acquire(request())).release({ error: rateLimited(500) });
+    }
+    expect(events.filter((event) => event.type === "circuit-open")).toEqual([]);
+    for (let call = 0; call < 20; call++) {
+      await clock.advance(1_000);
+      granted(await gate.acquire(request())).release({ error: rateLimited() });
+    }
+    expect(events.at(-1)).toEqual({ type: "circuit-open", model: "m", failures: 20 });
   });
 });
 

@@ -11,7 +11,11 @@ import { isRetryableError, retryAfterOf } from "../retry-policy.js";
 import type { RunnableEvent } from "../runnable.js";
 import { type BudgetOptions, type BudgetSpent, BudgetTracker } from "./budget.js";
 import type { BudgetExceededError } from "./budget-exceeded-error.js";
-import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitDecision,
+} from "./circuit-breaker.js";
 import { CircuitOpenError } from "./circuit-open-error.js";
 import { ModelLimiter, type ModelLimits } from "./model-limiter.js";
 
@@ -21,8 +25,10 @@ export interface ModelCallGateOptions {
   limits?: ModelLimits;
   /**
    * Per-model circuit breakers; the same object shares its breakers across gates, `false`
-   * turns them off.
-   * @default { failureThreshold: 5, cooldownMs: 30000 }, not shared
+   * turns them off. A breaker opens when 60% of a model's last 100 calls failed, once it
+   * has seen 20 (see `CircuitBreakerOptions`); 429s that carry a Retry-After count as rate
+   * limiting, not as failures.
+   * @default { failureRateThreshold: 0.6, minimumCalls: 20, windowSize: 100, cooldownMs: 30000, halfOpenProbes: 3 }, not shared
    */
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Token and cent budgets for everything that goes through this gate. */
@@ -128,36 +134,45 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
       }
       const estimated = Math.max(0, request.estimatedInputTokens || 0);
       if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
+      let decision: CircuitDecision;
       const breaker = breakerOf(model);
-      // Refuse early, so a caller with a fallback moves on without queueing.
-      const early = budgetRefusal(request);
-      if (early) return early;
-      if (breaker && !breaker.peek(clock.now())) return circuitRefusal(model, breaker);
-
-      const limiter = limiterOf(model);
-      await limiter.acquireSlot(signal);
-      try {
-        for (;;) {
-          const waitMs = limiter.waitTime(clock.now(), estimated);
-          if (waitMs <= 0) break;
-          emit({ type: "rate-limit-wait", model, waitMs });
-          await clock.sleep(waitMs, { signal });
+      let limiter: ModelLimiter;
+      for (;;) {
+        // Refuse early, so a caller with a fallback moves on without queueing.
+        const early = budgetRefusal(request);
+        if (early) return early;
+        if (breaker && !breaker.peek(clock.now())) {
+          if (breaker.state !== "half-open") return circuitRefusal(model, breaker);
+          await trialEnd(breaker, signal);
+          continue;
         }
-      } catch (error) {
-        limiter.releaseSlot();
-        throw error;
-      }
 
-      // Decide again: the breaker or the budget may have moved while we waited.
-      const late = budgetRefusal(request);
-      const decision = late
-        ? "reject"
-        : breaker
-          ? breaker.admit(clock.now(), () => emit({ type: "circuit-half-open", model }))
-          : "pass";
-      if (late || decision === "reject") {
+        limiter = limiterOf(model);
+        await limiter.acquireSlot(signal);
+        try {
+          for (;;) {
+            const waitMs = limiter.waitTime(clock.now(), estimated);
+            if (waitMs <= 0) break;
+            emit({ type: "rate-limit-wait", model, waitMs });
+            await clock.sleep(waitMs, { signal });
+          }
+        } catch (error) {
+          limiter.releaseSlot();
+          throw error;
+        }
+
+        // Decide again: the breaker or the budget may have moved while we waited.
+        const late = budgetRefusal(request);
+        decision = late
+          ? "reject"
+          : breaker
+            ? breaker.admit(clock.now(), () => emit({ type: "circuit-half-open", model }))
+            : "pass";
+        if (decision !== "reject") break;
         limiter.releaseSlot();
-        return late ?? circuitRefusal(model, breaker!);
+        if (late) return late;
+        if (breaker!.state !== "half-open") return circuitRefusal(model, breaker!);
+        await trialEnd(breaker!, signal);
       }
       limiter.take(clock.now(), estimated);
 
@@ -176,14 +191,17 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
           if (retryAfterMs !== undefined && retryAfterMs > 0)
             limiter.pauseUntil(now + retryAfterMs);
           if (breaker) {
+            const trial = { trial: decision === "trial" };
             if (outcome.error === undefined) {
-              if (breaker.recordSuccess()) emit({ type: "circuit-close", model });
+              if (breaker.recordSuccess(trial)) emit({ type: "circuit-close", model });
             } else if (
               CancelledError.isInstance(outcome.error) ||
-              !isRetryableError(outcome.error)
+              !isRetryableError(outcome.error) ||
+              // The model is up and asks us to slow down: the rate limiter waits it out.
+              (retryAfterMs !== undefined && statusCodeOf(outcome.error) === 429)
             ) {
-              breaker.recordAbandoned();
-            } else if (breaker.recordFailure(now)) {
+              breaker.recordAbandoned(trial);
+            } else if (breaker.recordFailure(now, trial)) {
               emit({ type: "circuit-open", model, failures: breaker.failures });
             }
           }
@@ -218,7 +236,7 @@ function breakersFor(
   if (options === false) return undefined;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
-      `circuitBreaker: expected { failureThreshold, cooldownMs } or false, received ${String(options)}`,
+      `circuitBreaker: expected { failureRateThreshold, minimumCalls, windowSize, cooldownMs, halfOpenProbes } or false, received ${String(options)}`,
     );
   }
   new CircuitBreaker(options); // validates eagerly
@@ -228,4 +246,38 @@ function breakersFor(
     sharedBreakers.set(options, map);
   }
   return { options, map };
+}
+
+/** The HTTP status of a failed call, from the error or one of its causes. */
+function statusCodeOf(error: unknown): number | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (typeof current !== "object") return undefined;
+    const { statusCode, status, cause } = current as {
+      statusCode?: unknown;
+      status?: unknown;
+      cause?: unknown;
+    };
+    const code = statusCode ?? status;
+    if (typeof code === "number") return code;
+    current = cause;
+  }
+  return undefined;
+}
+
+/**
+ * Waits for a half-open circuit's trial call to end: it is finding out whether the model
+ * is back, so a caller learns that rather than failing (a caller refused at once would,
+ * with its run failing fast, cancel the trial itself, and the circuit would never close).
+ */
+async function trialEnd(breaker: CircuitBreaker, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return breaker.trialEnd();
+  if (signal.aborted) throw new CancelledError(undefined, { cause: signal.reason });
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError(undefined, { cause: signal.reason }));
+    signal.addEventListener("abort", onAbort, { once: true });
+    breaker.trialEnd().then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { workflow } from "../../runtime/workflow.js";
 import { harness } from "../test-support/harness.js";
-import { isSecretKey, redactEventField, redactSecrets, redactText } from "./redact-secrets.js";
+import {
+  isSecretKey,
+  Redactor,
+  redactEventField,
+  redactSecrets,
+  redactText,
+  rememberSecretValues,
+} from "./redact-secrets.js";
 
 describe("redactSecrets", () => {
   it("replaces the values of secret-named keys, however they are spelled", () => {
@@ -57,6 +64,29 @@ describe("redactSecrets", () => {
     expect(redactText("a task-list of ordinary words")).toBe("a task-list of ordinary words");
   });
 
+  it.each([
+    [
+      "Incorrect API key provided: sk-test-SECRET123. You can find it",
+      "Incorrect API key provided: [REDACTED]. You can find it",
+    ],
+    ["key sk-abcdefgh here", "key [REDACTED] here"],
+    ["key sk-abcdefg here", "key sk-abcdefg here"],
+    ["authorization: bearer abc12345", "authorization: [REDACTED]"],
+    ["Bearer abcdefghijklmnopqrstuvwxyz", "[REDACTED]"],
+    ["bearer instruments and bearer bonds", "bearer instruments and bearer bonds"],
+    [
+      "Incorrect API key provided: local-7f3a9c2e. You can",
+      "Incorrect API key provided: [REDACTED]. You can",
+    ],
+    [
+      '{"error":{"message":"Incorrect API key provided: abc"}}',
+      '{"error":{"message":"Incorrect API key provided: [REDACTED]"}}',
+    ],
+    ["Incorrect API key provided: [REDACTED].", "Incorrect API key provided: [REDACTED]."],
+  ])("finds short sk- keys, bearer tokens and the key a refusal quotes: %j", (text, expected) => {
+    expect(redactText(text)).toBe(expected);
+  });
+
   it("returns the same object when nothing is secret, and never changes its input", () => {
     const clean = { a: [1, "two", { b: "three" }], c: new Date(0) };
     expect(redactSecrets(clean)).toBe(clean);
@@ -78,6 +108,61 @@ describe("redactSecrets", () => {
       list: Object.freeze([]),
     });
     expect(redactSecrets(deep)).toBe(deep);
+  });
+});
+
+describe("Redactor", () => {
+  it("replaces its values wherever they appear, whatever their shape, but not values too short to be keys", () => {
+    const redactor = new Redactor(["local-7f3a9c2e", "EMPTY", undefined]);
+    expect(redactor.values).toEqual(["local-7f3a9c2e"]);
+    expect(redactor.text("local-7f3a9c2e and EMPTY")).toBe("[REDACTED] and EMPTY");
+    expect(redactor.text("Authorization: Bearer local-7f3a9c2e")).toBe("Authorization: [REDACTED]");
+    const value = { list: ["x", "key=local-7f3a9c2e;"], n: 1 };
+    expect(redactor.value(value)).toEqual({ list: ["x", "key=[REDACTED];"], n: 1 });
+    expect(value.list[1]).toBe("key=local-7f3a9c2e;");
+    expect(new Redactor().text("local-7f3a9c2e")).toBe("local-7f3a9c2e");
+  });
+
+  it("replaces a value that contains another one whole", () => {
+    const redactor = new Redactor(["abcdefgh", "abcdefgh-ijkl"]);
+    expect(redactor.text("abcdefgh-ijkl abcdefgh")).toBe("[REDACTED] [REDACTED]");
+  });
+
+  it("scrubs an error in place: message, stack, fields, causes and aggregated errors", () => {
+    class ProviderError extends Error {
+      statusCode = 401;
+      responseBody = '{"message":"bad key local-7f3a9c2e"}';
+    }
+    const cause = new Error("socket said local-7f3a9c2e") as Error & { cause?: unknown };
+    const error = new ProviderError("refused local-7f3a9c2e", { cause });
+    cause.cause = error; // a cycle
+    const aggregate = new AggregateError([error, new Error("again local-7f3a9c2e")], "all failed");
+    const redactor = new Redactor(["local-7f3a9c2e"]);
+
+    expect(redactor.error(aggregate)).toBe(aggregate);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.statusCode).toBe(401);
+    expect(error.message).toBe("refused [REDACTED]");
+    expect(error.responseBody).toBe('{"message":"bad key [REDACTED]"}');
+    expect(error.stack).not.toContain("local-7f3a9c2e");
+    expect(cause.message).toBe("socket said [REDACTED]");
+    expect(aggregate.errors[1].message).toBe("again [REDACTED]");
+    expect(redactor.error({ message: "thrown local-7f3a9c2e" })).toEqual({
+      message: "thrown [REDACTED]",
+    });
+    expect(redactor.error("local-7f3a9c2e")).toBe("[REDACTED]");
+  });
+});
+
+describe("rememberSecretValues", () => {
+  it("makes every later redaction in the process replace the keys it was given", () => {
+    const key = "proc-key-9x8y7z";
+    expect(redactSecrets({ note: `uses ${key}` })).toEqual({ note: `uses ${key}` });
+    rememberSecretValues([key, "short", undefined]);
+    expect(redactSecrets({ note: `uses ${key}` })).toEqual({ note: "uses [REDACTED]" });
+    expect(redactText(`${key}!`)).toBe("[REDACTED]!");
+    expect(redactEventField([key])).toEqual(["[REDACTED]"]);
+    expect(redactText("short words")).toBe("short words");
   });
 });
 

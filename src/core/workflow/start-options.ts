@@ -43,8 +43,14 @@ export interface StartOptions {
   limits?: ModelLimits;
   /**
    * Per-model circuit breakers (`false` turns them off); the same object shares its
-   * breakers across runs.
-   * @default { failureThreshold: 5, cooldownMs: 30000 }
+   * breakers across runs. A model's breaker opens on a sustained failure rate: 60% of its
+   * last 100 calls failed, once it has seen 20; 429s with a Retry-After are rate limiting,
+   * not failures. It stays open 30 s, then trial calls go one at a time: the first success
+   * closes it, three failures in a row reopen it. `failureThreshold: n` (deprecated) opens
+   * it after n consecutive failures instead.
+   * @default { failureRateThreshold: 0.6, minimumCalls: 20, windowSize: 100, cooldownMs: 30000, halfOpenProbes: 3 }
+   * @example
+   * flow.start(input, { circuitBreaker: { failureRateThreshold: 0.8, minimumCalls: 10 } })
    */
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Overrides the workflow's failure mode. @default the workflow's, else "fail-fast" */

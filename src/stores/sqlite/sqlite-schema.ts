@@ -81,13 +81,25 @@ export function createSchema(db: DatabaseSync): void {
 
 const sqliteMagic = "SQLite format 3\0";
 
+/** SQLite result codes that mean the file is damaged rather than busy or full. */
+const corruptionCodes = new Set([11 /* SQLITE_CORRUPT */, 26 /* SQLITE_NOTADB */]);
+
 /**
  * Checks an existing file before anything writes to it: that it is a whole SQLite file, a
  * Baton database, and of a schema version this code knows. Throws a `StoreError`
  * (`corrupt` or `unsupported-schema`) naming the file; never modifies it. Resolves
  * whether the file is new (absent, empty, or a SQLite file with no tables yet).
+ *
+ * Other processes may be writing and checkpointing the file meanwhile, so the check reads
+ * through SQLite (which waits up to `busyTimeoutMs` for their locks and sees one
+ * consistent snapshot, write-ahead log included) rather than comparing the file's size
+ * with its header: the two legitimately disagree during a checkpoint and after a writer
+ * died in one. A truncated file fails SQLite's own check when it reads the schema.
  */
-export function inspectDatabaseFile(path: string, options: { verify: "header" | "full" }): boolean {
+export function inspectDatabaseFile(
+  path: string,
+  options: { verify: "header" | "full"; busyTimeoutMs: number },
+): boolean {
   let size: number;
   try {
     const stat = statSync(path);
@@ -98,11 +110,11 @@ export function inspectDatabaseFile(path: string, options: { verify: "header" | 
     throw error;
   }
   if (size === 0) return true;
-  checkHeader(path, size);
+  const pageSize = checkHeader(path, size);
 
   let db: DatabaseSync | undefined;
   try {
-    db = new DatabaseSync(path, { readOnly: true });
+    db = new DatabaseSync(path, { readOnly: true, timeout: options.busyTimeoutMs });
     const tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
       .all()
@@ -127,7 +139,8 @@ export function inspectDatabaseFile(path: string, options: { verify: "header" | 
   } catch (error) {
     if (StoreError.isInstance(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw corrupt(path, `SQLite could not read it (${reason})`, error);
+    const truncation = isCorruption(error) ? describeTruncation(path, pageSize) : undefined;
+    throw corrupt(path, truncation ?? `SQLite could not read it (${reason})`, error);
   } finally {
     db?.close();
   }
@@ -149,13 +162,7 @@ function verifyPages(db: DatabaseSync, path: string): void {
   }
 }
 
-/**
- * Reads the 100-byte SQLite header: the magic string, and whether the file is as long as
- * the page count the header declares (a truncated copy is shorter). SQLite itself only
- * notices truncation when a query reaches a missing page.
- */
-function checkHeader(path: string, size: number): void {
-  if (size < 100) throw corrupt(path, `it is ${size} bytes, shorter than a SQLite header`);
+function readHeader(path: string): Buffer {
   const header = Buffer.alloc(100);
   const fd = openSync(path, "r");
   try {
@@ -163,30 +170,69 @@ function checkHeader(path: string, size: number): void {
   } finally {
     closeSync(fd);
   }
+  return header;
+}
+
+/**
+ * Checks what of the 100-byte SQLite header never changes while the file is in use: the
+ * magic string and the page size. Resolves the page size. The file must also be a whole
+ * number of pages, unless a write-ahead log beside it holds commits: SQLite writes whole
+ * pages, and a checkpoint ends by setting the file's size from the log.
+ */
+function checkHeader(path: string, size: number): number {
+  if (size < 100) throw corrupt(path, `it is ${size} bytes, shorter than a SQLite header`);
+  const header = readHeader(path);
   if (header.toString("latin1", 0, 16) !== sqliteMagic) {
     throw corrupt(path, "it is not a SQLite database");
   }
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
-  const changeCounter = header.readUInt32BE(24);
-  const pageCount = header.readUInt32BE(28);
-  const validFor = header.readUInt32BE(92);
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
     throw corrupt(path, `its header has an invalid page size (${rawPageSize})`);
   }
-  if (size % pageSize !== 0) {
+  if (size % pageSize !== 0 && !hasWriteAheadLog(path)) {
     throw corrupt(
       path,
       `it is ${size} bytes, not a whole number of ${pageSize}-byte pages (truncated?)`,
     );
   }
-  if (validFor === changeCounter && pageCount > 0 && size < pageCount * pageSize) {
-    throw corrupt(
-      path,
-      `it is truncated: the header declares ${pageCount} pages of ${pageSize} bytes ` +
-        `(${pageCount * pageSize} bytes) but the file has ${size}`,
-    );
+  return pageSize;
+}
+
+function hasWriteAheadLog(path: string): boolean {
+  try {
+    return statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
   }
+}
+
+/**
+ * Explains a file SQLite found corrupt, when the reason is that it is shorter than its
+ * header declares. Only asked after SQLite, reading under its locks, refused the file, so
+ * a checkpoint in progress elsewhere cannot make a healthy file look truncated.
+ */
+function describeTruncation(path: string, pageSize: number): string | undefined {
+  let header: Buffer;
+  let size: number;
+  try {
+    size = statSync(path).size;
+    header = readHeader(path);
+  } catch {
+    return undefined;
+  }
+  const pageCount = header.readUInt32BE(28);
+  const headerCountIsValid = header.readUInt32BE(92) === header.readUInt32BE(24);
+  if (!headerCountIsValid || size >= pageCount * pageSize) return undefined;
+  return (
+    `it is truncated: the header declares ${pageCount} pages of ${pageSize} bytes ` +
+    `(${pageCount * pageSize} bytes) but the file has ${size}`
+  );
+}
+
+function isCorruption(error: unknown): boolean {
+  const errcode = (error as { errcode?: number }).errcode;
+  return typeof errcode === "number" && corruptionCodes.has(errcode & 0xff);
 }
 
 function corrupt(path: string, reason: string, cause?: unknown): StoreError {
@@ -200,17 +246,11 @@ function corrupt(path: string, reason: string, cause?: unknown): StoreError {
   );
 }
 
-/** SQLite result codes that mean the file is damaged rather than busy or full. */
-const corruptionCodes = new Set([11 /* SQLITE_CORRUPT */, 26 /* SQLITE_NOTADB */]);
-
 /** Wraps a driver error in a `StoreError` that names the file; passes Baton's own errors and TypeErrors through. */
 export function toStoreError(error: unknown, path: string, action: string): unknown {
   if (StoreError.isInstance(error) || error instanceof TypeError) return error;
-  const errcode = (error as { errcode?: number }).errcode;
-  const primary = typeof errcode === "number" ? errcode & 0xff : undefined;
   // A payload that no longer parses was damaged on disk, not by this process.
-  const isCorrupt =
-    error instanceof SyntaxError || (primary !== undefined && corruptionCodes.has(primary));
+  const isCorrupt = error instanceof SyntaxError || isCorruption(error);
   const reason = error instanceof Error ? error.message : String(error);
   return new StoreError(`${action} failed on ${path}: ${reason}`, {
     code: isCorrupt ? "corrupt" : "io",

@@ -328,6 +328,9 @@ describe("SqliteStore", () => {
     expect(() => new SqliteStore({ path: ":memory:", locking: "none" as "shared" })).toThrow(
       /options\.locking/,
     );
+    expect(() => new SqliteStore({ path: ":memory:", busyTimeoutMs: -1 })).toThrow(
+      /options\.busyTimeoutMs must be an integer >= 0, received -1/,
+    );
     expect(() => new SqliteStore({ path: ":memory:", checkpointPages: 0 })).toThrow(
       /options\.checkpointPages must be an integer >= 1, received 0/,
     );

@@ -47,7 +47,8 @@ export interface SqliteStoreOptions {
    */
   verify?: "header" | "full";
   /**
-   * How long a write waits for another process's transaction before failing.
+   * How long an operation, opening and its checks included, waits for another process's
+   * lock (a transaction, a checkpoint, recovery after a crash) before failing.
    * @default 5000
    */
   busyTimeoutMs?: number;
@@ -123,6 +124,11 @@ export class SqliteStore implements RunStore, ScheduleStore {
         `SqliteStore: options.checkpointPages must be an integer >= 1, received ${String(checkpointPages)}`,
       );
     }
+    if (!(Number.isInteger(busyTimeoutMs) && busyTimeoutMs >= 0)) {
+      throw new TypeError(
+        `SqliteStore: options.busyTimeoutMs must be an integer >= 0, received ${String(busyTimeoutMs)}`,
+      );
+    }
     if (locking !== "shared" && locking !== "exclusive") {
       throw new TypeError(
         `SqliteStore: options.locking must be "shared" or "exclusive", received ${String(locking)}`,
@@ -133,7 +139,7 @@ export class SqliteStore implements RunStore, ScheduleStore {
     if (!inMemory) {
       let isNew: boolean;
       try {
-        isNew = inspectDatabaseFile(this.path, { verify });
+        isNew = inspectDatabaseFile(this.path, { verify, busyTimeoutMs });
       } catch (error) {
         throw toStoreError(error, this.path, "Opening the database");
       }
