@@ -51,7 +51,7 @@ export class FakeProvider {
   }
 
   reset(): void {
-    const now = performance.now();
+    const now = Date.now();
     this.#requests = new Map();
     this.#tokens = new Map();
     for (const [model, limit] of Object.entries(this.#llm.limits)) {
@@ -88,7 +88,7 @@ export class FakeProvider {
     if (!step || this.#llm.models[id] !== model) {
       this.#violations.push(`step ${id} called on model ${model}`);
     }
-    const now = performance.now();
+    const now = Date.now();
     const requests = this.#requests.get(model)!;
     const tokens = this.#tokens.get(model)!;
     if (this.#faultsLeft.delete(id)) {
@@ -108,7 +108,7 @@ export class FakeProvider {
       if (!this.#done.has(dep)) this.#violations.push(`${id} started before ${dep} ended`);
     }
     await sleep(step?.ms ?? 0, signal);
-    tokens.take(performance.now(), output);
+    tokens.take(Date.now(), output);
     if (this.#done.has(id)) this.#violations.push(`${id} answered twice`);
     this.#done.add(id);
     this.#answered++;

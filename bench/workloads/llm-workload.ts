@@ -84,8 +84,13 @@ export function llmDag(count: number, seed: number): { steps: StepSpec[]; llm: L
 
 /**
  * The makespan no scheduler can beat: the longest of the critical path and, for each model,
- * the time before its last call can even start under its limits (what the requests beyond
- * the first burst take at the refill rate, prompt tokens likewise) plus the shortest call.
+ * the time its provider needs to let every call through. Requests: those beyond the first
+ * burst arrive at the refill rate. Tokens: a provider counts each call's prompt when it
+ * starts and its completion when it ends, so by the time the last call starts, every
+ * prompt and every completion but those of the calls still running has been counted; at
+ * most `inFlight` calls can be running (what the request bucket lets start within the
+ * longest call), so the bound leaves out the largest `inFlight` completions. Each part ends
+ * with the shortest call.
  */
 export function llmLowerBoundMs(
   steps: readonly StepSpec[],
@@ -97,15 +102,25 @@ export function llmLowerBoundMs(
     const calls = steps.filter((step) => llm.models[step.id] === model);
     if (calls.length === 0) continue;
     const shortest = Math.min(...calls.map((step) => step.ms));
+    const longest = Math.max(...calls.map((step) => step.ms));
     const perMs = (perMinute: number) => perMinute / 60_000;
     const burst = (perMinute: number) => (perMinute * limit.burstSeconds) / 60;
     const requests = Math.max(0, calls.length - burst(limit.requestsPerMinute));
-    const prompt = calls.reduce((sum, step) => sum + llm.tokens[step.id]!.input, 0);
-    const promptOverBurst = Math.max(0, prompt - burst(limit.tokensPerMinute));
+    const inFlight = Math.floor(
+      burst(limit.requestsPerMinute) + perMs(limit.requestsPerMinute) * longest,
+    );
+    const tokens = calls.map((step) => llm.tokens[step.id]!);
+    const prompts = tokens.reduce((sum, call) => sum + call.input, 0);
+    const completions = tokens
+      .map((call) => call.output)
+      .sort((a, b) => a - b)
+      .slice(0, Math.max(0, calls.length - inFlight))
+      .reduce((sum, output) => sum + output, 0);
+    const tokensOverBurst = Math.max(0, prompts + completions - burst(limit.tokensPerMinute));
     parts[`model ${model}`] =
       Math.max(
         requests / perMs(limit.requestsPerMinute),
-        promptOverBurst / perMs(limit.tokensPerMinute),
+        tokensOverBurst / perMs(limit.tokensPerMinute),
       ) + shortest;
   }
   return { boundMs: Math.max(...Object.values(parts)), parts };

@@ -14,12 +14,14 @@ export {
   type CircuitBreakerOptions,
   type CircuitState,
 } from "./policies/circuit-breaker.js";
+export { CircuitBreakers } from "./policies/circuit-breakers.js";
 export { CircuitOpenError } from "./policies/circuit-open-error.js";
 export {
   createModelCallGate,
   type ModelCallGateOptions,
 } from "./policies/create-model-call-gate.js";
 export type { ModelLimit, ModelLimits } from "./policies/model-limiter.js";
+export { ModelLimiters } from "./policies/model-limiters.js";
 export { TokenBucket } from "./policies/token-bucket.js";
 export { executeStep } from "./run/execute-step.js";
 export {

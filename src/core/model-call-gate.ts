@@ -39,6 +39,16 @@ export interface ModelCallRequest {
   /** Estimated prompt tokens, for token-bucket limits and budget checks. */
   estimatedInputTokens: number;
   signal: AbortSignal;
+  /**
+   * Among calls waiting for the same model, higher goes first. The engine sets it from the
+   * calling step's `priority`. @default 0
+   */
+  priority?: number;
+  /**
+   * Among calls of equal priority waiting for the same model, the one whose step has the
+   * longer remaining critical path goes first. The engine sets it. @default 0
+   */
+  criticalPath?: number;
 }
 
 export type ModelCallPermit =

@@ -8,8 +8,10 @@ import type { ModelCallPermit, ModelCallRequest } from "../model-call-gate.js";
 import type { RunnableEvent } from "../runnable.js";
 import { emptyCost, emptyUsage } from "../usage.js";
 import { BudgetExceededError } from "./budget-exceeded-error.js";
+import { CircuitBreakers } from "./circuit-breakers.js";
 import { CircuitOpenError } from "./circuit-open-error.js";
 import { createModelCallGate, type ModelCallGateOptions } from "./create-model-call-gate.js";
+import { ModelLimiters } from "./model-limiters.js";
 
 const signal = new AbortController().signal;
 const request = (model = "m", extra: Partial<ModelCallRequest> = {}): ModelCallRequest => ({
@@ -70,8 +72,12 @@ describe("createModelCallGate: per-model concurrency", () => {
     await expect(waiting).rejects.toSatisfy(CancelledError.isInstance);
   });
 
-  it("shares limits between gates given the same limits object", async () => {
-    const limits = { m: { concurrency: 1 } };
+  it("keeps each gate's own limits for a plain object, and shares a ModelLimiters", async () => {
+    const plain = { m: { concurrency: 1 } };
+    const apart = [setup({ limits: plain }), setup({ limits: plain })];
+    granted(await apart[0]!.gate.acquire(request()));
+    expect((await apart[1]!.gate.acquire(request())).granted).toBe(true);
+    const limits = new ModelLimiters({ m: { concurrency: 1 } });
     const one = setup({ limits });
     const two = setup({ limits });
     const held = granted(await one.gate.acquire(request()));
@@ -88,6 +94,33 @@ describe("createModelCallGate: per-model concurrency", () => {
 });
 
 describe("createModelCallGate: rate limits", () => {
+  it("reserves a model's usual completion size when a call starts, and settles it after", async () => {
+    const { clock, gate } = setup({ limits: { m: { tokensPerMinute: 6_000 } } });
+    // Each call reports 100 prompt and 500 completion tokens: the limiter learns to
+    // reserve about 500 more than the prompt estimate.
+    for (let call = 0; call < 10; call++) {
+      const permit = granted(await gate.acquire(request("m", { estimatedInputTokens: 100 })));
+      await clock.advance(6_000);
+      permit.release({
+        usage: { ...emptyUsage(), inputTokens: 100, outputTokens: 500, totalTokens: 600 },
+      });
+      await clock.advance(6_000);
+    }
+    // The bucket is full (6,000); each call now takes ~100 + ~447 tokens at the start.
+    const taken: number[] = [];
+    for (let call = 0; call < 12; call++) {
+      const pending = gate.acquire(request("m", { estimatedInputTokens: 100 }));
+      const settled = await Promise.race([
+        pending.then(() => true),
+        clock.flush().then(() => false),
+      ]);
+      if (!settled) break;
+      taken.push(call);
+    }
+    // Without the reservation, 60 prompts of 100 would start at once; with it, 10.
+    expect(taken.length).toBe(10);
+  });
+
   it("waits for the request bucket and says so with rate-limit-wait", async () => {
     const { clock, events, gate } = setup({ limits: { m: { requestsPerMinute: 2 } } });
     granted(await gate.acquire(request())).release({});
@@ -106,7 +139,9 @@ describe("createModelCallGate: rate limits", () => {
   it("counts estimated input tokens against tokensPerMinute and corrects them with real usage", async () => {
     const { clock, events, gate } = setup({ limits: { m: { tokensPerMinute: 600 } } });
     const permit = granted(await gate.acquire(request("m", { estimatedInputTokens: 100 })));
-    permit.release({ usage: usage(600) }); // used 500 more than estimated: bucket at 0
+    // Used 500 more than estimated: the bucket is at 0. It wrote no output, so the next
+    // call reserves no completion tokens beyond its prompt.
+    permit.release({ usage: usage(600) });
     let next = false;
     gate.acquire(request("m", { estimatedInputTokens: 60 })).then(() => {
       next = true;
@@ -215,8 +250,12 @@ describe("createModelCallGate: circuit breaker", () => {
     expect(events).toEqual([]);
   });
 
-  it("shares breakers between gates given the same options object and can be turned off", async () => {
-    const circuitBreaker = { failureThreshold: 1, cooldownMs: 100 };
+  it("shares the breakers of a CircuitBreakers between gates, and can be turned off", async () => {
+    const options = { failureThreshold: 1, cooldownMs: 100 };
+    const plain = [setup({ circuitBreaker: options }), setup({ circuitBreaker: options })];
+    granted(await plain[0]!.gate.acquire(request())).release({ error: serverError() });
+    expect((await plain[1]!.gate.acquire(request())).granted).toBe(true);
+    const circuitBreaker = new CircuitBreakers(options);
     const one = setup({ circuitBreaker });
     const two = setup({ circuitBreaker });
     granted(await one.gate.acquire(request())).release({ error: serverError() });

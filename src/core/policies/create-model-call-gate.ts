@@ -11,26 +11,27 @@ import { isRetryableError, retryAfterOf } from "../retry-policy.js";
 import type { RunnableEvent } from "../runnable.js";
 import { type BudgetOptions, type BudgetSpent, BudgetTracker } from "./budget.js";
 import type { BudgetExceededError } from "./budget-exceeded-error.js";
-import {
-  CircuitBreaker,
-  type CircuitBreakerOptions,
-  type CircuitDecision,
-} from "./circuit-breaker.js";
+import type { CircuitBreaker, CircuitBreakerOptions, CircuitDecision } from "./circuit-breaker.js";
+import { CircuitBreakers } from "./circuit-breakers.js";
 import { CircuitOpenError } from "./circuit-open-error.js";
-import { ModelLimiter, type ModelLimits } from "./model-limiter.js";
+import type { ModelLimiter, ModelLimits } from "./model-limiter.js";
+import { ModelLimiters } from "./model-limiters.js";
 
 export interface ModelCallGateOptions {
   clock: Clock;
-  /** Per-model concurrency and rate limits; the same object shares its state across gates. */
-  limits?: ModelLimits;
   /**
-   * Per-model circuit breakers; the same object shares its breakers across gates, `false`
-   * turns them off. A breaker opens when 60% of a model's last 100 calls failed, once it
+   * Per-model concurrency and rate limits: this gate keeps their state; a `ModelLimiters`
+   * shares its state with every gate it is given to.
+   */
+  limits?: ModelLimits | ModelLimiters;
+  /**
+   * Per-model circuit breakers: this gate keeps its own; a `CircuitBreakers` shares its
+   * breakers with every gate it is given to; `false` turns them off. A breaker opens when 60% of a model's last 100 calls failed, once it
    * has seen 20 (see `CircuitBreakerOptions`); 429s that carry a Retry-After count as rate
    * limiting, not as failures.
    * @default { failureRateThreshold: 0.6, minimumCalls: 20, windowSize: 100, cooldownMs: 30000, halfOpenProbes: 3 }, not shared
    */
-  circuitBreaker?: CircuitBreakerOptions | false;
+  circuitBreaker?: CircuitBreakerOptions | false | CircuitBreakers;
   /** Token and cent budgets for everything that goes through this gate. */
   budget?: BudgetOptions;
   /** Receives the gate's events (rate-limit-wait, circuit-*, budget-exceeded) and the call they concern. */
@@ -41,9 +42,6 @@ export interface ModelCallGateOptions {
   spent?: BudgetSpent;
 }
 
-const sharedLimiters = new WeakMap<ModelLimits, Map<string, ModelLimiter>>();
-const sharedBreakers = new WeakMap<CircuitBreakerOptions, Map<string, CircuitBreaker>>();
-
 /**
  * The engine's `ModelCallGate`: per-model concurrency and token-bucket rate limits that
  * honour Retry-After, a circuit breaker per model, and budgets per run and per agent
@@ -51,29 +49,15 @@ const sharedBreakers = new WeakMap<CircuitBreakerOptions, Map<string, CircuitBre
  */
 export function createModelCallGate(options: ModelCallGateOptions): ModelCallGate {
   const { clock, limits, circuitBreaker = {}, budget, onEvent, onBudgetExceeded, spent } = options;
-  const limiters = limitersFor(limits, clock.now());
-  const breakers = breakersFor(circuitBreaker);
+  const limiters = limits instanceof ModelLimiters ? limits : new ModelLimiters(limits);
+  const breakers =
+    circuitBreaker === false
+      ? undefined
+      : circuitBreaker instanceof CircuitBreakers
+        ? circuitBreaker
+        : new CircuitBreakers(circuitBreaker);
   const tracker = budget ? new BudgetTracker(budget, spent) : undefined;
   const reported = new Set<string>();
-
-  const limiterOf = (model: string): ModelLimiter => {
-    let limiter = limiters.get(model);
-    if (!limiter) {
-      limiter = new ModelLimiter(model, {}, clock.now());
-      limiters.set(model, limiter);
-    }
-    return limiter;
-  };
-
-  const breakerOf = (model: string): CircuitBreaker | undefined => {
-    if (!breakers) return undefined;
-    let breaker = breakers.map.get(model);
-    if (!breaker) {
-      breaker = new CircuitBreaker(breakers.options);
-      breakers.map.set(model, breaker);
-    }
-    return breaker;
-  };
 
   /** A budget breach for this request, as a refusal, or undefined when it may go. */
   const budgetRefusal = (request: ModelCallRequest): ModelCallPermit | undefined => {
@@ -135,8 +119,9 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
       const estimated = Math.max(0, request.estimatedInputTokens || 0);
       if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
       let decision: CircuitDecision;
-      const breaker = breakerOf(model);
-      let limiter: ModelLimiter;
+      const breaker = breakers?.for(model);
+      const limiter: ModelLimiter = limiters.for(model, clock);
+      let reserved = 0;
       for (;;) {
         // Refuse early, so a caller with a fallback moves on without queueing.
         const early = budgetRefusal(request);
@@ -147,19 +132,13 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
           continue;
         }
 
-        limiter = limiterOf(model);
-        await limiter.acquireSlot(signal);
-        try {
-          for (;;) {
-            const waitMs = limiter.waitTime(clock.now(), estimated);
-            if (waitMs <= 0) break;
-            emit({ type: "rate-limit-wait", model, waitMs });
-            await clock.sleep(waitMs, { signal });
-          }
-        } catch (error) {
-          limiter.releaseSlot();
-          throw error;
-        }
+        reserved = await limiter.admit({
+          estimatedTokens: estimated,
+          priority: request.priority,
+          criticalPath: request.criticalPath,
+          signal,
+          onWait: (waitMs) => emit({ type: "rate-limit-wait", model, waitMs }),
+        });
 
         // Decide again: the breaker or the budget may have moved while we waited.
         const late = budgetRefusal(request);
@@ -169,13 +148,12 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
             ? breaker.admit(clock.now(), () => emit({ type: "circuit-half-open", model }))
             : "pass";
         if (decision !== "reject") break;
-        limiter.releaseSlot();
+        limiter.refund(reserved);
+        limiter.release();
         if (late) return late;
         if (breaker!.state !== "half-open") return circuitRefusal(model, breaker!);
         await trialEnd(breaker!, signal);
       }
-      limiter.take(clock.now(), estimated);
-
       let released = false;
       return {
         granted: true,
@@ -183,13 +161,18 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
           if (released) return;
           released = true;
           const now = clock.now();
-          limiter.releaseSlot();
-          if (outcome.usage) limiter.correctTokens(now, outcome.usage.totalTokens - estimated);
+          limiter.correctTokens(
+            now,
+            reserved,
+            outcome.usage?.totalTokens ?? 0,
+            outcome.usage?.outputTokens ?? 0,
+          );
           const retryAfterMs =
             outcome.retryAfterMs ??
             (outcome.error !== undefined ? retryAfterOf(outcome.error, now) : undefined);
           if (retryAfterMs !== undefined && retryAfterMs > 0)
             limiter.pauseUntil(now + retryAfterMs);
+          limiter.release();
           if (breaker) {
             const trial = { trial: decision === "trial" };
             if (outcome.error === undefined) {
@@ -210,42 +193,6 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
       };
     },
   };
-}
-
-function limitersFor(limits: ModelLimits | undefined, now: number): Map<string, ModelLimiter> {
-  if (limits === undefined) return new Map();
-  if (typeof limits !== "object" || limits === null) {
-    throw new TypeError(
-      `limits: expected an object of per-model limits, received ${String(limits)}`,
-    );
-  }
-  let map = sharedLimiters.get(limits);
-  if (!map) {
-    map = new Map();
-    for (const [model, limit] of Object.entries(limits)) {
-      map.set(model, new ModelLimiter(model, limit ?? {}, now));
-    }
-    sharedLimiters.set(limits, map);
-  }
-  return map;
-}
-
-function breakersFor(
-  options: CircuitBreakerOptions | false,
-): { options: CircuitBreakerOptions; map: Map<string, CircuitBreaker> } | undefined {
-  if (options === false) return undefined;
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `circuitBreaker: expected { failureRateThreshold, minimumCalls, windowSize, cooldownMs, halfOpenProbes } or false, received ${String(options)}`,
-    );
-  }
-  new CircuitBreaker(options); // validates eagerly
-  let map = sharedBreakers.get(options);
-  if (!map) {
-    map = new Map();
-    sharedBreakers.set(options, map);
-  }
-  return { options, map };
 }
 
 /** The HTTP status of a failed call, from the error or one of its causes. */

@@ -210,6 +210,12 @@ export class Execution implements TaskHost {
    */
   gateFor(stepId: string): ModelCallGate {
     const gate = this.gate;
+    const { graph } = this.#options;
+    const index = graph.indexOf.get(stepId);
+    // Calls wait for a model in the order steps would start: the outermost run's view wins,
+    // so a sub-workflow's calls queue as urgently as the step that runs it.
+    const priority = index === undefined ? 0 : graph.priority[index]!;
+    const criticalPath = index === undefined ? 0 : graph.rank[index]!;
     const noteRefusal = (permit: ModelCallPermit): ModelCallPermit => {
       if (!permit.granted && permit.reason === "budget-exceeded" && permit.switchTo === undefined) {
         this.#budgetExceeded(permit.error as BudgetExceededError);
@@ -218,8 +224,10 @@ export class Execution implements TaskHost {
     };
     const forStep: ModelCallGate = {
       acquire: (request) => {
-        if (typeof request === "object" && request !== null) this.#callers.set(request, stepId);
-        return gate.acquire(request).then(noteRefusal);
+        if (typeof request !== "object" || request === null) return gate.acquire(request);
+        const stamped = { ...request, priority, criticalPath };
+        this.#callers.set(stamped, stepId);
+        return gate.acquire(stamped).then(noteRefusal);
       },
     };
     if (typeof gate.recordToolCost === "function") {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
+import { ModelLimiters } from "../policies/model-limiters.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, trace } from "../test-support/harness.js";
 
@@ -27,9 +28,29 @@ describe("Model limits in a run", () => {
     ]);
   });
 
-  it("shares limits between runs given the same limits object", async () => {
+  it("starts waiting calls in the order their steps would start: critical path first", async () => {
     const { clock, options } = harness();
-    const limits = { m: { concurrency: 1 } };
+    const agent = fakeAgent("a", { model: "m", delayMs: 10 });
+    const flow = workflow("urgent-first")
+      .step("a1", agent)
+      .step("a2", agent)
+      .step("a3", agent)
+      // "urgent" gets ready at 5 ms, behind a2 and a3 in the model's queue, but two more
+      // steps depend on it: it goes next.
+      .step("pre", ({ signal }) => clock.sleep(5, { signal }))
+      .step("urgent", agent, { dependsOn: ["pre"] })
+      .step("tail1", () => "t", { dependsOn: ["urgent"] })
+      .step("tail2", () => "t", { dependsOn: ["tail1"] });
+    const run = flow.start("x", { ...options, limits: { m: { concurrency: 1 } } });
+    await clock.runAll();
+    const result = await run.result;
+    const ends = ["a1", "urgent", "a2", "a3"].map((id) => result.steps[id]!.endedAt);
+    expect(ends).toEqual([10, 20, 30, 40]);
+  });
+
+  it("shares limits between runs given one ModelLimiters", async () => {
+    const { clock, options } = harness();
+    const limits = new ModelLimiters({ m: { concurrency: 1 } });
     const flow = workflow("one").step("s", fakeAgent("a", { model: "m", delayMs: 10 }));
     const first = flow.start("x", { ...options, limits });
     const second = flow.start("x", { ...options, limits });

@@ -1,7 +1,9 @@
 import type { ModelCallGate } from "../model-call-gate.js";
 import type { BudgetOptions } from "../policies/budget.js";
 import type { CircuitBreakerOptions } from "../policies/circuit-breaker.js";
+import type { CircuitBreakers } from "../policies/circuit-breakers.js";
 import type { ModelLimits } from "../policies/model-limiter.js";
+import type { ModelLimiters } from "../policies/model-limiters.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
@@ -39,11 +41,17 @@ export interface StartOptions {
   parent?: ParentLink;
   /** Token and cent budgets for the run, its agents and sub-workflows. */
   budget?: BudgetOptions;
-  /** Per-model concurrency and rate limits; pass the same object to several runs to share them. */
-  limits?: ModelLimits;
   /**
-   * Per-model circuit breakers (`false` turns them off); the same object shares its
-   * breakers across runs. A model's breaker opens on a sustained failure rate: 60% of its
+   * Per-model concurrency and rate limits. Calls that must wait for a model start in the
+   * order their steps would (priority, then remaining critical path). The run keeps the
+   * counters and buckets of plain `ModelLimits`; pass one `ModelLimiters` to several runs to
+   * share them (as the runs of one provider account do).
+   * @example flow.start(input, { limits: { "openai:gpt-4o": { requestsPerMinute: 500, tokensPerMinute: 30_000 } } })
+   */
+  limits?: ModelLimits | ModelLimiters;
+  /**
+   * Per-model circuit breakers (`false` turns them off). The run keeps its own breakers
+   * for options; pass one `CircuitBreakers` to several runs to share them. A model's breaker opens on a sustained failure rate: 60% of its
    * last 100 calls failed, once it has seen 20; 429s with a Retry-After are rate limiting,
    * not failures. It stays open 30 s, then trial calls go one at a time: the first success
    * closes it, three failures in a row reopen it. `failureThreshold: n` (deprecated) opens
@@ -52,7 +60,7 @@ export interface StartOptions {
    * @example
    * flow.start(input, { circuitBreaker: { failureRateThreshold: 0.8, minimumCalls: 10 } })
    */
-  circuitBreaker?: CircuitBreakerOptions | false;
+  circuitBreaker?: CircuitBreakerOptions | false | CircuitBreakers;
   /** Overrides the workflow's failure mode. @default the workflow's, else "fail-fast" */
   failureMode?: FailureMode;
   /**
