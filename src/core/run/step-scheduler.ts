@@ -25,14 +25,19 @@ const SUCCEEDED = 0;
 const FAILED = 1;
 const SKIPPED = 2;
 
-/** Per-step counters live side by side in one Int32Array (one cache line per step). */
-const STRIDE = 8;
-const PHASE = 0;
-const PENDING = 1;
-const SUCCEEDED_DEPS = 2;
-const FAILED_DEPS = 3;
-const SKIPPED_DEPS = 4;
-const ROUTE_SKIPPED = 5;
+/** Where one step of the run stands. */
+interface StepSlot {
+  phase: number;
+  /** Dependencies that have not ended. */
+  pending: number;
+  succeededDeps: number;
+  failedDeps: number;
+  skippedDeps: number;
+  /** A route that ran before this step did not choose it. */
+  routeSkipped: boolean;
+  /** Its running task, while it runs. */
+  task: StepTask | undefined;
+}
 
 /**
  * The dataflow scheduler of one run. Each step keeps a count of dependencies that have
@@ -45,8 +50,7 @@ export class StepScheduler {
   readonly #graph: CompiledGraph;
   readonly #concurrency: number;
   readonly #failFast: boolean;
-  readonly #counters: Int32Array;
-  readonly #tasks: (StepTask | undefined)[];
+  readonly #slots: StepSlot[];
   readonly #queue: ReadyQueue;
   /** Failed steps and their errors, in the order they failed. */
   readonly #errors = new Map<number, Error>();
@@ -68,11 +72,18 @@ export class StepScheduler {
     this.#graph = graph;
     this.#concurrency = options.concurrency;
     this.#failFast = options.failureMode === "fail-fast";
-    this.#counters = new Int32Array(count * STRIDE);
-    this.#tasks = new Array(count);
+    this.#slots = new Array(count);
     this.#queue = new ReadyQueue(graph.priority, graph.rank);
     for (let index = 0; index < count; index++) {
-      this.#counters[index * STRIDE + PENDING] = graph.dependencies[index]!.length;
+      this.#slots[index] = {
+        phase: IDLE,
+        pending: graph.dependencies[index]!.length,
+        succeededDeps: 0,
+        failedDeps: 0,
+        skippedDeps: 0,
+        routeSkipped: false,
+        task: undefined,
+      };
     }
   }
 
@@ -86,10 +97,8 @@ export class StepScheduler {
     if (resumeFrom && this.#restore(resumeFrom)) return;
     const count = this.#graph.steps.length;
     for (let index = 0; index < count; index++) {
-      const base = index * STRIDE;
-      if (this.#counters[base + PENDING] === 0 && this.#counters[base + PHASE] === IDLE) {
-        this.#evaluate.push(index);
-      }
+      const slot = this.#slots[index]!;
+      if (slot.pending === 0 && slot.phase === IDLE) this.#evaluate.push(index);
     }
     this.#advance();
   }
@@ -111,8 +120,9 @@ export class StepScheduler {
         return;
       }
     }
-    this.#tasks[index] = undefined;
-    this.#counters[index * STRIDE + PHASE] = DONE;
+    const slot = this.#slots[index]!;
+    slot.task = undefined;
+    slot.phase = DONE;
     this.#running--;
     this.#done++;
     host.results[step.id] = output;
@@ -139,7 +149,7 @@ export class StepScheduler {
   /** A step failed for good; `propagate: false` when the run is about to stop anyway. */
   stepFailed(task: StepTask, error: unknown, propagate: boolean): void {
     if (this.#stopped) return;
-    this.#tasks[task.index] = undefined;
+    this.#slots[task.index]!.task = undefined;
     this.#running--;
     this.#fail(task.index, error, task.attempt, task.takeSpend(), propagate);
   }
@@ -147,8 +157,9 @@ export class StepScheduler {
   /** A step cut short by a pause: left in flight, to run again on resume. */
   interrupted(task: StepTask): void {
     if (this.#stopped) return;
-    this.#tasks[task.index] = undefined;
-    this.#counters[task.index * STRIDE + PHASE] = INTERRUPTED;
+    const slot = this.#slots[task.index]!;
+    slot.task = undefined;
+    slot.phase = INTERRUPTED;
     this.#running--;
     this.#advance();
   }
@@ -157,8 +168,9 @@ export class StepScheduler {
   awaitApproval(task: StepTask): void {
     if (this.#stopped) return;
     const index = task.index;
-    this.#tasks[index] = undefined;
-    this.#counters[index * STRIDE + PHASE] = TOOL_WAITING;
+    const slot = this.#slots[index]!;
+    slot.task = undefined;
+    slot.phase = TOOL_WAITING;
     this.#running--;
     this.#waiting++;
     // Decided while the attempt was stopping: run the step again at once.
@@ -169,11 +181,11 @@ export class StepScheduler {
   /** A decision was logged for step `index`: an approved or rejected step moves on. */
   decided(index: number): void {
     if (this.#stopped) return;
-    const base = index * STRIDE;
-    const phase = this.#counters[base + PHASE];
+    const slot = this.#slots[index]!;
+    const phase = slot.phase;
     const id = this.#graph.ids[index]!;
     if (phase === WAITING && this.#host.state.approvals[id]) {
-      this.#counters[base + PHASE] = IDLE;
+      slot.phase = IDLE;
       this.#waiting--;
       this.#evaluate.push(index);
       this.#advance();
@@ -184,7 +196,7 @@ export class StepScheduler {
   }
 
   #requeue(index: number): void {
-    this.#counters[index * STRIDE + PHASE] = READY;
+    this.#slots[index]!.phase = READY;
     this.#waiting--;
     this.#queue.push(index);
   }
@@ -201,13 +213,14 @@ export class StepScheduler {
     const host = this.#host;
     const { ids } = this.#graph;
     for (let index = 0; index < ids.length; index++) {
-      const phase = this.#counters[index * STRIDE + PHASE];
+      const slot = this.#slots[index]!;
+      const phase = slot.phase;
       if (phase === DONE) continue;
-      this.#counters[index * STRIDE + PHASE] = DONE;
-      const task = this.#tasks[index];
+      slot.phase = DONE;
+      const task = slot.task;
       if (task) {
         task.abandon();
-        this.#tasks[index] = undefined;
+        slot.task = undefined;
       }
       if (!log) continue;
       const base = {
@@ -240,7 +253,7 @@ export class StepScheduler {
     propagate: boolean,
   ): void {
     const host = this.#host;
-    this.#counters[index * STRIDE + PHASE] = DONE;
+    this.#slots[index]!.phase = DONE;
     this.#done++;
     host.record({
       type: "step-error",
@@ -272,11 +285,11 @@ export class StepScheduler {
     for (const next of successors) {
       const quorum = this.#graph.steps[next]!.options.quorum;
       if (quorum === undefined) return false;
-      const base = next * STRIDE;
+      const slot = this.#slots[next]!;
       const reachable =
         this.#graph.dependencies[next]!.length -
-        this.#counters[base + FAILED_DEPS]! -
-        this.#counters[base + SKIPPED_DEPS]! -
+        slot.failedDeps -
+        slot.skippedDeps -
         (counted ? 0 : 1);
       if (reachable < quorum) return false;
     }
@@ -284,22 +297,21 @@ export class StepScheduler {
   }
 
   #propagate(index: number, outcome: number, chosen: number[] | undefined): void {
-    const counters = this.#counters;
     for (const next of this.#graph.successors[index]!) {
-      const base = next * STRIDE;
+      const slot = this.#slots[next]!;
       if (outcome === SUCCEEDED) {
         if (chosen && !chosen.includes(next)) {
-          counters[base + SKIPPED_DEPS]!++;
-          counters[base + ROUTE_SKIPPED] = 1;
+          slot.skippedDeps++;
+          slot.routeSkipped = true;
         } else {
-          counters[base + SUCCEEDED_DEPS]!++;
+          slot.succeededDeps++;
         }
       } else if (outcome === FAILED) {
-        counters[base + FAILED_DEPS]!++;
+        slot.failedDeps++;
       } else {
-        counters[base + SKIPPED_DEPS]!++;
+        slot.skippedDeps++;
       }
-      if (--counters[base + PENDING]! === 0) this.#evaluate.push(next);
+      if (--slot.pending === 0) this.#evaluate.push(next);
     }
   }
 
@@ -330,24 +342,24 @@ export class StepScheduler {
   }
 
   #start(index: number): void {
-    this.#counters[index * STRIDE + PHASE] = RUNNING;
+    const slot = this.#slots[index]!;
+    slot.phase = RUNNING;
     this.#running++;
     const task = new StepTask(this.#host, index, this.#graph.steps[index]!);
-    this.#tasks[index] = task;
+    slot.task = task;
     task.begin();
   }
 
   /** Decides a step whose dependencies have all ended: skip, fail, wait for approval, or ready. */
   #consider(index: number): void {
-    const base = index * STRIDE;
-    const counters = this.#counters;
-    if (counters[base + PHASE] !== IDLE) return;
+    const slot = this.#slots[index]!;
+    if (slot.phase !== IDLE) return;
     const step = this.#graph.steps[index]!;
     const { quorum, when, approval } = step.options;
-    const succeeded = counters[base + SUCCEEDED_DEPS]!;
-    const failed = counters[base + FAILED_DEPS]!;
+    const succeeded = slot.succeededDeps;
+    const failed = slot.failedDeps;
     // A step a route did not choose never runs, whatever its other dependencies did.
-    const unchosen = counters[base + ROUTE_SKIPPED] === 1;
+    const unchosen = slot.routeSkipped;
     const blocked =
       quorum !== undefined
         ? succeeded < quorum
@@ -374,13 +386,13 @@ export class StepScheduler {
         return;
       }
     }
-    this.#counters[index * STRIDE + PHASE] = READY;
+    slot.phase = READY;
     this.#queue.push(index);
   }
 
   #requestApproval(index: number, message: string | undefined): void {
     const step = this.#graph.steps[index]!;
-    this.#counters[index * STRIDE + PHASE] = WAITING;
+    this.#slots[index]!.phase = WAITING;
     this.#waiting++;
     const host = this.#host;
     // A resumed run that still waits has logged its request already.
@@ -397,7 +409,7 @@ export class StepScheduler {
 
   #skip(index: number, reason: StepSkipEvent["reason"]): void {
     const host = this.#host;
-    this.#counters[index * STRIDE + PHASE] = DONE;
+    this.#slots[index]!.phase = DONE;
     this.#done++;
     host.record({
       type: "step-skip",
@@ -443,7 +455,7 @@ export class StepScheduler {
         this.#settleRestored(index, FAILED, undefined);
       } else if (record.status === "waiting" && this.#hasUndecidedToolCalls(record.id)) {
         // In flight, stopped by a tool call that still waits for its decision.
-        this.#counters[index * STRIDE + PHASE] = TOOL_WAITING;
+        this.#slots[index]!.phase = TOOL_WAITING;
         this.#waiting++;
       } else if (record.status === "skipped" && record.skipReason !== "cancelled") {
         this.#settleRestored(
@@ -465,7 +477,7 @@ export class StepScheduler {
   }
 
   #settleRestored(index: number, outcome: number, chosen: number[] | undefined): void {
-    this.#counters[index * STRIDE + PHASE] = DONE;
+    this.#slots[index]!.phase = DONE;
     this.#done++;
     this.#propagate(index, outcome, chosen);
   }
