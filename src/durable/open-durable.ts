@@ -17,6 +17,7 @@ import {
   resolveSettings,
 } from "./durable-settings.js";
 import { launchLeased } from "./launch-run.js";
+import { isOwnerGone } from "./owner-liveness.js";
 import type { PendingApproval } from "./pending-approvals-of.js";
 import { checkRunId, resumeWith } from "./resume.js";
 import { RunLease } from "./run-lease.js";
@@ -210,6 +211,7 @@ export class Durable {
       if (!canRebuild(record, this.#settings.workflows)) continue;
       const abandoned =
         record.owner === this.owner ||
+        isOwnerGone(record.owner) ||
         (record.owner === undefined
           ? record.status === "pending" || record.updatedAt < staleBefore
           : (record.heartbeatAt ?? Number.NEGATIVE_INFINITY) < staleBefore);

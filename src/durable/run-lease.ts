@@ -8,7 +8,9 @@ import type {
   RunStore,
   StoredEvent,
 } from "../core/ports/run-store.js";
+import { StoreError } from "../stores/store-error.js";
 import { DurableError } from "./durable-error.js";
+import { isOwnerGone } from "./owner-liveness.js";
 
 export interface LeaseOptions {
   /** Who holds the run: recorded as the run's owner. */
@@ -53,17 +55,37 @@ export class RunLease {
   }
 
   /**
-   * Claims the run: it has no owner, this owner already holds it, or its owner's heartbeat
-   * is stale (`force` takes it whatever the heartbeat says). Resolves whether it did.
+   * Claims the run: it has no owner, this owner already holds it, its owner's heartbeat is
+   * stale, or its owner is a process of this host that is gone (`force` takes it whatever
+   * the heartbeat says). Resolves whether it did.
    */
   async acquire({ force = false }: { force?: boolean } = {}): Promise<boolean> {
     const now = this.options.clock.now();
-    const claimed = await this.#store.claimRun(this.runId, this.owner, {
+    let claimed = await this.#store.claimRun(this.runId, this.owner, {
       now,
       staleBefore: force ? Number.MAX_SAFE_INTEGER : now - this.options.staleAfterMs,
     });
+    if (!claimed && !force) {
+      const record = await this.#store.getRun(this.runId);
+      if (record && isOwnerGone(record.owner)) {
+        // Only if no one renewed it since: a claim on a heartbeat no newer than the one read.
+        claimed = await this.#store.claimRun(this.runId, this.owner, {
+          now,
+          staleBefore: (record.heartbeatAt ?? Number.NEGATIVE_INFINITY) + 1,
+        });
+      }
+    }
     if (claimed) this.#renewedAt = now;
     return claimed;
+  }
+
+  /** Marks the lease lost (an append found another owner): this process stops writing. */
+  lose(): DurableError {
+    this.#lost ??= new DurableError(
+      `Run ${this.runId} was taken over by another owner; ${this.owner} stopped writing it`,
+      { code: "ownership-lost", runId: this.runId },
+    );
+    return this.#lost;
   }
 
   /** Renews the heartbeat; resolves `false` (and marks the lease lost) when another owner holds the run. */
@@ -71,12 +93,7 @@ export class RunLease {
     if (this.#lost) return Promise.resolve(false);
     this.#renewing ??= this.acquire()
       .then((claimed) => {
-        if (!claimed) {
-          this.#lost = new DurableError(
-            `Run ${this.runId} was taken over by another owner; ${this.owner} stopped writing it`,
-            { code: "ownership-lost", runId: this.runId },
-          );
-        }
+        if (!claimed) this.lose();
         return claimed;
       })
       .finally(() => {
@@ -134,8 +151,9 @@ export class RunLease {
 }
 
 /**
- * The store a leased run writes through: appends to the leased run (and its record
- * updates) are refused once the lease is lost and renew it first when it gets old; a new
+ * The store a leased run writes through: appends to the leased run name the lease's owner
+ * (the store refuses them once another owner holds the run), are refused at once after
+ * the lease is lost, and renew it first when it gets old; record updates likewise; a new
  * run's record is claimed as soon as it is created. Other runs (sub-workflows) pass
  * through. Also remembers which approval decisions this process wrote.
  */
@@ -163,7 +181,14 @@ export class LeasedStore implements RunStore {
   async append(runId: string, events: readonly LoggedEvent[]): Promise<number[]> {
     if (runId !== this.#lease.runId) return this.#inner.append(runId, events);
     await this.#lease.ensure();
-    const seqs = await this.#inner.append(runId, events);
+    let seqs: number[];
+    try {
+      // A compare-and-set on the owner: a process that lost the run cannot write one more event.
+      seqs = await this.#inner.append(runId, events, { owner: this.#lease.owner });
+    } catch (error) {
+      if (StoreError.isInstance(error) && error.code === "not-owner") throw this.#lease.lose();
+      throw error;
+    }
     for (let index = 0; index < events.length; index++) {
       if (events[index]!.type === "approval-decision") this.ownDecisionSeqs.add(seqs[index]!);
     }

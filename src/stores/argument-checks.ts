@@ -5,6 +5,7 @@ import {
   type RunPatch,
 } from "../core/ports/run-store.js";
 import type { SchedulePatch, ScheduleRecord } from "../core/ports/schedule-store.js";
+import { StoreError } from "./store-error.js";
 
 /**
  * Argument checks every store shares, so adapters reject the same bad input with the same
@@ -80,6 +81,20 @@ export function checkClaim(owner: string, options: { now: number; staleBefore: n
     fail("claimRun: options", "an object", options);
   checkTime("claimRun: options.now", options.now);
   checkTime("claimRun: options.staleBefore", options.staleBefore);
+}
+
+export function checkOwnerOption(options: { owner?: string }): void {
+  if (typeof options !== "object" || options === null)
+    fail("append: options", "an object", options);
+  if (options.owner !== undefined) checkId("append: options.owner", options.owner);
+}
+
+/** The error of an append whose `owner` no longer holds the run. */
+export function notOwner(runId: string, owner: string, holder: string | undefined): StoreError {
+  return new StoreError(
+    `Run "${runId}" is not owned by ${owner} (it is owned by ${holder ?? "no one"}): another process took it over`,
+    { code: "not-owner" },
+  );
 }
 
 export function checkReadLogOptions(options: { afterSeq?: number }): number {

@@ -14,6 +14,8 @@ export type StoreErrorCode =
   | "schedule-not-found"
   /** The store was closed. */
   | "closed"
+  /** An append named an owner that no longer holds the run (another process took it over). */
+  | "not-owner"
   /** Opening with `mustExist`, or read-only: there is no store at that location yet. */
   | "store-not-found"
   /** The file is not a Baton database, or is damaged or truncated. */

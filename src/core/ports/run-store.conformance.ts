@@ -133,6 +133,42 @@ export function runStoreConformance(name: string, makeStore: () => Promise<RunSt
         expectStoreError(await store.append("nope", [event("a")]).catch((e) => e), "run-not-found");
       });
 
+      it("appends with an owner only while that owner holds the run (a compare-and-set)", async () => {
+        await store.createRun(run("r1"));
+        const refused = (owner: string, events: LoggedEvent[]) =>
+          store.append("r1", events, { owner }).catch((error: unknown) => error);
+        expectStoreError(await refused("p1", [event("x")]), "not-owner");
+        expect(await store.claimRun("r1", "p1", { now: 10, staleBefore: 0 })).toBe(true);
+        expect(await store.append("r1", [event("a")], { owner: "p1" })).toEqual([1]);
+        expect(await store.append("r1", [event("b")], { owner: "p1" })).toEqual([2]);
+        // p1's heartbeat went stale and p2 took the run over: p1's next write fails whole.
+        expect(await store.claimRun("r1", "p2", { now: 100, staleBefore: 50 })).toBe(true);
+        expectStoreError(await refused("p1", [event("c"), event("d")]), "not-owner");
+        expectStoreError(await refused("p1", [event("c")]), "not-owner");
+        expect(await store.append("r1", [event("c")], { owner: "p2" })).toEqual([3]);
+        expect(await store.append("r1", [event("d")])).toEqual([4]);
+        expect((await store.readLog("r1")).map((logged) => logged.type)).toEqual([
+          "a",
+          "b",
+          "c",
+          "d",
+        ]);
+      });
+
+      it("refuses an append whose owner lost the run to another handle on the same store", async () => {
+        const peer = await openPeer();
+        if (!peer) return;
+        await store.createRun(run("r1"));
+        expect(await store.claimRun("r1", "p1", { now: 10, staleBefore: 0 })).toBe(true);
+        expect(await store.append("r1", [event("a")], { owner: "p1" })).toEqual([1]);
+        expect(await peer.claimRun("r1", "p2", { now: 100, staleBefore: 50 })).toBe(true);
+        expectStoreError(
+          await store.append("r1", [event("b")], { owner: "p1" }).catch((error: unknown) => error),
+          "not-owner",
+        );
+        expect(await peer.append("r1", [event("b")], { owner: "p2" })).toEqual([2]);
+      });
+
       it("appends all of a batch or none of it", async () => {
         await store.createRun(run("r1"));
         await store.append("r1", [event("a")]);

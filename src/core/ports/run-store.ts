@@ -8,9 +8,16 @@ export interface RunStore {
   createRun(run: NewRunRecord): Promise<void>;
   /**
    * Appends events to a run's log, in order, atomically: all or none. Returns the
-   * sequence number of each (1-based, gap-free per run).
+   * sequence number of each (1-based, gap-free per run). With `owner`, a compare-and-set:
+   * the events are appended only while the run's owner is `owner`; otherwise nothing is
+   * written and it rejects with a `StoreError` coded `not-owner` (another process took
+   * the run over, so this one must stop).
    */
-  append(runId: string, events: readonly LoggedEvent[]): Promise<number[]>;
+  append(
+    runId: string,
+    events: readonly LoggedEvent[],
+    options?: { owner?: string },
+  ): Promise<number[]>;
   /** The run's log in order, from `afterSeq` (exclusive) on. */
   readLog(runId: string, options?: { afterSeq?: number }): Promise<StoredEvent[]>;
   getRun(runId: string): Promise<RunRecord | undefined>;

@@ -18,8 +18,10 @@ import {
   checkId,
   checkListLimit,
   checkNewRun,
+  checkOwnerOption,
   checkReadLogOptions,
   checkRunPatch,
+  notOwner,
 } from "../argument-checks.js";
 import { jsonCopy } from "../json-copy.js";
 import { StoreError } from "../store-error.js";
@@ -93,9 +95,18 @@ export class MemoryStore implements RunStore, ScheduleStore {
     });
   }
 
-  async append(runId: string, events: readonly LoggedEvent[]): Promise<number[]> {
+  async append(
+    runId: string,
+    events: readonly LoggedEvent[],
+    options: { owner?: string } = {},
+  ): Promise<number[]> {
     this.#assertOpen();
-    const log = this.#entry(runId).log;
+    const entry = this.#entry(runId);
+    const log = entry.log;
+    checkOwnerOption(options);
+    if (options.owner !== undefined && entry.record.owner !== options.owner) {
+      throw notOwner(runId, options.owner, entry.record.owner);
+    }
     // Check (and, for JSON, copy) every event before the first push: all or none.
     checkEvents(events);
     const source = this.#json ? events.map(jsonCopy) : events;

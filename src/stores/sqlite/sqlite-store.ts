@@ -21,6 +21,7 @@ import {
   checkId,
   checkListLimit,
   checkNewRun,
+  checkOwnerOption,
   checkReadLogOptions,
   checkRunPatch,
 } from "../argument-checks.js";
@@ -222,8 +223,13 @@ export class SqliteStore implements RunStore, ScheduleStore {
     this.#appender.remember(run.id, 0);
   }
 
-  async append(runId: string, events: readonly LoggedEvent[]): Promise<number[]> {
+  async append(
+    runId: string,
+    events: readonly LoggedEvent[],
+    options: { owner?: string } = {},
+  ): Promise<number[]> {
     checkEvents(events);
+    checkOwnerOption(options);
     // Serialize before writing: a bad payload fails without taking the write lock.
     const count = events.length;
     const payloads: (string | null)[] = new Array(count);
@@ -231,7 +237,9 @@ export class SqliteStore implements RunStore, ScheduleStore {
       const { type: _type, at: _at, seq: _seq, ...fields } = events[index]!;
       payloads[index] = hasFields(fields) ? encodeJson(eventLabel, fields, index) : null;
     }
-    return this.#guard("append", () => this.#appender.append(runId, events, payloads));
+    return this.#guard("append", () =>
+      this.#appender.append(runId, events, payloads, options.owner),
+    );
   }
 
   async readLog(runId: string, options: { afterSeq?: number } = {}): Promise<StoredEvent[]> {
