@@ -8,6 +8,7 @@ export default defineConfig({
       "examples/**/*.test.ts",
       "bench/workloads/**/*.test.ts",
     ],
+    setupFiles: ["test/setup/capture-warnings.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
