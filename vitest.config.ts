@@ -9,6 +9,11 @@ export default defineConfig({
       "bench/workloads/**/*.test.ts",
     ],
     setupFiles: ["test/setup/capture-warnings.ts"],
+    // Test files share their workers and loaded modules instead of each starting a fresh
+    // one: on 2 cores the suite takes a quarter of the CPU time (measured: 27 s instead of
+    // 111 s). Tests inject their clocks, ids and stores, so no file depends on another's
+    // state (the suite passes in shuffled order: --sequence.shuffle).
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
