@@ -1,6 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const source = fileURLToPath(new URL("./src/", import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Code written as a user writes it (README quick starts) imports "baton": in tests that is
+    // the source, not a build that may be stale.
+    alias: [
+      { find: /^baton$/, replacement: `${source}index.ts` },
+      { find: /^baton\/(.+)$/, replacement: `${source}$1/index.ts` },
+    ],
+  },
   test: {
     include: [
       "src/**/*.test.ts",
