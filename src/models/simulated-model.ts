@@ -8,6 +8,7 @@ import type {
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
 import { type Clock, systemClock } from "../core/ports/clock.js";
+import { withPreload } from "./preload-model.js";
 import { currentTurnToolResults, lastUserText, promptText } from "./prompt-text.js";
 import { requireModule } from "./require-module.js";
 import { keywordsOf, sampleJsonSchema } from "./sample-json-schema.js";
@@ -93,7 +94,7 @@ export function simulatedModel(options: SimulatedModelOptions = {}): LanguageMod
 
   const metadata = { simulated: { name, simulated: true } };
 
-  return {
+  const model: LanguageModelV4 = {
     specificationVersion: "v4",
     provider: SIMULATED_PROVIDER,
     modelId: name,
@@ -168,6 +169,7 @@ export function simulatedModel(options: SimulatedModelOptions = {}): LanguageMod
       };
     },
   };
+  return withPreload(model, loadTokenizer);
 }
 
 function finishReasonOf(plan: Plan) {
@@ -183,10 +185,12 @@ function usageOf(input: number, output: number): LanguageModelV4Usage {
   };
 }
 
+// gpt-tokenizer takes ~250 ms and ~70 MB to load: it is loaded before the first call is
+// timed (preloadModel), not when Baton is imported.
+const loadTokenizer = () => requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
+
 function countText(text: string): number {
-  // gpt-tokenizer takes ~250 ms and ~70 MB to load: it is loaded on the first call.
-  const { countTokens } = requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
-  return countTokens(text, { disallowedSpecial: new Set() });
+  return loadTokenizer().countTokens(text, { disallowedSpecial: new Set() });
 }
 
 function functionTools(call: LanguageModelV4CallOptions): LanguageModelV4FunctionTool[] {
