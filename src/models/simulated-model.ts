@@ -11,7 +11,7 @@ import { type Clock, systemClock } from "../core/ports/clock.js";
 import { withPreload } from "./preload-model.js";
 import { currentTurnToolResults, lastUserText, promptText } from "./prompt-text.js";
 import { requireModule } from "./require-module.js";
-import { keywordsOf, sampleJsonSchema } from "./sample-json-schema.js";
+import { keywordsOf, madeUpValues, sampleJsonSchema } from "./sample-json-schema.js";
 
 export interface SimulatedModelOptions {
   /**
@@ -266,20 +266,22 @@ function wordsOf(text: string): Set<string> {
   );
 }
 
+/**
+ * The tool whose name and description share the most words with the request; among equals,
+ * the one that needs the fewest made-up arguments (see `madeUpValues`), then the first.
+ */
 function chooseTool(tools: LanguageModelV4FunctionTool[], request: string) {
   const wanted = wordsOf(request);
-  let best = tools[0];
-  let bestScore = 0;
+  let best: { tool: LanguageModelV4FunctionTool; score: number; madeUp: number } | undefined;
   for (const tool of tools) {
-    const offered = wordsOf(`${tool.name} ${tool.description ?? ""}`);
     let score = 0;
-    for (const word of offered) if (wanted.has(word)) score++;
-    if (score > bestScore) {
-      best = tool;
-      bestScore = score;
-    }
+    for (const word of wordsOf(`${tool.name} ${tool.description ?? ""}`))
+      if (wanted.has(word)) score++;
+    const madeUp = madeUpValues(tool.inputSchema);
+    if (!best || score > best.score || (score === best.score && madeUp < best.madeUp))
+      best = { tool, score, madeUp };
   }
-  return best;
+  return best?.tool;
 }
 
 const CLOSINGS = [
