@@ -14,3 +14,13 @@ export async function readmeQuickStarts(
   }
   return blocks;
 }
+
+/** What each README quick start must print, by its heading. */
+export const QUICK_START_OUTPUT: Record<string, RegExp[]> = {
+  "Quick start: an agent": [
+    /^\[simulated:assistant\] .*weather.*"city":"Lisbon","celsius":21/m,
+    /^\[ 'weather' \]$/m,
+    /inputTokens: [1-9]\d*,[\s\S]*totalCents: 0,/,
+  ],
+  "Quick start: a workflow": [/^run-start\n/, /^step-start$/m, /^step-end$/m, /^run-end\n$/m],
+};
