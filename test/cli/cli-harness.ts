@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,8 +61,8 @@ export interface RunBatonOptions {
 /**
  * Runs `baton <args>` in this process through `runCli`, as `main.ts` does, with collected
  * streams, `cwd`, and the test's environment minus API keys plus `env`. Milliseconds instead
- * of the second a `node --import tsx` child takes to start; the spawn smoke tests (see
- * `startBaton`) keep the real process covered.
+ * of the second a `node --import tsx` child takes to start; the few tests that need a real
+ * process (signals, a process killed mid-run) use `startBaton`.
  */
 export async function runBaton(
   args: readonly string[],
@@ -91,34 +91,6 @@ function tee(stream: CliStream & { text: string }, onText: (text: string) => voi
       return true;
     },
   };
-}
-
-/**
- * Runs `baton <args>` as a real child process (`node --import tsx src/cli/main.ts`) in
- * `cwd`: for the few tests that need a real process (signals, a process killed mid-run).
- */
-export function spawnBaton(
-  args: readonly string[],
-  {
-    cwd,
-    env = {},
-    timeoutMs = 60_000,
-  }: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
-): Promise<CliOutcome> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX_LOADER, CLI_MAIN, ...args],
-      { cwd, env: cleanEnv(env), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") {
-          reject(Object.assign(error, { stdout, stderr }));
-          return;
-        }
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
 }
 
 /** A fresh temp directory to run in; `remove()` deletes it. */
@@ -152,7 +124,10 @@ export interface RunningBaton {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `baton <args>` as a real child process and leaves it running. */
+/**
+ * Starts `baton <args>` as a real child process (`node --import tsx src/cli/main.ts`) in
+ * `cwd` and leaves it running: for signals and a process killed mid-run.
+ */
 export function startBaton(
   args: readonly string[],
   { cwd, env = {} }: { cwd: string; env?: Record<string, string> },
