@@ -1,6 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const source = fileURLToPath(new URL("./src/", import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Code written as a user writes it (README quick starts) imports "baton": in tests that is
+    // the source, not a build that may be stale.
+    alias: [
+      { find: /^baton$/, replacement: `${source}index.ts` },
+      { find: /^baton\/(.+)$/, replacement: `${source}$1/index.ts` },
+    ],
+  },
   test: {
     include: [
       "src/**/*.test.ts",
@@ -8,6 +19,12 @@ export default defineConfig({
       "examples/**/*.test.ts",
       "bench/workloads/**/*.test.ts",
     ],
+    setupFiles: ["test/setup/capture-warnings.ts"],
+    // Test files share their workers and loaded modules instead of each starting a fresh
+    // one: on 2 cores the suite takes a quarter of the CPU time (measured: 27 s instead of
+    // 111 s). Tests inject their clocks, ids and stores, so no file depends on another's
+    // state (the suite passes in shuffled order: --sequence.shuffle).
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -1,18 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
+import { runExample } from "../test/support/run-example.js";
 
 describe("examples/customer-support.ts", () => {
   it("routes each message to its support subagent, then runs follow-ups by priority", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ["--import", "tsx", "examples/customer-support.ts"],
-      {
-        env: { ...process.env, OPENAI_API_KEY: "" },
-      },
-    );
+    const { stdout } = await runExample(join(import.meta.dirname, "customer-support.ts"));
     expect(stdout).toMatch(
       /Customer: Was invoice INV-1002 paid\?.*\n {2}routed to: billing \(tools: lookup_invoice ✓\)/,
     );

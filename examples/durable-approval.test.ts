@@ -1,16 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
+import { runExample } from "../test/support/run-example.js";
 
 describe("examples/durable-approval.ts", () => {
   it("stops at both approvals, then finishes after approve and resume, each side effect once", async () => {
-    const { stdout } = await run(process.execPath, [
-      "--import",
-      "tsx",
-      "examples/durable-approval.ts",
-    ]);
+    const { stdout } = await runExample(join(import.meta.dirname, "durable-approval.ts"));
     expect(stdout).toMatch(/Run run_\w+: waiting \(approval\)/);
     expect(stdout).toContain("changelog: succeeded (other branches went on)");
     expect(stdout).toContain(

@@ -1,18 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
+import { runExample } from "../test/support/run-example.js";
 
 describe("examples/research-orchestrator.ts", () => {
   it("plans a team offline (rejecting a plan with a tool it may not use), runs it, and prints a flowchart, a trace and the cost", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ["--import", "tsx", "examples/research-orchestrator.ts"],
-      {
-        env: { ...process.env, OPENAI_API_KEY: "" },
-      },
-    );
+    const { stdout } = await runExample(join(import.meta.dirname, "research-orchestrator.ts"));
     expect(stdout).toMatch(/^Answer: \[simulated:lead\] Based on plan_and_create_subagents/m);
     expect(stdout).toContain("plan_and_create_subagents ✓");
     expect(stdout).toContain("attempt 1: rejected (1 problem)");

@@ -18,6 +18,7 @@ import {
   agent,
   BudgetExceededError,
   type BudgetOptions,
+  CircuitBreakers,
   foldRunLog,
   MemoryStore,
   type Run,
@@ -90,8 +91,8 @@ const summarizer = agent({
   prices: { "function:flakyProvider": { inputPerMillion: 0, outputPerMillion: 0 } },
   clock,
 });
-// One options object shared by both runs below, so they share one breaker per model.
-const circuitBreaker = { failureThreshold: 3, cooldownMs: 60_000 };
+// One set of breakers given to both runs below, so they share one breaker per model.
+const circuitBreaker = new CircuitBreakers({ failureThreshold: 3, cooldownMs: 60_000 });
 let batches = workflow("batches", { mode: "sequential" });
 for (const id of ["batch-1", "batch-2", "batch-3"]) batches = batches.step(id, summarizer);
 

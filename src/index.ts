@@ -2,6 +2,9 @@
  * Baton: orchestrate teams of LLM agents.
  * @module baton
  */
+// First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
+import "./require-supported-node.js";
+
 export * from "./agents/index.js";
 export * from "./core/errors/index.js";
 export * from "./core/events.js";

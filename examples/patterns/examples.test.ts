@@ -1,10 +1,9 @@
-import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runExample } from "../../test/support/run-example.js";
 
-const run = promisify(execFile);
-const folder = "examples/patterns";
+const folder = import.meta.dirname;
 
 /** What each example must print: the pattern's own result, then what it spent. */
 const expected: Record<string, RegExp[]> = {
@@ -69,23 +68,15 @@ describe("examples/patterns", () => {
     expect(files.sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it.concurrent.each(Object.keys(expected))(
+  it.each(Object.keys(expected))(
     "%s runs offline and prints its result and spend",
     async (file) => {
-      const { stdout, stderr } = await run(
-        process.execPath,
-        ["--import", "tsx", `${folder}/${file}`],
-        {
-          env: { ...process.env, OPENAI_API_KEY: "" },
-        },
-      );
+      const { stdout, stderr } = await runExample(join(folder, file));
       for (const pattern of expected[file]!) expect(stdout).toMatch(pattern);
       expect(stdout).toMatch(
         /^Spent: [1-9]\d* tokens \(\d+ in, \d+ out\) in \d+ steps?; cost 0\.0000¢$/m,
       );
-      expect(stderr).not.toMatch(/Warning|Error/);
+      expect(stderr).toBe("");
     },
-    // Each example is its own Node process; several start at once on a shared machine.
-    60_000,
   );
 });

@@ -16,6 +16,7 @@ import {
   type ResolvedModel,
   usageFromProvider,
 } from "../models/index.js";
+import { preloadModel } from "../models/preload-model.js";
 import { estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import type { RunLedger } from "./run-ledger.js";
@@ -172,6 +173,8 @@ async function gatedAttempt<T>(
   signal: AbortSignal,
   once: CallOnce<T>,
 ): Promise<GatedAttempt<T>> {
+  // A first call would otherwise count loading the provider's package as model latency.
+  await preloadModel(model.model);
   let release: ((outcome: ModelCallOutcome) => void) | undefined;
   if (policy.gate) {
     const permit = await policy.gate.acquire({

@@ -32,6 +32,16 @@ export interface CliContext {
 }
 
 /**
+ * The directory the user ran `baton` from. `npm run baton` (this repository's own script)
+ * runs in the repository's root, and npm passes the directory the user stood in as
+ * `INIT_CWD`; relative paths are the user's, so they are read from there.
+ */
+export function userDirectory(env: Record<string, string | undefined>, cwd: string): string {
+  const ownScript = env.npm_lifecycle_event === "baton" && env.npm_package_name === "baton";
+  return ownScript && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
+/**
  * The context of the `baton` process: its streams, environment and working directory,
  * and a signal that aborts on the first SIGINT or SIGTERM (a second one exits at once).
  */
@@ -59,7 +69,7 @@ export function processContext(): CliContext & { dispose(): void } {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    cwd: process.cwd(),
+    cwd: userDirectory(process.env, process.cwd()),
     signal: controller.signal,
     dispose() {
       process.emitWarning = emitWarning;

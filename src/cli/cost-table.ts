@@ -56,11 +56,14 @@ export function formatCostTable(report: RunReport): string {
   return sections.join("\n\n");
 }
 
-/** Calls, failures, tokens and cost per model; `undefined` when no model was called. */
+/**
+ * Calls, failures, tokens and cost per model, and a note naming the simulated ones (their
+ * answers are generated offline, not a real model's); `undefined` when no model was called.
+ */
 export function formatModelTable(byModel: Record<string, ModelSpend>): string | undefined {
   const models = Object.entries(byModel);
   if (models.length === 0) return undefined;
-  return formatTable(
+  const table = formatTable(
     ["model", "calls", "failed", "input", "output", "cost"],
     models.map(([model, spend]) => [
       model,
@@ -72,4 +75,10 @@ export function formatModelTable(byModel: Record<string, ModelSpend>): string | 
     ]),
     { alignRight: [1, 2, 3, 4, 5] },
   );
+  const simulated = models
+    .map(([model]) => model)
+    .filter((model) => model.startsWith("simulated:"));
+  return simulated.length === 0
+    ? table
+    : `${table}\n\nSimulated: ${simulated.join(", ")} answered offline with generated text, not a real model's answers (a model string such as openai:gpt-4o-mini gives real ones).`;
 }

@@ -1,17 +1,19 @@
-/** Cents with four decimals (`0.0123¢`); `unknown` when the price is not known. */
+import {
+  formatCents as centsText,
+  formatDuration as durationText,
+} from "../events/progress-state.js";
+
+/**
+ * Cents with four decimals (`0.0123¢`), as the progress lines show them; `unknown` when the
+ * price is not known.
+ */
 export function formatCents(cents: number | null | undefined, { partial = false } = {}): string {
-  if (cents === null || cents === undefined) return "unknown";
-  return `${cents.toFixed(4)}¢${partial ? "+" : ""}`;
+  return cents === null || cents === undefined ? "unknown" : centsText(cents, partial);
 }
 
-/** `850ms`, `12.3s`, `4m05s`; `-` when unknown. */
+/** `850ms`, `12.3s`, `4m05s`, as the progress lines show them; `-` when unknown. */
 export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return "-";
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.floor((ms % 60_000) / 1000);
-  return `${minutes}m${String(seconds).padStart(2, "0")}s`;
+  return ms === undefined || !Number.isFinite(ms) || ms < 0 ? "-" : durationText(ms);
 }
 
 /** `2026-11-22 08:04:12` in UTC; `-` when unknown. */

@@ -4,9 +4,20 @@
  * docs/cli.md.
  * @module baton/cli
  */
-import { processContext } from "./cli-context.js";
-import { runCli } from "./run-cli.js";
+// Imports nothing else: on an unsupported Node.js this is the one line the user sees, before
+// anything that would fail there (node:sqlite) is loaded.
+import { unsupportedNodeMessage } from "../node-support.js";
 
-const context = processContext();
-process.exitCode = await runCli(process.argv.slice(2), context);
-context.dispose();
+const unsupported = unsupportedNodeMessage();
+if (unsupported) {
+  process.stderr.write(`${unsupported}\n`);
+  process.exitCode = 1;
+} else {
+  const [{ processContext }, { runCli }] = await Promise.all([
+    import("./cli-context.js"),
+    import("./run-cli.js"),
+  ]);
+  const context = processContext();
+  process.exitCode = await runCli(process.argv.slice(2), context);
+  context.dispose();
+}

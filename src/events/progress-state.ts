@@ -152,11 +152,13 @@ function addCents(
   if (cost.modelCents === null || cost.unpricedModels.length > 0) state.unpriced = true;
 }
 
-/** `$0.0123` below a dollar, `$1.23` above; `+` when some cost is unknown. */
+/**
+ * US cents to four places, `0.0123¢`: the unit of every cost Baton reports (the `...Cents`
+ * fields, the CLI's tables); `+` when some calls had no known price, so the figure is a
+ * lower bound.
+ */
 export function formatCents(cents: number, unpriced: boolean): string {
-  const dollars = cents / 100;
-  const text = dollars >= 1 || dollars === 0 ? dollars.toFixed(2) : dollars.toFixed(4);
-  return `$${text}${unpriced ? "+" : ""}`;
+  return `${cents.toFixed(4)}¢${unpriced ? "+" : ""}`;
 }
 
 /** `850ms`, `12.3s`, `4m05s`. */

@@ -39,13 +39,13 @@ describe("progressView", () => {
     expect(stream.text.split("\n")).toEqual([
       "run report started",
       "step facts started",
-      "step facts done in 1.2s (1/2 steps, $0.0050 so far)",
+      "step facts done in 1.2s (1/2 steps, 0.5000¢ so far)",
       "step draft started",
       "step draft failed on attempt 1 (will retry): rate limited",
       "step draft retrying: attempt 2 in 500ms",
       "step draft started (attempt 2)",
-      "step draft done in 200ms (2/2 steps, $0.0075 so far)",
-      "run report succeeded in 2.0s: 2/2 steps, 2 succeeded, cost $0.0075",
+      "step draft done in 200ms (2/2 steps, 0.7500¢ so far)",
+      "run report succeeded in 2.0s: 2/2 steps, 2 succeeded, cost 0.7500¢",
       "",
     ]);
     expect(stream.text).not.toContain("\x1b");
@@ -72,13 +72,15 @@ describe("progressView", () => {
     channel.push({ ...factsStart!, stepId: "sources" } as BatonEvent);
     await expect
       .poll(() => stream.chunks.at(-1))
-      .toBe(`${CLEAR}report [░░░░░░░░░░░░░░░░░░░░] 0/4 · running: facts, sources · $0.00 · 500ms`);
+      .toBe(
+        `${CLEAR}report [░░░░░░░░░░░░░░░░░░░░] 0/4 · running: facts, sources · 0.0000¢ · 500ms`,
+      );
 
     await clock.advance(1700);
     channel.push(factsEnd!, draftStart!);
     await expect
       .poll(() => stream.chunks.at(-1))
-      .toBe(`${CLEAR}report [█████░░░░░░░░░░░░░░░] 1/4 · running: sources, draft · $0.0050 · 2.2s`);
+      .toBe(`${CLEAR}report [█████░░░░░░░░░░░░░░░] 1/4 · running: sources, draft · 0.5000¢ · 2.2s`);
     // Nothing but redraws so far: no line was printed for good.
     expect(stream.text).not.toContain("\n");
 
@@ -86,7 +88,7 @@ describe("progressView", () => {
     await viewing;
     // The events ended before the run did: the summary says so.
     expect(stream.chunks.at(-1)).toBe(
-      `${CLEAR}run report running: 1/4 steps, 1 succeeded, cost $0.0050\n`,
+      `${CLEAR}run report running: 1/4 steps, 1 succeeded, cost 0.5000¢\n`,
     );
   });
 
@@ -124,7 +126,7 @@ describe("progressView", () => {
     const printed = stream.text.split(CLEAR).filter((part) => part.endsWith("\n"));
     expect(printed).toEqual([
       "✗ facts failed: server error\n",
-      "run report failed in 600ms (step facts failed): 2/2 steps, 0 succeeded, 1 failed, 1 skipped, cost $0.00+\n",
+      "run report failed in 600ms (step facts failed): 2/2 steps, 0 succeeded, 1 failed, 1 skipped, cost 0.0000¢+\n",
     ]);
     expect(summary).toMatchObject({ status: "failed", failed: 1, skipped: 1, unpriced: true });
   });
@@ -160,7 +162,7 @@ describe("progressView", () => {
     await clock.advance(1000);
     await expect
       .poll(() => stream.chunks.at(-1))
-      .toBe(`${CLEAR}report 0 steps done · running: facts · $0.00 · 1.0s`);
+      .toBe(`${CLEAR}report 0 steps done · running: facts · 0.0000¢ · 1.0s`);
     channel.end();
     await viewing;
     expect(clock.pendingTimers).toBe(0);
@@ -201,11 +203,11 @@ describe("progressView", () => {
     expect(stream.text.split("\n")).toEqual([
       "run pipeline started",
       "step fetch started",
-      "step fetch done in 0ms (1/3 steps, $0.00 so far)",
+      "step fetch done in 0ms (1/3 steps, 0.0000¢ so far)",
       "step skip skipped (condition)",
       "step parse started",
-      "step parse done in 0ms (3/3 steps, $0.00 so far)",
-      "run pipeline succeeded in 0ms: 3/3 steps, 2 succeeded, 1 skipped, cost $0.00",
+      "step parse done in 0ms (3/3 steps, 0.0000¢ so far)",
+      "run pipeline succeeded in 0ms: 3/3 steps, 2 succeeded, 1 skipped, cost 0.0000¢",
       "",
     ]);
     expect(summary.status).toBe((await run.result).status);

@@ -154,7 +154,7 @@ async function refresh(
   }
 }
 
-/** `report [████░░░░] 2/5 · running: facts, draft · $0.0012 · 4.2s` */
+/** `report [████░░░░] 2/5 · running: facts, draft · 0.1200¢ · 4.2s` */
 export function statusLine(state: ProgressState, now: number): string {
   const parts: string[] = [];
   const name = state.workflow ?? "run";

@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { withPreload } from "./preload-model.js";
 
 export interface LazyModelOptions {
   /** The provider name the loaded model reports (`"openai.chat"`). */
@@ -28,14 +29,17 @@ export function lazyModel(options: LazyModelOptions): LanguageModelV4 {
     }
     return loading;
   };
-  return {
-    specificationVersion: "v4",
-    provider,
-    modelId,
-    get supportedUrls() {
-      return model().then((loaded) => loaded.supportedUrls);
+  return withPreload(
+    {
+      specificationVersion: "v4",
+      provider,
+      modelId,
+      get supportedUrls() {
+        return model().then((loaded) => loaded.supportedUrls);
+      },
+      doGenerate: async (callOptions) => (await model()).doGenerate(callOptions),
+      doStream: async (callOptions) => (await model()).doStream(callOptions),
     },
-    doGenerate: async (callOptions) => (await model()).doGenerate(callOptions),
-    doStream: async (callOptions) => (await model()).doStream(callOptions),
-  };
+    model,
+  );
 }

@@ -94,7 +94,14 @@ function openAICompatibleModel(
     modelId,
     load: async () => {
       const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
-      return createOpenAICompatible({ name, ...settings, includeUsage: true }).chatModel(modelId);
+      // Structured output as `response_format: json_schema`, which vLLM, Ollama, LM Studio
+      // and llama.cpp's server accept; without it the schema would be dropped with a warning.
+      return createOpenAICompatible({
+        name,
+        ...settings,
+        includeUsage: true,
+        supportsStructuredOutputs: true,
+      }).chatModel(modelId);
     },
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { keywordsOf, sampleJsonSchema } from "./sample-json-schema.js";
+import { keywordsOf, madeUpValues, sampleJsonSchema } from "./sample-json-schema.js";
 
 function seeded(seed: number) {
   let state = seed;
@@ -96,6 +96,49 @@ describe("sampleJsonSchema", () => {
       random: seeded(1),
     });
     expect(value).toEqual({ nights: 3 });
+  });
+
+  it("gives the entries of lists unique slug ids and names, across the whole value", () => {
+    const team = z.object({
+      agents: z
+        .array(
+          z.object({
+            name: z.string(),
+            tasks: z.array(z.object({ id: z.string(), description: z.string() })).min(1),
+          }),
+        )
+        .min(3),
+    });
+    for (let seed = 1; seed <= 10; seed++) {
+      const value = team.parse(
+        sampleJsonSchema(z.toJSONSchema(team), {
+          text: "Goal:\nCompare tidal and wave power.",
+          random: seeded(seed),
+        }),
+      );
+      const names = value.agents.map((entry) => entry.name);
+      expect(names).toEqual(["compare-agent", "tidal-agent", "wave-agent"]);
+      const ids = value.agents.flatMap((entry) => entry.tasks.map((task) => task.id));
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9-]*-task(-\d+)?$/);
+    }
+  });
+});
+
+describe("madeUpValues", () => {
+  it("counts the required strings that neither the request nor the schema can give", () => {
+    const count = (schema: z.ZodType) => madeUpValues(z.toJSONSchema(schema));
+    expect(count(z.object({ goal: z.string() }))).toBe(0);
+    expect(count(z.object({ level: z.enum(["a", "b"]), when: z.iso.date(), n: z.number() }))).toBe(
+      0,
+    );
+    expect(count(z.object({ city: z.string(), note: z.string().optional() }))).toBe(1);
+    const tasks = (agent: z.ZodType) =>
+      z.object({
+        tasks: z.array(z.object({ id: z.string(), agent, description: z.string() })).min(1),
+      });
+    expect(count(tasks(z.string()))).toBe(1);
+    expect(count(tasks(z.enum(["researcher"])))).toBe(0);
   });
 });
 

@@ -30,13 +30,90 @@ export function keywordsOf(text: string): string[] {
 
 export function sampleJsonSchema(schema: unknown, options: SampleJsonSchemaOptions): unknown {
   const root = isSchema(schema) ? schema : {};
-  return sample(root, { ...options, root, depth: 0, field: undefined });
+  const identifiers = { used: new Set<string>(), counts: new Map<string, number>() };
+  return sample(root, {
+    ...options,
+    root,
+    depth: 0,
+    field: undefined,
+    list: undefined,
+    identifiers,
+  });
+}
+
+/**
+ * How many values of a value for `schema` would have to be made up rather than taken from
+ * the request or the schema: required strings that are not free text (`query`, `goal`, ...),
+ * not the id or name of a list entry, and not given by `enum`, `const` or `format`. The
+ * simulated model prefers the tool with fewer, so it does not invent names that must refer
+ * to something (an agent to hand a task to) when another tool fits as well.
+ */
+export function madeUpValues(schema: unknown): number {
+  const root = isSchema(schema) ? schema : {};
+  const context: Context = {
+    text: "",
+    random: () => 0,
+    root,
+    depth: 0,
+    field: undefined,
+    list: undefined,
+    identifiers: { used: new Set(), counts: new Map() },
+  };
+  const count = (
+    input: Schema,
+    field: string | undefined,
+    list: string | undefined,
+    depth: number,
+  ): number => {
+    if (depth > 8) return 0;
+    const node = mergeAllOf(resolveRef(input, context), context);
+    if (
+      "const" in node ||
+      Array.isArray(node.enum) ||
+      node.format !== undefined ||
+      "default" in node
+    )
+      return 0;
+    switch (typeOf(node)) {
+      case "object": {
+        const properties = isSchema(node.properties) ? node.properties : {};
+        const required = Array.isArray(node.required) ? node.required.map(String) : [];
+        return required.reduce(
+          (sum, name) =>
+            sum +
+            (isSchema(properties[name])
+              ? count(properties[name] as Schema, name, list, depth + 1)
+              : 0),
+          0,
+        );
+      }
+      case "array": {
+        const minItems = typeof node.minItems === "number" ? node.minItems : 0;
+        return minItems > 0 && isSchema(node.items)
+          ? count(node.items, field, field ?? list, depth + 1)
+          : 0;
+      }
+      case "string": {
+        const name = (field ?? "").replace(/[_-]/g, "");
+        const given =
+          FREE_TEXT_FIELDS.test(name) || (list !== undefined && IDENTIFIER_FIELDS.test(name));
+        return given ? 0 : 1;
+      }
+      default:
+        return 0;
+    }
+  };
+  return count(root, undefined, undefined, 0);
 }
 
 interface Context extends SampleJsonSchemaOptions {
   root: Schema;
   depth: number;
   field: string | undefined;
+  /** The field of the nearest array the value is inside (`agents`, `tasks`). */
+  list: string | undefined;
+  /** Identifiers given so far in this value, and how many each list has had. */
+  identifiers: { used: Set<string>; counts: Map<string, number> };
 }
 
 function isSchema(value: unknown): value is Schema {
@@ -163,7 +240,12 @@ function sampleArray(schema: Schema, context: Context): unknown[] {
   const seen = new Set<string>();
   for (let index = 0; index < count; index++) {
     const itemSchema = isSchema(prefix[index]) ? (prefix[index] as Schema) : items;
-    const childContext = { ...context, depth: context.depth + 1, field: context.field };
+    const childContext = {
+      ...context,
+      depth: context.depth + 1,
+      field: context.field,
+      list: context.field ?? context.list,
+    };
     let value = sample(itemSchema, childContext);
     // uniqueItems: retry a few draws; a schema with too few distinct values stops short.
     for (let attempt = 0; schema.uniqueItems === true && attempt < 8; attempt++) {
@@ -239,7 +321,7 @@ function sampleString(schema: Schema, context: Context): string {
   const formatted = sampleFormat(schema.format, context);
   const minLength = typeof schema.minLength === "number" ? schema.minLength : 0;
   const maxLength = typeof schema.maxLength === "number" ? schema.maxLength : 200;
-  let value = formatted ?? textFor(context);
+  let value = formatted ?? identifierFor(context) ?? textFor(context);
   if (value.length > maxLength) {
     const cut = value.slice(0, maxLength);
     const lastSpace = cut.lastIndexOf(" ");
@@ -247,6 +329,39 @@ function sampleString(schema: Schema, context: Context): string {
   }
   while (value.length < minLength) value += value.length === 0 ? "x" : ` ${value}`;
   return value.slice(0, Math.max(minLength, Math.min(value.length, maxLength)));
+}
+
+/** Fields that name an entry of a list, which other fields may refer to. */
+const IDENTIFIER_FIELDS = /^(id|name|key)$/i;
+
+/**
+ * The id or name of an entry of a list (`agents[1].name`, `tasks[0].id`): a slug, unique in
+ * the whole value, from the text's words in turn and the list's name (`tidal-agent`,
+ * `wave-task`), so that references stay unambiguous and the entries tell apart. `undefined`
+ * for other fields.
+ */
+function identifierFor(context: Context): string | undefined {
+  const { field, list, identifiers } = context;
+  if (!field || !list || !IDENTIFIER_FIELDS.test(field)) return undefined;
+  const kind = slug(list).replace(/s$/, "") || "item";
+  // Words of the text, less labels ("Goal:"), in order, as slugs.
+  const words = [
+    ...new Set(keywordsOf(context.text.replace(/[\p{L}\p{N}'-]+:/gu, " ")).map(slug)),
+  ].filter((word) => /^[a-z]/.test(word));
+  const count = identifiers.counts.get(list) ?? 0;
+  identifiers.counts.set(list, count + 1);
+  const base = words.length > 0 ? `${words[count % words.length]}-${kind}` : `${kind}-${count + 1}`;
+  let value = base;
+  for (let suffix = 2; identifiers.used.has(value); suffix++) value = `${base}-${suffix}`;
+  identifiers.used.add(value);
+  return value;
+}
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 function textFor(context: Context): string {

@@ -186,6 +186,29 @@ describe("simulatedModel", () => {
     expect(none.text).toMatch(/^\[simulated:default\] /);
   });
 
+  it("among tools that match as well, calls one it can fill without making up names", async () => {
+    const handOff = (agent: z.ZodType) =>
+      tool({ description: "Hand work over", inputSchema: z.object({ agent, task: z.string() }) });
+    const plan = tool({
+      description: "Plan the work",
+      inputSchema: z.object({ goal: z.string() }),
+    });
+    const model = simulatedModel();
+    const unnamed = await generateText({
+      model,
+      prompt: "Tides",
+      tools: { hand_off: handOff(z.string()), plan },
+    });
+    expect(unnamed.toolCalls.map((entry) => entry.toolName)).toEqual(["plan"]);
+    const listed = await generateText({
+      model,
+      prompt: "Tides",
+      tools: { hand_off: handOff(z.enum(["researcher"])), plan },
+    });
+    expect(listed.toolCalls.map((entry) => entry.toolName)).toEqual(["hand_off"]);
+    expect(listed.toolCalls[0]?.input).toEqual({ agent: "researcher", task: "Tides" });
+  });
+
   it("returns JSON valid for the requested schema", async () => {
     const schema = z.object({
       title: z.string().min(3).max(40),

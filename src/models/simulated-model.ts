@@ -9,9 +9,10 @@ import type {
 } from "@ai-sdk/provider";
 import type { Clock } from "../core/ports/clock.js";
 import { systemClock } from "../runtime/system-clock.js";
+import { withPreload } from "./preload-model.js";
 import { currentTurnToolResults, lastUserText, promptText } from "./prompt-text.js";
 import { requireModule } from "./require-module.js";
-import { keywordsOf, sampleJsonSchema } from "./sample-json-schema.js";
+import { keywordsOf, madeUpValues, sampleJsonSchema } from "./sample-json-schema.js";
 
 export interface SimulatedModelOptions {
   /**
@@ -94,7 +95,7 @@ export function simulatedModel(options: SimulatedModelOptions = {}): LanguageMod
 
   const metadata = { simulated: { name, simulated: true } };
 
-  return {
+  const model: LanguageModelV4 = {
     specificationVersion: "v4",
     provider: SIMULATED_PROVIDER,
     modelId: name,
@@ -169,6 +170,7 @@ export function simulatedModel(options: SimulatedModelOptions = {}): LanguageMod
       };
     },
   };
+  return withPreload(model, loadTokenizer);
 }
 
 function finishReasonOf(plan: Plan) {
@@ -184,10 +186,12 @@ function usageOf(input: number, output: number): LanguageModelV4Usage {
   };
 }
 
+// gpt-tokenizer takes ~250 ms and ~70 MB to load: it is loaded before the first call is
+// timed (preloadModel), not when Baton is imported.
+const loadTokenizer = () => requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
+
 function countText(text: string): number {
-  // gpt-tokenizer takes ~250 ms and ~70 MB to load: it is loaded on the first call.
-  const { countTokens } = requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
-  return countTokens(text, { disallowedSpecial: new Set() });
+  return loadTokenizer().countTokens(text, { disallowedSpecial: new Set() });
 }
 
 function functionTools(call: LanguageModelV4CallOptions): LanguageModelV4FunctionTool[] {
@@ -263,20 +267,22 @@ function wordsOf(text: string): Set<string> {
   );
 }
 
+/**
+ * The tool whose name and description share the most words with the request; among equals,
+ * the one that needs the fewest made-up arguments (see `madeUpValues`), then the first.
+ */
 function chooseTool(tools: LanguageModelV4FunctionTool[], request: string) {
   const wanted = wordsOf(request);
-  let best = tools[0];
-  let bestScore = 0;
+  let best: { tool: LanguageModelV4FunctionTool; score: number; madeUp: number } | undefined;
   for (const tool of tools) {
-    const offered = wordsOf(`${tool.name} ${tool.description ?? ""}`);
     let score = 0;
-    for (const word of offered) if (wanted.has(word)) score++;
-    if (score > bestScore) {
-      best = tool;
-      bestScore = score;
-    }
+    for (const word of wordsOf(`${tool.name} ${tool.description ?? ""}`))
+      if (wanted.has(word)) score++;
+    const madeUp = madeUpValues(tool.inputSchema);
+    if (!best || score > best.score || (score === best.score && madeUp < best.madeUp))
+      best = { tool, score, madeUp };
   }
-  return best;
+  return best?.tool;
 }
 
 const CLOSINGS = [

@@ -5,6 +5,9 @@
  * Built only on Baton's public API.
  * @module baton/orchestrator
  */
+// First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
+import "../require-supported-node.js";
+
 export type { DelegationTask, ExecutionMode, TaskRequest } from "./check-tasks.js";
 export {
   type AgentRole,

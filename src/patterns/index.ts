@@ -7,6 +7,9 @@
  * `Run` whose `events` stream as it happens.
  * @module baton/patterns
  */
+// First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
+import "../require-supported-node.js";
+
 export {
   type CascadeContext,
   type CascadeOptions,

@@ -2,6 +2,9 @@
  * Helpers for testing code built on Baton: a fake OpenAI-compatible server, a manual clock.
  * @module baton/testing
  */
+// First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
+import "../require-supported-node.js";
+
 export { sequentialIdGenerator } from "../core/ports/id-generator.js";
 export { type SimulatedModelOptions, simulatedModel } from "../models/simulated-model.js";
 export type {

@@ -3,6 +3,9 @@
  * a file reader confined to a directory, a safe calculator, and the tools of any MCP server.
  * @module baton/tools
  */
+// First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
+import "../require-supported-node.js";
+
 export { type CalculatorInput, type CalculatorOutput, calculator } from "./calculator.js";
 export { evaluateArithmetic } from "./evaluate-arithmetic.js";
 export {

@@ -1,8 +1,12 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { CliContext, CliStream } from "../../src/cli/cli-context.js";
+import { runCli } from "../../src/cli/run-cli.js";
+import type { Clock } from "../../src/core/ports/clock.js";
+import type { IdGenerator } from "../../src/core/ports/id-generator.js";
 
 /** The CLI's entry, run from source through tsx: no build needed. */
 export const CLI_MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -16,44 +20,77 @@ export interface CliOutcome {
   stderr: string;
 }
 
-/** Keys that must never reach a child: tests never call a real model API. */
+/** Keys that must never reach the CLI under test: tests never call a real model API. */
 const SECRET_VARIABLES =
   /^(OPENAI|ANTHROPIC|GOOGLE_GENERATIVE_AI|OPENAI_COMPATIBLE|OLLAMA)_|^BATON_/;
 
-/**
- * Runs `baton <args>` as a real child process (`node --import tsx src/cli/main.ts`) in
- * `cwd`, with the test's environment minus API keys plus `env`, and collects its output.
- */
-export function runBaton(
-  args: readonly string[],
-  {
-    cwd,
-    env = {},
-    timeoutMs = 60_000,
-  }: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
-): Promise<CliOutcome> {
+/** The test's environment without API keys or Baton settings, plus `extra`. */
+function cleanEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !SECRET_VARIABLES.test(name)),
   );
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX_LOADER, CLI_MAIN, ...args],
-      {
-        cwd,
-        env: { ...base, PATH: `${BIN_DIR}:${process.env.PATH ?? ""}`, NO_COLOR: "1", ...env },
-        timeout: timeoutMs,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") {
-          reject(Object.assign(error, { stdout, stderr }));
-          return;
-        }
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
+  return { ...base, PATH: `${BIN_DIR}:${process.env.PATH ?? ""}`, NO_COLOR: "1", ...extra };
+}
+
+/** A stream that keeps what is written to it, like a pipe (not a terminal). */
+function collect(): CliStream & { text: string } {
+  return {
+    text: "",
+    write(chunk: string) {
+      this.text += chunk;
+      return true;
+    },
+  };
+}
+
+export interface RunBatonOptions {
+  /** The directory the command runs in: relative paths and `.baton/baton.db` are read from here. */
+  cwd: string;
+  /** Added to the test's environment (from which API keys are removed). */
+  env?: Record<string, string>;
+  /** Cancels the command, as Ctrl-C does. */
+  signal?: AbortSignal;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Receives stdout as it is written (to wait for a line while the command runs). */
+  onStdout?: (text: string) => void;
+  /** Receives stderr as it is written. */
+  onStderr?: (text: string) => void;
+}
+
+/**
+ * Runs `baton <args>` in this process through `runCli`, as `main.ts` does, with collected
+ * streams, `cwd`, and the test's environment minus API keys plus `env`. Milliseconds instead
+ * of the second a `node --import tsx` child takes to start; the few tests that need a real
+ * process (signals, a process killed mid-run) use `startBaton`.
+ */
+export async function runBaton(
+  args: readonly string[],
+  { cwd, env = {}, signal, clock, ids, onStdout, onStderr }: RunBatonOptions,
+): Promise<CliOutcome> {
+  const stdout = collect();
+  const stderr = collect();
+  const context: CliContext = {
+    stdout: onStdout ? tee(stdout, onStdout) : stdout,
+    stderr: onStderr ? tee(stderr, onStderr) : stderr,
+    env: cleanEnv(env),
+    cwd,
+    ...(signal ? { signal } : {}),
+    ...(clock ? { clock } : {}),
+    ...(ids ? { ids } : {}),
+  };
+  const code = await runCli(args, context);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+function tee(stream: CliStream & { text: string }, onText: (text: string) => void): CliStream {
+  return {
+    write(chunk: string) {
+      stream.write(chunk);
+      onText(stream.text);
+      return true;
+    },
+  };
 }
 
 /** A fresh temp directory to run in; `remove()` deletes it. */
@@ -74,7 +111,7 @@ export async function tempWorkspace(): Promise<{
   };
 }
 
-/** A `baton` child process left running (`baton scheduler`), with its output so far. */
+/** A `baton` child process left running, with its output so far. */
 export interface RunningBaton {
   readonly stdout: () => string;
   readonly stderr: () => string;
@@ -87,17 +124,17 @@ export interface RunningBaton {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `baton <args>` and leaves it running. */
+/**
+ * Starts `baton <args>` as a real child process (`node --import tsx src/cli/main.ts`) in
+ * `cwd` and leaves it running: for signals and a process killed mid-run.
+ */
 export function startBaton(
   args: readonly string[],
   { cwd, env = {} }: { cwd: string; env?: Record<string, string> },
 ): RunningBaton {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !SECRET_VARIABLES.test(name)),
-  );
   const child = spawn(process.execPath, ["--import", TSX_LOADER, CLI_MAIN, ...args], {
     cwd,
-    env: { ...base, PATH: `${BIN_DIR}:${process.env.PATH ?? ""}`, ...env },
+    env: cleanEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DELEGATE_TOOL, PLAN_TOOL } from "../../src/orchestrator/index.js";
 import {
@@ -355,6 +356,30 @@ task: Compare tidal and wave power.
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: "succeeded" });
     expect(server.requests.length).toBe(before + 4);
+  });
+
+  it("runs the offline example on simulated models: a valid plan, its subagents, an answer, labelled simulated", async () => {
+    const example = fileURLToPath(new URL("../../examples/research-team.yaml", import.meta.url));
+    const { code, stdout, stderr } = await runBaton(["run", example], { cwd: workspace.dir });
+
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/rejected|failed|invalid/);
+    const created = /^planning: created (.+)$/m.exec(stderr)?.[1];
+    expect(created).toMatch(
+      /^[a-z][\w-]* \(tools: (none|calculator)\)(, [a-z][\w-]* \(tools: (none|calculator)\))*$/,
+    );
+    expect(stdout).toMatch(/^Answer:\n {2}\[simulated:lead\] Based on plan_and_create_subagents/m);
+    expect(stdout).toContain(
+      "Simulated: simulated:lead, simulated:designer, simulated:researcher answered offline with generated text",
+    );
+
+    const [run] = JSON.parse((await runBaton(["runs", "--json"], { cwd: workspace.dir })).stdout);
+    const report = JSON.parse(
+      (await runBaton(["show", run.id, "--json"], { cwd: workspace.dir })).stdout,
+    );
+    expect(report).toMatchObject({ kind: "orchestrator", status: "succeeded" });
+    expect(report.subagentsCreated.length).toBeGreaterThan(0);
+    expect(new Set(report.subagentsCreated).size).toBe(report.subagentsCreated.length);
   });
 
   it("exits 2 for an orchestrator spec with problems, or without a task", async () => {

@@ -133,6 +133,11 @@ describe("baton run", { timeout: 90_000 }, () => {
     expect(stdout).toMatch(/✓ draft\s+succeeded\s+fake:writer-model\s+1\s+10\s+5\s+\S+\s+0\.0060¢/);
     expect(stdout).toMatch(/total\s+succeeded\s+30\s+9/);
     expect(stdout).toMatch(/Cost: 0\.0\d{3}¢ for models \+ 0\.0000¢ for tools = 0\.0\d{3}¢/);
+    // One money format: the progress line's total is the table's, to the digit.
+    const progressTotal = /run brief succeeded .*, cost (\S+)$/m.exec(stderr)?.[1];
+    const tableTotal = /^Cost: .* = (\S+)$/m.exec(stdout)?.[1];
+    expect(progressTotal).toMatch(/^0\.0\d{3}¢$/);
+    expect(progressTotal).toBe(tableTotal);
     void spec;
   });
 

@@ -3,54 +3,97 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { schedule } from "../../src/durable/index.js";
 import { buildWorkflow, parseSpec } from "../../src/index.js";
 import { SqliteStore } from "../../src/stores/sqlite/index.js";
-import { type RunningBaton, runBaton, startBaton, tempWorkspace } from "./cli-harness.js";
+import { ManualClock } from "../../src/testing/index.js";
+import { runBaton, tempWorkspace } from "./cli-harness.js";
 
 let workspace: Awaited<ReturnType<typeof tempWorkspace>>;
-let scheduler: RunningBaton | undefined;
 
 beforeEach(async () => {
   workspace = await tempWorkspace();
 });
 afterEach(async () => {
-  await scheduler?.stop("SIGKILL");
-  scheduler = undefined;
   await workspace.remove();
 });
 
-describe("baton scheduler", { timeout: 90_000 }, () => {
-  it("starts the stored schedules' runs when due, and stops cleanly on SIGINT", async () => {
-    const path = join(workspace.dir, ".baton", "baton.db");
+/** Resolves once `text()` matches `pattern`, checked each time `changed` is called. */
+function waiter(text: () => string) {
+  const waits: Array<{ pattern: RegExp; resolve: (match: RegExpExecArray) => void }> = [];
+  return {
+    changed() {
+      for (const wait of [...waits]) {
+        const match = wait.pattern.exec(text());
+        if (match) {
+          waits.splice(waits.indexOf(wait), 1);
+          wait.resolve(match);
+        }
+      }
+    },
+    until: (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve) => {
+        const match = pattern.exec(text());
+        if (match) resolve(match);
+        else waits.push({ pattern, resolve });
+      }),
+  };
+}
+
+describe("baton scheduler", () => {
+  it("starts the stored schedules' runs when due, again a period later, and stops cleanly when interrupted", async () => {
+    const clock = new ManualClock(Date.parse("2026-12-01T08:00:00Z"));
     const flow = buildWorkflow(
       parseSpec(
         "name: digest\nagents: { summariser: { model: simulated:summariser } }\nsteps: [{ id: summary, agent: summariser, input: Summarise the day. }]\n",
       ),
     );
-    const store = new SqliteStore({ path });
+    // One run in memory first: the modules a run loads (real I/O) are loaded before the
+    // manual clock drives the scheduler, so only the clock decides what happens when.
+    expect((await flow.start({}).result).status).toBe("succeeded");
+    const store = new SqliteStore({ path: join(workspace.dir, ".baton", "baton.db") });
     try {
       await schedule(
-        { id: "daily-digest", workflow: flow, every: 60_000, startAt: Date.now() },
+        { id: "daily-digest", workflow: flow, every: 60_000, startAt: clock.now() },
         { store },
       );
     } finally {
       await store.close();
     }
 
-    scheduler = startBaton(["scheduler", "--poll-ms", "100"], { cwd: workspace.dir });
-    await scheduler.waitFor(/Scheduler running on .*baton\.db/);
-    const started = await scheduler.waitFor(
-      /schedule daily-digest: started run (run_\w+); next \d{4}-\d\d-\d\d [\d:]+ UTC/,
-    );
-    const runId = /(run_\w+)/.exec(started)?.[1];
-    await scheduler.waitFor(new RegExp(`run ${runId} succeeded`));
+    let stdout = "";
+    const output = waiter(() => stdout);
+    const interrupt = new AbortController();
+    const scheduler = runBaton(["scheduler", "--poll-ms", "100"], {
+      cwd: workspace.dir,
+      clock,
+      signal: interrupt.signal,
+      onStdout: (text) => {
+        stdout = text;
+        output.changed();
+      },
+    });
 
-    expect(await scheduler.stop("SIGINT")).toBe(0);
-    expect(scheduler.stdout()).toContain("Scheduler stopped.");
-    // Every 60 s: it fired once, not again in the time it ran.
-    expect(scheduler.stdout().match(/started run/g)).toHaveLength(1);
+    await output.until(/Scheduler running on /);
+    const first = await clock.runUntil(output.until(/run (run_\w+) succeeded/));
+    expect(stdout).toMatch(/^Scheduler running on .*baton\.db/);
+    expect(stdout).toContain(
+      `schedule daily-digest: started run ${first[1]}; next 2026-12-01 08:01:00 UTC`,
+    );
+    // Every 60 s on the scheduler's clock: the next run starts a minute after the first.
+    const second = await clock.runUntil(
+      output.until(/schedule daily-digest: started run (run_\w+); next 2026-12-01 08:02:00 UTC/),
+    );
+    expect(clock.now()).toBe(Date.parse("2026-12-01T08:01:00Z"));
+    await clock.runUntil(output.until(new RegExp(`run ${second[1]} succeeded`)));
+
+    interrupt.abort(new Error("received SIGINT"));
+    const { code } = await clock.runUntil(scheduler);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Scheduler stopped\.\n$/);
+    expect(stdout.match(/started run/g)).toHaveLength(2);
 
     const runs = JSON.parse((await runBaton(["runs", "--json"], { cwd: workspace.dir })).stdout);
     expect(runs).toEqual([
-      expect.objectContaining({ id: runId, workflow: "digest", status: "succeeded" }),
+      expect.objectContaining({ id: second[1], workflow: "digest", status: "succeeded" }),
+      expect.objectContaining({ id: first[1], workflow: "digest", status: "succeeded" }),
     ]);
   });
 });
