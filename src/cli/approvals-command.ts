@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { pendingApprovals } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
 import { formatTimestamp } from "./format-values.js";
-import { openStore, storePath } from "./open-store.js";
+import { openStore, storeMissing } from "./open-store.js";
 import { formatTable } from "./text-table.js";
 
 /** The flags of `baton approvals`. */
@@ -24,11 +23,11 @@ export async function approvalsCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const { json = false } = options;
-  if (!existsSync(storePath(context, options.store))) {
+  if (storeMissing(context, options.store)) {
     context.stdout.write(json ? "[]\n" : "No approvals are waiting (no store yet).\n");
     return ExitCode.success;
   }
-  const store = openStore(context, options.store, { readOnly: true });
+  const store = await openStore(context, options.store, { readOnly: true });
   try {
     const pending = await pendingApprovals({
       store,

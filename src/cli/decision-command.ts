@@ -22,7 +22,7 @@ export async function decisionCommand(
   options: DecisionCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const store = openStore(context, options.store, { mustExist: true });
+  const store = await openStore(context, options.store, { mustExist: true });
   try {
     const decide = decision === "approve" ? approve : reject;
     const result = await decide(runId, stepId, {

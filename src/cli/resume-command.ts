@@ -2,7 +2,7 @@ import { resume } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
-import { openStore } from "./open-store.js";
+import { openStore, storeLabel } from "./open-store.js";
 import { isOrchestratorRun } from "./orchestrator-report.js";
 import { printRun } from "./print-run.js";
 import { resumeOrchestrator } from "./resume-orchestrator.js";
@@ -33,10 +33,11 @@ export async function resumeCommand(
   options: ResumeCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const store = openStore(context, options.store, { mustExist: true });
+  const store = await openStore(context, options.store, { mustExist: true });
   try {
     const record = await store.getRun(runId);
-    if (!record) throw new CliInputError(`Unknown run "${runId}" in ${store.path}`);
+    if (!record)
+      throw new CliInputError(`Unknown run "${runId}" in ${storeLabel(context, options.store)}`);
     if (isOrchestratorRun(record)) return await resumeOrchestrator(store, record, options, context);
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;

@@ -44,7 +44,7 @@ function isOrchestratorDefinition(definition: unknown): definition is Orchestrat
  * delegation calls are made again). Prints and exits like `baton run` of the spec.
  */
 export async function resumeOrchestrator(
-  store: RunStore & { path: string },
+  store: RunStore,
   record: RunRecord,
   options: { json?: boolean; store?: string; force?: boolean },
   context: CliContext,

@@ -62,7 +62,7 @@ async function runWorkflowSpec(
     ...(context.clock ? { clock: context.clock } : {}),
   });
   const input = runInput(options.input ?? [], spec.inputs);
-  const store = openStore(context, options.store);
+  const store = await openStore(context, options.store);
   try {
     // A durable run: owned by this process with a heartbeat, so `baton resume` elsewhere
     // leaves it alone while it runs, and finishes it if this process dies.

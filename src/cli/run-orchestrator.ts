@@ -35,7 +35,7 @@ export async function runOrchestratorSpec(
       : {}),
   };
   const task = taskOf(spec, options.input ?? [], file.source);
-  const store = openStore(context, options.store);
+  const store = await openStore(context, options.store);
   try {
     const built = await buildOrchestrator(spec, {
       env: context.env,

@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import type { RunStatus } from "../core/ports/run-store.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
 import { formatCents, formatDuration, formatTimestamp, isoTime } from "./format-values.js";
-import { openStore, storePath } from "./open-store.js";
+import { openStore, storeLabel, storeMissing } from "./open-store.js";
 import { formatTable } from "./text-table.js";
 
 /** The flags of `baton runs`. */
@@ -27,12 +26,12 @@ export async function runsCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const { limit = 20, status, json = false } = options;
-  if (!existsSync(storePath(context, options.store))) {
+  if (storeMissing(context, options.store)) {
     if (json) context.stdout.write("[]\n");
-    else context.stdout.write(`No runs yet (no store at ${storePath(context, options.store)}).\n`);
+    else context.stdout.write(`No runs yet (no store at ${storeLabel(context, options.store)}).\n`);
     return ExitCode.success;
   }
-  const store = openStore(context, options.store, { readOnly: true });
+  const store = await openStore(context, options.store, { readOnly: true });
   try {
     const records = await store.listRuns(status ? { status } : {});
     const runs = [];

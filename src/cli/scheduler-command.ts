@@ -2,7 +2,7 @@ import { startScheduler } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
 import { formatTimestamp } from "./format-values.js";
-import { openStore } from "./open-store.js";
+import { openStore, storeLabel } from "./open-store.js";
 
 /** The flags of `baton scheduler`. */
 export interface SchedulerCommandOptions {
@@ -20,7 +20,7 @@ export async function schedulerCommand(
   options: SchedulerCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const store = openStore(context, options.store);
+  const store = await openStore(context, options.store);
   try {
     const out = (line: string) => context.stdout.write(`${line}\n`);
     const scheduler = await startScheduler({
@@ -52,7 +52,7 @@ export async function schedulerCommand(
         );
       },
     });
-    out(`Scheduler running on ${store.path} (Ctrl-C to stop)`);
+    out(`Scheduler running on ${storeLabel(context, options.store)} (Ctrl-C to stop)`);
     await scheduler.done;
     await scheduler.stop();
     out("Scheduler stopped.");

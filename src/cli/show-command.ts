@@ -3,7 +3,7 @@ import { foldRunLog } from "../core/run/fold-run-log.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import { ExitCode } from "./exit-code.js";
-import { openStore } from "./open-store.js";
+import { openStore, storeLabel } from "./open-store.js";
 import { isOrchestratorRun, orchestratorReport } from "./orchestrator-report.js";
 import { printOrchestratorRun } from "./print-orchestrator-run.js";
 import { printRun } from "./print-run.js";
@@ -64,13 +64,13 @@ export async function showCommand(
       `baton show: choose one of --flowchart, --trace, --mermaid, --json (received ${views.map((view) => `--${view}`).join(", ")})`,
     );
   }
-  const store = openStore(context, options.store, { readOnly: true });
+  const store = await openStore(context, options.store, { readOnly: true });
   try {
     const record = await store.getRun(runId);
     if (!record) {
       const recent = (await store.listRuns({ limit: 5 })).map((run) => run.id);
       throw new CliInputError(
-        `Unknown run "${runId}" in ${store.path}${recent.length > 0 ? ` (recent runs: ${recent.join(", ")})` : ""}`,
+        `Unknown run "${runId}" in ${storeLabel(context, options.store)}${recent.length > 0 ? ` (recent runs: ${recent.join(", ")})` : ""}`,
       );
     }
     if (isOrchestratorRun(record))

@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import type { LatencyStats } from "../stats/index.js";
 import { runStatistics } from "../stats/index.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
 import { formatCents, formatDuration } from "./format-values.js";
-import { openStore, storePath } from "./open-store.js";
+import { openStore, storeLabel, storeMissing } from "./open-store.js";
 import { formatTable } from "./text-table.js";
 
 /** The flags of `baton stats`. */
@@ -26,9 +25,11 @@ export async function statsCommand(
   options: StatsCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  if (!existsSync(storePath(context, options.store))) {
+  if (storeMissing(context, options.store)) {
     context.stdout.write(
-      options.json ? "null\n" : `No runs yet (no store at ${storePath(context, options.store)}).\n`,
+      options.json
+        ? "null\n"
+        : `No runs yet (no store at ${storeLabel(context, options.store)}).\n`,
     );
     return ExitCode.success;
   }
@@ -39,7 +40,7 @@ export async function statsCommand(
       : "ago" in options.since
         ? now - options.since.ago
         : options.since.at;
-  const store = openStore(context, options.store, { readOnly: true });
+  const store = await openStore(context, options.store, { readOnly: true });
   try {
     const stats = await runStatistics(store, {
       ...(since !== undefined ? { since } : {}),
