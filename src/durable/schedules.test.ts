@@ -153,7 +153,10 @@ describe("Schedules", () => {
       "succeeded",
     ]);
     expect(seen).toEqual([{ n: 1 }, { n: 1 }, "once", { n: 1 }]);
-    const [every, once] = [await store.getSchedule("s"), await store.getSchedule("o")];
+    const [every, once] = [
+      await store.schedules.getSchedule("s"),
+      await store.schedules.getSchedule("o"),
+    ];
     expect(every).toMatchObject({ nextFireAt: 4_000, lastFireAt: 3_000 });
     expect(once?.nextFireAt).toBeUndefined();
     const runs = await store.listRuns();
@@ -188,8 +191,8 @@ describe("Schedules", () => {
     ]);
     await fires[0]!.run!.result;
     expect(seen).toEqual(["catch"]);
-    expect((await store.getSchedule("skip"))?.nextFireAt).toBe(6 * 60_000);
-    expect((await store.getSchedule("catch"))?.nextFireAt).toBe(6 * 60_000);
+    expect((await store.schedules.getSchedule("skip"))?.nextFireAt).toBe(6 * 60_000);
+    expect((await store.schedules.getSchedule("catch"))?.nextFireAt).toBe(6 * 60_000);
     // From then on, both fire on time.
     await clock.advance(30_000);
     await Promise.all(fires.slice(2).map((fire) => fire.run?.result));
@@ -267,7 +270,7 @@ describe("Schedules", () => {
     expect(errors).toEqual([
       'w: Schedule w starts workflow "ghost", which is neither in options.workflows nor a stored spec',
     ]);
-    expect((await store.getSchedule("w"))?.nextFireAt).toBe(100); // left due until it can run
+    expect((await store.schedules.getSchedule("w"))?.nextFireAt).toBe(100); // left due until it can run
   });
 
   it("runs a scheduled spec workflow from the spec it stored, with no registry", async () => {

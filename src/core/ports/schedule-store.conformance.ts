@@ -3,10 +3,15 @@ import { BatonError } from "../errors/baton-error.js";
 import type { ScheduleRecord, ScheduleStore } from "./schedule-store.js";
 
 /** What the ScheduleStore conformance suite needs from an adapter's test file. */
-export interface ScheduleStoreFixture {
-  store: ScheduleStore & { close(): Promise<void> };
+/** A schedule store under test, and how to close what holds it (its run store, say). */
+export interface OpenScheduleStore {
+  store: ScheduleStore;
+  close(): Promise<void>;
+}
+
+export interface ScheduleStoreFixture extends OpenScheduleStore {
   /** Opens a second handle on the same data, for cross-handle checks; omit for memory. */
-  openPeer?: () => Promise<ScheduleStore & { close(): Promise<void> }>;
+  openPeer?: () => Promise<OpenScheduleStore>;
   cleanup?: () => Promise<void>;
 }
 
@@ -15,7 +20,10 @@ export interface ScheduleStoreFixture {
  * that makes a fresh, empty store per test.
  *
  * @example
- * scheduleStoreConformance("MemoryStore", async () => ({ store: new MemoryStore() }));
+ * scheduleStoreConformance("MemoryStore", async () => {
+ *   const runs = new MemoryStore();
+ *   return { store: runs.schedules, close: () => runs.close() };
+ * });
  */
 export function scheduleStoreConformance(
   name: string,
@@ -23,8 +31,8 @@ export function scheduleStoreConformance(
 ): void {
   describe(`${name} (ScheduleStore conformance)`, () => {
     let fixture: ScheduleStoreFixture;
-    let store: ScheduleStoreFixture["store"];
-    const peers: ScheduleStoreFixture["store"][] = [];
+    let store: ScheduleStore;
+    const peers: OpenScheduleStore[] = [];
 
     beforeEach(async () => {
       fixture = await makeStore();
@@ -33,7 +41,7 @@ export function scheduleStoreConformance(
 
     afterEach(async () => {
       for (const peer of peers.splice(0)) await peer.close();
-      await store.close();
+      await fixture.close();
       await fixture.cleanup?.();
     });
 
@@ -220,7 +228,7 @@ export function scheduleStoreConformance(
         peers.push(peer);
         const results = await Promise.all(
           [1, 2, 3, 4].map((n) =>
-            (n % 2 ? store : peer).updateSchedule(
+            (n % 2 ? store : peer.store).updateSchedule(
               "s",
               { nextFireAt: 2_000 },
               { expectedNextFireAt: 1_000 },

@@ -6,6 +6,6 @@ export const memoryStoreAdapter: StoreAdapter = {
   schemes: ["memory"],
   async open() {
     const store = new MemoryStore();
-    return { runs: store, schedules: store, close: () => store.close() };
+    return { runs: store, schedules: store.schedules, close: () => store.close() };
   },
 };

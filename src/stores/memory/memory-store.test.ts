@@ -7,10 +7,13 @@ runStoreConformance("MemoryStore", async () => ({ store: new MemoryStore() }));
 runStoreConformance("MemoryStore with JSON copies", async () => ({
   store: new MemoryStore({ copy: "json" }),
 }));
-scheduleStoreConformance("MemoryStore", async () => ({ store: new MemoryStore() }));
-scheduleStoreConformance("MemoryStore with JSON copies", async () => ({
-  store: new MemoryStore({ copy: "json" }),
-}));
+function schedulesOf(runs: MemoryStore) {
+  return { store: runs.schedules, close: () => runs.close() };
+}
+scheduleStoreConformance("MemoryStore", async () => schedulesOf(new MemoryStore()));
+scheduleStoreConformance("MemoryStore with JSON copies", async () =>
+  schedulesOf(new MemoryStore({ copy: "json" })),
+);
 
 describe("MemoryStore", () => {
   it("shares nested payloads by reference in shallow mode, to keep append cheap", async () => {

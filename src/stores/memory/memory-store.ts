@@ -52,7 +52,7 @@ interface RunEntry {
 }
 
 /**
- * A RunStore and ScheduleStore held in process memory: the default store, for tests and
+ * A RunStore (and its ScheduleStore, `schedules`) held in process memory: the default store, for tests and
  * for runs that need not survive the process. Each call does its work synchronously
  * inside its promise, so `append` and `claimRun` are atomic without locks.
  *
@@ -61,9 +61,10 @@ interface RunEntry {
  * await store.createRun({ id: "r1", workflow: "report", status: "pending", createdAt: 0 });
  * await store.append("r1", [{ type: "run-start", at: 0 }]); // [1]
  */
-export class MemoryStore implements RunStore, ScheduleStore {
+export class MemoryStore implements RunStore {
   readonly #runs = new Map<string, RunEntry>();
-  readonly #schedules: MemorySchedules;
+  /** The schedules kept in the same memory: a ScheduleStore of its own. */
+  readonly schedules: MemorySchedules;
   readonly #json: boolean;
   #created = 0;
   #closed = false;
@@ -75,7 +76,7 @@ export class MemoryStore implements RunStore, ScheduleStore {
       );
     }
     this.#json = copy === "json";
-    this.#schedules = new MemorySchedules({
+    this.schedules = new MemorySchedules({
       json: this.#json,
       assertOpen: () => this.#assertOpen(),
     });
@@ -193,35 +194,6 @@ export class MemoryStore implements RunStore, ScheduleStore {
     record.owner = owner;
     record.heartbeatAt = options.now;
     return true;
-  }
-
-  saveSchedule(schedule: ScheduleRecord): Promise<void> {
-    return this.#schedules.saveSchedule(schedule);
-  }
-
-  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
-    return this.#schedules.getSchedule(id);
-  }
-
-  listSchedules(options?: {
-    paused?: boolean;
-    target?: string;
-    dueAt?: number;
-    limit?: number;
-  }): Promise<ScheduleRecord[]> {
-    return this.#schedules.listSchedules(options);
-  }
-
-  deleteSchedule(id: string): Promise<boolean> {
-    return this.#schedules.deleteSchedule(id);
-  }
-
-  updateSchedule(
-    id: string,
-    patch: SchedulePatch,
-    options?: { expectedNextFireAt?: number | null },
-  ): Promise<boolean> {
-    return this.#schedules.updateSchedule(id, patch, options);
   }
 
   /** Marks the store closed; later calls fail with a `StoreError` (code `"closed"`). */

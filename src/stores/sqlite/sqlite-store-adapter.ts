@@ -24,6 +24,6 @@ export const sqliteStoreAdapter: StoreAdapter = {
     }
     const { SqliteStore } = await import("./sqlite-store.js");
     const store = new SqliteStore({ path, readOnly });
-    return { runs: store, schedules: store, close: () => store.close() };
+    return { runs: store, schedules: store.schedules, close: () => store.close() };
   },
 };

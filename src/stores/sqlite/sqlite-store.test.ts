@@ -39,7 +39,18 @@ runStoreConformance("SqliteStore", async () => fileFixture());
 runStoreConformance("SqliteStore in memory", async () => ({
   store: new SqliteStore({ path: ":memory:" }),
 }));
-scheduleStoreConformance("SqliteStore", async () => fileFixture());
+scheduleStoreConformance("SqliteStore", async () => {
+  const { store, openPeer, cleanup } = fileFixture();
+  return {
+    store: store.schedules,
+    close: () => store.close(),
+    openPeer: async () => {
+      const peer = await openPeer();
+      return { store: peer.schedules, close: () => peer.close() };
+    },
+    cleanup,
+  };
+});
 
 describe("SqliteStore", () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -122,7 +133,7 @@ describe("SqliteStore", () => {
     });
     await first.append("r1", [{ type: "run-start", at: 5, input: { q: "x" } }]);
     await first.updateRun("r1", { status: "waiting", owner: "me", heartbeatAt: 6 });
-    await first.saveSchedule({
+    await first.schedules.saveSchedule({
       id: "daily",
       target: "w",
       trigger: { kind: "cron", expression: "0 9 * * *" },
@@ -145,7 +156,7 @@ describe("SqliteStore", () => {
       { type: "run-start", at: 5, input: { q: "x" }, seq: 1 },
     ]);
     expect(await second.append("r1", [{ type: "run-end", at: 7 }])).toEqual([2]);
-    expect((await second.getSchedule("daily"))?.nextFireAt).toBe(100);
+    expect((await second.schedules.getSchedule("daily"))?.nextFireAt).toBe(100);
   });
 
   it("writes the same number of bytes per appended event however long the run is", async () => {

@@ -80,7 +80,7 @@ export interface SqliteStoreOptions {
 const eventLabel = (index: number) => `append: events[${index}]`;
 
 /**
- * A RunStore and ScheduleStore in one SQLite file through `node:sqlite`: nothing to
+ * A RunStore (and its ScheduleStore, `schedules`) in one SQLite file through `node:sqlite`: nothing to
  * install or start. WAL mode with `synchronous = NORMAL`: a commit survives a crash of
  * the process; the last commits before a power loss may not. Each append is one
  * transaction that adds rows to an index clustered by (run, seq), so the bytes written
@@ -93,12 +93,13 @@ const eventLabel = (index: number) => `append: events[${index}]`;
  * const store = new SqliteStore({ path: ".baton/baton.db" });
  * await store.createRun({ id: "r1", workflow: "report", status: "pending", createdAt: Date.now() });
  */
-export class SqliteStore implements RunStore, ScheduleStore {
+export class SqliteStore implements RunStore {
   /** The database file's absolute path (or `":memory:"`). */
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements: StatementCache;
-  readonly #schedules: SqliteSchedules;
+  /** The schedules kept in the same file: a ScheduleStore of its own. */
+  readonly schedules: SqliteSchedules;
   readonly #appender: SqliteAppender;
   #closed = false;
 
@@ -174,7 +175,7 @@ export class SqliteStore implements RunStore, ScheduleStore {
     }
     this.#statements = new StatementCache(this.#db);
     this.#appender = new SqliteAppender(this.#statements, (runId) => this.#runNotFound(runId));
-    this.#schedules = new SqliteSchedules({
+    this.schedules = new SqliteSchedules({
       statements: this.#statements,
       guard: (action, work) => this.#guard(action, work),
       path: this.path,
@@ -353,35 +354,6 @@ export class SqliteStore implements RunStore, ScheduleStore {
       }
       return false;
     });
-  }
-
-  saveSchedule(schedule: ScheduleRecord): Promise<void> {
-    return this.#schedules.saveSchedule(schedule);
-  }
-
-  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
-    return this.#schedules.getSchedule(id);
-  }
-
-  listSchedules(options?: {
-    paused?: boolean;
-    target?: string;
-    dueAt?: number;
-    limit?: number;
-  }): Promise<ScheduleRecord[]> {
-    return this.#schedules.listSchedules(options);
-  }
-
-  deleteSchedule(id: string): Promise<boolean> {
-    return this.#schedules.deleteSchedule(id);
-  }
-
-  updateSchedule(
-    id: string,
-    patch: SchedulePatch,
-    options?: { expectedNextFireAt?: number | null },
-  ): Promise<boolean> {
-    return this.#schedules.updateSchedule(id, patch, options);
   }
 
   /** Closes the connection; later calls fail with a `StoreError` (code `"closed"`). */
