@@ -3,8 +3,11 @@ import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
+import type { Outcome } from "../outcome.js";
+import type { RunContext } from "../run-context.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness } from "../test-support/harness.js";
+import { noCost, noUsage } from "./fold-run-log.js";
 
 const flaky = (message = "flaky") => Object.assign(new BatonError(message), { isRetryable: true });
 
@@ -152,6 +155,34 @@ describe("Step timeouts", () => {
     expect(TimeoutError.isInstance(result.error)).toBe(true);
     expect(result.steps.s!.endedAt).toBe(100);
     expect(agent.calls).toHaveLength(1);
+  });
+
+  it("runs an agent step again after a timeout when the step has a retry policy", async () => {
+    const { clock, options } = harness();
+    let calls = 0;
+    // The first call hangs until its attempt is aborted; the second answers at once.
+    const flaky = {
+      kind: "agent" as const,
+      name: "flaky",
+      async execute(_input: unknown, context: RunContext): Promise<Outcome> {
+        calls++;
+        if (calls === 1) {
+          await new Promise((resolve) => context.signal.addEventListener("abort", resolve));
+          return { status: "cancelled", error: new Error("aborted"), usage: noUsage, cost: noCost };
+        }
+        return { status: "succeeded", output: { text: "ok" }, usage: noUsage, cost: noCost };
+      },
+    };
+    const flow = workflow("timeout-retry").step("s", flaky, {
+      timeout: 500,
+      retry: { maxAttempts: 3, initialDelayMs: 0, jitter: 0 },
+    });
+    const run = flow.start("x", options);
+    await clock.runAll();
+    const result = await run.result;
+    expect(result.status).toBe("succeeded");
+    expect(result.steps.s).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(calls).toBe(2);
   });
 
   it("sets no timer for steps without a timeout", async () => {
