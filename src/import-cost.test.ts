@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 
 /**
- * `import "baton"` must stay cheap (target: < 100 ms, < 70 MB): the packages below load only
+ * `import "baton-ai"` must stay cheap (target: < 100 ms, < 70 MB): the packages below load only
  * when a program first needs them. A child process imports the source entry with a module
  * hook that records every module resolved, then uses each feature and records again, so the
  * test also shows that the hook sees these packages when they do load.
@@ -47,7 +47,7 @@ const afterUse = snapshot();
 console.log(JSON.stringify({ afterImport, afterUse }));
 `;
 
-/** Packages, by the folder under node_modules, that `import "baton"` must not load. */
+/** Packages, by the folder under node_modules, that `import "baton-ai"` must not load. */
 const heavy = {
   "model providers": [
     "@ai-sdk/openai",

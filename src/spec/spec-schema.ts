@@ -23,7 +23,7 @@ let schema: ReturnType<typeof buildWorkflowSpecSchema> | undefined;
 
 /**
  * The zod schema of a workflow spec as written. It is built on first use (zod takes
- * ~60 ms to load, which `import "baton"` should not pay), then kept.
+ * ~60 ms to load, which `import "baton-ai"` should not pay), then kept.
  */
 export function workflowSpecSchema(): ReturnType<typeof buildWorkflowSpecSchema> {
   schema ??= buildWorkflowSpecSchema(requireModule<typeof import("zod")>("zod").z);
