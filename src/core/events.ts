@@ -1,3 +1,4 @@
+import { BatonError } from "./errors/baton-error.js";
 /**
  * The typed event stream of a run. Every event is appended to the run log before it
  * takes effect; names follow `<noun>-<action>` with start / delta / end.
@@ -317,16 +318,21 @@ export type BatonEventType = BatonEvent["type"];
 export interface SerializedError {
   name: string;
   message: string;
+  /** A Baton error's stable `code`. */
+  code?: string;
   statusCode?: number;
   isRetryable?: boolean;
 }
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
-    const record = error as Error & { statusCode?: unknown; isRetryable?: unknown };
+    const record = error as Error & { statusCode?: unknown; isRetryable?: unknown; code?: unknown };
     return {
       name: error.name,
       message: error.message,
+      ...(typeof record.code === "string" && BatonError.isInstance(error)
+        ? { code: record.code }
+        : {}),
       ...(typeof record.statusCode === "number" ? { statusCode: record.statusCode } : {}),
       ...(typeof record.isRetryable === "boolean" ? { isRetryable: record.isRetryable } : {}),
     };

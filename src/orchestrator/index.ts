@@ -8,6 +8,7 @@
 // First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
 import "../require-supported-node.js";
 
+export { PlanError, type PlanIssue } from "../patterns/plan-error.js";
 export type { DelegationTask, ExecutionMode, TaskRequest } from "./check-tasks.js";
 export {
   type AgentRole,
@@ -46,7 +47,6 @@ export {
   type PlannedTask,
   planSchema,
 } from "./plan.js";
-export { PlanError, type PlanIssue } from "./plan-error.js";
 export type { ProcessResult, ToolOutput } from "./process-result.js";
 export type { DelegationInput, DelegationOutcome, TaskOutcome } from "./run-delegation.js";
 export type { SubmitOptions } from "./run-task.js";

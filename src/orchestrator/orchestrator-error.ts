@@ -1,7 +1,14 @@
-import { BatonError, type CostBreakdown, type Usage, type WorkflowResult } from "../index.js";
+import {
+  BatonError,
+  type CostBreakdown,
+  errorMarker,
+  type Usage,
+  type WorkflowResult,
+} from "../index.js";
 import type { OrchestratorCostBreakdown } from "./cost-breakdown.js";
 
-const marker = Symbol.for("baton.error.orchestrator");
+const name = "OrchestratorError";
+const marker = errorMarker(name);
 
 /**
  * An orchestrator's `process()` run did not succeed. Carries the run's id and result, and
@@ -29,8 +36,11 @@ export class OrchestratorError extends BatonError {
         : result.status === "cancelled"
           ? "was cancelled"
           : `failed: ${result.error?.message ?? "unknown error"}`;
-    super(`Orchestrator "${orchestrator}" (run ${result.runId}) ${why}`, { cause: result.error });
-    this.name = "OrchestratorError";
+    super(`Orchestrator "${orchestrator}" (run ${result.runId}) ${why}`, {
+      cause: result.error,
+      code: "orchestrator-failed",
+    });
+    this.name = name;
     this.runId = result.runId;
     this.status = result.status;
     this.result = result;
@@ -40,6 +50,6 @@ export class OrchestratorError extends BatonError {
   }
 
   static override isInstance(error: unknown): error is OrchestratorError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -148,7 +148,10 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
       );
     }
     const problems = planProblems(subtasks);
-    if (problems.length > 0) throw new PlanError(problems);
+    if (problems.length > 0)
+      throw new PlanError("The plan cannot run", {
+        issues: problems.map((message) => ({ path: "", message })),
+      });
     context.emit({ type: "custom:plan", data: { subtasks } });
     return [...subtasks];
   });

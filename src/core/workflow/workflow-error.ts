@@ -1,8 +1,10 @@
 import { BatonError } from "../errors/baton-error.js";
+import { errorMarker } from "../errors/error-marker.js";
 import type { WorkflowResult } from "../run/run.js";
 import type { CostBreakdown, Usage } from "../usage.js";
 
-const marker = Symbol.for("baton.error.workflow");
+const name = "WorkflowError";
+const marker = errorMarker(name);
 
 /**
  * A workflow run as a step (`workflow.run()`) did not succeed. Carries the run's result,
@@ -24,8 +26,11 @@ export class WorkflowError extends BatonError {
         : result.status === "cancelled"
           ? "was cancelled"
           : `failed: ${result.error?.message ?? "unknown error"}`;
-    super(`Workflow "${workflow}" (run ${result.runId}) ${why}`, { cause: result.error });
-    this.name = "WorkflowError";
+    super(`Workflow "${workflow}" (run ${result.runId}) ${why}`, {
+      cause: result.error,
+      code: "workflow-failed",
+    });
+    this.name = name;
     this.runId = result.runId;
     this.status = result.status;
     this.result = result;
@@ -34,6 +39,6 @@ export class WorkflowError extends BatonError {
   }
 
   static override isInstance(error: unknown): error is WorkflowError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -7,9 +7,9 @@ import {
   type StepRecord,
   type Usage,
 } from "../../index.js";
+import type { PlanIssue } from "../../patterns/plan-error.js";
 import type { DelegationTask } from "../check-tasks.js";
 import { DELEGATE_TOOL, PLAN_TOOL } from "../orchestration-tools.js";
-import type { PlanIssue } from "../plan-error.js";
 import type { TraceRun } from "./run-trace.js";
 
 /** What a run was, in an orchestration. */
