@@ -5,6 +5,10 @@
  * SQLite file at `.baton/baton.db`.
  * @module baton/durable
  */
+import "../require-supported-node.js";
+
+export { openStoreLocation, storeAdapters } from "../stores/open-store-location.js";
+export type { OpenedStores, OpenStoreOptions, StoreAdapter } from "../stores/store-adapter.js";
 export {
   approve,
   type DecideOptions,

@@ -8,7 +8,7 @@
 // First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
 import "../require-supported-node.js";
 
-export { PlanError, type PlanIssue } from "../patterns/plan-error.js";
+export { PlanError, type PlanIssue } from "../patterns/index.js";
 export type { DelegationTask, ExecutionMode, TaskRequest } from "./check-tasks.js";
 export {
   type AgentRole,

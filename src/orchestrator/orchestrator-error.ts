@@ -1,10 +1,5 @@
-import {
-  BatonError,
-  type CostBreakdown,
-  errorMarker,
-  type Usage,
-  type WorkflowResult,
-} from "../index.js";
+import { errorMarker } from "../engine/index.js";
+import { BatonError, type CostBreakdown, type Usage, type WorkflowResult } from "../index.js";
 import type { OrchestratorCostBreakdown } from "./cost-breakdown.js";
 
 const name = "OrchestratorError";

@@ -1,3 +1,4 @@
+import { randomIdGenerator, systemClock } from "../engine/index.js";
 import {
   type Agent,
   type AgentInput,
@@ -5,14 +6,12 @@ import {
   type BatonEvent,
   type Clock,
   type IdGenerator,
-  MemoryStore,
   type RunStore,
-  randomIdGenerator,
   type StartOptions,
-  systemClock,
   type Workflow,
   workflow,
 } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import {
   EventHub,
   type OrchestratorEventHandler,

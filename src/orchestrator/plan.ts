@@ -1,6 +1,6 @@
 import { type FlexibleSchema, type JSONSchema7, jsonSchema } from "ai";
 import { z } from "zod";
-import type { PlanIssue } from "../patterns/plan-error.js";
+import type { PlanIssue } from "../patterns/index.js";
 import { checkTasks, type DelegationTask, type TaskRequest } from "./check-tasks.js";
 
 /** A plan as the designer returns it: new subagents, each with its tasks. */

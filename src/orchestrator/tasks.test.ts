@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { agent, MemoryStore, sequentialIdGenerator } from "../index.js";
+import { sequentialIdGenerator } from "../engine/index.js";
+import { agent } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { ManualClock } from "../testing/index.js";
 import { Orchestrator, type OrchestratorEvent, type Task } from "./index.js";
 import { gate, scripted, text } from "./test-support.js";

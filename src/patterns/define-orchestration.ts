@@ -1,15 +1,11 @@
+import { addCost, addUsage, emptyCost, emptyUsage, serializeError } from "../engine/index.js";
 import {
-  addCost,
-  addUsage,
-  emptyCost,
-  emptyUsage,
   type Outcome,
   type RetryOptions,
   type Runnable,
   type RunnableEvent,
   type StepContext,
   type StepFunction,
-  serializeError,
   type WorkflowResult,
   workflow,
 } from "../index.js";

@@ -1,4 +1,5 @@
-import { BatonError, errorMarker } from "../index.js";
+import { errorMarker } from "../engine/index.js";
+import { BatonError } from "../index.js";
 
 const name = "PatternOutputError";
 const marker = errorMarker(name);

@@ -1,4 +1,5 @@
-import { BatonError, type CostBreakdown, errorMarker, type Usage } from "../index.js";
+import { errorMarker } from "../engine/index.js";
+import { BatonError, type CostBreakdown, type Usage } from "../index.js";
 
 const name = "PlanError";
 const marker = errorMarker(name);

@@ -3,6 +3,8 @@
  * every problem named by its path, and built into a runnable workflow.
  * @module baton/spec
  */
+import "../require-supported-node.js";
+
 export { type BuildWorkflowOptions, buildWorkflow } from "./build-workflow.js";
 export { type LoadSpecOptions, loadSpec } from "./load-spec.js";
 export { type ParseSpecOptions, parseSpec } from "./parse-spec.js";

@@ -3,6 +3,8 @@
  * model and step, retries, fallbacks, usage and cost.
  * @module baton/stats
  */
+import "../require-supported-node.js";
+
 export type { LatencyStats } from "./latency-stats.js";
 export {
   type RunStatistics,

@@ -40,7 +40,7 @@ const failedRun = {
 const family: Array<[{ name: string; isInstance(error: unknown): boolean }, BatonError]> = [
   [BatonError, new BatonError("x")],
   [ConfigurationError, new ConfigurationError("x")],
-  [ModelCallError, new ModelCallError({ message: "x", model: "m" })],
+  [ModelCallError, new ModelCallError({ message: "x", model: "m", isRetryable: false })],
   [TimeoutError, new TimeoutError("x", { timeoutMs: 1 })],
   [CancelledError, new CancelledError()],
   [
@@ -59,7 +59,7 @@ const family: Array<[{ name: string; isInstance(error: unknown): boolean }, Bato
   [RemoteError, new RemoteError({ name: "Whatever", message: "x" })],
   [StoreError, new StoreError("x", { code: "io" })],
   [DurableError, new DurableError("x", { code: "closed" })],
-  [ToolError, new ToolError("x", { tool: "t", code: "invalid-input" })],
+  [ToolError, new ToolError("x", { tool: "t", code: "host-not-allowed" })],
   [ToolCallRejectedError, new ToolCallRejectedError({ tool: "t" })],
   [ApprovalPendingError, new ApprovalPendingError({ tool: "t", toolCallId: "c", stepId: "s" })],
   [CliInputError, new CliInputError("x")],

@@ -7,10 +7,9 @@ import {
   type Clock,
   type IdGenerator,
   type RunStore,
-  resolveModel,
-  SpecError,
-  type SpecIssue,
 } from "../../index.js";
+import { resolveModel } from "../../models/index.js";
+import { SpecError, type SpecIssue } from "../../spec/index.js";
 import { calculator, httpFetch, type McpToolSet, mcpTools, readFile } from "../../tools/index.js";
 import { Orchestrator } from "../orchestrator.js";
 import type { OrchestratorSpec } from "./orchestrator-spec-schema.js";

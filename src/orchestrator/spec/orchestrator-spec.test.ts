@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { tool } from "ai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { SpecError, sequentialIdGenerator } from "../../index.js";
+import { sequentialIdGenerator } from "../../engine/index.js";
+import { SpecError } from "../../spec/index.js";
 import { buildOrchestrator, isOrchestratorSpec, parseOrchestratorSpec } from "../index.js";
 
 const serverPath = createRequire(import.meta.url).resolve(

@@ -1,5 +1,5 @@
 import { type Document, LineCounter, parseDocument } from "yaml";
-import { SpecError, type SpecIssue } from "../../index.js";
+import { SpecError, type SpecIssue } from "../../spec/index.js";
 import {
   type AvailableToolSpec,
   type BuiltinToolKind,
