@@ -12,6 +12,10 @@ import {
   templateStrings,
 } from "./spec-references.js";
 import { parseTemplate } from "./template.js";
+import type { Work } from "./work.js";
+
+/** Steps checked between two yields. */
+const SLICE = 2000;
 
 /** A problem found by `checkSpec`, with its path as segments (internal). */
 export interface RawIssue {
@@ -36,7 +40,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * schema check failed too; every problem is collected, none stops the others. Time is
  * linear in the size of the spec (see `SpecGraph` for the one search that may not be).
  */
-export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIssue[] {
+export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work<RawIssue[]> {
   const issues: RawIssue[] = [];
   if (!isRecord(raw)) return issues;
   const report = (path: PathSegment[], message: string) => issues.push({ path, message });
@@ -126,7 +130,8 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
   }
   const stepIds = [...firstIndexOf.keys()];
 
-  for (const step of steps) {
+  for (const [position, step] of steps.entries()) {
+    if (position % SLICE === SLICE - 1) yield;
     const { record, index } = step;
     if (typeof record.agent === "string" && !Object.hasOwn(agents, record.agent)) {
       report(
@@ -156,7 +161,9 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
     checkModels(record.fallbackModels, ["steps", index, "fallbackModels"]);
   }
 
+  yield;
   const graph = new SpecGraph(byId);
+  yield;
   for (const cycle of graph.cycles) {
     const first = byId.get(cycle[0]!)!;
     report(
@@ -196,7 +203,8 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
     else checkReferences(parsed.references, path, rules);
   };
 
-  for (const step of steps) {
+  for (const [position, step] of steps.entries()) {
+    if (position % SLICE === SLICE - 1) yield;
     const { record, index, id } = step;
     const before: ReferenceRules = {
       roots: ["input", "steps"],
