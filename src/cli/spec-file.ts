@@ -48,6 +48,16 @@ export async function readSpecFile(source: string, cwd: string): Promise<SpecFil
 
 /** Splits the CLI's `kind` and `tools` from a spec's text (YAML or JSON). */
 export function splitSpecText(text: string): Pick<SpecFile, "text" | "kind" | "tools"> {
+  // JSON without either key (most JSON specs, and the big generated ones) needs no YAML pass.
+  if (text.trimStart().startsWith("{")) {
+    try {
+      const data: unknown = JSON.parse(text);
+      if (typeof data === "object" && data !== null && !("tools" in data) && !("kind" in data))
+        return { text, kind: "workflow", tools: undefined };
+    } catch {
+      // Not JSON after all: read it as YAML, as parseSpec will.
+    }
+  }
   // Read with the spec's own guards (nesting, aliases); what they refuse, parseSpec reports.
   let read: SpecDocument;
   try {

@@ -226,6 +226,12 @@ export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work
     if (Array.isArray(record.route)) {
       const chosen = new Set<string>();
       const direct = new Set(id !== undefined ? (successors.get(id) ?? []) : []);
+      if (id !== undefined && direct.size === 0) {
+        report(
+          ["steps", index, "route"],
+          `step "${id}" has a route, but no step depends on it, so there is nothing to route to`,
+        );
+      }
       record.route.forEach((routeCase, caseIndex) => {
         if (!isRecord(routeCase)) return;
         const casePath: PathSegment[] = ["steps", index, "route", caseIndex];

@@ -70,4 +70,18 @@ describe("validateSpec", () => {
       `unknown step "nope" (known: ${Array.from({ length: 20 }, (_, index) => `s${index}`).join(", ")}, ... and 980 more)`,
     );
   });
+
+  it("refuses a route on a step that nothing depends on, even with no targets", () => {
+    const spec = {
+      name: "routes",
+      agents: { writer: { model: "simulated:writer" } },
+      steps: [{ id: "a", agent: "writer", route: [{ to: [] }] }],
+    };
+    expect(problems(spec)).toEqual([
+      {
+        path: "steps[0].route",
+        message: 'step "a" has a route, but no step depends on it, so there is nothing to route to',
+      },
+    ]);
+  });
 });
