@@ -349,7 +349,9 @@ steps: [{ id: draft, agent: writer, input: "Go", fallbackModels: ["local:backup"
     ]);
   });
 
-  it("builds and compiles a 100,000-step chain listed dependents first", () => {
+  it("builds and compiles a 100,000-step chain listed dependents first", {
+    timeout: 60_000,
+  }, () => {
     const graph = buildWorkflow(chainSpec(100_000) as WorkflowSpecInput).graph();
     expect(graph.steps).toHaveLength(100_000);
     expect(graph.steps.at(-1)).toMatchObject({ id: "s0", criticalPath: 100_000 });
