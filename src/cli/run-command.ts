@@ -1,6 +1,8 @@
 import type { Tool } from "ai";
 import { type DurableRun, openDurable } from "../durable/index.js";
-import { buildWorkflow, parseSpec, type SpecWorkflow } from "../spec/index.js";
+import { buildWorkflow, type SpecWorkflow } from "../spec/index.js";
+import { parseSpecWork } from "../spec/parse-spec.js";
+import { finishWorkAsync } from "../spec/work.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
@@ -54,7 +56,11 @@ async function runWorkflowSpec(
   options: RunCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const spec = parseSpec(file.text, { source: file.source, tools: Object.keys(tools) });
+  // In slices, so Ctrl-C stops even a huge spec's validation.
+  const spec = await finishWorkAsync(
+    parseSpecWork(file.text, { source: file.source, tools: Object.keys(tools) }),
+    context.signal ? { signal: context.signal } : {},
+  );
   const flow: SpecWorkflow = buildWorkflow(spec, {
     tools,
     env: context.env,

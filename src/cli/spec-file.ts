@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { isMap, isScalar, type Node, parseDocument } from "yaml";
+import { isMap, isScalar, type Node } from "yaml";
+import { readSpecDocument, type SpecDocument } from "../spec/spec-document.js";
+import { SpecError } from "../spec/spec-error.js";
+import { finishWork } from "../spec/work.js";
 import { CliInputError } from "./cli-input-error.js";
 
 /** A spec file as `baton run` reads it, before validation. */
@@ -45,12 +48,28 @@ export async function readSpecFile(source: string, cwd: string): Promise<SpecFil
 
 /** Splits the CLI's `kind` and `tools` from a spec's text (YAML or JSON). */
 export function splitSpecText(text: string): Pick<SpecFile, "text" | "kind" | "tools"> {
-  const document = parseDocument(text, { uniqueKeys: false });
-  const root = document.contents;
-  // Syntax errors and non-map documents are reported by parseSpec, with positions.
-  if (document.errors.length > 0 || !isMap(root)) {
-    return { text, kind: "workflow", tools: undefined };
+  // JSON without either key (most JSON specs, and the big generated ones) needs no YAML pass.
+  if (text.trimStart().startsWith("{")) {
+    try {
+      const data: unknown = JSON.parse(text);
+      if (typeof data === "object" && data !== null && !("tools" in data) && !("kind" in data))
+        return { text, kind: "workflow", tools: undefined };
+    } catch {
+      // Not JSON after all: read it as YAML, as parseSpec will.
+    }
   }
+  // Read with the spec's own guards (nesting, aliases); what they refuse, parseSpec reports.
+  let read: SpecDocument;
+  try {
+    read = finishWork(readSpecDocument(text, "yaml", { uniqueKeys: false }));
+  } catch (error) {
+    if (SpecError.isInstance(error)) return { text, kind: "workflow", tools: undefined };
+    throw error;
+  }
+  const document = read.document!;
+  const root = document.contents;
+  // Non-map documents are reported by parseSpec, with positions.
+  if (!isMap(root)) return { text, kind: "workflow", tools: undefined };
   let kind: SpecFile["kind"] = "workflow";
   let tools: unknown;
   const blank: Array<[number, number]> = [];
@@ -64,10 +83,12 @@ export function splitSpecText(text: string): Pick<SpecFile, "text" | "kind" | "t
     }
     if (pair.key.value === "tools") {
       const value = pair.value as Node | null;
-      tools = value ? value.toJS(document) : null;
+      tools = null;
       blank.push([pair.key.range[0], value?.range ? value.range[1] : pair.key.range[1]]);
     }
   }
+  // As data only now: turning the document into data puts each alias's value in its place.
+  if (tools === null) tools = (read.data() as Record<string, unknown>).tools ?? null;
   // An orchestrator spec is read whole by parseOrchestratorSpec (it has its own availableTools).
   if (kind === "orchestrator") return { text, kind, tools: undefined };
   let blanked = text;

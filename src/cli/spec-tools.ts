@@ -12,6 +12,8 @@ export interface SpecToolSet {
   registry: Record<string, Tool>;
   /** Stops the MCP servers. */
   close(): Promise<void>;
+  /** With `startServers: false`: the MCP entries checked but not started (their tools are unknown). */
+  unstarted: string[];
 }
 
 const TOOL_TYPES = ["calculator", "http_fetch", "read_file", "mcp"] as const;
@@ -67,13 +69,15 @@ const toolSchemas = {
 export async function specTools(
   file: Pick<SpecFile, "source" | "path" | "tools">,
   context: CliContext,
+  { startServers = true }: { startServers?: boolean } = {},
 ): Promise<SpecToolSet> {
   const registry: Record<string, Tool> = {};
   const servers: McpToolSet[] = [];
+  const unstarted: string[] = [];
   const close = async () => {
     await Promise.allSettled(servers.map((server) => server.close()));
   };
-  if (file.tools === undefined || file.tools === null) return { registry, close };
+  if (file.tools === undefined || file.tools === null) return { registry, close, unstarted };
   const fail = (issues: SpecIssue[]) => new SpecError(issues, { source: file.source });
   if (typeof file.tools !== "object" || Array.isArray(file.tools)) {
     throw fail([{ path: "tools", message: "expected a map of tools by name" }]);
@@ -109,6 +113,15 @@ export async function specTools(
         }
         continue;
       }
+      if (type === "mcp" && !startServers) {
+        try {
+          mcpLaunch(parsed.data as ToolEntry["mcp"], context);
+          unstarted.push(name);
+        } catch (error) {
+          issues.push({ path, message: (error as Error).message });
+        }
+        continue;
+      }
       const built = await buildTool(type, parsed.data, base, context).catch((error: unknown) => {
         issues.push({ path, message: (error as Error).message });
         return undefined;
@@ -124,7 +137,7 @@ export async function specTools(
     await close();
     throw error;
   }
-  return { registry, close };
+  return { registry, close, unstarted };
 }
 
 type ToolEntry = { [T in ToolType]: z.output<(typeof toolSchemas)[T]> };
@@ -149,11 +162,7 @@ async function buildTool(
     }
     case "mcp": {
       const { type: _, command, args = [], env = {}, cwd, ...options } = entry as ToolEntry["mcp"];
-      const expand = (value: string) => expandVariables(value, context.env);
-      const expandedArgs = args.map(expand);
-      const expandedEnv = Object.fromEntries(
-        Object.entries(env).map(([name, value]) => [name, expand(value)]),
-      );
+      const { expandedArgs, expandedEnv } = mcpLaunch(entry as ToolEntry["mcp"], context);
       try {
         return await mcpTools({
           command,
@@ -172,6 +181,20 @@ async function buildTool(
       }
     }
   }
+}
+
+/** An MCP entry's `args` and `env` with `${NAME}` expanded. @throws Error naming an unset variable. */
+function mcpLaunch(
+  { args = [], env = {} }: ToolEntry["mcp"],
+  context: CliContext,
+): { expandedArgs: string[]; expandedEnv: Record<string, string> } {
+  const expand = (value: string) => expandVariables(value, context.env);
+  return {
+    expandedArgs: args.map(expand),
+    expandedEnv: Object.fromEntries(
+      Object.entries(env).map(([name, value]) => [name, expand(value)]),
+    ),
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import { SpecWorkflow } from "./spec-workflow.js";
 import { compileValue, renderValue, stepsView, stepView } from "./step-scope.js";
 import { stringifyValue } from "./template.js";
 import { dedupeIssues, specIssues } from "./validate-spec.js";
+import { finishWork } from "./work.js";
 
 export interface BuildWorkflowOptions {
   /**
@@ -55,7 +56,7 @@ export function buildWorkflow(
       `buildWorkflow: expected "tools" to be a map of tools by name, received ${Array.isArray(tools) ? "an array" : String(tools)}`,
     );
   }
-  const checked = specIssues(spec, Object.keys(tools));
+  const checked = finishWork(specIssues(spec, Object.keys(tools)));
   const fail = (issues: RawIssue[]) =>
     new SpecError(
       dedupeIssues(

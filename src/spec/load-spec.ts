@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { CancelledError } from "../core/errors/cancelled-error.js";
-import { type ParseSpecOptions, parseSpec } from "./parse-spec.js";
+import { type ParseSpecOptions, parseSpecWork } from "./parse-spec.js";
 import { SpecError } from "./spec-error.js";
 import type { WorkflowSpec } from "./spec-schema.js";
+import { finishWorkAsync } from "./work.js";
 
 export interface LoadSpecOptions extends Omit<ParseSpecOptions, "source"> {
-  /** Stops reading the file. */
+  /** Stops reading and validating the file: the promise rejects with a `CancelledError`. */
   signal?: AbortSignal;
 }
 
@@ -38,5 +39,8 @@ export async function loadSpec(
       cause: error,
     });
   }
-  return parseSpec(text, { ...options, source: path });
+  // In slices, so a signal (Ctrl-C in the CLI) stops even a huge spec's validation.
+  return finishWorkAsync(parseSpecWork(text, { ...options, source: path }), {
+    ...(signal ? { signal } : {}),
+  });
 }

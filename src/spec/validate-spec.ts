@@ -1,8 +1,11 @@
 import type { z } from "zod";
 import { checkSpec, type RawIssue } from "./check-spec.js";
+import { nestingPath } from "./nesting-path.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
+import { TOO_DEEP } from "./spec-limits.js";
 import { closestName, formatPath, type PathSegment } from "./spec-path.js";
 import { allowedKeysAt, type WorkflowSpec, workflowSpecSchema } from "./spec-schema.js";
+import { finishWork, type Work } from "./work.js";
 
 /**
  * Validates a spec that is already data (built in code, or read by other means): the
@@ -14,7 +17,7 @@ export function validateSpec(
   value: unknown,
   { tools, source }: { tools?: readonly string[]; source?: string } = {},
 ): WorkflowSpec {
-  const checked = specIssues(value, tools);
+  const checked = finishWork(specIssues(value, tools));
   if (checked.spec && checked.issues.length === 0) return checked.spec;
   const issues = checked.issues.map((issue) => ({
     path: formatPath(issue.path),
@@ -27,13 +30,18 @@ export function validateSpec(
  * Every problem of a spec given as data (internal). `spec` is set when the shape is
  * valid, even if graph checks found problems, so a builder can go on collecting more.
  */
-export function specIssues(
+export function* specIssues(
   data: unknown,
   tools: readonly string[] | undefined,
-): { spec: WorkflowSpec | undefined; issues: RawIssue[] } {
+): Work<{ spec: WorkflowSpec | undefined; issues: RawIssue[] }> {
+  // Data nested without end (or in a circle) would overflow the schema check's stack.
+  const deep = nestingPath(data);
+  if (deep) return { spec: undefined, issues: [{ path: deep, message: TOO_DEEP }] };
+  yield;
   const parsed = workflowSpecSchema().safeParse(data, { reportInput: true });
   const issues: RawIssue[] = parsed.success ? [] : parsed.error.issues.flatMap(fromZodIssue);
-  issues.push(...checkSpec(data, tools !== undefined ? { tools } : {}));
+  yield;
+  issues.push(...(yield* checkSpec(data, tools !== undefined ? { tools } : {})));
   return { spec: parsed.success ? parsed.data : undefined, issues };
 }
 function fromZodIssue(issue: z.core.$ZodIssue): RawIssue[] {
