@@ -2,7 +2,7 @@ import type { BatonEvent } from "./events.js";
 import type { ModelCallGate } from "./model-call-gate.js";
 import type { Clock } from "./ports/clock.js";
 import type { IdGenerator } from "./ports/id-generator.js";
-import type { RunStore } from "./ports/run-store.js";
+import type { LoggedEvent, RunStore } from "./ports/run-store.js";
 import type { RetryOptions } from "./retry-policy.js";
 import type { ToolApprovalRecord } from "./run/fold-run-log.js";
 import type { RunnableEvent } from "./runnable.js";
@@ -40,6 +40,25 @@ export interface RunContext {
   readonly overrides: RunOverrides;
   /** Tool calls of this step that wait for, or got, a human decision. */
   readonly approvals: ToolApprovals;
+  /**
+   * Where this work sits in its step's attempt: `""` for what the step runs itself; the
+   * run's key for what a function step runs (`context.run`, "1", "2", ... by default); the
+   * caller's path, the turn and the tool call id for a tool's work (`"1/2:call_x"`). Agents
+   * tag their events with it, so a resumed step finds what each piece of work recorded.
+   */
+  readonly path: string;
+  /**
+   * The events this step attempt logged before it was interrupted (a crash, a wait, a tool
+   * approval), oldest first, every path's: what a resumed agent replays its turns from.
+   * Empty for a fresh attempt.
+   */
+  readonly recorded: readonly LoggedEvent[];
+  /**
+   * The id of the child run this work starts (a sub-workflow): derived from the run, the
+   * step, the attempt and `path`, so the same work finds its child run again when the step
+   * resumes (`childRunIdOf`).
+   */
+  childRunId(): string;
 }
 
 /** A child run's place in its run tree. */

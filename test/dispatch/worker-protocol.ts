@@ -5,6 +5,7 @@ import type {
   SerializedError,
 } from "../../src/core/events.js";
 import type { ModelCallRequest } from "../../src/core/model-call-gate.js";
+import type { LoggedEvent } from "../../src/core/ports/run-store.js";
 import type { ToolApprovalRecord } from "../../src/core/run/fold-run-log.js";
 import type { WireOutcome } from "../../src/core/run/wire-outcome.js";
 import type { RunOverrides } from "../../src/core/run-context.js";
@@ -23,6 +24,7 @@ export interface WireAttempt {
   previous: unknown;
   results: Record<string, unknown>;
   toolApprovals: ToolApprovalRecord[];
+  recorded: LoggedEvent[];
   parentRunId: string | undefined;
   overrides: RunOverrides;
 }

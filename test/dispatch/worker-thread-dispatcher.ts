@@ -126,6 +126,7 @@ export function workerThreadDispatcher(registry: URL): StepDispatcher & { close(
         previous: attempt.previous,
         results: attempt.results,
         toolApprovals: [...attempt.toolApprovals],
+        recorded: [...attempt.recorded],
         parentRunId: attempt.parentRunId,
         overrides: JSON.parse(JSON.stringify(host.context.overrides)),
       };

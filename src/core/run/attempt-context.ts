@@ -3,11 +3,12 @@ import type { ModelCallGate } from "../model-call-gate.js";
 import type { Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
-import type { RunStore } from "../ports/run-store.js";
+import type { LoggedEvent, RunStore } from "../ports/run-store.js";
 import type { AttemptHost, StepAttempt } from "../ports/step-dispatcher.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { StepResults } from "../workflow/step-options.js";
+import { childRunIdOf } from "./child-run-id.js";
 import { executeStep } from "./execute-step.js";
 import type { ToolApprovalRecord } from "./fold-run-log.js";
 import type { StepTask } from "./step-task.js";
@@ -25,14 +26,16 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
   readonly input: unknown;
   readonly previous: unknown;
   readonly signal: AbortSignal;
+  readonly recorded: readonly LoggedEvent[];
   readonly #task: StepTask;
   #gate: ModelCallGate | undefined;
   #overrides: RunOverrides | undefined;
   #pending = false;
   #consumed: Set<ToolApprovalRecord> | undefined;
 
-  constructor(task: StepTask, key: number, signal: AbortSignal) {
+  constructor(task: StepTask, key: number, signal: AbortSignal, recorded: readonly LoggedEvent[]) {
     this.#task = task;
+    this.recorded = recorded;
     this.key = key;
     this.attempt = task.attempt;
     this.iteration = task.iteration;
@@ -63,6 +66,21 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
 
   get parent(): ParentLink | undefined {
     return this.#task.host.parent;
+  }
+
+  /** The step's own runnable: the root of the attempt's work paths. */
+  get path(): string {
+    return "";
+  }
+
+  childRunId(): string {
+    return childRunIdOf({
+      runId: this.runId,
+      stepId: this.stepId,
+      iteration: this.iteration,
+      attempt: this.attempt,
+      path: "",
+    });
   }
 
   /** All results so far: a superset of the ancestors' (nothing is copied in this process). */

@@ -75,6 +75,46 @@ export interface RunState {
   toolApprovals: Record<string, ToolApprovalRecord[]>;
   usage: Usage;
   cost: CostBreakdown;
+  /**
+   * Steps in flight (started, not ended), by step id: the attempt a resumed step continues,
+   * and what each of its attempts logged of its work, so the step picks up where it stopped.
+   */
+  running: Record<string, RunningStep>;
+}
+
+/** A step in flight, as its log tells it. */
+export interface RunningStep {
+  /**
+   * The attempt a resumed step continues: the one started last, or the one a retry
+   * announced (`step-retry`) before it could start.
+   */
+  attempt: number;
+  /** The loop iteration started last (1 without a loop). */
+  iteration: number;
+  /** The attempt key (`attemptKey`) that events are recorded under now. */
+  key: string;
+  /**
+   * The work each attempt logged that a re-run replays (agent turns: model replies and tool
+   * results; `agent-start` / `-end` / `-error`), by attempt key, in log order. An attempt
+   * whose failure was billed (`step-error` with `willRetry`) is dropped: it is not replayed.
+   */
+  work: Record<string, LoggedEvent[]>;
+}
+
+/** Events a resumed step's agents replay: kept per attempt while the step is in flight. */
+const replayedTypes: ReadonlySet<string> = new Set([
+  "agent-start",
+  "agent-end",
+  "agent-error",
+  "model-call-end",
+  "model-call-error",
+  "tool-call-end",
+  "tool-call-error",
+]);
+
+/** Names one attempt of a step within its run: `<iteration>.<attempt>`. */
+export function attemptKey(iteration: number, attempt: number): string {
+  return `${iteration}.${attempt}`;
 }
 
 /** Zero usage, shared and frozen (steps that made no model call). */
@@ -130,6 +170,7 @@ export function emptyRunState(runId: string): RunState {
     toolApprovals: {},
     usage: noUsage,
     cost: noCost,
+    running: {},
   };
 }
 
@@ -159,7 +200,13 @@ export function copyRunState(state: RunState): RunState {
   for (const id of Object.keys(state.toolApprovals ?? {})) {
     toolApprovals[id] = state.toolApprovals[id]!.map((record) => ({ ...record }));
   }
-  return { ...state, steps, approvals: { ...state.approvals }, toolApprovals };
+  const running: Record<string, RunningStep> = {};
+  for (const [id, entry] of Object.entries(state.running ?? {})) {
+    const work: Record<string, LoggedEvent[]> = {};
+    for (const [key, events] of Object.entries(entry.work)) work[key] = events.slice();
+    running[id] = { ...entry, work };
+  }
+  return { ...state, steps, approvals: { ...state.approvals }, toolApprovals, running };
 }
 
 function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): boolean {
@@ -198,6 +245,15 @@ function bill(state: RunState, step: StepRecord, event: LoggedEvent): void {
 export function applyRunEvent(state: RunState, event: LoggedEvent): void {
   if (event.runId !== state.runId) return;
   const stepId = event.stepId as string;
+  if (stepId !== undefined && replayedTypes.has(event.type)) {
+    const running = state.running[stepId];
+    if (running) {
+      const work = running.work[running.key];
+      if (work) work.push(event);
+      else running.work[running.key] = [event];
+    }
+    return;
+  }
   switch (event.type) {
     case "run-start": {
       state.workflow = event.workflow as string;
@@ -222,7 +278,18 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       }
       step.status = "running";
       step.attempts++;
-      step.iterations = Math.max(step.iterations, (event.iteration as number | undefined) ?? 1);
+      const iteration = (event.iteration as number | undefined) ?? 1;
+      const attempt = (event.attempt as number | undefined) ?? 1;
+      step.iterations = Math.max(step.iterations, iteration);
+      const key = attemptKey(iteration, attempt);
+      const running = state.running[stepId];
+      if (running) {
+        running.attempt = attempt;
+        running.iteration = iteration;
+        running.key = key;
+      } else {
+        state.running[stepId] = { attempt, iteration, key, work: {} };
+      }
       step.startedAt ??= event.at;
       step.endedAt = undefined;
       step.skipReason = undefined;
@@ -232,10 +299,20 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       const step = stepOf(state, stepId);
       bill(state, step, event);
       step.error = event.error as SerializedError;
+      const running = state.running[stepId];
       if (!event.willRetry) {
         step.status = step.error?.name === "CancelledError" ? "cancelled" : "failed";
         step.endedAt = event.at;
+        if (running) delete state.running[stepId];
+      } else if (running) {
+        // The attempt is billed: a later run of the step must not replay (and bill) it again.
+        delete running.work[running.key];
       }
+      return;
+    }
+    case "step-retry": {
+      const running = state.running[stepId];
+      if (running && typeof event.attempt === "number") running.attempt = event.attempt;
       return;
     }
     case "step-end": {
@@ -245,6 +322,7 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       step.output = event.output;
       step.error = undefined;
       step.endedAt = event.at;
+      if (state.running[stepId]) delete state.running[stepId];
       if (typeof event.model === "string") step.model = event.model;
       if (Array.isArray(event.next)) step.next = event.next as string[];
       if (typeof event.iterations === "number") step.iterations = event.iterations;
@@ -255,6 +333,7 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       step.status = "skipped";
       step.skipReason = event.reason as StepRecord["skipReason"];
       step.endedAt = event.at;
+      if (state.running[stepId]) delete state.running[stepId];
       return;
     }
     case "approval-request":

@@ -100,7 +100,7 @@ describe("flowchart", () => {
         "        |",
         "        v",
         "      +----------------------------------------------------------------------+",
-        "      | PLANNING · run_2 · succeeded                                         |",
+        "      | PLANNING · run_1/main/c1.planning · succeeded                        |",
         "      | designer: designer (mock:designer)                                   |",
         "      | attempt 1: rejected (1 problem)                                      |",
         '      |   agents[0].tools[0]: "shell" is not an available tool (available: … |',
@@ -109,10 +109,10 @@ describe("flowchart", () => {
         "      +----------------------------------------------------------------------+",
         "        |",
         "        v",
-        "      +--------------------------------+",
-        "      | DELEGATION · run_3 · succeeded |",
-        "      | 2 planned tasks                |",
-        "      +--------------------------------+",
+        "      +---------------------------------------------------+",
+        "      | DELEGATION · run_1/main/c1.delegation · succeeded |",
+        "      | 2 planned tasks                                   |",
+        "      +---------------------------------------------------+",
         "        |",
         "        |-- +------------------------------------------+",
         "        |   | compute · analyst · parallel             |",
@@ -166,9 +166,9 @@ describe("toolTrace", () => {
     );
     expect(lines[1]).toBe('└─ ✓ plan_and_create_subagents {"goal":"Find 6 * 7."} · 0 ms');
     expect(lines[2]).toBe(
-      "   ├─ planning run_2 · designer · 2 attempts (1 rejected) · created analyst [calculator], writer [] · 180 tokens · 250.0000¢",
+      "   ├─ planning run_1/main/c1.planning · designer · 2 attempts (1 rejected) · created analyst [calculator], writer [] · 180 tokens · 250.0000¢",
     );
-    expect(lines[3]).toBe("   └─ delegation run_3 · succeeded · 2 tasks");
+    expect(lines[3]).toBe("   └─ delegation run_1/main/c1.delegation · succeeded · 2 tasks");
     expect(lines[4]).toBe("      ├─ ✓ task compute → analyst · 100 tokens · 55.0000¢");
     expect(lines[5]).toMatch(
       /^ {6}│ {2}├─ ✗ calculator \{"expression":"6 \*"\} · 0 ms · Expected a number/,
@@ -217,9 +217,9 @@ describe("mermaid", () => {
     expect(chart).toContain('m1["lead (main agent)<br/>run_1 · succeeded"]');
     expect(chart).toMatch(/c2\{\{"plan_and_create_subagents ✓<br\/>/);
     expect(chart).toContain(
-      'p3[/"planning run_2<br/>2 attempts, 1 rejected<br/>created: analyst, writer"/]',
+      'p3[/"planning run_1/main/c1.planning<br/>2 attempts, 1 rejected<br/>created: analyst, writer"/]',
     );
-    expect(chart).toContain('subgraph d4["delegation run_3"]');
+    expect(chart).toContain('subgraph d4["delegation run_1/main/c1.delegation"]');
     expect(chart).toContain('t5["compute · analyst ✓"]');
     expect(chart).toContain('x6(["calculator ✓ ×1 ✗ ×1"])');
     expect(chart).toContain('t7["write · writer ✓"]');
