@@ -19,6 +19,6 @@ export type {
   SubagentRecord,
   ToolCallRecord,
 } from "./agent-result.js";
-export { reportToolCost, runContextOf } from "./instrument-tools.js";
+export { isRerun, reportToolCost, rerunOnResume, runContextOf } from "./instrument-tools.js";
 export { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
 export type { AgentEvent } from "./run-ledger.js";

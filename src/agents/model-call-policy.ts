@@ -8,6 +8,7 @@ import { CancelledError } from "../core/errors/cancelled-error.js";
 import { serializeError } from "../core/events.js";
 import type { ModelCallGate, ModelCallOutcome, ModelCallPermit } from "../core/model-call-gate.js";
 import type { Clock } from "../core/ports/clock.js";
+import type { LoggedEvent } from "../core/ports/run-store.js";
 import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
 import { emptyUsage, modelCallCost, type Usage } from "../core/usage.js";
 import {
@@ -17,8 +18,10 @@ import {
   usageFromProvider,
 } from "../models/index.js";
 import { preloadModel } from "../models/preload-model.js";
+import { type AgentReplay, replayedCallRecord } from "./agent-replay.js";
 import { estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import { replayedGenerate, replayedStream } from "./replayed-reply.js";
 import type { RunLedger } from "./run-ledger.js";
 import { streamAttempt } from "./stream-attempt.js";
 import { toModelCallError } from "./to-model-call-error.js";
@@ -44,6 +47,13 @@ export interface ModelCallPolicy {
   resolve(model: string): ResolvedModel;
   /** Receives streamed text as it passes through, before the tool loop reads it. */
   onTextDelta?: (delta: string) => void;
+  /** What an interrupted earlier run of this work recorded: its replies are served first. */
+  replay?: AgentReplay | undefined;
+  /**
+   * Whether the step this run belongs to waits (an approval, another run's wait): the run
+   * then makes no new model call, and stops.
+   */
+  waits?: (() => Error | undefined) | undefined;
 }
 
 /** What an attempt reports when it ends; `settle` records it exactly once. */
@@ -78,12 +88,19 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
       return primary.model.supportedUrls;
     },
     doGenerate: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        generateAttempt(model, options, signal, settle),
+      callWithPolicy(
+        policy,
+        options,
+        (model, signal, settle) => generateAttempt(model, options, signal, settle),
+        replayedGenerate,
       ),
     doStream: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
+      callWithPolicy(
+        policy,
+        options,
+        (model, signal, settle) =>
+          streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
+        replayedStream,
       ),
   };
 }
@@ -108,7 +125,29 @@ async function generateAttempt(
 
 async function callWithPolicy<
   T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult,
->(policy: ModelCallPolicy, options: LanguageModelV4CallOptions, once: CallOnce<T>): Promise<T> {
+>(
+  policy: ModelCallPolicy,
+  options: LanguageModelV4CallOptions,
+  once: CallOnce<T>,
+  replayed: (reply: LoggedEvent) => T,
+): Promise<T> {
+  const recorded = policy.replay?.nextCall(policy.purpose);
+  if (recorded) {
+    // Served from the recording of an interrupted earlier run: no model call, no events
+    // (they are in the log already); the ledger books what the recorded attempts spent.
+    for (const failed of recorded.failed) {
+      policy.ledger.modelCalls.push(replayedCallRecord(failed, policy.purpose));
+    }
+    if (recorded.reply) {
+      const { reply } = recorded;
+      const attempt = 1 + recorded.failed.filter((failed) => failed.model === reply.model).length;
+      policy.ledger.modelCalls.push({ ...replayedCallRecord(reply, policy.purpose), attempt });
+      if (policy.purpose === "step") policy.ledger.turns++;
+      return replayed(reply);
+    }
+  }
+  const waiting = policy.waits?.();
+  if (waiting) throw waiting;
   const signal = anySignal([policy.signal, options.abortSignal]);
   const estimatedInputTokens = estimateMessageTokens(options.prompt);
   let models = [...policy.route.models];
@@ -239,8 +278,10 @@ async function gatedAttempt<T>(
         error,
         attempt,
         ...(outcome.usage ? { usage, cost } : {}),
+        ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     } else {
+      if (policy.purpose === "step") ledger.turns++;
       ledger.emit({
         type: "model-call-end",
         agent: policy.agent,
@@ -249,6 +290,8 @@ async function gatedAttempt<T>(
         cost,
         durationMs,
         response: outcome.response,
+        ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
+        ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     }
     const retryAfterMs =

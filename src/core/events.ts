@@ -14,6 +14,12 @@ export interface EventBase {
   parentRunId?: string;
   /** The step the event belongs to, when it belongs to one. */
   stepId?: string;
+  /**
+   * Where the work that logged the event sits in its step's attempt (`RunContext.path`):
+   * set on agents' events below the step's own runnable (`context.run`, a subagent called as
+   * a tool), so a resumed step gives each agent back what it recorded.
+   */
+  path?: string;
 }
 
 export interface RunStartEvent extends EventBase {
@@ -143,6 +149,10 @@ export interface ModelCallEndEvent extends EventBase {
   durationMs: number;
   /** The model's response (content parts), recorded for replay. */
   response?: unknown;
+  /** Why the model stopped (`stop`, `tool-calls`, ...), recorded for replay. */
+  finishReason?: string;
+  /** Set for a memory summary; absent for a call of the tool loop. */
+  purpose?: "summary";
 }
 export interface ModelCallErrorEvent extends EventBase {
   type: "model-call-error";
@@ -152,6 +162,8 @@ export interface ModelCallErrorEvent extends EventBase {
   attempt: number;
   usage?: Usage;
   cost?: CostBreakdown;
+  /** Set for a memory summary; absent for a call of the tool loop. */
+  purpose?: "summary";
 }
 export interface ModelCallRetryEvent extends EventBase {
   type: "model-call-retry";
