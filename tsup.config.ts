@@ -7,6 +7,7 @@ const entry = {
   "tools/index": "src/tools/index.ts",
   "testing/index": "src/testing/index.ts",
   "stores/sqlite/index": "src/stores/sqlite/index.ts",
+  "stores/postgres/index": "src/stores/postgres/index.ts",
 };
 
 export default defineConfig({
