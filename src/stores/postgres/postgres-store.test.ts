@@ -7,6 +7,7 @@ import {
 } from "../../../test/support/postgres-server.js";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
+import { followRun } from "../../durable/follow-run.js";
 import { openDurable } from "../../durable/open-durable.js";
 import { workflow } from "../../runtime/workflow.js";
 import { openStoreLocation } from "../open-store-location.js";
@@ -237,6 +238,37 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
       }
     });
 
+    it("lets followRun on another handle see a run step by step, woken by notifications alone", async () => {
+      const schema = nextSchema();
+      const ownerStore = await PostgresStore.open(url, { schema });
+      const watcherStore = await PostgresStore.open(url, { schema });
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const flow = workflow("two")
+        .step("first", () => "one")
+        .step("second", () => gate.then(() => "two"), { dependsOn: ["first"] });
+      const owner = await openDurable({ store: ownerStore });
+      try {
+        const run = owner.start(flow, undefined);
+        await waitForRecord(ownerStore, run.id);
+        const types: string[] = [];
+        // A poll this slow never fires within the test: only NOTIFY can wake the follower.
+        for await (const logged of followRun(watcherStore, run.id, { pollMs: 600_000 })) {
+          types.push(`${logged.type}${logged.stepId ? ` ${logged.stepId}` : ""}`);
+          if (logged.type === "step-end" && logged.stepId === "first") release();
+        }
+        expect(types).toContain("step-end first");
+        expect(types.at(-1)).toBe("run-end");
+        expect((await run.result).status).toBe("succeeded");
+      } finally {
+        release();
+        await owner.close();
+        await Promise.all([ownerStore.close(), watcherStore.close()]);
+      }
+    });
+
     it("keeps payloads exactly: key order, unicode, nested values", async () => {
       const { store } = await fresh();
       try {
@@ -271,6 +303,11 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
     });
   });
 });
+
+/** Waits until a run started elsewhere has its record (start() writes it asynchronously). */
+async function waitForRecord(store: PostgresStore, runId: string): Promise<void> {
+  while (!(await store.getRun(runId))) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 /** A port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
