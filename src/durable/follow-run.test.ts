@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { LoggedEvent, RunStore, StoredEvent } from "../core/ports/run-store.js";
-import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { DurableError } from "./durable-error.js";
 import { followRun, type RunLogWatch } from "./follow-run.js";
 import { type Durable, openDurable } from "./open-durable.js";
+import { followReleasing, gatedTwoSteps } from "./test-support.js";
 
 /** Follows in the background; `seen` grows as events arrive, `done` settles when the iteration ends. */
 function collect(events: AsyncIterable<StoredEvent>) {
@@ -135,23 +135,12 @@ describe("Durable.follow", () => {
 
   it("follows a run owned by another Durable on the same store, step by step as it runs", async () => {
     const store = new MemoryStore();
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const flow = workflow("two")
-      .step("first", () => "one")
-      .step("second", () => gate.then(() => "two"), { dependsOn: ["first"] });
+    const { flow, release } = gatedTwoSteps();
     const owner = await openDurable({ store, owner: "owner" });
     const watcher = await openDurable({ store, owner: "watcher" });
     open.push(owner, watcher);
     const run = owner.start(flow, undefined);
-    const types: string[] = [];
-    for await (const logged of watcher.follow(run.id, { pollMs: 5 })) {
-      types.push(`${logged.type}${logged.stepId ? ` ${logged.stepId}` : ""}`);
-      // The second step is still running when the first one's end reaches the follower.
-      if (logged.type === "step-end" && logged.stepId === "first") release();
-    }
+    const types = await followReleasing(watcher.follow(run.id, { pollMs: 5 }), release);
     expect(types).toContain("step-end first");
     expect(types.at(-1)).toBe("run-end");
     expect((await run.result).status).toBe("succeeded");

@@ -9,6 +9,7 @@ import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
 import { followRun } from "../../durable/follow-run.js";
 import { openDurable } from "../../durable/open-durable.js";
+import { followReleasing, gatedTwoSteps } from "../../durable/test-support.js";
 import { workflow } from "../../runtime/workflow.js";
 import { openStoreLocation } from "../open-store-location.js";
 import { StoreError } from "../store-error.js";
@@ -242,23 +243,16 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
       const schema = nextSchema();
       const ownerStore = await PostgresStore.open(url, { schema });
       const watcherStore = await PostgresStore.open(url, { schema });
-      let release: () => void = () => {};
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const flow = workflow("two")
-        .step("first", () => "one")
-        .step("second", () => gate.then(() => "two"), { dependsOn: ["first"] });
+      const { flow, release } = gatedTwoSteps();
       const owner = await openDurable({ store: ownerStore });
       try {
         const run = owner.start(flow, undefined);
         await waitForRecord(ownerStore, run.id);
-        const types: string[] = [];
         // A poll this slow never fires within the test: only NOTIFY can wake the follower.
-        for await (const logged of followRun(watcherStore, run.id, { pollMs: 600_000 })) {
-          types.push(`${logged.type}${logged.stepId ? ` ${logged.stepId}` : ""}`);
-          if (logged.type === "step-end" && logged.stepId === "first") release();
-        }
+        const types = await followReleasing(
+          followRun(watcherStore, run.id, { pollMs: 600_000 }),
+          release,
+        );
         expect(types).toContain("step-end first");
         expect(types.at(-1)).toBe("run-end");
         expect((await run.result).status).toBe("succeeded");
