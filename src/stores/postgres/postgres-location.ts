@@ -1,3 +1,4 @@
+import { redactLocation } from "../redact-location.js";
 import { StoreError } from "../store-error.js";
 
 /** What a `postgres://` location says, checked: the URL for the driver, and Baton's own parameters. */
@@ -21,11 +22,6 @@ export function isSchemaName(name: unknown): name is string {
 
 export const schemaNameRule =
   "lower-case letters, digits and _, starting with a letter or _, at most 48";
-
-/** The location with its password (if any) replaced by `***`, for messages. */
-export function redactLocation(location: string): string {
-  return location.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/, "$1:***@");
-}
 
 /**
  * Reads a `postgres://user:password@host:port/database?schema=name` location. Throws a
