@@ -42,6 +42,8 @@ const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoning
 baton.priceModelCall({ provider: "openai", modelId: "gpt-4o-mini", usage });
 baton.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id: s, agent: a }]");
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
+// Nothing listens on port 1: the store loads its driver, then the connection is refused.
+await baton.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
 const afterUse = snapshot();
 
 console.log(JSON.stringify({ afterImport, afterUse }));
@@ -57,6 +59,7 @@ const heavy = {
   ],
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
+  "the PostgreSQL driver": ["postgres"],
 };
 
 function packagesIn(urls: string[]): Set<string> {

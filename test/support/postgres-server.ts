@@ -28,8 +28,9 @@ const debianRoot = "/usr/lib/postgresql";
 
 /** The folder holding `initdb`, `pg_ctl` and `postgres`, newest major first; undefined when absent. */
 export function findPostgresBinaries(): string | undefined {
+  // BATON_PG_BIN names the folder; one without the binaries means "none here" (to see the skip).
   const fromEnv = process.env.BATON_PG_BIN;
-  if (fromEnv && existsSync(join(fromEnv, "initdb"))) return fromEnv;
+  if (fromEnv) return existsSync(join(fromEnv, "initdb")) ? fromEnv : undefined;
   if (existsSync(debianRoot)) {
     const majors = readdirSync(debianRoot)
       .filter((name) => /^\d+$/.test(name))
