@@ -7,6 +7,7 @@ import {
 } from "../../../test/support/postgres-server.js";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
+import { approve } from "../../durable/approvals.js";
 import { followRun } from "../../durable/follow-run.js";
 import { openDurable } from "../../durable/open-durable.js";
 import { followReleasing, gatedTwoSteps } from "../../durable/test-support.js";
@@ -260,6 +261,46 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
         release();
         await owner.close();
         await Promise.all([ownerStore.close(), watcherStore.close()]);
+      }
+    });
+
+    it("lets a run wait on one handle, be approved on a second and finished by auto-resume on a third", async () => {
+      const schema = nextSchema();
+      const [first, second, third] = await Promise.all(
+        [1, 2, 3].map(() => PostgresStore.open(url, { schema })),
+      );
+      const flow = workflow("publish")
+        .step("draft", () => "draft")
+        .step("publish", ({ results }) => `published ${results.draft}`, {
+          dependsOn: ["draft"],
+          approval: { message: "Publish?" },
+        });
+      const workflows = { publish: flow };
+      try {
+        const starter = await openDurable({ store: first!, workflows });
+        const waiting = await starter.start(flow, undefined).result;
+        expect(waiting.status).toBe("waiting");
+        await starter.close();
+
+        const decided = await approve(waiting.runId, "publish", { store: second! });
+        expect(decided.approved).toBe(true);
+
+        let resumed: Promise<unknown> | undefined;
+        const finisher = await openDurable({
+          store: third!,
+          workflows,
+          autoResume: true,
+          pollMs: 20,
+          onResume: (run) => {
+            resumed = run.result;
+          },
+        });
+        while (!resumed) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(await resumed).toMatchObject({ status: "succeeded", output: "published draft" });
+        await finisher.close();
+        expect(await first!.getRun(waiting.runId)).toMatchObject({ status: "succeeded" });
+      } finally {
+        await Promise.all([first, second, third].map((store) => store?.close()));
       }
     });
 
