@@ -22,6 +22,7 @@ import { listRunsQuery, runColumns, runFrom, runPatchColumns, toRunRecord } from
 import { StoreError } from "../store-error.js";
 import { toStoreError } from "./postgres-errors.js";
 import { isSchemaName, parsePostgresLocation, schemaNameRule } from "./postgres-location.js";
+import { PostgresLogWatch } from "./postgres-log-watch.js";
 import { PostgresSchedules } from "./postgres-schedules.js";
 import { prepareSchema } from "./postgres-schema.js";
 
@@ -81,8 +82,7 @@ export class PostgresStore implements RunStore {
   readonly #connectTimeoutMs: number;
   /** The LISTEN/NOTIFY channel of this schema's appends. */
   readonly #channel: string;
-  readonly #watchers = new Map<string, Set<() => void>>();
-  #listening: Promise<unknown> | undefined;
+  readonly #watch: PostgresLogWatch;
   #closed = false;
 
   private constructor(
@@ -94,6 +94,7 @@ export class PostgresStore implements RunStore {
     this.location = options.location;
     this.#connectTimeoutMs = options.connectTimeoutMs;
     this.#channel = `baton:${options.schema}`;
+    this.#watch = new PostgresLogWatch(sql, this.#channel);
     this.schedules = new PostgresSchedules(sql, (action, work) => this.#guard(action, work));
   }
 
@@ -215,7 +216,11 @@ export class PostgresStore implements RunStore {
     }
     const owner = options.owner ?? null;
     return this.#guard("append", async () => {
-      if (count === 0) return [];
+      if (count === 0) {
+        const [found] = await this.#sql`SELECT 1 FROM runs WHERE id = ${runId}`;
+        if (!found) throw this.#runNotFound(runId);
+        return [];
+      }
       const rows = await this.#sql`
         WITH bumped AS (
           UPDATE runs SET last_seq = last_seq + ${count}
@@ -329,52 +334,15 @@ export class PostgresStore implements RunStore {
     if (typeof onChange !== "function") {
       throw new TypeError(`watchRun: onChange must be a function, received ${typeof onChange}`);
     }
-    let listeners = this.#watchers.get(runId);
-    if (!listeners) {
-      listeners = new Set();
-      this.#watchers.set(runId, listeners);
-    }
-    listeners.add(onChange);
-    this.#listening ??= this.#guard("watchRun", () =>
-      this.#sql.listen(
-        this.#channel,
-        (payload) => this.#notified(payload),
-        () => this.#resync(),
-      ),
-    ).catch((error: unknown) => {
-      this.#listening = undefined;
-      throw error;
-    });
-    try {
-      await this.#listening;
-    } catch (error) {
-      this.#unwatch(runId, onChange);
-      throw error;
-    }
-    return async () => this.#unwatch(runId, onChange);
+    return this.#guard("watchRun", () => this.#watch.watch(runId, onChange));
   }
 
   /** Closes the connections; later calls fail with a `StoreError` (code `"closed"`). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#watchers.clear();
+    this.#watch.clear();
     await this.#sql.end({ timeout: 5 });
-  }
-
-  #notified(payload: string): void {
-    const runId = payload.slice(0, payload.lastIndexOf(" "));
-    for (const listener of this.#watchers.get(runId) ?? []) listener();
-  }
-
-  #resync(): void {
-    for (const listeners of this.#watchers.values()) for (const listener of listeners) listener();
-  }
-
-  #unwatch(runId: string, onChange: () => void): void {
-    const listeners = this.#watchers.get(runId);
-    listeners?.delete(onChange);
-    if (listeners?.size === 0) this.#watchers.delete(runId);
   }
 
   /** Runs driver work with the store open, turning driver errors into `StoreError`s. */
