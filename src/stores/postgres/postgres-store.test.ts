@@ -9,7 +9,9 @@ import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
 import { approve } from "../../durable/approvals.js";
 import { followRun } from "../../durable/follow-run.js";
+import { fork } from "../../durable/fork.js";
 import { openDurable } from "../../durable/open-durable.js";
+import { replay } from "../../durable/replay.js";
 import { followReleasing, gatedTwoSteps } from "../../durable/test-support.js";
 import { workflow } from "../../runtime/workflow.js";
 import { openStoreLocation } from "../open-store-location.js";
@@ -301,6 +303,34 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
         expect(await first!.getRun(waiting.runId)).toMatchObject({ status: "succeeded" });
       } finally {
         await Promise.all([first, second, third].map((store) => store?.close()));
+      }
+    });
+
+    it("replays and forks, from a postgres:// location, a run another process recorded", async () => {
+      const location = `${url}?schema=${nextSchema()}`;
+      const flow = workflow<string>("report")
+        .step("facts", ({ input }) => `facts on ${input}`)
+        .step("draft", ({ results }) => `draft of ${results.facts}`, { dependsOn: ["facts"] });
+      const workflows = { report: flow };
+      const recorder = await openDurable({ store: location, workflows });
+      const recorded = await recorder.start(flow, "tides").result;
+      await recorder.close();
+
+      const replayed = await replay(recorded.runId, { store: location, workflows });
+      expect(replayed).toMatchObject({ identical: true, differences: [] });
+      const forked = await fork(recorded.runId, { store: location, workflows, fromStep: "draft" });
+      expect(await forked.result).toMatchObject({
+        status: "succeeded",
+        output: "draft of facts on tides",
+      });
+      const reader = await PostgresStore.open(location, { readOnly: true });
+      try {
+        expect((await reader.getRun(forked.id))?.metadata).toMatchObject({
+          forkOf: recorded.runId,
+          fromStep: "draft",
+        });
+      } finally {
+        await reader.close();
       }
     });
 
