@@ -128,7 +128,7 @@ describe("baton check", () => {
       context.stderr.text = "";
       expect(await runCli(["run", name, "--store", join(cwd, "runs.db")], context), name).toBe(2);
       expect(context.stderr.text, name).toMatch(
-        /^baton: Invalid workflow spec .*\(1 problem\):\n {2}\(spec\) \(line \d+, column \d+\): /,
+        /^baton: Invalid spec .*\(1 problem\):\n {2}\(spec\) \(line \d+, column \d+\): /,
       );
     }
   });

@@ -1,10 +1,7 @@
-import { parseSpecWork } from "../spec/parse-spec.js";
 import { SpecError, type SpecIssue } from "../spec/spec-error.js";
-import { finishWorkAsync } from "../spec/work.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
-import { readSpecFile } from "./spec-file.js";
-import { specTools } from "./spec-tools.js";
+import { cliSpecTools, readSpecFile } from "./spec-file.js";
 
 /** The flags of `baton check`. */
 export interface CheckCommandOptions {
@@ -23,7 +20,13 @@ export type CheckReport =
       /** MCP servers in the tools section, not started: agents' tool names were not checked. */
       unstarted: string[];
     }
-  | { ok: true; source: string; kind: "orchestrator"; name: string | undefined }
+  | {
+      ok: true;
+      source: string;
+      kind: "orchestrator";
+      name: string | undefined;
+      unstarted: string[];
+    }
   | { ok: false; source: string; problems: SpecIssue[] };
 
 /**
@@ -52,7 +55,7 @@ export async function checkCommand(
         ? `${report.steps} step${report.steps === 1 ? "" : "s"}`
         : "orchestrator";
     context.stdout.write(`ok: ${report.name ?? source} (${size})\n`);
-    if (report.kind === "workflow" && report.unstarted.length > 0) {
+    if (report.unstarted.length > 0) {
       context.stderr.write(
         `note: the MCP servers ${report.unstarted.join(", ")} were not started, so agents' tool names were not checked\n`,
       );
@@ -67,26 +70,20 @@ export async function checkCommand(
 }
 
 async function check(source: string, context: CliContext): Promise<CheckReport> {
-  const file = await readSpecFile(source, context.cwd);
-  if (file.kind === "orchestrator") {
-    const { parseOrchestratorSpec } = await import("../orchestrator/index.js");
-    const spec = parseOrchestratorSpec(file.text, { source: file.source });
-    return { ok: true, source, kind: "orchestrator", name: spec.name };
-  }
-  // The tools section is checked, but MCP servers are not started: their tools are unknown.
-  const tools = await specTools(file, context, { startServers: false });
-  const names = tools.unstarted.length > 0 ? undefined : Object.keys(tools.registry);
-  const spec = await finishWorkAsync(
-    parseSpecWork(file.text, { source: file.source, ...(names ? { tools: names } : {}) }),
-    context.signal ? { signal: context.signal } : {},
-  );
+  const file = await readSpecFile(source, context);
+  const { spec } = file;
+  // MCP entries are checked (their ${NAME} variables too) but not started.
+  const tools = await cliSpecTools(spec, file, context, { startServers: false });
+  const { unstarted } = tools;
+  if (spec.kind === "orchestrator")
+    return { ok: true, source, kind: "orchestrator", name: spec.name, unstarted };
   return {
     ok: true,
     source,
     kind: "workflow",
     name: spec.name,
     steps: spec.steps.length,
-    unstarted: tools.unstarted,
+    unstarted,
   };
 }
 

@@ -26,7 +26,11 @@ export interface RawIssue {
 }
 
 export interface CheckSpecOptions {
-  /** Names of the tools agents may list; `undefined` skips the tool check. */
+  /**
+   * Names of tools the builder will get besides the spec's `tools` section; `undefined`
+   * with no `tools` section skips the tool check, as does a section that starts MCP
+   * servers (their tools are known once they run).
+   */
   tools?: readonly string[];
 }
 
@@ -36,15 +40,17 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /**
  * Checks what a schema cannot: references between steps, agents, tools, inputs and
  * providers, the dependency graph (cycles, unreachable route targets) and every template
- * and condition. Reads the spec defensively, so it runs (and reports) even when the
- * schema check failed too; every problem is collected, none stops the others. Time is
- * linear in the size of the spec (see `SpecGraph` for the one search that may not be).
+ * and condition; for an orchestrator, its agents' names and tools. Reads the spec
+ * defensively, so it runs (and reports) even when the schema check failed too; every
+ * problem is collected, none stops the others. Time is linear in the size of the spec
+ * (see `SpecGraph` for the one search that may not be).
  */
 export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work<RawIssue[]> {
   const issues: RawIssue[] = [];
   if (!isRecord(raw)) return issues;
   const report = (path: PathSegment[], message: string) => issues.push({ path, message });
   const suggest = suggester();
+  const orchestrator = raw.kind === "orchestrator";
 
   const agents = isRecord(raw.agents) ? raw.agents : {};
   const agentNames = Object.keys(agents);
@@ -52,7 +58,8 @@ export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work
   const providerNames = [...new Set([...KNOWN_PROVIDERS, ...Object.keys(providers)])];
   const inputs = isRecord(raw.inputs) ? raw.inputs : undefined;
   const defaults = isRecord(raw.defaults) ? raw.defaults : {};
-  const toolNames = tools ? new Set(tools) : undefined;
+  const toolList = knownTools(raw.tools, tools);
+  const toolNames = toolList ? new Set(toolList) : undefined;
 
   const checkModel = (value: unknown, path: PathSegment[]) => {
     if (typeof value !== "string") return;
@@ -67,6 +74,26 @@ export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work
   const checkModels = (value: unknown, path: PathSegment[]) => {
     if (!Array.isArray(value)) return;
     for (const [index, model] of value.entries()) checkModel(model, [...path, index]);
+  };
+  const checkTools = (value: unknown, path: PathSegment[]) => {
+    if (!toolNames || !Array.isArray(value)) return;
+    value.forEach((tool, index) => {
+      if (typeof tool === "string" && !toolNames.has(tool)) {
+        report([...path, index], `unknown tool "${tool}" ${suggest(tool, toolList!)}`);
+      }
+    });
+  };
+  const checkAgent = (agent: Record<string, unknown>, path: PathSegment[]) => {
+    // An orchestrator's subagents may take the model of the subagents it plans.
+    const inherits = orchestrator && path[0] === "agents";
+    if (agent.model === undefined && defaults.model === undefined && !inherits) {
+      report([...path, "model"], "required: give the agent a model, or set defaults.model");
+    }
+    checkModel(agent.model, [...path, "model"]);
+    checkModels(agent.fallbackModels, [...path, "fallbackModels"]);
+    if (isRecord(agent.memory))
+      checkModel(agent.memory.summaryModel, [...path, "memory", "summaryModel"]);
+    checkTools(agent.tools, [...path, "tools"]);
   };
 
   // Providers: a custom name needs a type.
@@ -83,22 +110,13 @@ export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work
 
   // Agents: a model (or a default one), known providers and tools.
   for (const [name, agent] of Object.entries(agents)) {
-    if (!isRecord(agent)) continue;
-    if (agent.model === undefined && defaults.model === undefined) {
-      report(["agents", name, "model"], "required: give the agent a model, or set defaults.model");
-    }
-    checkModel(agent.model, ["agents", name, "model"]);
-    checkModels(agent.fallbackModels, ["agents", name, "fallbackModels"]);
-    if (toolNames && Array.isArray(agent.tools)) {
-      agent.tools.forEach((tool, index) => {
-        if (typeof tool === "string" && !toolNames.has(tool)) {
-          report(
-            ["agents", name, "tools", index],
-            `unknown tool "${tool}" ${suggest(tool, tools!)}`,
-          );
-        }
-      });
-    }
+    if (isRecord(agent)) checkAgent(agent, ["agents", name]);
+  }
+  if (isRecord(raw.budget) && isRecord(raw.budget.onExceeded))
+    checkModel(raw.budget.onExceeded.switchTo, ["budget", "onExceeded", "switchTo"]);
+  if (orchestrator) {
+    checkOrchestrator(raw, { report, checkAgent, checkModel, checkModels, checkTools });
+    return issues;
   }
 
   // Inputs: defaults that fit their type.
@@ -291,8 +309,58 @@ export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work
           });
       }
     }
-    if (isRecord(raw.budget.onExceeded))
-      checkModel(raw.budget.onExceeded.switchTo, ["budget", "onExceeded", "switchTo"]);
   }
   return issues;
+}
+
+/** The tool names agents may list, or `undefined` when they cannot be known before building. */
+function knownTools(
+  section: unknown,
+  registry: readonly string[] | undefined,
+): string[] | undefined {
+  if (!isRecord(section)) return registry ? [...registry] : undefined;
+  const names: string[] = [];
+  for (const [name, entry] of Object.entries(section)) {
+    const type = isRecord(entry) && entry.type !== undefined ? entry.type : name;
+    // An MCP server's tools are named by the server: known once it runs.
+    if (type === "mcp") return undefined;
+    names.push(name);
+  }
+  return [...new Set([...names, ...(registry ?? [])])];
+}
+
+interface OrchestratorChecks {
+  report(path: PathSegment[], message: string): void;
+  checkAgent(agent: Record<string, unknown>, path: PathSegment[]): void;
+  checkModel(value: unknown, path: PathSegment[]): void;
+  checkModels(value: unknown, path: PathSegment[]): void;
+  checkTools(value: unknown, path: PathSegment[]): void;
+}
+
+/** An orchestrator's names (main agent, designer, subagents), models and tools. */
+function checkOrchestrator(
+  raw: Record<string, unknown>,
+  { report, checkAgent, checkModel, checkModels, checkTools }: OrchestratorChecks,
+): void {
+  const main = isRecord(raw.mainAgent) ? raw.mainAgent : undefined;
+  if (main) checkAgent(main, ["mainAgent"]);
+  const mainName = typeof main?.name === "string" ? main.name : "main";
+  const designerName = typeof raw.designerName === "string" ? raw.designerName : "designer";
+  if (mainName === designerName) {
+    report(["designerName"], `"${designerName}" is also the main agent's name`);
+  }
+  for (const name of Object.keys(isRecord(raw.agents) ? raw.agents : {})) {
+    if (name === mainName || name === designerName) {
+      report(
+        ["agents", name],
+        `"${name}" is the ${name === mainName ? "main agent's" : "designer's"} name; pick another`,
+      );
+    }
+  }
+  checkModel(raw.designerModel, ["designerModel"]);
+  checkModel(raw.subagentModel, ["subagentModel"]);
+  checkModels(raw.fallbackModels, ["fallbackModels"]);
+  if (isRecord(raw.subagentMemory))
+    checkModel(raw.subagentMemory.summaryModel, ["subagentMemory", "summaryModel"]);
+  checkTools(raw.availableTools, ["availableTools"]);
 }

@@ -1,8 +1,8 @@
 import { readSpecDocument } from "./spec-document.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
 import { formatPath } from "./spec-path.js";
-import type { WorkflowSpec } from "./spec-schema.js";
-import { dedupeIssues, specIssues } from "./validate-spec.js";
+import type { SpecKind } from "./spec-schema.js";
+import { dedupeIssues, type SpecOfKind, specIssues } from "./validate-spec.js";
 import { finishWork, type Work } from "./work.js";
 
 export interface ParseSpecOptions {
@@ -15,17 +15,25 @@ export interface ParseSpecOptions {
   /** Where the text came from (a file path), for error messages. */
   source?: string;
   /**
-   * Names of the tools agents may list. Given, unknown tool names are errors here;
-   * `buildWorkflow` checks them against its `tools` registry in any case.
+   * Names of tools the builder will get besides the spec's `tools` section (a registry of
+   * your own). Given, tool names agents list that are in neither are errors here;
+   * `buildWorkflow` and `buildOrchestrator` check them in any case.
    */
   tools?: readonly string[];
+  /**
+   * The kind of spec expected (`workflow`, or `orchestrator` for `kind: orchestrator`): a
+   * spec of the other kind is a `SpecError`, and the result is typed as that kind.
+   * @default either kind
+   */
+  kind?: SpecKind;
 }
 
 /**
- * Parses and validates a workflow spec written in YAML or JSON: the shape (zod), then
- * everything a schema cannot see (unknown steps and agents, cycles, templates that read
- * steps that may not have run, unreachable route targets, ...). All problems are
- * collected into one `SpecError`, each with its path and, when known, line and column.
+ * Parses and validates a spec written in YAML or JSON, a workflow or an orchestrator
+ * (`kind: orchestrator`): the shape (zod), then everything a schema cannot see (unknown
+ * steps, agents and tools, cycles, templates that read steps that may not have run,
+ * unreachable route targets, ...). All problems are collected into one `SpecError`,
+ * each with its path and, when known, line and column.
  *
  * Any text gives a spec or a `SpecError`, in time linear in its length: documents nested
  * deeper than 128 levels, YAML aliases that are unknown, circular or expand past 100,000
@@ -35,7 +43,10 @@ export interface ParseSpecOptions {
  * @example
  * const spec = parseSpec(await readFile("research.yaml", "utf8"), { source: "research.yaml" });
  */
-export function parseSpec(text: string, options: ParseSpecOptions = {}): WorkflowSpec {
+export function parseSpec<K extends SpecKind | undefined = undefined>(
+  text: string,
+  options: ParseSpecOptions & { kind?: K } = {},
+): SpecOfKind<K> {
   return finishWork(parseSpecWork(text, options));
 }
 
@@ -43,7 +54,10 @@ export function parseSpec(text: string, options: ParseSpecOptions = {}): Workflo
  * `parseSpec` as work in slices (internal), for callers that must stay responsive while
  * a large spec is read (`loadSpec`, the CLI). Bad arguments throw at once.
  */
-export function parseSpecWork(text: string, options: ParseSpecOptions = {}): Work<WorkflowSpec> {
+export function parseSpecWork<K extends SpecKind | undefined = undefined>(
+  text: string,
+  options: ParseSpecOptions & { kind?: K } = {},
+): Work<SpecOfKind<K>> {
   if (typeof text !== "string") {
     throw new TypeError(
       `parseSpec: expected "text" to be a string, received ${text === null ? "null" : typeof text}`,
@@ -55,18 +69,18 @@ export function parseSpecWork(text: string, options: ParseSpecOptions = {}): Wor
       `parseSpec: expected "format" to be "yaml" or "json", received ${String(format)}`,
     );
   }
-  return readSpec(text, format, options);
+  return readSpec(text, format, options) as Work<SpecOfKind<K>>;
 }
 
 function* readSpec(
   text: string,
   format: "yaml" | "json",
-  { source, tools }: ParseSpecOptions,
-): Work<WorkflowSpec> {
+  { source, tools, kind }: ParseSpecOptions,
+): Work<SpecOfKind<SpecKind | undefined>> {
   const read = yield* readSpecDocument(text, format, source !== undefined ? { source } : {});
   const data = read.data();
   yield;
-  const checked = yield* specIssues(data, tools);
+  const checked = yield* specIssues(data, tools, kind);
   if (checked.issues.length > 0 || !checked.spec) {
     const issues = checked.issues.map((issue) => ({
       path: formatPath(issue.path),

@@ -54,7 +54,10 @@ defaults: { retry: &retry { maxAttempts: 3, initialDelayMs: 10 } }
 steps:
 ${steps.join("\n")}
 `;
-    expect(parseSpec(text).steps[149]?.retry).toEqual({ maxAttempts: 3, initialDelayMs: 10 });
+    expect(parseSpec(text, { kind: "workflow" }).steps[149]?.retry).toEqual({
+      maxAttempts: 3,
+      initialDelayMs: 10,
+    });
   });
 
   it("names the line of an alias without an anchor before it", () => {
@@ -108,7 +111,9 @@ ${steps.join("\n")}
     expect(parseSpec(json, { format: "json" }).description).toBe(brackets);
     // The top-level map, output's list, then 126 more lists: 128 levels.
     const deepest = `${valid}output: ${"[".repeat(127)}1${"]".repeat(127)}\n`;
-    expect(JSON.stringify(parseSpec(deepest).output)).toBe(`${"[".repeat(127)}1${"]".repeat(127)}`);
+    expect(JSON.stringify(parseSpec(deepest, { kind: "workflow" }).output)).toBe(
+      `${"[".repeat(127)}1${"]".repeat(127)}`,
+    );
   });
 
   it("refuses a map or a list as a key, which data cannot have", () => {

@@ -18,7 +18,7 @@ describe("validateSpec", () => {
     timeout: 60_000,
   }, () => {
     for (const order of ["dependents-first", "dependencies-first"] as const) {
-      const spec = validateSpec(chainSpec(100_000, { order }));
+      const spec = validateSpec(chainSpec(100_000, { order }), { kind: "workflow" });
       expect(spec.steps).toHaveLength(100_000);
     }
   });
@@ -54,7 +54,7 @@ describe("validateSpec", () => {
     const spec = chainSpec(20_000, { order: "dependencies-first" });
     const steps = spec.steps as Array<Record<string, unknown>>;
     for (const step of steps.slice(1)) step.input = "{{ steps.s0.text }}";
-    expect(validateSpec(spec).steps).toHaveLength(20_000);
+    expect(validateSpec(spec, { kind: "workflow" }).steps).toHaveLength(20_000);
     steps[5]!.input = "{{ steps.s19999.text }}";
     expect(problems(spec)).toEqual([
       {

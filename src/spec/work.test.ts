@@ -53,6 +53,6 @@ describe("finishWork / finishWorkAsync", () => {
     expect(CancelledError.isInstance(error)).toBe(true);
     expect(slices).toBe(3);
     // The same text, to the end, is a valid spec.
-    expect(parseSpec(text, { format: "json" }).steps).toHaveLength(20_000);
+    expect(parseSpec(text, { format: "json", kind: "workflow" }).steps).toHaveLength(20_000);
   });
 });
