@@ -33,11 +33,7 @@ export interface Life {
 }
 
 /** Runs one worker life; kills it `afterMs` after it starts (or after spawn, when `early`). */
-function live(
-  script: string,
-  args: string[],
-  kill: { afterMs: number; early: boolean } | undefined,
-): Promise<Life> {
+function live(script: string, args: string[], kill: KillMoment | undefined): Promise<Life> {
   return new Promise((resolve, reject) => {
     const worker = spawn(node, ["--import", "tsx", script, ...args], {
       cwd: root,
@@ -69,24 +65,36 @@ function live(
   });
 }
 
+/** When a life is killed: `afterMs` after it prints "started", or after spawn when `early`. */
+export interface KillMoment {
+  early: boolean;
+  afterMs: number;
+}
+
+/** One life in five dies while starting up (within 400 ms), the rest within 25 ms of running. */
+function defaultKillMoment(next: () => number): KillMoment {
+  const kill = { early: next() < 0.2, afterMs: Math.floor(next() * 25) };
+  if (kill.early) kill.afterMs = Math.floor(next() * 400);
+  return kill;
+}
+
 /**
  * Starts worker lives (a new process each) until one finishes the run: until `minimumKills`
- * kills, one life in five dies while starting up, the rest while running.
+ * kills, each life is killed at a moment `killMoment` draws from the seeded generator.
  */
 export async function crashUntilFinished(options: {
   script: string;
   args: string[];
   seed: number;
   minimumKills: number;
+  killMoment?: (next: () => number) => KillMoment;
 }): Promise<{ lives: Life[]; kills: number; finished: Life }> {
-  const { script, args, seed, minimumKills } = options;
+  const { script, args, seed, minimumKills, killMoment = defaultKillMoment } = options;
   const next = random(seed);
   const lives: Life[] = [];
   let kills = 0;
   for (;;) {
-    const kill =
-      kills < minimumKills ? { early: next() < 0.2, afterMs: Math.floor(next() * 25) } : undefined;
-    if (kill?.early) kill.afterMs = Math.floor(next() * 400);
+    const kill = kills < minimumKills ? killMoment(next) : undefined;
     const life = await live(script, args, kill);
     lives.push(life);
     if (life.killed) kills++;
@@ -110,7 +118,7 @@ export async function checkExecutions(options: {
   referenceEffects: string;
 }): Promise<{ interrupted: number; finishedSteps: number }> {
   const { log, effects, kills, seed } = options;
-  const reference = await crashWorkflow(options.referenceEffects, 0).start(7, {
+  const reference = await crashWorkflow(options.referenceEffects, { stepMs: 0 }).start(7, {
     store: new MemoryStore(),
   }).result;
   expect(options.output).toEqual(reference.output);
