@@ -54,6 +54,12 @@ export interface ModelCallPolicy {
    * then makes no new model call, and stops.
    */
   waits?: (() => Error | undefined) | undefined;
+  /**
+   * Resolves once the run's log holds every event emitted so far (`RunContext.stored`): a
+   * call is made only once its `model-call-start` is stored, so every request a provider
+   * may bill is in the log (replied or not).
+   */
+  stored?: (() => Promise<void>) | undefined;
 }
 
 /** What an attempt reports when it ends; `settle` records it exactly once. */
@@ -62,6 +68,8 @@ export interface AttemptOutcome {
   error?: unknown;
   response?: unknown;
   finishReason?: string;
+  /** The provider's id of its response. */
+  responseId?: string;
 }
 
 export type Settle = (outcome: AttemptOutcome) => void;
@@ -119,6 +127,7 @@ async function generateAttempt(
     usage: usageFromProvider(result.usage),
     response: result.content,
     finishReason: result.finishReason.unified,
+    ...(result.response?.id !== undefined ? { responseId: result.response.id } : {}),
   });
   return result;
 }
@@ -227,7 +236,13 @@ async function gatedAttempt<T>(
   }
   const { clock, ledger } = policy;
   const startedAt = clock.now();
-  ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  ledger.emit({
+    type: "model-call-start",
+    agent: policy.agent,
+    model: model.id,
+    attempt,
+    estimatedInputTokens,
+  });
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -291,6 +306,7 @@ async function gatedAttempt<T>(
         durationMs,
         response: outcome.response,
         ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
+        ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
         ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     }
@@ -306,6 +322,7 @@ async function gatedAttempt<T>(
 
   callSignal.addEventListener("abort", onAbort, { once: true });
   try {
+    if (policy.stored) await abortable(policy.stored(), callSignal);
     return { kind: "done", value: await once(model, callSignal, settle) };
   } catch (thrown) {
     const error = callSignal.aborted

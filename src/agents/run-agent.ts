@@ -144,6 +144,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
       replay,
       waits,
+      stored: context ? () => context.stored() : undefined,
     });
 
     const ai = await loadAI();

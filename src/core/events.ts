@@ -139,6 +139,8 @@ export interface ModelCallStartEvent extends EventBase {
   agent: string;
   model: string;
   attempt: number;
+  /** The prompt's input tokens as Baton counts them, before the provider reports any. */
+  estimatedInputTokens?: number;
 }
 export interface ModelCallEndEvent extends EventBase {
   type: "model-call-end";
@@ -151,6 +153,8 @@ export interface ModelCallEndEvent extends EventBase {
   response?: unknown;
   /** Why the model stopped (`stop`, `tool-calls`, ...), recorded for replay. */
   finishReason?: string;
+  /** The provider's id of the response (`chatcmpl-...`): to match the call on its bill. */
+  responseId?: string;
   /** Set for a memory summary; absent for a call of the tool loop. */
   purpose?: "summary";
 }

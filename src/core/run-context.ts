@@ -36,6 +36,11 @@ export interface RunContext {
   emit(event: RunnableEvent): void;
   /** Puts an event a child run already logged on this run's stream, without logging it again. */
   relay(event: BatonEvent): void;
+  /**
+   * Resolves once every event emitted so far is in the store: work that must not happen
+   * unless the log says it may have (a model call, after its `model-call-start`) waits for it.
+   */
+  stored(): Promise<void>;
   /** What the step sets for what it runs (retry policy, time limit, fallback models). */
   readonly overrides: RunOverrides;
   /** Tool calls of this step that wait for, or got, a human decision. */

@@ -109,5 +109,7 @@ export function testRunContext(options: TestRunContextOptions = {}): TestRunCont
     relay(event) {
       relayed.push(event);
     },
+    // Events are kept as they are emitted: there is no store to wait for.
+    stored: () => Promise.resolve(),
   };
 }

@@ -81,8 +81,9 @@ describe("A parent run killed with SIGKILL while its sub-workflow runs", () => {
     const ended = new Map<string, string>();
     for (const event of childLog) {
       if (event.type !== "step-end") continue;
-      expect(ended.has(event.stepId!), `${event.stepId}: one step-end`).toBe(false);
-      ended.set(event.stepId!, (event.output as StepOutput).mark);
+      const stepId = String(event.stepId);
+      expect(ended.has(stepId), `${stepId}: one step-end`).toBe(false);
+      ended.set(stepId, (event.output as StepOutput).mark);
     }
     expect(ended.size).toBe(childStepCount);
     // Every finished child step ran to completion once; each life cut one execution short

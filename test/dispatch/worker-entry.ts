@@ -150,6 +150,10 @@ async function run(id: number, attempt: WireAttempt): Promise<void> {
     overrides: attempt.overrides,
     emit: (event) => post({ type: "emit", id, event: json(event) }),
     relay: (event) => post({ type: "relay", id, event: json(event) }),
+    // Messages arrive in order: the owner answers once the events posted before are stored.
+    stored: async () => {
+      await ask((call) => ({ type: "stored", id, call }));
+    },
     approvals: {
       records: attempt.toolApprovals,
       get pending() {

@@ -68,4 +68,6 @@ export type FromWorker =
       request: { toolCallId: string; tool: string; input: unknown; message?: string };
     }
   | { type: "approval-output"; id: number; toolCallId: string; output: unknown }
-  | { type: "store"; id: number; call: number; method: string; args: unknown[] };
+  | { type: "store"; id: number; call: number; method: string; args: unknown[] }
+  /** Asks to be answered (`store-result`) once the events sent so far are stored. */
+  | { type: "stored"; id: number; call: number };

@@ -93,6 +93,9 @@ export function workerThreadDispatcher(registry: URL): StepDispatcher & { close(
             }),
         );
         return;
+      case "stored":
+        context.stored().then(() => send({ type: "store-result", call: message.call }));
+        return;
       case "store": {
         const store = context.store as unknown as Record<
           string,

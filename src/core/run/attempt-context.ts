@@ -142,6 +142,10 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
     this.#task.host.publish(event);
   }
 
+  stored(): Promise<void> {
+    return new Promise((resolve) => this.#task.host.after(resolve));
+  }
+
   request(request: { toolCallId: string; tool: string; input: unknown; message?: string }): void {
     if (this.#task.requestApproval(this.key, request)) this.#pending = true;
   }

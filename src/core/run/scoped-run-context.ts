@@ -79,6 +79,9 @@ export class ScopedRunContext implements RunContext {
   relay(event: BatonEvent): void {
     this.#base.relay(event);
   }
+  stored(): Promise<void> {
+    return this.#base.stored();
+  }
   childRunId(): string {
     return `${this.#base.childRunId()}/${pathSegment(this.#key)}`;
   }
