@@ -25,14 +25,24 @@ function resultsIn(call: LanguageModelV4CallOptions): string[] {
   );
 }
 
-/** A model that answers by what it has seen so far, and counts its calls. */
-function scriptedModel(reply: (call: LanguageModelV4CallOptions) => LanguageModelV4GenerateResult) {
+/**
+ * A model that answers by what it has seen so far, and counts its calls; its call number
+ * `hangOnCall` never returns (the process dies there).
+ */
+function scriptedModel(
+  reply: (call: LanguageModelV4CallOptions) => LanguageModelV4GenerateResult,
+  hangOnCall?: number,
+) {
   const counter = { calls: 0 };
   const model = new MockLanguageModelV4({
     provider: "test",
     modelId: "scripted",
     doGenerate: async (call) => {
-      counter.calls++;
+      if (++counter.calls === hangOnCall) {
+        await new Promise((_, reject) =>
+          call.abortSignal?.addEventListener("abort", () => reject(new Error("gone"))),
+        );
+      }
       return reply(call);
     },
   });
@@ -54,9 +64,10 @@ async function logReaches(
 
 /**
  * One "process": an agent that looks a word up, then another, then answers, with tools
- * that count their runs; `hangOn` makes that tool never return (the process dies there).
+ * that count their runs; `hangOn` makes that tool never return (the process dies there),
+ * `hangOnCall` that model call.
  */
-function researcher(hangOn?: string) {
+function researcher(hangOn?: string, hangOnCall?: number) {
   const { model, counter } = scriptedModel((call) => {
     const seen = resultsIn(call);
     if (seen.length === 0)
@@ -67,7 +78,7 @@ function researcher(hangOn?: string) {
         providerUsage(20, 5),
       );
     return textReply(`Answer from ${seen.join(" + ")}`, providerUsage(30, 7));
-  });
+  }, hangOnCall);
   const ran: string[] = [];
   const lookup = tool({
     description: "Looks a word up",
@@ -269,5 +280,46 @@ describe("A resumed agent step", () => {
     expect(second.helper.calls).toBe(1);
     expect(second.ran).toEqual([]);
     expect(stepUsage(result, "lead")).toEqual(stepUsage(expected, "lead"));
+  });
+});
+
+describe("The spend of an interrupted agent step", () => {
+  it("stays on the books: recorded calls are confirmed spend, the call cut short is possibly billed, and a resume bills each call once", async () => {
+    const expected = await uninterrupted(() =>
+      workflow<string>("research").step("look", researcher().agent),
+    );
+
+    // The first process dies while its third model call is in flight.
+    const store = new MemoryStore();
+    const first = researcher(undefined, 3);
+    const run = workflow<string>("research").step("look", first.agent).start("go", { store });
+    await logReaches(
+      store,
+      run.id,
+      (log) => log.filter((event) => event.type === "model-call-start").length === 3,
+    );
+    const { surviving, state } = await crash(store, run);
+    // Two replies recorded: 10 + 5 and 20 + 5 tokens, at $1 per input and $2 per output token.
+    const confirmed = { inputTokens: 30, outputTokens: 10, totalTokens: 40 };
+    expect(state.status).toBe("running");
+    expect(state.steps.look!.usage).toMatchObject(confirmed);
+    expect(state.usage).toMatchObject(confirmed);
+    expect(state.cost).toMatchObject({ modelCents: 5000, totalCents: 5000 });
+    expect(state.possiblyBilled.calls).toBe(1);
+    expect(state.possiblyBilled.estimatedInputTokens).toBeGreaterThan(0);
+
+    const second = researcher();
+    const result = await workflow<string>("research")
+      .step("look", second.agent)
+      .start("go", { store: surviving, resumeFrom: state }).result;
+    expect(result.status).toBe("succeeded");
+    expect(second.counter.calls).toBe(1);
+    // Every recorded call billed once, as uninterrupted; the call cut short stays possibly billed.
+    expect(result.usage).toEqual(expected.usage);
+    expect(result.cost).toEqual(expected.cost);
+    expect(expected.possiblyBilled).toBeUndefined();
+    expect(result.possiblyBilled).toEqual(state.possiblyBilled);
+    const log = await surviving.readLog(run.id);
+    expect(foldRunLog(log, { runId: run.id }).usage).toEqual(expected.usage);
   });
 });

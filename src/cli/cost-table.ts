@@ -1,3 +1,4 @@
+import { possiblyBilledNote } from "../orchestrator/visualize/text-format.js";
 import { formatCents, formatDuration } from "./format-values.js";
 import type { ModelSpend, RunReport } from "./run-report.js";
 import { formatTable } from "./text-table.js";
@@ -53,6 +54,8 @@ export function formatCostTable(report: RunReport): string {
   sections.push(
     `Cost: ${formatCents(modelCents)} for models + ${formatCents(toolCents)} for tools = ${formatCents(totalCents)}${unpriced}`,
   );
+  const billed = possiblyBilledNote(report.possiblyBilled);
+  if (billed) sections.push(billed);
   return sections.join("\n\n");
 }
 

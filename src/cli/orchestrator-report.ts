@@ -1,5 +1,5 @@
 import type { LoggedEvent, RunRecord, RunStore } from "../core/ports/run-store.js";
-import type { Usage } from "../core/usage.js";
+import { addPossiblyBilled, type Usage } from "../core/usage.js";
 import {
   type AgentRole,
   type AgentSpend,
@@ -68,11 +68,15 @@ export async function orchestratorReport(
   const root = await loadRunTrace({ store, runId });
   const runs = flatten(root);
   const events: LoggedEvent[] = runs.flatMap((run) => run.events);
-  const base = runReport(root.events, { runId, record });
+  // The root's own possibly billed calls are summed with its child runs' below.
+  const { possiblyBilled: _own, ...base } = runReport(root.events, { runId, record });
   const roles = rolesOf(record);
   const roleOf = (agent: string): AgentRole =>
     agent === roles.main ? "main" : agent === roles.designer ? "designer" : "subagent";
   const { usage, costBreakdown } = orchestratorCost(events, roleOf);
+  const possiblyBilled = runs
+    .map((run) => run.state.possiblyBilled)
+    .reduce(addPossiblyBilled, { calls: 0, estimatedInputTokens: 0 });
   const steps = runs.flatMap((run) =>
     runReport(run.events, { runId: run.runId }).steps.map((step) => ({
       ...step,
@@ -102,6 +106,7 @@ export async function orchestratorReport(
       byModel: spendByModel(events),
       byTool: spendByTool(events),
     },
+    ...(possiblyBilled.calls > 0 ? { possiblyBilled } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { RunStore } from "../core/ports/run-store.js";
 import { toolTrace } from "../orchestrator/index.js";
+import { possiblyBilledNote } from "../orchestrator/visualize/text-format.js";
 import type { CliContext } from "./cli-context.js";
 import { formatModelTable } from "./cost-table.js";
 import type { ExitCode } from "./exit-code.js";
@@ -24,6 +25,7 @@ export async function printOrchestratorRun(
   else {
     const { cost } = report;
     const modelTable = formatModelTable(cost.byModel);
+    const billed = possiblyBilledNote(report.possiblyBilled);
     const sections = [
       `Run ${report.runId} (${report.workflow ?? "orchestrator"}) ${report.status}`,
       `Answer:\n${indent(formatOutput(report.output))}`,
@@ -37,6 +39,7 @@ export async function printOrchestratorRun(
           ? ` (no price known for ${cost.unpricedModels.join(", ")}: give it prices in the spec)`
           : ""
       }`,
+      ...(billed ? [billed] : []),
     ];
     context.stdout.write(`${sections.join("\n\n")}\n`);
   }

@@ -1,7 +1,13 @@
 import type { SerializedError } from "../core/events.js";
 import type { LoggedEvent, RunRecord, RunStatus } from "../core/ports/run-store.js";
 import { foldRunLog, type StepRecord } from "../core/run/fold-run-log.js";
-import { addUsage, type CostBreakdown, emptyUsage, type Usage } from "../core/usage.js";
+import {
+  addUsage,
+  type CostBreakdown,
+  emptyUsage,
+  type PossiblyBilled,
+  type Usage,
+} from "../core/usage.js";
 import { isoTime } from "./format-values.js";
 
 /** One step of a run, as `--json` prints it. */
@@ -60,11 +66,14 @@ export interface RunReport {
   end: string | null;
   durationMs: number | null;
   steps: StepReport[];
+  /** Every model call whose reply is recorded, failed attempts included. */
   usage: Usage;
   cost: CostBreakdown & {
     byModel: Record<string, ModelSpend>;
     byTool: Record<string, ToolSpend>;
   };
+  /** Model calls started whose reply was never recorded: the provider may have billed them. */
+  possiblyBilled?: PossiblyBilled;
 }
 
 /**
@@ -106,6 +115,7 @@ export function runReport(
     })),
     usage: state.usage,
     cost: { ...state.cost, byModel: spendByModel(own), byTool: spendByTool(own) },
+    ...(state.possiblyBilled.calls > 0 ? { possiblyBilled: state.possiblyBilled } : {}),
   };
 }
 

@@ -27,6 +27,24 @@ export interface CostBreakdown {
   unpricedModels: string[];
 }
 
+/**
+ * Model calls that were started but whose reply is not in the log: in flight, or cut short
+ * by a crash after the request may have reached the provider, which may bill it. Their
+ * tokens are unknown, so they are not in any `Usage`; the input Baton counted is given.
+ */
+export interface PossiblyBilled {
+  calls: number;
+  /** The calls' prompts as Baton counted them (the provider's count may differ). */
+  estimatedInputTokens: number;
+}
+
+export function addPossiblyBilled(a: PossiblyBilled, b: PossiblyBilled): PossiblyBilled {
+  return {
+    calls: a.calls + b.calls,
+    estimatedInputTokens: a.estimatedInputTokens + b.estimatedInputTokens,
+  };
+}
+
 export const emptyUsage = (): Usage => ({
   inputTokens: 0,
   outputTokens: 0,

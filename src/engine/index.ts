@@ -68,6 +68,7 @@ export type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../cor
 export type { Runnable, RunnableEvent, RunnableResult } from "../core/runnable.js";
 export {
   addCost,
+  addPossiblyBilled,
   addUsage,
   type CostBreakdown,
   emptyCost,

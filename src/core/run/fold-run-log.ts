@@ -1,6 +1,13 @@
 import type { SerializedError, StepSkipEvent } from "../events.js";
 import type { LoggedEvent, RunStatus } from "../ports/run-store.js";
-import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
+import {
+  addCost,
+  addUsage,
+  type CostBreakdown,
+  type PossiblyBilled,
+  toolCost,
+  type Usage,
+} from "../usage.js";
 
 export type StepStatus =
   | "pending"
@@ -28,7 +35,10 @@ export interface StepRecord {
   endedAt: number | undefined;
   /** The model that answered, for agent steps that report it. */
   model: string | undefined;
-  /** Every attempt's usage, failed ones included. */
+  /**
+   * Every attempt's usage, failed ones included; while the step is in flight, also what its
+   * attempt's recorded model and tool calls spent so far (an interrupted step's too).
+   */
   usage: Usage;
   cost: CostBreakdown;
   skipReason: StepSkipEvent["reason"] | undefined;
@@ -73,8 +83,25 @@ export interface RunState {
    * attempt finds the decision for the same call.
    */
   toolApprovals: Record<string, ToolApprovalRecord[]>;
+  /**
+   * What the run spent: its steps' ended attempts (`settled`), plus the model and tool calls
+   * that steps in flight recorded so far (confirmed: their replies are in the log).
+   */
   usage: Usage;
   cost: CostBreakdown;
+  /** What the steps' ended attempts spent (`step-end`, `step-error`). */
+  settled: { usage: Usage; cost: CostBreakdown };
+  /**
+   * Model calls started whose reply is not in the log: in flight, or cut short by a crash
+   * (the provider may have billed them; their tokens are not in `usage`).
+   */
+  possiblyBilled: PossiblyBilled;
+  /**
+   * Model calls started and not yet answered, by `<step>/<path>/<agent>` (one call at a
+   * time each): their estimated input tokens. A call started again under the same key
+   * leaves the earlier one in `possiblyBilled` for good.
+   */
+  openCalls: Record<string, number>;
   /**
    * Steps in flight (started, not ended), by step id: the attempt a resumed step continues,
    * and what each of its attempts logged of its work, so the step picks up where it stopped.
@@ -99,6 +126,10 @@ export interface RunningStep {
    * whose failure was billed (`step-error` with `willRetry`) is dropped: it is not replayed.
    */
   work: Record<string, LoggedEvent[]>;
+  /** What the step had spent when this stretch in flight began (its ended attempts). */
+  base: { usage: Usage; cost: CostBreakdown };
+  /** What the calls recorded in `work` spent, when they spent anything. */
+  spent: { usage: Usage; cost: CostBreakdown } | undefined;
 }
 
 /** Events a resumed step's agents replay: kept per attempt while the step is in flight. */
@@ -170,6 +201,9 @@ export function emptyRunState(runId: string): RunState {
     toolApprovals: {},
     usage: noUsage,
     cost: noCost,
+    settled: { usage: noUsage, cost: noCost },
+    possiblyBilled: { calls: 0, estimatedInputTokens: 0 },
+    openCalls: {},
     running: {},
   };
 }
@@ -206,7 +240,15 @@ export function copyRunState(state: RunState): RunState {
     for (const [key, events] of Object.entries(entry.work)) work[key] = events.slice();
     running[id] = { ...entry, work };
   }
-  return { ...state, steps, approvals: { ...state.approvals }, toolApprovals, running };
+  return {
+    ...state,
+    steps,
+    approvals: { ...state.approvals },
+    toolApprovals,
+    running,
+    possiblyBilled: { ...state.possiblyBilled },
+    openCalls: { ...state.openCalls },
+  };
 }
 
 function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): boolean {
@@ -226,31 +268,121 @@ function stepOf(state: RunState, id: string): StepRecord {
   return step;
 }
 
+/**
+ * Bills an ended attempt (`step-end`, `step-error`) to its step and the run. The attempt's
+ * spend includes what its recorded calls spent (a resumed agent books the calls it
+ * replays), so the step's in-flight spend gives way to it.
+ */
 function bill(state: RunState, step: StepRecord, event: LoggedEvent): void {
+  const running = state.running[step.id];
+  if (running?.spent) {
+    step.usage = running.base.usage;
+    step.cost = running.base.cost;
+  }
   const usage = event.usage as Usage | undefined;
   const cost = event.cost as CostBreakdown | undefined;
-  if ((usage === noUsage || usage === undefined) && (cost === noCost || cost === undefined)) return;
-  if (!hasSpend(usage, cost)) return;
-  if (usage) {
+  const spends =
+    !((usage === noUsage || usage === undefined) && (cost === noCost || cost === undefined)) &&
+    hasSpend(usage, cost);
+  if (spends && usage) {
     step.usage = addUsage(step.usage, usage);
-    state.usage = addUsage(state.usage, usage);
+    state.settled = { ...state.settled, usage: addUsage(state.settled.usage, usage) };
   }
-  if (cost) {
+  if (spends && cost) {
     step.cost = addCost(step.cost, cost);
-    state.cost = addCost(state.cost, cost);
+    state.settled = { ...state.settled, cost: addCost(state.settled.cost, cost) };
   }
+  if (running?.spent) running.spent = undefined;
+  if (spends || running) totalUp(state);
+}
+
+/** The run's totals: what ended attempts spent, plus the recorded calls of steps in flight. */
+function totalUp(state: RunState): void {
+  let { usage, cost } = state.settled;
+  for (const running of Object.values(state.running)) {
+    if (!running.spent) continue;
+    usage = addUsage(usage, running.spent.usage);
+    cost = addCost(cost, running.spent.cost);
+  }
+  state.usage = usage;
+  state.cost = cost;
+}
+
+/** What one recorded call of a step in flight spent, if anything. */
+function spendOf(event: LoggedEvent): { usage: Usage; cost: CostBreakdown } | undefined {
+  if (event.type === "model-call-end" || event.type === "model-call-error") {
+    const usage = event.usage as Usage | undefined;
+    const cost = event.cost as CostBreakdown | undefined;
+    return hasSpend(usage, cost) ? { usage: usage ?? noUsage, cost: cost ?? noCost } : undefined;
+  }
+  const cents = event.costCents;
+  return typeof cents === "number" && cents > 0
+    ? { usage: noUsage, cost: toolCost(cents) }
+    : undefined;
+}
+
+/** Counts a step in flight's recorded call into its spend and the run's totals. */
+function billInFlight(state: RunState, stepId: string, running: RunningStep, event: LoggedEvent) {
+  const spend = spendOf(event);
+  if (!spend) return;
+  running.spent = running.spent
+    ? {
+        usage: addUsage(running.spent.usage, spend.usage),
+        cost: addCost(running.spent.cost, spend.cost),
+      }
+    : spend;
+  const step = stepOf(state, stepId);
+  step.usage = addUsage(running.base.usage, running.spent.usage);
+  step.cost = addCost(running.base.cost, running.spent.cost);
+  totalUp(state);
+}
+
+/** Which model call a start, end or error belongs to: one at a time per step, path and agent. */
+function callKey(event: LoggedEvent): string {
+  return `${String(event.stepId)}/${String(event.path ?? "")}/${String(event.agent)}`;
+}
+
+/** Tracks model calls started and not answered (`possiblyBilled`). */
+function trackCall(state: RunState, event: LoggedEvent): void {
+  const key = callKey(event);
+  const billed = state.possiblyBilled;
+  if (event.type === "model-call-start") {
+    const estimated =
+      typeof event.estimatedInputTokens === "number" ? event.estimatedInputTokens : 0;
+    state.possiblyBilled = {
+      calls: billed.calls + 1,
+      estimatedInputTokens: billed.estimatedInputTokens + estimated,
+    };
+    state.openCalls[key] = estimated;
+    return;
+  }
+  const open = state.openCalls[key];
+  if (open === undefined) return;
+  delete state.openCalls[key];
+  state.possiblyBilled = {
+    calls: billed.calls - 1,
+    estimatedInputTokens: billed.estimatedInputTokens - open,
+  };
 }
 
 /** Applies one event to `state`, in place. Unknown event types change nothing. */
 export function applyRunEvent(state: RunState, event: LoggedEvent): void {
   if (event.runId !== state.runId) return;
   const stepId = event.stepId as string;
+  if (
+    event.type === "model-call-start" ||
+    event.type === "model-call-end" ||
+    event.type === "model-call-error"
+  ) {
+    trackCall(state, event);
+  }
   if (stepId !== undefined && replayedTypes.has(event.type)) {
     const running = state.running[stepId];
     if (running) {
       const work = running.work[running.key];
       if (work) work.push(event);
       else running.work[running.key] = [event];
+      billInFlight(state, stepId, running, event);
     }
     return;
   }
@@ -288,7 +420,8 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
         running.iteration = iteration;
         running.key = key;
       } else {
-        state.running[stepId] = { attempt, iteration, key, work: {} };
+        const base = { usage: step.usage, cost: step.cost };
+        state.running[stepId] = { attempt, iteration, key, work: {}, base, spent: undefined };
       }
       step.startedAt ??= event.at;
       step.endedAt = undefined;
@@ -307,6 +440,7 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       } else if (running) {
         // The attempt is billed: a later run of the step must not replay (and bill) it again.
         delete running.work[running.key];
+        running.base = { usage: step.usage, cost: step.cost };
       }
       return;
     }

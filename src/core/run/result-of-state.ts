@@ -24,5 +24,6 @@ export function resultOfState(state: RunState, error: Error | undefined): Workfl
     result.error = error;
   }
   if (state.waitReason !== undefined) result.waitReason = state.waitReason;
+  if (state.possiblyBilled.calls > 0) result.possiblyBilled = state.possiblyBilled;
   return result;
 }

@@ -1,6 +1,22 @@
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
-import { type AgentSpendView, allRuns, type RunView, type StepView, viewRun } from "./run-view.js";
-import { abridge, abridgeValue, box, branches, cents, mark, tokens } from "./text-format.js";
+import {
+  type AgentSpendView,
+  allRuns,
+  possiblyBilledIn,
+  type RunView,
+  type StepView,
+  viewRun,
+} from "./run-view.js";
+import {
+  abridge,
+  abridgeValue,
+  box,
+  branches,
+  cents,
+  mark,
+  possiblyBilledNote,
+  tokens,
+} from "./text-format.js";
 
 export interface FlowchartOptions {
   /** The widest a line may be, in characters. @default 80 */
@@ -167,12 +183,14 @@ function summary(root: RunView): string[] {
   }
   const delegations = runs.filter((run) => run.kind === "delegation").length;
   const agents = runs.flatMap((run) => run.steps.flatMap((step) => step.agents));
+  const billed = possiblyBilledNote(possiblyBilledIn(root));
   return [
     "SUMMARY",
     `  subagents created: ${created.length}${created.length > 0 ? ` (${created.join(", ")})` : ""}`,
     `  tool calls: ${calls.length} (${calls.length - failed} ✓, ${failed} ✗)`,
     `  execution modes: ${delegations} delegation${delegations === 1 ? "" : "s"}${modes.size > 0 ? `; tasks: ${[...modes].map(([mode, count]) => `${count} ${mode}`).join(", ")}` : ""}`,
     `  total: ${spend(agents)}`,
+    ...(billed ? [`  ${billed}`] : []),
   ];
 }
 

@@ -1,10 +1,11 @@
 import {
+  addPossiblyBilled,
   addUsage,
   emptyUsage,
   type LoggedEvent,
   type SerializedError,
 } from "../../engine/index.js";
-import type { CostBreakdown, StepRecord, Usage } from "../../index.js";
+import type { CostBreakdown, PossiblyBilled, StepRecord, Usage } from "../../index.js";
 import type { PlanIssue } from "../../patterns/index.js";
 import type { DelegationTask } from "../check-tasks.js";
 import { DELEGATE_TOOL, PLAN_TOOL } from "../orchestration-tools.js";
@@ -257,6 +258,13 @@ export function viewRun(run: TraceRun): RunView {
 }
 
 /** Every run of a view, depth-first. */
+/** Model calls of a run tree whose replies were never recorded, summed over its runs. */
+export function possiblyBilledIn(view: RunView): PossiblyBilled {
+  return allRuns(view)
+    .map((run) => run.trace.state.possiblyBilled)
+    .reduce(addPossiblyBilled, { calls: 0, estimatedInputTokens: 0 });
+}
+
 export function allRuns(view: RunView): RunView[] {
   const nested = [
     ...view.steps.flatMap((step) => [...step.toolCalls.flatMap((call) => call.runs), ...step.runs]),

@@ -1,4 +1,5 @@
-/** Small text helpers shared by the flowchart and the tool trace (internal). */
+/** Small text helpers shared by the flowchart, the tool trace and the CLI (internal). */
+import type { PossiblyBilled } from "../../index.js";
 
 /** One line, at most `max` characters, cut with an ellipsis. */
 export function abridge(text: string, max: number): string {
@@ -93,4 +94,14 @@ export function table(
     widths.map((width) => "-".repeat(width)).join("  "),
     ...rows.slice(1).map(format),
   ];
+}
+
+/**
+ * What a run's calls that have no recorded reply may cost, in words; `undefined` when
+ * there are none.
+ */
+export function possiblyBilledNote(billed: PossiblyBilled | undefined): string | undefined {
+  if (!billed || billed.calls === 0) return undefined;
+  const calls = billed.calls === 1 ? "1 model call" : `${billed.calls} model calls`;
+  return `Possibly billed: ${calls} started whose reply was never recorded (in flight, or cut short by a crash; ~${tokens(billed.estimatedInputTokens)} of input by Baton's count), not in the totals above`;
 }

@@ -4,12 +4,22 @@ import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import {
   type AgentSpendView,
   allRuns,
+  possiblyBilledIn,
   type RunView,
   type StepView,
   type ToolCallView,
   viewRun,
 } from "./run-view.js";
-import { abridge, abridgeValue, cents, mark, table, tokens, tree } from "./text-format.js";
+import {
+  abridge,
+  abridgeValue,
+  cents,
+  mark,
+  possiblyBilledNote,
+  table,
+  tokens,
+  tree,
+} from "./text-format.js";
 
 export interface ToolTraceOptions {
   /** Characters of each call's arguments shown, at most. @default 60 */
@@ -179,5 +189,10 @@ export async function toolTrace(
   }
   const root = viewRun(await loadRunTrace(source));
   const table = spendTable(root);
-  return [...runNode(root, chars), ...(table.length > 0 ? ["", ...table] : [])].join("\n");
+  const billed = possiblyBilledNote(possiblyBilledIn(root));
+  return [
+    ...runNode(root, chars),
+    ...(table.length > 0 ? ["", ...table] : []),
+    ...(billed ? ["", billed] : []),
+  ].join("\n");
 }

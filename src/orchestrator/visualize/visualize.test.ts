@@ -181,6 +181,20 @@ describe("toolTrace", () => {
     expect(trace).toContain("total                         8    444     104    548  579.0000¢");
   });
 
+  it("says, with the flowchart, how many calls may be billed though their replies were never recorded", async () => {
+    const { events } = await orchestratedRun();
+    // The process dies once the writer's call has started: its reply is not in the log.
+    const cut = events.findIndex(
+      (event) => event.type === "model-call-start" && "agent" in event && event.agent === "writer",
+    );
+    const crashed = events.slice(0, cut + 1);
+    const note =
+      /Possibly billed: 1 model call started whose reply was never recorded \(in flight, or cut short by a crash; ~\d+ tokens of input by Baton's count\)/;
+    expect(await toolTrace(crashed)).toMatch(note);
+    expect(await flowchart(crashed)).toMatch(note);
+    expect(await toolTrace(events)).not.toContain("Possibly billed");
+  });
+
   it("abridges long arguments", async () => {
     const { events } = await orchestratedRun();
     const trace = await toolTrace(events, { argumentChars: 12 });
