@@ -29,7 +29,8 @@ export function random(seedValue: number): () => number {
 export interface Life {
   killed: boolean;
   output: string;
-  result?: { status: string; output: unknown };
+  /** What the life printed on its "result" line. */
+  result?: { status: string; output: unknown; [field: string]: unknown };
 }
 
 /** Runs one worker life; kills it `afterMs` after it starts (or after spawn, when `early`). */
@@ -45,10 +46,11 @@ function live(script: string, args: string[], kill: KillMoment | undefined): Pro
     const arm = () => {
       if (kill && !timer) timer = setTimeout(() => worker.kill("SIGKILL"), kill.afterMs);
     };
-    if (kill?.early) arm();
+    if (kill?.after) kill.after().then(arm);
+    else if (kill?.early) arm();
     worker.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("started\n")) arm();
+      if (!kill?.after && output.includes("started\n")) arm();
     });
     worker.stderr.on("data", (chunk: Buffer) => {
       errors += chunk.toString();
@@ -65,10 +67,14 @@ function live(script: string, args: string[], kill: KillMoment | undefined): Pro
   });
 }
 
-/** When a life is killed: `afterMs` after it prints "started", or after spawn when `early`. */
+/**
+ * When a life is killed: `afterMs` after it prints "started", or after spawn when `early`,
+ * or after `after()` (started at spawn) resolves, when given.
+ */
 export interface KillMoment {
   early: boolean;
   afterMs: number;
+  after?: () => Promise<void>;
 }
 
 /** One life in five dies while starting up (within 400 ms), the rest within 25 ms of running. */
