@@ -94,6 +94,7 @@ export function buildWorkflow(
     const retry = spec.retry ?? defaults.retry;
     const timeout = spec.timeout ?? defaults.timeout;
     const maxSteps = spec.maxSteps ?? defaults.maxSteps;
+    const maxOutputTokens = spec.maxOutputTokens ?? defaults.maxOutputTokens;
     try {
       return agent({
         name,
@@ -102,6 +103,7 @@ export function buildWorkflow(
         ...(spec.description !== undefined ? { description: spec.description } : {}),
         tools: toolSet,
         ...(maxSteps !== undefined ? { maxSteps } : {}),
+        ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
         ...(spec.output !== undefined ? { output: outputSchema(spec.output) } : {}),
         fallbackModels: fallbackModels as LanguageModelV4[],
         ...(retry !== undefined ? { retry } : {}),

@@ -103,6 +103,10 @@ function buildWorkflowSpecSchema(z: Zod) {
       .int({ error: "expected an integer" })
       .min(1, { error: "expected an integer >= 1" })
       .optional(),
+    maxOutputTokens: z
+      .int({ error: "expected an integer" })
+      .min(1, { error: "expected an integer >= 1" })
+      .optional(),
     fallbackModels: z.array(modelString, { error: "expected a list of model strings" }).optional(),
     retry: retrySpec.optional(),
     timeout: agentTimeout.optional(),
@@ -178,6 +182,7 @@ function buildWorkflowSpecSchema(z: Zod) {
 
   const budgetSpec = budgetLimit.extend({
     perAgent: z.record(identifier, budgetLimit).optional(),
+    reserveOutputTokens: z.int({ error: "expected an integer" }).nonnegative().optional(),
     onExceeded: z
       .union(
         [
@@ -213,6 +218,7 @@ function buildWorkflowSpecSchema(z: Zod) {
         retry: retrySpec.optional(),
         timeout: agentTimeout.optional(),
         maxSteps: z.int().min(1, { error: "expected an integer >= 1" }).optional(),
+        maxOutputTokens: z.int().min(1, { error: "expected an integer >= 1" }).optional(),
       })
       .optional(),
     agents: z.record(identifier, agentSpec, { error: "expected a map of agents by name" }),
