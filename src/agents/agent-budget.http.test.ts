@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BudgetOptions } from "../core/policies/budget.js";
 import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
 import { defaultOutputReservation } from "../core/policies/call-reservation.js";
+import { parallel } from "../patterns/index.js";
 import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/index.js";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
@@ -115,5 +116,32 @@ describe("Budgets under concurrency (fake OpenAI-compatible server)", () => {
     expect(outcome.servedTokens).toBeLessThanOrEqual(11_000);
     expect(outcome.requests).toBe(5);
     expect(outcome.reportedTokens).toBe(outcome.servedTokens);
+  });
+
+  it("holds in a pattern: parallel() of 20 agents, all at once", async () => {
+    const members = Array.from({ length: 20 }, (_, index) =>
+      agent({
+        name: `member-${index}`,
+        model: "openai-compatible:fanout-model",
+        modelOptions: { baseURL: server.baseURL, env: {} },
+        prices,
+        retry: 1,
+        maxOutputTokens: 1_000,
+      }),
+    );
+    const run = parallel(members, { merge: (answers) => answers.length }).start(prompt, {
+      store: new MemoryStore(),
+      budget: { maxCents: 11 },
+    });
+    const result = await run.result;
+    const servedCents = centsOf(server.usageTotals().totalTokens);
+
+    expect(result.status).toBe("failed");
+    expect(server.requests).toHaveLength(5);
+    expect(servedCents).toBeLessThanOrEqual(11);
+    expect(result.cost.totalCents! + (result.cost.possiblyBilledCents ?? 0)).toBeCloseTo(
+      servedCents,
+      9,
+    );
   });
 });
