@@ -2,12 +2,10 @@ import { resume } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
+import { followRun } from "./follow-run.js";
 import { openStore, storeLabel } from "./open-store.js";
-import { isOrchestratorRun } from "./orchestrator-report.js";
-import { printRun } from "./print-run.js";
-import { resumeOrchestrator } from "./resume-orchestrator.js";
+import { isOrchestratorRun, resumeOrchestrator } from "./orchestrator-runs.js";
 import { specTools } from "./spec-tools.js";
-import { watchRun } from "./watch-run.js";
 
 /** The flags of `baton resume`. */
 export interface ResumeCommandOptions {
@@ -60,16 +58,11 @@ export async function resumeCommand(
       });
       const definition = record.definition as { spec?: { steps?: unknown[] } } | undefined;
       const totalSteps = definition?.spec?.steps?.length;
-      await watchRun(run, context, {
-        quiet: options.json === true,
+      return await followRun(run, store, context, {
+        json: options.json === true,
+        storeFlag: options.store,
         ...(totalSteps !== undefined ? { totalSteps } : {}),
       });
-      return printRun(
-        await store.readLog(runId),
-        { runId, record: await store.getRun(runId) },
-        context,
-        { json: options.json === true, storeFlag: options.store },
-      );
     } finally {
       await tools.close();
     }

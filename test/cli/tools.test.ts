@@ -90,9 +90,7 @@ steps: [{ id: read, agent: reader, input: How tall is the Eiffel Tower? }]
       "fs_read_text_file",
     ]);
     expect(JSON.stringify(toolMessages(1))).toContain("The Eiffel Tower is 330 metres tall.");
-    expect(stdout).toMatch(
-      /tool fs_read_text_file\(\{"path":".*facts\.txt"\}\) -> .*330 metres tall/,
-    );
+    expect(stdout).toMatch(/✓ fs_read_text_file \{"path":".*facts\.txt"\} → .*330 metres tall/);
   });
 
   it("exits 2 naming a bad tools entry, and a tool an agent lists that no entry gives", async () => {

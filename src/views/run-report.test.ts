@@ -12,7 +12,7 @@ const usage = (input: number, output: number) => ({
 });
 
 describe("runReport", () => {
-  it("splits the cost by model and tool, and an unknown price makes that model's cents null", () => {
+  it("splits the cost by model and tool, and an unknown price makes that model's cents null", async () => {
     const events: LoggedEvent[] = [
       { type: "run-start", at: 1000, runId: "r", workflow: "w", input: {}, steps: ["a"] },
       { type: "step-start", at: 1001, runId: "r", stepId: "a", attempt: 1 },
@@ -86,7 +86,7 @@ describe("runReport", () => {
       },
     ];
 
-    const report = runReport(events, { runId: "r" });
+    const report = await runReport(events);
 
     expect(report.cost.byModel).toEqual({
       "p:m": { calls: 2, failedCalls: 1, usage: usage(15, 2), cents: 1.5 },
