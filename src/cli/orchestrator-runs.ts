@@ -27,11 +27,6 @@ export interface OrchestratorDefinition {
   specPath: string;
 }
 
-/** Whether a stored run is an orchestrator's `process()` run. */
-export function isOrchestratorRun(record: RunRecord | undefined): boolean {
-  return typeof record?.metadata?.orchestrator === "string";
-}
-
 function isOrchestratorDefinition(definition: unknown): definition is OrchestratorDefinition {
   return (
     typeof definition === "object" &&
@@ -106,10 +101,7 @@ export async function runOrchestratorSpec(
       };
       const run = built.orchestrator.start(task, {
         definition,
-        metadata: {
-          specPath: file.path,
-          roles: { main: spec.mainAgent.name ?? "main", designer: spec.designerName ?? "designer" },
-        },
+        metadata: { specPath: file.path },
       });
       return await follow(run, store, options, context);
     } finally {

@@ -4,7 +4,6 @@ import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
 import { followRun } from "./follow-run.js";
 import { openStore, storeLabel } from "./open-store.js";
-import { isOrchestratorRun, resumeOrchestrator } from "./orchestrator-runs.js";
 import { specTools } from "./spec-tools.js";
 
 /** The flags of `baton resume`. */
@@ -36,7 +35,11 @@ export async function resumeCommand(
     const record = await store.getRun(runId);
     if (!record)
       throw new CliInputError(`Unknown run "${runId}" in ${storeLabel(context, options.store)}`);
-    if (isOrchestratorRun(record)) return await resumeOrchestrator(store, record, options, context);
+    // An orchestrator's process run: rebuilt from its stored orchestrator spec.
+    if (typeof record.metadata?.orchestrator === "string") {
+      const { resumeOrchestrator } = await import("./orchestrator-runs.js");
+      return await resumeOrchestrator(store, record, options, context);
+    }
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
     const tools = await specTools(

@@ -244,19 +244,25 @@ export function viewRun(run: TraceRun): RunView {
         events,
       };
     });
-  // Sub-workflow steps: a child run that started while the step ran, not started by a tool call.
+  // Sub-workflow steps: the step whose output names the child run (a sub-workflow's result
+  // has its runId), else the last step that started before the child and had not ended.
+  const latestFirst = [...steps].reverse();
   for (const child of children) {
-    if (attached.has(child)) continue;
+    if (attached.has(child) || child.kind !== "workflow") continue;
     const startedAt = child.trace.state.startedAt;
-    const step = steps.find(
-      (candidate) =>
-        candidate.record.startedAt !== undefined &&
-        startedAt !== undefined &&
-        startedAt >= candidate.record.startedAt &&
-        (candidate.record.endedAt === undefined || startedAt <= candidate.record.endedAt) &&
-        candidate.toolCalls.length === 0,
-    );
-    if (step && child.kind === "workflow") {
+    const step =
+      steps.find(
+        (candidate) => (candidate.record.output as { runId?: unknown })?.runId === child.runId,
+      ) ??
+      latestFirst.find(
+        (candidate) =>
+          candidate.record.startedAt !== undefined &&
+          startedAt !== undefined &&
+          startedAt >= candidate.record.startedAt &&
+          (candidate.record.endedAt === undefined || startedAt <= candidate.record.endedAt) &&
+          candidate.toolCalls.length === 0,
+      );
+    if (step) {
       step.runs.push(child);
       attached.add(child);
     }

@@ -132,6 +132,56 @@ describe("Views of a workflow run", () => {
     expect(summary).toMatch(/Cost: .* = 256\.2500¢$/);
   });
 
+  it("nest a sub-workflow's run under its step, and count its calls in the totals", async () => {
+    const store = new MemoryStore();
+    const inner = workflow<string>("inner").step(
+      "research",
+      agent({
+        name: "researcher",
+        model: scriptedModel(
+          "researcher",
+          toolCallReply(
+            [{ name: "lookup", input: { term: "waves" }, id: "k1" }],
+            providerUsage(100, 10),
+          ),
+          textReply("Waves break.", providerUsage(120, 8)),
+        ),
+        tools: { lookup },
+        prices: { "mock:researcher": PRICE },
+      }),
+      { input: ({ input }) => input },
+    );
+    const outer = workflow<string>("outer")
+      .step("prep", async ({ input }) => input.toUpperCase())
+      .step("dig", inner, { dependsOn: ["prep"], input: ({ results }) => results.prep });
+    const run = outer.start("waves", {
+      store,
+      clock: new ManualClock(0),
+      ids: sequentialIdGenerator(),
+    });
+    await run.result;
+    const source = await loadRunTrace({ store, runId: run.id });
+
+    const report = await runReport(source);
+    expect(report.cost).toMatchObject({ modelCents: 256, toolCents: 0.25, totalCents: 256.25 });
+    expect(report.steps.map((step) => `${step.workflow}/${step.id}`)).toEqual([
+      "outer/prep",
+      "outer/dig",
+      "inner/research",
+    ]);
+    expect(usageTable(report)).toMatch(/^✓ inner\/research +succeeded +mock:researcher /m);
+
+    const trace = (await toolTrace(source)).split("\n");
+    expect(trace[0]).toBe(`workflow outer ${run.id} · succeeded · 2 steps · 0 tokens · 0.0000¢`);
+    expect(trace[2]).toBe("└─ ✓ step dig · 0ms");
+    expect(trace[3]).toMatch(
+      /^ {3}└─ workflow inner \S+ · succeeded · 1 step · 238 tokens · 256\.2500¢$/,
+    );
+    expect(await flowchart(source)).toMatch(
+      /\| dig +\|\n.*\n.*\n +\|\n +v\n.*\n +\| WORKFLOW inner [\s\S]*total: 238 tokens · 256\.2500¢/,
+    );
+  });
+
   it("show skipped steps, failed attempts and errors", async () => {
     const store = new MemoryStore();
     let calls = 0;
