@@ -26,27 +26,30 @@ const lookup = tool({
   execute: async ({ term }) => ({ term, found: true, costInCents: 0.25 }),
 });
 
+/** An agent that looks `term` up once (120¢ + 0.25¢), then answers `answer` (136¢). */
+function researcher(term: string, answer: string) {
+  return agent({
+    name: "researcher",
+    model: scriptedModel(
+      "researcher",
+      toolCallReply([{ name: "lookup", input: { term }, id: "k1" }], providerUsage(100, 10)),
+      textReply(answer, providerUsage(120, 8)),
+    ),
+    tools: { lookup },
+    prices: { "mock:researcher": PRICE },
+  });
+}
+
 /**
  * A spec-like run: `research` (an agent that calls the paid tool once: 120¢ + 136¢ for
  * its two model calls, 0.25¢ for the tool), then `words` (a function step).
  */
 async function researchRun() {
   const store = new MemoryStore();
-  const researcher = agent({
-    name: "researcher",
-    model: scriptedModel(
-      "researcher",
-      toolCallReply(
-        [{ name: "lookup", input: { term: "tides" }, id: "k1" }],
-        providerUsage(100, 10),
-      ),
-      textReply("Tides rise twice a day.", providerUsage(120, 8)),
-    ),
-    tools: { lookup },
-    prices: { "mock:researcher": PRICE },
-  });
   const flow = workflow<string>("brief")
-    .step("research", researcher, { input: ({ input }) => input })
+    .step("research", researcher("tides", "Tides rise twice a day."), {
+      input: ({ input }) => input,
+    })
     .step("words", async ({ results }) => results.research.text.split(" ").length, {
       dependsOn: ["research"],
     });
@@ -134,23 +137,9 @@ describe("Views of a workflow run", () => {
 
   it("nest a sub-workflow's run under its step, and count its calls in the totals", async () => {
     const store = new MemoryStore();
-    const inner = workflow<string>("inner").step(
-      "research",
-      agent({
-        name: "researcher",
-        model: scriptedModel(
-          "researcher",
-          toolCallReply(
-            [{ name: "lookup", input: { term: "waves" }, id: "k1" }],
-            providerUsage(100, 10),
-          ),
-          textReply("Waves break.", providerUsage(120, 8)),
-        ),
-        tools: { lookup },
-        prices: { "mock:researcher": PRICE },
-      }),
-      { input: ({ input }) => input },
-    );
+    const inner = workflow<string>("inner").step("research", researcher("waves", "Waves break."), {
+      input: ({ input }) => input,
+    });
     const outer = workflow<string>("outer")
       .step("prep", async ({ input }) => input.toUpperCase())
       .step("dig", inner, { dependsOn: ["prep"], input: ({ results }) => results.prep });
