@@ -1,12 +1,8 @@
 import { dirname } from "node:path";
 import type { RunRecord, RunStore } from "../core/ports/run-store.js";
 import { resume } from "../durable/index.js";
-import {
-  type BuiltOrchestrator,
-  buildOrchestrator,
-  type OrchestratorSpec,
-  parseOrchestratorSpec,
-} from "../orchestrator/index.js";
+import { type BuiltOrchestrator, buildOrchestrator } from "../orchestrator/index.js";
+import type { OrchestratorSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
@@ -77,10 +73,10 @@ function follow(
  */
 export async function runOrchestratorSpec(
   file: SpecFile,
+  parsed: OrchestratorSpec,
   options: RunCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const parsed = parseOrchestratorSpec(file.text, { source: file.source });
   const spec: OrchestratorSpec = {
     ...parsed,
     ...(options.concurrency !== undefined ? { maxParallelTasks: options.concurrency } : {}),

@@ -4,7 +4,7 @@ import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
 import { followRun } from "./follow-run.js";
 import { openStore, storeLabel } from "./open-store.js";
-import { specTools } from "./spec-tools.js";
+import { cliSpecTools } from "./spec-file.js";
 
 /** The flags of `baton resume`. */
 export interface ResumeCommandOptions {
@@ -42,8 +42,12 @@ export async function resumeCommand(
     }
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
-    const tools = await specTools(
-      { source: specPath, path: specPath, tools: record.metadata?.tools },
+    const definition = record.definition as { spec?: { steps?: unknown[]; tools?: unknown } };
+    // Runs started before specs declared tools kept the section in their metadata.
+    const section = definition?.spec?.tools ?? record.metadata?.tools;
+    const tools = await cliSpecTools(
+      { tools: section },
+      { path: specPath, source: specPath },
       context,
     );
     try {
@@ -59,7 +63,6 @@ export async function resumeCommand(
         ...(context.clock ? { clock: context.clock } : {}),
         ...(context.ids ? { ids: context.ids } : {}),
       });
-      const definition = record.definition as { spec?: { steps?: unknown[] } } | undefined;
       const totalSteps = definition?.spec?.steps?.length;
       return await followRun(run, store, context, {
         json: options.json === true,

@@ -54,16 +54,5 @@ export {
   type BuiltOrchestrator,
   buildOrchestrator,
 } from "./spec/build-orchestrator.js";
-export {
-  type AvailableToolSpec,
-  type OrchestratorSpec,
-  orchestratorSpecSchema,
-} from "./spec/orchestrator-spec-schema.js";
-export {
-  checkOrchestratorSpec,
-  isOrchestratorSpec,
-  type ParseOrchestratorSpecOptions,
-  parseOrchestratorSpec,
-} from "./spec/parse-orchestrator-spec.js";
 export type { Task, TaskInfo, TaskStatus } from "./task.js";
 export type { SubmitOptions } from "./task-runner.js";
