@@ -1,25 +1,13 @@
 import { addUsage, emptyUsage, type LoggedEvent } from "../engine/index.js";
 import type { BatonEvent, CostBreakdown, Usage } from "../index.js";
+import type { AgentSpend as AgentSpendReport } from "../views/index.js";
 
 /** Which part of the orchestration an agent played. */
 export type AgentRole = "main" | "designer" | "subagent";
 
-/** What one agent spent over a whole `process()` run. */
-export interface AgentSpend {
+/** What one agent spent over a whole `process()` run (as a run report's `cost.byAgent` says). */
+export interface AgentSpend extends AgentSpendReport {
   role: AgentRole;
-  /** Tokens of every model call, failed attempts and memory summaries included. */
-  usage: Usage;
-  /** US cents for its model calls; `null` when a model's price is unknown. */
-  modelCents: number | null;
-  /** US cents its tools reported. */
-  toolCents: number;
-  /**
-   * Calls cut short before their reply (a timeout, a cancelled run), at what they reserved:
-   * the provider may have billed them. Not in `modelCents`; absent when none was.
-   */
-  possiblyBilledCents?: number;
-  modelCalls: number;
-  toolCalls: number;
 }
 
 /**

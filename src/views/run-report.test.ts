@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LoggedEvent } from "../core/ports/run-store.js";
 import { modelCallCost, possiblyBilledSpend } from "../core/usage.js";
-import { formatCostTable } from "./cost-table.js";
+import { costTable } from "./cost-table.js";
 import { pendingApprovalsOf, runReport } from "./run-report.js";
 
 const usage = (input: number, output: number) => ({
@@ -36,7 +36,7 @@ const callEnd = (
 });
 
 describe("runReport", () => {
-  it("splits the cost by model and tool, and an unknown price makes that model's cents null", () => {
+  it("splits the cost by model and tool, and an unknown price makes that model's cents null", async () => {
     const events: LoggedEvent[] = [
       ...started,
       {
@@ -89,7 +89,7 @@ describe("runReport", () => {
       },
     ];
 
-    const report = runReport(events, { runId: "r" });
+    const report = await runReport(events);
 
     expect(report.cost.byModel).toEqual({
       "p:m": { calls: 2, failedCalls: 1, usage: usage(15, 2), cents: 1.5 },
@@ -109,7 +109,7 @@ describe("runReport", () => {
 });
 
 describe("A run's cost table", () => {
-  it("reports calls cut short before their reply apart, as possibly billed, per model and in total", () => {
+  it("reports calls cut short before their reply apart, as possibly billed, per model and in total", async () => {
     const cutShort = possiblyBilledSpend("p:m", { tokens: 1_100, cents: 3 });
     const events: LoggedEvent[] = [
       ...started,
@@ -138,7 +138,7 @@ describe("A run's cost table", () => {
       },
     ];
 
-    const report = runReport(events, { runId: "r" });
+    const report = await runReport(events);
 
     expect(report.cost.byModel["p:m"]).toEqual({
       calls: 2,
@@ -149,18 +149,17 @@ describe("A run's cost table", () => {
     });
     expect(report.usage).toMatchObject({ totalTokens: 12, possiblyBilledTokens: 1_100 });
     expect(report.cost).toMatchObject({ totalCents: 1, possiblyBilledCents: 3 });
-    const table = formatCostTable(report);
+    const table = costTable(report);
     expect(table).toContain("possibly billed");
     expect(table).toContain("1100 tokens");
     expect(table).toMatch(/possibly billed besides: .*3/);
   });
 
-  it("says nothing of possibly billed calls when there were none", () => {
-    const report = runReport(
-      [{ type: "run-start", at: 1000, runId: "r", workflow: "w", input: {}, steps: [] }],
-      { runId: "r" },
-    );
-    expect(formatCostTable(report)).not.toContain("possibly billed");
+  it("says nothing of possibly billed calls when there were none", async () => {
+    const report = await runReport([
+      { type: "run-start", at: 1000, runId: "r", workflow: "w", input: {}, steps: [] },
+    ]);
+    expect(costTable(report)).not.toContain("possibly billed");
   });
 });
 
