@@ -68,6 +68,6 @@ export type { IdGenerator } from "./core/ports/id-generator.js";
 export type { RunStore } from "./core/ports/run-store.js";
 export type { RetryOptions } from "./core/retry-policy.js";
 export type { Runnable, RunnableEvent } from "./core/runnable.js";
-export type { CostBreakdown, PossiblyBilled, Usage } from "./core/usage.js";
+export type { CostBreakdown, Usage } from "./core/usage.js";
 export type { ModelInput } from "./models/index.js";
 export { workflow } from "./runtime/workflow.js";

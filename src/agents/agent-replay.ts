@@ -1,3 +1,4 @@
+import type { SerializedError } from "../core/events.js";
 import type { LoggedEvent } from "../core/ports/run-store.js";
 import {
   addCost,
@@ -9,6 +10,7 @@ import {
   toolCost,
   type Usage,
 } from "../core/usage.js";
+import type { ModelCallRecord } from "./agent-result.js";
 
 /** One turn of the tool loop as an earlier run recorded it: a model call and its tools. */
 interface RecordedTurn {
@@ -175,11 +177,22 @@ function newTurn(): RecordedTurn {
 }
 
 /** The ledger record of a model call attempt served from the recording. */
-export function replayedCallRecord(event: LoggedEvent, purpose: "step" | "summary") {
+export function replayedCallRecord(
+  event: LoggedEvent,
+  purpose: "step" | "summary",
+): ModelCallRecord {
   const usage = (event.usage as Usage | undefined) ?? emptyUsage();
   const model = String(event.model);
   const cost = (event.cost as CostBreakdown | undefined) ?? modelCallCost(model, 0);
   const durationMs = typeof event.durationMs === "number" ? event.durationMs : 0;
+  // A call cut short before its reply was booked at its reservation: possibly billed.
+  const possiblyBilled =
+    usage.possiblyBilledTokens === undefined
+      ? undefined
+      : {
+          tokens: usage.possiblyBilledTokens,
+          cents: cost.modelCents === null ? null : (cost.possiblyBilledCents ?? 0),
+        };
   return {
     model,
     attempt: typeof event.attempt === "number" ? event.attempt : 1,
@@ -188,7 +201,8 @@ export function replayedCallRecord(event: LoggedEvent, purpose: "step" | "summar
     costCents: cost.modelCents,
     startedAt: event.at - durationMs,
     durationMs,
+    ...(possiblyBilled ? { possiblyBilled } : {}),
     ...(typeof event.finishReason === "string" ? { finishReason: event.finishReason } : {}),
-    ...(event.error !== undefined ? { error: event.error as never } : {}),
+    ...(event.error !== undefined ? { error: event.error as SerializedError } : {}),
   };
 }

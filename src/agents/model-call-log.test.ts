@@ -23,7 +23,7 @@ class SlowStore extends MemoryStore {
 }
 
 describe("A model call in a run", () => {
-  it("is made only once its model-call-start is stored, and its end records the provider's response id", async () => {
+  it("is made only once its model-call-start (with its reservation) is stored, and its end records the provider's response id", async () => {
     const store = new SlowStore();
     const seen: string[][] = [];
     const model = new MockLanguageModelV4({
@@ -47,7 +47,8 @@ describe("A model call in a run", () => {
     expect(seen[0]).toContain("model-call-start");
     const log = await store.readLog(run.id);
     const start = log.find((event) => event.type === "model-call-start");
-    expect(start?.estimatedInputTokens).toBeGreaterThan(0);
+    // What the call may cost, should its reply never reach the log: prompt plus output cap.
+    expect((start?.reservation as { tokens: number }).tokens).toBeGreaterThan(4096);
     expect(log.find((event) => event.type === "model-call-end")).toMatchObject({
       responseId: "resp-42",
     });

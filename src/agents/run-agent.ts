@@ -109,7 +109,9 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     runTimeoutMs === undefined
       ? undefined
       : deadline(clock, runTimeoutMs, `Agent "${agent}" timed out after ${runTimeoutMs} ms`);
-  const signal = anySignal([options.signal, runDeadline?.signal]);
+  // Aborted when the run fails, so no model call outlives it off the books.
+  const over = new AbortController();
+  const signal = anySignal([options.signal, runDeadline?.signal, over.signal]);
   if (!replay?.started) ledger.emit({ type: "agent-start", agent, model: settings.model.id });
   try {
     const retry = resolveRetryOptions(options.retry ?? settings.retry);
@@ -164,6 +166,9 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
         replay,
       }),
       stopWhen: ai.stepCountIs(settings.maxSteps),
+      ...(settings.maxOutputTokens !== undefined
+        ? { maxOutputTokens: settings.maxOutputTokens }
+        : {}),
       maxRetries: 0,
       abortSignal: signal,
       ...(settings.output ? { output: outputStrategy(ai, settings.output) } : {}),
@@ -213,6 +218,9 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     return { ok: true, result };
   } catch (thrown) {
     const error = signal.aborted ? abortError(signal) : toError(thrown);
+    over.abort(error);
+    // Calls cut short are billed once their reply arrives, or booked as possibly billed.
+    await ledger.settled();
     if (replay) ledger.carried = replay.leftovers();
     const usage = ledger.usage();
     const cost = ledger.cost();

@@ -1,6 +1,6 @@
 import type { BatonEvent } from "../core/events.js";
+import { formatCents, formatDuration, oneLine } from "../views/format-values.js";
 import type { CliStream } from "./cli-context.js";
-import { formatCents, formatDuration, oneLine } from "./format-values.js";
 
 /**
  * Follows an orchestrator run as plain lines on `stream`: planning (attempts, rejected

@@ -139,8 +139,12 @@ export interface ModelCallStartEvent extends EventBase {
   agent: string;
   model: string;
   attempt: number;
-  /** The prompt's input tokens as Baton counts them, before the provider reports any. */
-  estimatedInputTokens?: number;
+  /**
+   * What the call may cost (its prompt plus its output cap, priced), recorded in a run: a
+   * call whose reply never reaches the log (its process died) is booked as possibly billed
+   * at this much when the run resumes (see `CallCutShortError`).
+   */
+  reservation?: { tokens: number; cents: number | null };
 }
 export interface ModelCallEndEvent extends EventBase {
   type: "model-call-end";

@@ -21,6 +21,7 @@ export type {
 export type { Outcome, Spend, Succeeded, WaitReason } from "../core/outcome.js";
 export type { BudgetLimit, SwitchModelOptions } from "../core/policies/budget.js";
 export type { BudgetAction } from "../core/policies/budget-exceeded-error.js";
+export type { CallEstimate, CallReservation } from "../core/policies/call-reservation.js";
 export {
   createModelCallGate,
   type ModelCallGateOptions,
@@ -68,7 +69,6 @@ export type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../cor
 export type { Runnable, RunnableEvent, RunnableResult } from "../core/runnable.js";
 export {
   addCost,
-  addPossiblyBilled,
   addUsage,
   type CostBreakdown,
   emptyCost,

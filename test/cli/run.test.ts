@@ -128,7 +128,7 @@ describe("baton run", { timeout: 90_000 }, () => {
     expect(stdout).toMatch(/^Run run_\S+ \(brief\) succeeded/);
     expect(stdout).toContain("Output:\n  Edited.");
     expect(stdout).toMatch(
-      /step draft started\n.*model fake:writer-model answered in \S+: 10 in \/ 5 out tokens/,
+      /Trace:\n.*\n {2}├─ ✓ step draft → writer \(fake:writer-model\) · \S+ · 15 tokens · 0\.0060¢\n/,
     );
     expect(stdout).toMatch(/✓ draft\s+succeeded\s+fake:writer-model\s+1\s+10\s+5\s+\S+\s+0\.0060¢/);
     expect(stdout).toMatch(/total\s+succeeded\s+30\s+9/);

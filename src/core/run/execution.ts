@@ -1,3 +1,4 @@
+import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
 import { BatonError } from "../errors/baton-error.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { type BatonEvent, serializeError } from "../events.js";
@@ -13,6 +14,7 @@ import type { ParentLink } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { StepResults } from "../workflow/step-options.js";
 import { createRunRecord } from "./create-run-record.js";
+import { cutShortCalls } from "./cut-short-calls.js";
 import { EventStream } from "./event-stream.js";
 import { type ExecutionOptions, gatherThreshold } from "./execution-options.js";
 import {
@@ -148,6 +150,8 @@ export class Execution implements TaskHost {
     if (resumeFrom) {
       for (const id of graph.ids) this.state.steps[id] ??= pendingStep(id);
       this.record({ type: "run-resume", at, runId: this.runId, parentRunId: this.parentRunId });
+      // Calls the last process left without a reply were cut short when it stopped.
+      for (const event of cutShortCalls(this.state, at)) this.record(event);
     } else {
       this.record({
         type: "run-start",
@@ -223,6 +227,7 @@ export class Execution implements TaskHost {
       return permit;
     };
     const forStep: ModelCallGate = {
+      ...(gate.reservesBudget ? { reservesBudget: true } : {}),
       acquire: (request) => {
         if (typeof request !== "object" || request === null) return gate.acquire(request);
         const stamped = { ...request, priority, criticalPath };
@@ -299,14 +304,22 @@ export class Execution implements TaskHost {
     return true;
   }
 
-  /** Ends the run now: running steps are aborted and logged as cancelled, the rest skipped. */
+  /**
+   * Ends the run: running steps are aborted and logged as cancelled, the rest skipped. Work
+   * that honours the abort settles within a few event-loop turns with what it spent (a model
+   * call whose reply arrived is billed, one cut short is possibly billed): the run waits for
+   * its running steps that long, so what they spent stays on the books, then ends.
+   */
   abort(status: "failed" | "cancelled", error: Error): void {
     if (this.#ending !== undefined) return;
     this.#ending = status;
     this.#error = error;
     this.#controller.abort(error);
-    this.#scheduler.abortAll();
-    this.#finish(status, error);
+    turnsUntil(() => !this.#scheduler.inFlight, 2 * abortGraceTurns).then(() => {
+      if (this.#settled) return;
+      this.#scheduler.abortAll();
+      this.#finish(status, error);
+    });
   }
 
   /** Whether a budget breach (pause or stop) keeps new steps from starting. */

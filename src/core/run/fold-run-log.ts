@@ -1,13 +1,6 @@
 import type { SerializedError, StepSkipEvent } from "../events.js";
 import type { LoggedEvent, RunStatus } from "../ports/run-store.js";
-import {
-  addCost,
-  addUsage,
-  type CostBreakdown,
-  type PossiblyBilled,
-  toolCost,
-  type Usage,
-} from "../usage.js";
+import { addCost, addUsage, type CostBreakdown, toolCost, type Usage } from "../usage.js";
 
 export type StepStatus =
   | "pending"
@@ -92,16 +85,12 @@ export interface RunState {
   /** What the steps' ended attempts spent (`step-end`, `step-error`). */
   settled: { usage: Usage; cost: CostBreakdown };
   /**
-   * Model calls started whose reply is not in the log: in flight, or cut short by a crash
-   * (the provider may have billed them; their tokens are not in `usage`).
+   * Model calls started whose reply (or failure) is not in the log, by `<step>/<path>/<agent>`
+   * (one call at a time each): their `model-call-start` events. In flight in a live run; in
+   * a run that resumes, cut short by the process that died: the resumed run logs each as a
+   * `model-call-error`, possibly billed at its reservation (`cutShortCalls`).
    */
-  possiblyBilled: PossiblyBilled;
-  /**
-   * Model calls started and not yet answered, by `<step>/<path>/<agent>` (one call at a
-   * time each): their estimated input tokens. A call started again under the same key
-   * leaves the earlier one in `possiblyBilled` for good.
-   */
-  openCalls: Record<string, number>;
+  openCalls: Record<string, LoggedEvent>;
   /**
    * Steps in flight (started, not ended), by step id: the attempt a resumed step continues,
    * and what each of its attempts logged of its work, so the step picks up where it stopped.
@@ -202,7 +191,6 @@ export function emptyRunState(runId: string): RunState {
     usage: noUsage,
     cost: noCost,
     settled: { usage: noUsage, cost: noCost },
-    possiblyBilled: { calls: 0, estimatedInputTokens: 0 },
     openCalls: {},
     running: {},
   };
@@ -246,16 +234,23 @@ export function copyRunState(state: RunState): RunState {
     approvals: { ...state.approvals },
     toolApprovals,
     running,
-    possiblyBilled: { ...state.possiblyBilled },
     openCalls: { ...state.openCalls },
   };
 }
 
 function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): boolean {
   return (
-    (usage !== undefined && usage.totalTokens + usage.inputTokens + usage.outputTokens > 0) ||
+    (usage !== undefined &&
+      usage.totalTokens +
+        usage.inputTokens +
+        usage.outputTokens +
+        (usage.possiblyBilledTokens ?? 0) >
+        0) ||
     (cost !== undefined &&
-      (cost.totalCents !== 0 || cost.toolCents !== 0 || cost.unpricedModels.length > 0))
+      (cost.totalCents !== 0 ||
+        cost.toolCents !== 0 ||
+        cost.unpricedModels.length > 0 ||
+        (cost.possiblyBilledCents ?? 0) > 0))
   );
 }
 
@@ -342,27 +337,11 @@ function callKey(event: LoggedEvent): string {
   return `${String(event.stepId)}/${String(event.path ?? "")}/${String(event.agent)}`;
 }
 
-/** Tracks model calls started and not answered (`possiblyBilled`). */
+/** Keeps `openCalls`: a start opens its call, its end or error closes it. */
 function trackCall(state: RunState, event: LoggedEvent): void {
   const key = callKey(event);
-  const billed = state.possiblyBilled;
-  if (event.type === "model-call-start") {
-    const estimated =
-      typeof event.estimatedInputTokens === "number" ? event.estimatedInputTokens : 0;
-    state.possiblyBilled = {
-      calls: billed.calls + 1,
-      estimatedInputTokens: billed.estimatedInputTokens + estimated,
-    };
-    state.openCalls[key] = estimated;
-    return;
-  }
-  const open = state.openCalls[key];
-  if (open === undefined) return;
-  delete state.openCalls[key];
-  state.possiblyBilled = {
-    calls: billed.calls - 1,
-    estimatedInputTokens: billed.estimatedInputTokens - open,
-  };
+  if (event.type === "model-call-start") state.openCalls[key] = event;
+  else delete state.openCalls[key];
 }
 
 /** Applies one event to `state`, in place. Unknown event types change nothing. */

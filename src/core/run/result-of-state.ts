@@ -24,6 +24,5 @@ export function resultOfState(state: RunState, error: Error | undefined): Workfl
     result.error = error;
   }
   if (state.waitReason !== undefined) result.waitReason = state.waitReason;
-  if (state.possiblyBilled.calls > 0) result.possiblyBilled = state.possiblyBilled;
   return result;
 }

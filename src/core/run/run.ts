@@ -1,6 +1,6 @@
 import type { BatonEvent, SerializedError } from "../events.js";
 import type { LoggedEvent } from "../ports/run-store.js";
-import type { CostBreakdown, PossiblyBilled, Usage } from "../usage.js";
+import type { CostBreakdown, Usage } from "../usage.js";
 import type { StepRecord } from "./fold-run-log.js";
 
 /** How a run ended. `waiting` runs wait for a decision (approval, budget) and can be resumed. */
@@ -10,14 +10,8 @@ export interface WorkflowResult<Output = unknown> {
   /** The workflow's `output(results)`, else the single final step's output, else an object of the final steps' outputs. */
   output: Output;
   steps: Record<string, StepRecord>;
-  /** What the run's model and tool calls spent: every reply recorded in its log. */
   usage: Usage;
   cost: CostBreakdown;
-  /**
-   * Model calls started whose reply was never recorded (cut short by a crash, or still in
-   * flight): the provider may have billed them. Absent when there are none.
-   */
-  possiblyBilled?: PossiblyBilled;
   /** Why the run failed or was cancelled: the error itself when this process saw it. */
   error?: Error;
   /** The error as the log recorded it. */
