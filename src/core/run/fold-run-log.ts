@@ -1,6 +1,9 @@
 import type { SerializedError, StepSkipEvent } from "../events.js";
 import type { LoggedEvent, RunStatus } from "../ports/run-store.js";
-import { addCost, addUsage, type CostBreakdown, toolCost, type Usage } from "../usage.js";
+import type { CostBreakdown, Usage } from "../usage.js";
+import { bill, billInFlight, noCost, noUsage, trackCall } from "./run-spend.js";
+
+export { noCost, noUsage } from "./run-spend.js";
 
 export type StepStatus =
   | "pending"
@@ -137,22 +140,6 @@ export function attemptKey(iteration: number, attempt: number): string {
   return `${iteration}.${attempt}`;
 }
 
-/** Zero usage, shared and frozen (steps that made no model call). */
-export const noUsage: Usage = Object.freeze({
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  reasoningTokens: 0,
-  totalTokens: 0,
-});
-/** Zero cost, shared and frozen. */
-export const noCost: CostBreakdown = Object.freeze({
-  modelCents: 0,
-  toolCents: 0,
-  totalCents: 0,
-  unpricedModels: Object.freeze([]) as unknown as string[],
-});
-
 /** A fresh record of a step that has not started. */
 export function pendingStep(id: string): StepRecord {
   return {
@@ -238,22 +225,6 @@ export function copyRunState(state: RunState): RunState {
   };
 }
 
-function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): boolean {
-  return (
-    (usage !== undefined &&
-      usage.totalTokens +
-        usage.inputTokens +
-        usage.outputTokens +
-        (usage.possiblyBilledTokens ?? 0) >
-        0) ||
-    (cost !== undefined &&
-      (cost.totalCents !== 0 ||
-        cost.toolCents !== 0 ||
-        cost.unpricedModels.length > 0 ||
-        (cost.possiblyBilledCents ?? 0) > 0))
-  );
-}
-
 function stepOf(state: RunState, id: string): StepRecord {
   let step = state.steps[id];
   if (!step) {
@@ -261,87 +232,6 @@ function stepOf(state: RunState, id: string): StepRecord {
     state.steps[id] = step;
   }
   return step;
-}
-
-/**
- * Bills an ended attempt (`step-end`, `step-error`) to its step and the run. The attempt's
- * spend includes what its recorded calls spent (a resumed agent books the calls it
- * replays), so the step's in-flight spend gives way to it.
- */
-function bill(state: RunState, step: StepRecord, event: LoggedEvent): void {
-  const running = state.running[step.id];
-  if (running?.spent) {
-    step.usage = running.base.usage;
-    step.cost = running.base.cost;
-  }
-  const usage = event.usage as Usage | undefined;
-  const cost = event.cost as CostBreakdown | undefined;
-  const spends =
-    !((usage === noUsage || usage === undefined) && (cost === noCost || cost === undefined)) &&
-    hasSpend(usage, cost);
-  if (spends && usage) {
-    step.usage = addUsage(step.usage, usage);
-    state.settled = { ...state.settled, usage: addUsage(state.settled.usage, usage) };
-  }
-  if (spends && cost) {
-    step.cost = addCost(step.cost, cost);
-    state.settled = { ...state.settled, cost: addCost(state.settled.cost, cost) };
-  }
-  if (running?.spent) running.spent = undefined;
-  if (spends || running) totalUp(state);
-}
-
-/** The run's totals: what ended attempts spent, plus the recorded calls of steps in flight. */
-function totalUp(state: RunState): void {
-  let { usage, cost } = state.settled;
-  for (const running of Object.values(state.running)) {
-    if (!running.spent) continue;
-    usage = addUsage(usage, running.spent.usage);
-    cost = addCost(cost, running.spent.cost);
-  }
-  state.usage = usage;
-  state.cost = cost;
-}
-
-/** What one recorded call of a step in flight spent, if anything. */
-function spendOf(event: LoggedEvent): { usage: Usage; cost: CostBreakdown } | undefined {
-  if (event.type === "model-call-end" || event.type === "model-call-error") {
-    const usage = event.usage as Usage | undefined;
-    const cost = event.cost as CostBreakdown | undefined;
-    return hasSpend(usage, cost) ? { usage: usage ?? noUsage, cost: cost ?? noCost } : undefined;
-  }
-  const cents = event.costCents;
-  return typeof cents === "number" && cents > 0
-    ? { usage: noUsage, cost: toolCost(cents) }
-    : undefined;
-}
-
-/** Counts a step in flight's recorded call into its spend and the run's totals. */
-function billInFlight(state: RunState, stepId: string, running: RunningStep, event: LoggedEvent) {
-  const spend = spendOf(event);
-  if (!spend) return;
-  running.spent = running.spent
-    ? {
-        usage: addUsage(running.spent.usage, spend.usage),
-        cost: addCost(running.spent.cost, spend.cost),
-      }
-    : spend;
-  const step = stepOf(state, stepId);
-  step.usage = addUsage(running.base.usage, running.spent.usage);
-  step.cost = addCost(running.base.cost, running.spent.cost);
-  totalUp(state);
-}
-
-/** Which model call a start, end or error belongs to: one at a time per step, path and agent. */
-function callKey(event: LoggedEvent): string {
-  return `${String(event.stepId)}/${String(event.path ?? "")}/${String(event.agent)}`;
-}
-
-/** Keeps `openCalls`: a start opens its call, its end or error closes it. */
-function trackCall(state: RunState, event: LoggedEvent): void {
-  const key = callKey(event);
-  if (event.type === "model-call-start") state.openCalls[key] = event;
-  else delete state.openCalls[key];
 }
 
 /** Applies one event to `state`, in place. Unknown event types change nothing. */
@@ -361,7 +251,7 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       const work = running.work[running.key];
       if (work) work.push(event);
       else running.work[running.key] = [event];
-      billInFlight(state, stepId, running, event);
+      billInFlight(state, stepOf(state, stepId), running, event);
     }
     return;
   }
