@@ -1,16 +1,10 @@
 import { formatCents, formatDuration } from "./format-values.js";
 import type { RunReport } from "./run-report.js";
 import { statusMark } from "./text-format.js";
-import { formatTable } from "./text-table.js";
+import { type TableData, tableText } from "./text-table.js";
 
-/**
- * The usage table of a run report: one row per step of every run of the tree (status,
- * model, attempts, tokens, time, cost; a child run's steps named `<workflow>/<step>`), then
- * the total of the whole tree, model and tool calls included.
- * @example
- * console.log(usageTable(await runReport({ store, runId })));
- */
-export function usageTable(report: RunReport): string {
+/** The rows of `usageTable` (internal: the report draws them as a Markdown or PDF table). */
+export function usageRows(report: RunReport): TableData {
   const rows = report.steps.map((step) => [
     `${statusMark(step.status)} ${step.runId === report.runId ? step.id : `${step.workflow ?? step.runId}/${step.id}`}`,
     step.status,
@@ -31,11 +25,128 @@ export function usageTable(report: RunReport): string {
     formatDuration(report.durationMs ?? undefined),
     formatCents(report.cost.totalCents),
   ]);
-  return formatTable(
-    ["step", "status", "model", "attempts", "input", "output", "time", "cost"],
+  return {
+    header: ["step", "status", "model", "attempts", "input", "output", "time", "cost"],
     rows,
-    { alignRight: [3, 4, 5, 6, 7] },
+    alignRight: [3, 4, 5, 6, 7],
+  };
+}
+
+/**
+ * The usage table of a run report: one row per step of every run of the tree (status,
+ * model, attempts, tokens, time, cost; a child run's steps named `<workflow>/<step>`), then
+ * the total of the whole tree, model and tool calls included.
+ * @example
+ * console.log(usageTable(await runReport({ store, runId })));
+ */
+export function usageTable(report: RunReport): string {
+  return tableText(usageRows(report));
+}
+
+/**
+ * Model calls, tool calls, tokens and cost (model and tool cents) per agent, then the total
+ * of the whole tree; none when no agent ran (internal: `toolTrace` and the report draw it).
+ */
+export function agentRows(report: RunReport): TableData | undefined {
+  const { cost, usage } = report;
+  const agents = Object.entries(cost.byAgent);
+  if (agents.length === 0) return undefined;
+  const calls = agents.reduce(
+    (sum, [, agent]) => ({ model: sum.model + agent.modelCalls, tool: sum.tool + agent.toolCalls }),
+    { model: 0, tool: 0 },
   );
+  const total = (modelCents: number | null, toolCents: number) =>
+    formatCents(modelCents === null ? null : modelCents + toolCents);
+  return {
+    header: ["agent", "role", "model calls", "tool calls", "input", "output", "total", "cost"],
+    rows: [
+      ...agents.map(([name, agent]) => [
+        name,
+        agent.role,
+        String(agent.modelCalls),
+        String(agent.toolCalls),
+        String(agent.usage.inputTokens),
+        String(agent.usage.outputTokens),
+        String(agent.usage.totalTokens),
+        total(agent.modelCents, agent.toolCents),
+      ]),
+      [
+        "total",
+        "",
+        String(calls.model),
+        String(calls.tool),
+        String(usage.inputTokens),
+        String(usage.outputTokens),
+        String(usage.totalTokens),
+        formatCents(cost.totalCents),
+      ],
+    ],
+    alignRight: [2, 3, 4, 5, 6, 7],
+  };
+}
+
+/** The parts of `costTable` (internal: the report draws the tables its own way). */
+export interface CostParts {
+  /** Calls, failures, tokens and cost per model; none when no model was called. */
+  models: TableData | undefined;
+  /** Calls, failures and cost per tool; none when no tool was called. */
+  tools: TableData | undefined;
+  /** Which models were simulated, when some were. */
+  simulatedNote: string | undefined;
+  /** `Cost: <models> for models + <tools> for tools = <total>` (or planning + subagents + tools). */
+  costLine: string;
+}
+
+export function costParts(report: RunReport): CostParts {
+  const models = Object.entries(report.cost.byModel);
+  const tools = Object.entries(report.cost.byTool);
+  const simulated = models
+    .map(([model]) => model)
+    .filter((model) => model.startsWith("simulated:"));
+  const { cost } = report;
+  const parts =
+    report.kind === "orchestrator"
+      ? `${formatCents(cost.planningCents)} planning + ${formatCents(cost.subagentCents)} subagents + ${formatCents(cost.toolCents)} tools`
+      : `${formatCents(cost.modelCents)} for models + ${formatCents(cost.toolCents)} for tools`;
+  const unpriced =
+    cost.unpricedModels.length > 0
+      ? ` (no price known for ${cost.unpricedModels.join(", ")}, so its calls are left out: give it prices)`
+      : "";
+  return {
+    models:
+      models.length === 0
+        ? undefined
+        : {
+            header: ["model", "calls", "failed", "input", "output", "cost"],
+            rows: models.map(([model, spend]) => [
+              model,
+              String(spend.calls),
+              String(spend.failedCalls),
+              String(spend.usage.inputTokens),
+              String(spend.usage.outputTokens),
+              formatCents(spend.cents),
+            ]),
+            alignRight: [1, 2, 3, 4, 5],
+          },
+    tools:
+      tools.length === 0
+        ? undefined
+        : {
+            header: ["tool", "calls", "failed", "cost"],
+            rows: tools.map(([tool, spend]) => [
+              tool,
+              String(spend.calls),
+              String(spend.failedCalls),
+              formatCents(spend.cents),
+            ]),
+            alignRight: [1, 2, 3],
+          },
+    simulatedNote:
+      simulated.length > 0
+        ? `Simulated: ${simulated.join(", ")} answered offline with generated text, not a real model's answers (a model string such as openai:gpt-4o-mini gives real ones).`
+        : undefined,
+    costLine: `Cost: ${parts} = ${formatCents(cost.totalCents)}${unpriced}`,
+  };
 }
 
 /**
@@ -47,56 +158,11 @@ export function usageTable(report: RunReport): string {
  * console.log(costTable(await runReport({ store, runId })));
  */
 export function costTable(report: RunReport): string {
-  const sections: string[] = [];
-  const models = Object.entries(report.cost.byModel);
-  if (models.length > 0) {
-    sections.push(
-      formatTable(
-        ["model", "calls", "failed", "input", "output", "cost"],
-        models.map(([model, spend]) => [
-          model,
-          String(spend.calls),
-          String(spend.failedCalls),
-          String(spend.usage.inputTokens),
-          String(spend.usage.outputTokens),
-          formatCents(spend.cents),
-        ]),
-        { alignRight: [1, 2, 3, 4, 5] },
-      ),
-    );
-  }
-  const tools = Object.entries(report.cost.byTool);
-  if (tools.length > 0) {
-    sections.push(
-      formatTable(
-        ["tool", "calls", "failed", "cost"],
-        tools.map(([tool, spend]) => [
-          tool,
-          String(spend.calls),
-          String(spend.failedCalls),
-          formatCents(spend.cents),
-        ]),
-        { alignRight: [1, 2, 3] },
-      ),
-    );
-  }
-  const simulated = models
-    .map(([model]) => model)
-    .filter((model) => model.startsWith("simulated:"));
-  if (simulated.length > 0) {
-    sections.push(
-      `Simulated: ${simulated.join(", ")} answered offline with generated text, not a real model's answers (a model string such as openai:gpt-4o-mini gives real ones).`,
-    );
-  }
-  const { cost } = report;
-  const parts =
-    report.kind === "orchestrator"
-      ? `${formatCents(cost.planningCents)} planning + ${formatCents(cost.subagentCents)} subagents + ${formatCents(cost.toolCents)} tools`
-      : `${formatCents(cost.modelCents)} for models + ${formatCents(cost.toolCents)} for tools`;
-  const unpriced =
-    cost.unpricedModels.length > 0
-      ? ` (no price known for ${cost.unpricedModels.join(", ")}, so its calls are left out: give it prices)`
-      : "";
-  sections.push(`Cost: ${parts} = ${formatCents(cost.totalCents)}${unpriced}`);
-  return sections.join("\n\n");
+  const { models, tools, simulatedNote, costLine } = costParts(report);
+  return [
+    ...(models ? [tableText(models)] : []),
+    ...(tools ? [tableText(tools)] : []),
+    ...(simulatedNote ? [simulatedNote] : []),
+    costLine,
+  ].join("\n\n");
 }
