@@ -42,7 +42,7 @@ export async function resumeCommand(
     }
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
-    const definition = record.definition as { spec?: { steps?: unknown[]; tools?: unknown } };
+    const definition = record.definition as { spec?: { tools?: unknown } } | undefined;
     // Runs started before specs declared tools kept the section in their metadata.
     const section = definition?.spec?.tools ?? record.metadata?.tools;
     const tools = await cliSpecTools(
@@ -63,11 +63,9 @@ export async function resumeCommand(
         ...(context.clock ? { clock: context.clock } : {}),
         ...(context.ids ? { ids: context.ids } : {}),
       });
-      const totalSteps = definition?.spec?.steps?.length;
       return await followRun(run, store, context, {
         json: options.json === true,
         storeFlag: options.store,
-        ...(totalSteps !== undefined ? { totalSteps } : {}),
       });
     } finally {
       await tools.close();

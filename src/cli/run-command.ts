@@ -89,7 +89,6 @@ async function runWorkflowSpec(
       return await followRun(run, store, context, {
         json: options.json === true,
         storeFlag: options.store,
-        totalSteps: flow.stepIds.length,
       });
     } finally {
       await durable.close();

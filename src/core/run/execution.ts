@@ -15,13 +15,8 @@ import type { StepResults } from "../workflow/step-options.js";
 import { createRunRecord } from "./create-run-record.js";
 import { EventStream } from "./event-stream.js";
 import { type ExecutionOptions, gatherThreshold } from "./execution-options.js";
-import {
-  applyRunEvent,
-  copyRunState,
-  emptyRunState,
-  pendingStep,
-  type RunState,
-} from "./fold-run-log.js";
+import { copyRunState, emptyRunState, pendingStep, type RunState } from "./fold-run-log.js";
+import { ProgressCounter } from "./progress-counter.js";
 import { redactSecrets } from "./redact-secrets.js";
 import { resultOfState } from "./result-of-state.js";
 import {
@@ -62,6 +57,7 @@ export class Execution implements TaskHost {
   readonly #stream = new EventStream<BatonEvent>();
   readonly #journal: RunJournal;
   readonly #scheduler: StepScheduler;
+  readonly #progress: ProgressCounter;
   /** Which step made each model call request, so gate events name the step. */
   readonly #callers = new WeakMap<ModelCallRequest, string>();
   #resolve!: (result: WorkflowResult) => void;
@@ -97,6 +93,7 @@ export class Execution implements TaskHost {
     this.state = options.resumeFrom
       ? { ...copyRunState(options.resumeFrom), runId: options.runId }
       : emptyRunState(options.runId);
+    this.#progress = new ProgressCounter(this.state, options.graph.ids.length);
     this.gate = options.gate({
       onEvent: (event, request) => this.#emit(event, this.#callers.get(request)),
       onBudgetExceeded: (error) => this.#budgetExceeded(error),
@@ -181,9 +178,7 @@ export class Execution implements TaskHost {
   /** Logs an event (secrets redacted) and applies it to the run's state. */
   record(event: LoggedEvent): void {
     if (this.#closed) return;
-    const clean = redactSecrets(event);
-    applyRunEvent(this.state, clean);
-    this.#journal.record(clean);
+    this.#journal.record(this.#progress.apply(this.state, redactSecrets(event)));
   }
 
   /**
@@ -192,8 +187,7 @@ export class Execution implements TaskHost {
    */
   recordRedacted(event: LoggedEvent): void {
     if (this.#closed) return;
-    applyRunEvent(this.state, event);
-    this.#journal.record(event);
+    this.#journal.record(this.#progress.apply(this.state, event));
   }
 
   after(effect: JournalEffect): void {
@@ -293,7 +287,7 @@ export class Execution implements TaskHost {
       parentRunId: this.parentRunId,
     });
     // A decision another process logged is applied, not logged a second time.
-    if (options.logged) applyRunEvent(this.state, redactSecrets(event));
+    if (options.logged) this.#progress.apply(this.state, redactSecrets(event));
     else this.record(event);
     this.#scheduler.decided(index);
     return true;
