@@ -112,12 +112,24 @@ export function costParts(report: RunReport): CostParts {
     cost.unpricedModels.length > 0
       ? ` (no price known for ${cost.unpricedModels.join(", ")}, so its calls are left out: give it prices)`
       : "";
+  // A column for calls cut short before their reply, only when some were.
+  const cutShort = models.some(
+    ([, spend]) => (spend.usage.possiblyBilledTokens ?? 0) > 0 || spend.possiblyBilledCents,
+  );
   return {
     models:
       models.length === 0
         ? undefined
         : {
-            header: ["model", "calls", "failed", "input", "output", "cost"],
+            header: [
+              "model",
+              "calls",
+              "failed",
+              "input",
+              "output",
+              "cost",
+              ...(cutShort ? ["possibly billed"] : []),
+            ],
             rows: models.map(([model, spend]) => [
               model,
               String(spend.calls),
@@ -125,8 +137,13 @@ export function costParts(report: RunReport): CostParts {
               String(spend.usage.inputTokens),
               String(spend.usage.outputTokens),
               formatCents(spend.cents),
+              ...(cutShort
+                ? [
+                    `${spend.usage.possiblyBilledTokens ?? 0} tokens, ${formatCents(spend.possiblyBilledCents ?? 0)}`,
+                  ]
+                : []),
             ]),
-            alignRight: [1, 2, 3, 4, 5],
+            alignRight: cutShort ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4, 5],
           },
     tools:
       tools.length === 0
@@ -145,8 +162,19 @@ export function costParts(report: RunReport): CostParts {
       simulated.length > 0
         ? `Simulated: ${simulated.join(", ")} answered offline with generated text, not a real model's answers (a model string such as openai:gpt-4o-mini gives real ones).`
         : undefined,
-    costLine: `Cost: ${parts} = ${formatCents(cost.totalCents)}${unpriced}`,
+    costLine: `Cost: ${parts} = ${formatCents(cost.totalCents)}${unpriced}${possiblyBilledNote(report)}`,
   };
+}
+
+/**
+ * What calls cut short before their reply (a timeout, a cancelled run) may have cost, as the
+ * sentence that follows the cost line; empty when none was.
+ */
+function possiblyBilledNote({ usage, cost }: RunReport): string {
+  const tokens = usage.possiblyBilledTokens ?? 0;
+  const cents = cost.possiblyBilledCents ?? 0;
+  if (tokens === 0 && cents === 0) return "";
+  return `; possibly billed besides: ${formatCents(cents)} (${tokens} tokens reserved by calls cut short before their reply)`;
 }
 
 /**

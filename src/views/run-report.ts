@@ -42,6 +42,11 @@ export interface ModelSpend {
   usage: Usage;
   /** `null` when the model's price is unknown. */
   cents: number | null;
+  /**
+   * Calls cut short before their reply, at what they reserved: the provider may have billed
+   * them. Not in the cents; absent when none was.
+   */
+  possiblyBilledCents?: number;
 }
 
 /** Tool calls of one tool. */
@@ -61,6 +66,11 @@ export interface AgentSpend {
   modelCents: number | null;
   /** US cents its tools reported. */
   toolCents: number;
+  /**
+   * Calls cut short before their reply, at what they reserved: the provider may have billed
+   * them. Not in the cents; absent when none was.
+   */
+  possiblyBilledCents?: number;
   modelCalls: number;
   toolCalls: number;
 }
@@ -112,6 +122,9 @@ export interface RunReport {
     byAgent: Record<string, AgentSpend>;
   };
 }
+
+const possiblyBilled = (spend: Spend) =>
+  spend.possiblyBilledCents !== undefined ? { possiblyBilledCents: spend.possiblyBilledCents } : {};
 
 const plus = (a: number | null, b: number | null): number | null =>
   a === null || b === null ? null : a + b;
@@ -169,6 +182,7 @@ function costOf(runs: readonly RunView[]) {
       failedCalls: spend.failedModelCalls,
       usage: spend.usage,
       cents: spend.modelCents,
+      ...possiblyBilled(spend),
     })),
     byTool: rows<ToolSpend>(tools, (spend) => ({
       calls: spend.toolCalls,
@@ -183,6 +197,7 @@ function costOf(runs: readonly RunView[]) {
           usage: spend.usage,
           modelCents: spend.modelCents,
           toolCents: spend.toolCents,
+          ...possiblyBilled(spend),
           modelCalls: spend.modelCalls,
           toolCalls: spend.toolCalls,
         },
@@ -256,6 +271,7 @@ export function reportOf(root: RunView): RunReport {
       toolCents: total.toolCents,
       totalCents: total.totalCents,
       unpricedModels: total.unpricedModels,
+      ...possiblyBilled(total),
       ...(kind === "orchestrator"
         ? {
             planningCents: centsOf(["main", "designer"]),

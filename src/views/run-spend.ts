@@ -15,6 +15,11 @@ export interface Spend {
   totalCents: number | null;
   /** Models with no known price (their calls are not in the cents). */
   unpricedModels: string[];
+  /**
+   * Calls cut short before their reply (a timeout, a cancelled run), at what they reserved:
+   * the provider may have billed them. Not in the cents; absent when none was.
+   */
+  possiblyBilledCents?: number;
   modelCalls: number;
   failedModelCalls: number;
   toolCalls: number;
@@ -38,6 +43,10 @@ export function emptySpend(): Spend {
 const plus = (a: number | null, b: number | null): number | null =>
   a === null || b === null ? null : a + b;
 
+function addPossiblyBilled(spend: Spend, cents: number | undefined): void {
+  if (cents !== undefined) spend.possiblyBilledCents = (spend.possiblyBilledCents ?? 0) + cents;
+}
+
 /** Whether an event is a model call's or a tool call's end: the events that cost money. */
 export function isSpendEvent(event: LoggedEvent): boolean {
   return (
@@ -60,6 +69,7 @@ export function addEventSpend(spend: Spend, event: LoggedEvent): void {
     for (const model of cost?.unpricedModels ?? []) {
       if (!spend.unpricedModels.includes(model)) spend.unpricedModels.push(model);
     }
+    addPossiblyBilled(spend, cost?.possiblyBilledCents);
   } else if (event.type === "tool-call-end" || event.type === "tool-call-error") {
     spend.toolCalls++;
     if (event.type === "tool-call-error") spend.failedToolCalls++;
@@ -86,6 +96,7 @@ export function sumSpend(items: Iterable<Spend>): Spend {
     for (const model of item.unpricedModels) {
       if (!total.unpricedModels.includes(model)) total.unpricedModels.push(model);
     }
+    addPossiblyBilled(total, item.possiblyBilledCents);
     total.modelCalls += item.modelCalls;
     total.failedModelCalls += item.failedModelCalls;
     total.toolCalls += item.toolCalls;

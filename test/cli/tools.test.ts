@@ -82,9 +82,9 @@ steps: [{ id: read, agent: reader, input: How tall is the Eiffel Tower? }]
       { text: "330 metres." },
     );
 
-    const { code, stdout } = await runBaton(["run", spec], { cwd: workspace.dir });
+    const { code, stdout, stderr } = await runBaton(["run", spec], { cwd: workspace.dir });
 
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     // Only the tool the agent lists is offered to the model.
     expect(server.requests[0]?.body?.tools?.map((tool) => tool.function.name)).toEqual([
       "fs_read_text_file",
