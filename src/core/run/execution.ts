@@ -7,6 +7,7 @@ import type { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { ResolvedRetryOptions } from "../retry-policy.js";
 import type { ParentLink } from "../run-context.js";
@@ -57,6 +58,7 @@ export class Execution implements TaskHost {
   readonly stepDefaults: ExecutionOptions["stepDefaults"];
   readonly state: RunState;
   readonly run: Run;
+  readonly telemetry: RunTelemetry | undefined;
   readonly #options: ExecutionOptions;
   readonly #controller = new AbortController();
   readonly #stream = new EventStream<BatonEvent>();
@@ -94,6 +96,7 @@ export class Execution implements TaskHost {
     this.input = options.resumeFrom ? options.resumeFrom.input : options.input;
     this.defaultRetry = options.defaultRetry;
     this.stepDefaults = options.stepDefaults;
+    this.telemetry = options.telemetry;
     this.state = options.resumeFrom
       ? { ...copyRunState(options.resumeFrom), runId: options.runId }
       : emptyRunState(options.runId);
@@ -157,6 +160,7 @@ export class Execution implements TaskHost {
         workflow: graph.name,
         input: this.input,
         steps: graph.ids,
+        ...(this.parent?.stepId ? { parentStepId: this.parent.stepId } : {}),
       });
     }
     this.record({
@@ -183,6 +187,7 @@ export class Execution implements TaskHost {
     if (this.#closed) return;
     const clean = redactSecrets(event);
     applyRunEvent(this.state, clean);
+    this.telemetry?.observe(clean as unknown as BatonEvent);
     this.#journal.record(clean);
   }
 
@@ -193,6 +198,7 @@ export class Execution implements TaskHost {
   recordRedacted(event: LoggedEvent): void {
     if (this.#closed) return;
     applyRunEvent(this.state, event);
+    this.telemetry?.observe(event as unknown as BatonEvent);
     this.#journal.record(event);
   }
 

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { workflow } from "../../runtime/workflow.js";
+import type { BatonEvent } from "../events.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
+import { fakeAgent } from "../test-support/fake-agent.js";
+import { harness, label } from "../test-support/harness.js";
+
+/** A telemetry that records what it observes, and what the store held at that moment. */
+function recorder(store: { logs: Map<string, unknown[]> }) {
+  const observed: Array<{ event: BatonEvent; storedBefore: number }> = [];
+  const telemetry: RunTelemetry = {
+    observe: (event) =>
+      observed.push({ event, storedBefore: store.logs.get(event.runId)?.length ?? 0 }),
+    modelCallHeaders: () => undefined,
+  };
+  return { telemetry, observed };
+}
+
+describe("start({ telemetry })", () => {
+  it("shows the telemetry each event of the run and of its child runs as it is logged, before it is stored", async () => {
+    const { clock, store, options } = harness();
+    const { telemetry, observed } = recorder(store);
+    const writer = fakeAgent("writer", { delayMs: 5 });
+    const child = workflow("child").step("inner", writer);
+    const run = workflow("parent")
+      .step("look", async () => 1)
+      .step("sub", child, { dependsOn: ["look"] })
+      .start(undefined, { ...options, telemetry });
+    await clock.runAll();
+    expect((await run.result).status).toBe("succeeded");
+
+    const [childRun] = await store.listRuns({ parentId: run.id });
+    const logged = [...store.events(run.id), ...store.events(childRun!.id)];
+    expect(observed.map(({ event }) => `${event.runId}:${label(event)}`).sort()).toEqual(
+      logged.map((event) => `${String(event.runId)}:${label(event)}`).sort(),
+    );
+    // Each event reached the telemetry before the store had it.
+    for (const { event, storedBefore } of observed) {
+      const index = store
+        .events(event.runId)
+        .findIndex((stored) => stored.at === event.at && label(stored) === label(event));
+      expect(storedBefore).toBeLessThanOrEqual(index);
+    }
+    // The child run's start names the step that started it; its steps get the telemetry.
+    expect(
+      observed.find(({ event }) => event.type === "run-start" && event.runId === childRun!.id)
+        ?.event,
+    ).toMatchObject({ parentRunId: run.id, parentStepId: "sub" });
+    expect(writer.calls[0]?.context.telemetry).toBe(telemetry);
+  });
+
+  it("shows nothing to a run started without one", async () => {
+    const { clock, options } = harness();
+    const writer = fakeAgent("writer");
+    const run = workflow("plain").step("write", writer).start(undefined, options);
+    await clock.runAll();
+    expect((await run.result).status).toBe("succeeded");
+    expect(writer.calls[0]?.context.telemetry).toBeUndefined();
+  });
+});
