@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 const entry = new URL("./index.ts", import.meta.url).href;
 const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
 const specEntry = new URL("./spec/index.ts", import.meta.url).href;
+const telemetryEntry = new URL("./telemetry/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -46,6 +47,8 @@ const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoning
 models.priceModelCall({ provider: "openai", modelId: "gpt-4o-mini", usage });
 spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id: s, agent: a }]");
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
+const { telemetry } = await import(${JSON.stringify(telemetryEntry)});
+await baton.workflow("w").step("s", async () => 1).start(undefined, { telemetry: telemetry() }).result;
 const afterUse = snapshot();
 
 console.log(JSON.stringify({ afterImport, afterUse }));
@@ -61,6 +64,7 @@ const heavy = {
   ],
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
+  "OpenTelemetry API (baton-ai/telemetry)": ["@opentelemetry/api"],
 };
 
 function packagesIn(urls: string[]): Set<string> {
