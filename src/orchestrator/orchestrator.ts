@@ -394,9 +394,10 @@ export class Orchestrator {
   }
 
   #runOptions(): StartOptions {
-    const { budget, limits, circuitBreaker, clock, ids } = this.#options;
+    const { budget, limits, circuitBreaker, clock, ids, telemetry } = this.#options;
     return {
       store: this.store,
+      ...(telemetry ? { telemetry } : {}),
       ...(clock ? { clock } : {}),
       ...(ids ? { ids } : {}),
       ...(budget ? { budget } : {}),
