@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 const entry = new URL("./index.ts", import.meta.url).href;
 const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
 const specEntry = new URL("./spec/index.ts", import.meta.url).href;
+const durableEntry = new URL("./durable/index.ts", import.meta.url).href;
 const telemetryEntry = new URL("./telemetry/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -34,6 +35,7 @@ const baton = await import(${JSON.stringify(entry)});
 const afterImport = snapshot();
 const models = await import(${JSON.stringify(modelsEntry)});
 const spec = await import(${JSON.stringify(specEntry)});
+const durable = await import(${JSON.stringify(durableEntry)});
 
 const env = {
   OPENAI_API_KEY: "k",
@@ -47,6 +49,8 @@ const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoning
 models.priceModelCall({ provider: "openai", modelId: "gpt-4o-mini", usage });
 spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id: s, agent: a }]");
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
+// Nothing listens on port 1: the store loads its driver, then the connection is refused.
+await durable.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
 const { telemetry } = await import(${JSON.stringify(telemetryEntry)});
 await baton.workflow("w").step("s", async () => 1).start(undefined, { telemetry: telemetry() }).result;
 const afterUse = snapshot();
@@ -64,6 +68,7 @@ const heavy = {
   ],
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
+  "the PostgreSQL driver": ["postgres"],
   "OpenTelemetry API (baton-ai/telemetry)": ["@opentelemetry/api"],
 };
 

@@ -4,6 +4,7 @@ import { RUN_STATUSES } from "../core/ports/run-store.js";
 // The error class alone (not the durable module), so `baton --version` stays quick.
 import { DurableError } from "../durable/durable-error.js";
 import type { ApprovalsCommandOptions } from "./approvals-command.js";
+import type { CheckCommandOptions } from "./check-command.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { DecisionCommandOptions } from "./decision-command.js";
@@ -86,10 +87,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .allowExcessArguments(false);
 
   const storeOption = () =>
-    new Option("--store <path>", "the run store (SQLite file)").default(
-      undefined,
-      "$BATON_STORE, else .baton/baton.db",
-    );
+    new Option(
+      "--store <location>",
+      "the run store: an SQLite file (a path or sqlite:<path>), postgres://user:password@host:port/db, or memory:",
+    ).default(undefined, "$BATON_STORE, else .baton/baton.db");
   // Commands are loaded when used, so `baton --version` does not load the AI SDK.
   const act = async (command: Promise<ExitCode>) => setExit(await command);
 
@@ -116,6 +117,19 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     );
 
   program
+    .command("check")
+    .description("validate a spec without running it: ok, or every problem with its line")
+    .argument("<spec>", "a YAML or JSON spec file")
+    .option("--json", "print one JSON object (ok, name and steps, or problems)")
+    .action((spec: string, options: CheckCommandOptions) =>
+      act(
+        import("./check-command.js").then(({ checkCommand }) =>
+          checkCommand(spec, options, context),
+        ),
+      ),
+    );
+
+  program
     .command("runs")
     .description("list recent runs: id, workflow, status, start, duration, cost")
     .option("--limit <n>", "runs to list", parsePositiveInteger, 20)
@@ -134,6 +148,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .option("--trace", "every step, model call and tool call, with times")
     .option("--mermaid", "the steps as a Mermaid flowchart")
     .option("--json", "the run report as JSON (as baton run --json prints it)")
+    .option(
+      "--follow",
+      "wait for the run to end, whichever process runs it, printing its steps on stderr as they happen; then show it",
+    )
     .addOption(storeOption())
     .action((runId: string, options: ShowCommandOptions) =>
       act(

@@ -318,6 +318,58 @@ export type BatonEvent =
 
 export type BatonEventType = BatonEvent["type"];
 
+/** Every event type Baton logs, but custom ones (`custom:<name>`), for checking names at run time. */
+export const BATON_EVENT_TYPES = [
+  "run-start",
+  "run-end",
+  "run-error",
+  "run-cancel",
+  "run-wait",
+  "run-resume",
+  "workflow-start",
+  "workflow-end",
+  "workflow-error",
+  "step-start",
+  "step-end",
+  "step-error",
+  "step-retry",
+  "step-skip",
+  "agent-start",
+  "agent-end",
+  "agent-error",
+  "model-call-start",
+  "model-call-end",
+  "model-call-error",
+  "model-call-retry",
+  "model-call-fallback",
+  "tool-call-start",
+  "tool-call-end",
+  "tool-call-error",
+  "text-delta",
+  "budget-exceeded",
+  "circuit-open",
+  "circuit-half-open",
+  "circuit-close",
+  "rate-limit-wait",
+  "approval-request",
+  "approval-output",
+  "approval-decision",
+  "decomposition-start",
+  "decomposition-end",
+  "synthesis-start",
+  "synthesis-end",
+  "document-generation-start",
+  "document-generation-end",
+] as const satisfies readonly Exclude<BatonEventType, `custom:${string}`>[];
+
+// The list and the union must name the same types: this fails to compile when one misses any.
+type Missing = Exclude<
+  Exclude<BatonEventType, `custom:${string}`>,
+  (typeof BATON_EVENT_TYPES)[number]
+>;
+const everyTypeListed: [Missing] extends [never] ? true : Missing = true;
+void everyTypeListed;
+
 /** An error as it is stored in the log: plain data, no stack of secrets. */
 export interface SerializedError {
   name: string;

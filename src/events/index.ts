@@ -47,6 +47,7 @@ export type {
   WorkflowErrorEvent,
   WorkflowStartEvent,
 } from "../core/events.js";
+export { BATON_EVENT_TYPES } from "../core/events.js";
 
 export { type PipeSSEOptions, pipeSSE } from "./pipe-sse.js";
 export {

@@ -16,11 +16,11 @@ export interface SpecIssue {
 }
 
 /**
- * A workflow spec is invalid. Every problem found is in `issues` (not just the first),
+ * A spec (workflow or orchestrator) is invalid. Every problem found is in `issues` (not just the first),
  * each naming its path in the spec; the message lists them all.
  *
  * @example
- * // Invalid workflow spec research.yaml (1 problem):
+ * // Invalid spec research.yaml (1 problem):
  * //   steps[1].dependsOn[0] (line 14, column 17): unknown step "factz" (known: facts, draft)
  */
 export class SpecError extends ConfigurationError {
@@ -34,7 +34,7 @@ export class SpecError extends ConfigurationError {
     const where = options.source ? ` ${options.source}` : "";
     const lines = issues.map((issue) => `  ${formatIssue(issue)}`);
     super(
-      `Invalid workflow spec${where} (${count} problem${count === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+      `Invalid spec${where} (${count} problem${count === 1 ? "" : "s"}):\n${lines.join("\n")}`,
       {
         ...(issues[0] ? { path: issues[0].path } : {}),
         cause: options.cause,
