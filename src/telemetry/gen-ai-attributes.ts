@@ -19,6 +19,7 @@ export const GenAIAttributes = {
   errorType: "error.type",
   runId: "baton.run.id",
   parentRunId: "baton.parent_run.id",
+  runResumed: "baton.run.resumed",
   stepId: "baton.step.id",
   stepAttempt: "baton.step.attempt",
   stepIteration: "baton.step.iteration",

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, type TextMapPropagator, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { tool } from "ai";
 import { describe, expect, it } from "vitest";
@@ -202,21 +202,45 @@ describe("telemetry()", () => {
   });
 
   it("puts the model call's span context on its request as a W3C traceparent", async () => {
+    // With the propagator given, and with none (none is registered here: W3C all the same).
+    for (const propagator of [new W3CTraceContextPropagator(), undefined]) {
+      const clock = new ManualClock(start);
+      const { exporter, tracer } = memoryTracing();
+      const model = scriptedModel("alpha", textReply("Hi."));
+      const run = workflow("greet")
+        .step("hello", agent({ name: "greeter", model }))
+        .start("Hello", {
+          clock,
+          telemetry: telemetry({ tracer, ...(propagator ? { propagator } : {}) }),
+        });
+      expect((await clock.runUntil(run.result)).status).toBe("succeeded");
+
+      const chat = viewSpans(exporter.getFinishedSpans()).find(
+        (view) => view.name === "chat alpha",
+      );
+      expect(model.doGenerateCalls[0]?.headers?.traceparent).toBe(
+        `00-${chat?.traceId}-${chat?.spanId}-01`,
+      );
+    }
+  });
+
+  it("sends what the propagator it is given writes, and nothing more", async () => {
     const clock = new ManualClock(start);
-    const { exporter, tracer } = memoryTracing();
+    const { tracer } = memoryTracing();
     const model = scriptedModel("alpha", textReply("Hi."));
+    const onlyBaggage: TextMapPropagator = {
+      inject: (_context, carrier: Record<string, string>) => {
+        carrier.baggage = "tenant=acme";
+      },
+      extract: (context) => context,
+      fields: () => ["baggage"],
+    };
     const run = workflow("greet")
       .step("hello", agent({ name: "greeter", model }))
-      .start("Hello", {
-        clock,
-        telemetry: telemetry({ tracer, propagator: new W3CTraceContextPropagator() }),
-      });
+      .start("Hello", { clock, telemetry: telemetry({ tracer, propagator: onlyBaggage }) });
     expect((await clock.runUntil(run.result)).status).toBe("succeeded");
-
-    const chat = viewSpans(exporter.getFinishedSpans()).find((view) => view.name === "chat alpha");
-    expect(model.doGenerateCalls[0]?.headers?.traceparent).toBe(
-      `00-${chat?.traceId}-${chat?.spanId}-01`,
-    );
+    expect(model.doGenerateCalls[0]?.headers).toMatchObject({ baggage: "tenant=acme" });
+    expect(model.doGenerateCalls[0]?.headers).not.toHaveProperty("traceparent");
   });
 
   it("starts a top-level run's span in the context it is given", async () => {

@@ -7,6 +7,7 @@ import {
   isSpanContextValid,
   propagation,
   type Span,
+  type SpanContext,
   SpanKind,
   type TextMapPropagator,
   type Tracer,
@@ -36,7 +37,8 @@ export interface RunTracerOptions {
   /**
    * Writes a model call's trace context into its HTTP request's headers.
    * @default propagation: the propagator registered with `@opentelemetry/api` (an SDK's
-   * default is W3C `traceparent` and baggage; with none registered, no headers are sent)
+   * default is W3C `traceparent` and baggage); with none registered, a W3C `traceparent`
+   * (and `tracestate`) all the same
    */
   propagator?: TextMapPropagator;
   /**
@@ -67,13 +69,16 @@ type AgentEvent = Exclude<Extract<BatonEvent, { agent: string }>, { type: "agent
  */
 export class RunTracer implements RunTelemetry {
   readonly #tracer: Tracer;
-  readonly #propagator: TextMapPropagator;
+  /** `undefined`: the registered propagator, or W3C trace context when none is. */
+  readonly #propagator: TextMapPropagator | undefined;
   readonly #context: Context | undefined;
   /** Keep ended runs, so child runs logged after their parent ended still find it (replays). */
   readonly #retain: boolean;
   readonly #runs = new Map<string, RunNode>();
   /** The parent step of child runs, from their `run-start`, until their span opens. */
   readonly #parentSteps = new Map<string, string>();
+  /** Runs resumed from their log (`run-resume`), until their span opens. */
+  readonly #resumed = new Set<string>();
 
   constructor(options: RunTracerOptions = {}, internal: { retain?: boolean } = {}) {
     if (typeof options !== "object" || options === null) {
@@ -91,7 +96,7 @@ export class RunTracer implements RunTelemetry {
       );
     }
     this.#tracer = tracer ?? trace.getTracer("baton-ai");
-    this.#propagator = propagator ?? propagation;
+    this.#propagator = propagator;
     this.#context = context;
     this.#retain = internal.retain ?? false;
   }
@@ -111,8 +116,11 @@ export class RunTracer implements RunTelemetry {
     if (!current || current.model !== call.model) return undefined;
     const carrier: Record<string, string> = {};
     const base = this.#context ?? contextAPI.active();
-    this.#propagator.inject(trace.setSpan(base, current.span), carrier, defaultTextMapSetter);
-    return Object.keys(carrier).length > 0 ? carrier : undefined;
+    const propagator = this.#propagator ?? propagation;
+    propagator.inject(trace.setSpan(base, current.span), carrier, defaultTextMapSetter);
+    if (Object.keys(carrier).length > 0) return carrier;
+    // No propagator registered (a bare TracerProvider): the model call still names its span.
+    return this.#propagator ? undefined : traceContextHeaders(current.span.spanContext());
   }
 
   #observe(event: BatonEvent): void {
@@ -120,6 +128,10 @@ export class RunTracer implements RunTelemetry {
       if (event.parentRunId !== undefined && event.parentStepId !== undefined) {
         this.#parentSteps.set(event.runId, event.parentStepId);
       }
+      return;
+    }
+    if (event.type === "run-resume") {
+      this.#resumed.add(event.runId);
       return;
     }
     if (event.type === "workflow-start") {
@@ -131,7 +143,6 @@ export class RunTracer implements RunTelemetry {
     switch (event.type) {
       case "workflow-end":
       case "workflow-error":
-      case "run-resume":
       case "text-delta":
         // The run's span covers the workflow and its end says how it ended; text deltas, one
         // per streamed chunk, are far too many for span events.
@@ -303,6 +314,7 @@ export class RunTracer implements RunTelemetry {
     if (this.#runs.has(runId)) return;
     const parentStepId = this.#parentSteps.get(runId);
     this.#parentSteps.delete(runId);
+    const resumed = this.#resumed.delete(runId);
     const parent = parentRunId === undefined ? undefined : this.#runs.get(parentRunId);
     const context = parent
       ? ((parentStepId === undefined ? undefined : parent.steps.get(parentStepId)?.context) ??
@@ -312,6 +324,7 @@ export class RunTracer implements RunTelemetry {
       [A.operationName]: GenAIOperations.workflow,
       [A.workflowName]: event.workflow,
       ...(parentRunId !== undefined ? { [A.parentRunId]: parentRunId } : {}),
+      ...(resumed ? { [A.runResumed]: true } : {}),
     });
     // No tracer provider registered (or a parent run that is not traced): nothing to trace.
     if (!isSpanContextValid(span.spanContext())) return;
@@ -402,6 +415,16 @@ export class RunTracer implements RunTelemetry {
 }
 
 const baseFields = new Set(["type", "at", "runId", "parentRunId"]);
+
+/** A span context as W3C trace context headers (version 00). */
+function traceContextHeaders(span: SpanContext): Record<string, string> {
+  const flags = (span.traceFlags & 0xff).toString(16).padStart(2, "0");
+  const state = span.traceState?.serialize();
+  return {
+    traceparent: `00-${span.traceId}-${span.spanId}-${flags}`,
+    ...(state ? { tracestate: state } : {}),
+  };
+}
 
 function describe(value: unknown): string {
   if (value === null) return "null";
