@@ -134,6 +134,41 @@ describe("telemetry()", () => {
     expect(toolSpan.endMs - toolSpan.startMs).toBe(40);
   });
 
+  it("shows a fallback: the failed model's chat span, an event on the agent, then the fallback's chat", async () => {
+    const clock = new ManualClock(start);
+    const { exporter, tracer } = memoryTracing();
+    const writer = agent({
+      name: "writer",
+      model: scriptedModel("alpha", httpError(500)),
+      fallbackModels: [scriptedModel("beta", textReply("From beta."))],
+      retry: { maxAttempts: 1 },
+    });
+    const run = workflow("write")
+      .step("draft", writer)
+      .start("Hi", { clock, telemetry: telemetry({ tracer }) });
+    expect((await clock.runUntil(run.result)).status).toBe("succeeded");
+
+    const spans = exporter.getFinishedSpans();
+    expect(spanOutline(spans)).toEqual([
+      "invoke_workflow write",
+      "  step draft",
+      "    invoke_agent writer",
+      "      chat alpha",
+      "      chat beta",
+    ]);
+    const views = viewSpans(spans);
+    expect(views.find((view) => view.name === "chat alpha")).toMatchObject({
+      error: expect.any(String),
+      attributes: { "error.type": "500", "gen_ai.request.model": "alpha" },
+    });
+    expect(views.find((view) => view.name === "chat beta")?.error).toBeUndefined();
+    const writerSpan = spans.find((span) => span.name === "invoke_agent writer");
+    expect(writerSpan?.events.map((event) => [event.name, event.attributes])).toEqual([
+      ["baton.model_call.fallback", { "baton.from": "mock:alpha", "baton.to": "mock:beta" }],
+    ]);
+    expect(writerSpan?.attributes["gen_ai.response.model"]).toBe("beta");
+  });
+
   it("nests a subagent called as a tool under that tool call", async () => {
     const clock = new ManualClock(start);
     const { exporter, tracer } = memoryTracing();
