@@ -1,6 +1,7 @@
 import { resume } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { openStore, storeLabel } from "./open-store.js";
 import { isOrchestratorRun } from "./orchestrator-report.js";
@@ -53,6 +54,7 @@ export async function resumeCommand(
       const run = await resume(runId, {
         store,
         ...(options.force === true ? { force: true } : {}),
+        start: { telemetry: await cliTelemetry() },
         build: {
           tools: tools.registry,
           env: context.env,

@@ -5,6 +5,7 @@ import { buildOrchestrator } from "../orchestrator/index.js";
 import type { OrchestratorSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { orchestratorProgress } from "./orchestrator-progress.js";
 import { printOrchestratorRun } from "./print-orchestrator-run.js";
@@ -61,6 +62,7 @@ export async function resumeOrchestrator(
     baseDir: dirname(definition.specPath),
     store,
     source: definition.specPath,
+    telemetry: await cliTelemetry(),
     ...(context.clock ? { clock: context.clock } : {}),
     ...(context.ids ? { ids: context.ids } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
@@ -71,6 +73,7 @@ export async function resumeOrchestrator(
       store,
       ...(options.force === true ? { force: true } : {}),
       workflows: { [record.workflow]: orchestrator.processWorkflow },
+      start: { telemetry: await cliTelemetry() },
       ...(context.clock ? { clock: context.clock } : {}),
       ...(context.ids ? { ids: context.ids } : {}),
     });

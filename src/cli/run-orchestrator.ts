@@ -3,6 +3,7 @@ import { buildOrchestrator } from "../orchestrator/index.js";
 import type { OrchestratorSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { openStore } from "./open-store.js";
 import { orchestratorProgress } from "./orchestrator-progress.js";
@@ -39,6 +40,7 @@ export async function runOrchestratorSpec(
       baseDir: dirname(file.path),
       store,
       source: file.source,
+      telemetry: await cliTelemetry(),
       ...(context.clock ? { clock: context.clock } : {}),
       ...(context.ids ? { ids: context.ids } : {}),
       ...(context.signal ? { signal: context.signal } : {}),

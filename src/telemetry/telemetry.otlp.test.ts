@@ -1,78 +1,36 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { gunzipSync } from "node:zlib";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../testing/manual-clock.js";
 import { telemetry } from "./telemetry.js";
-import { reportWorkflow } from "./test-support.js";
+import {
+  type OtlpCollector,
+  type OtlpSpan,
+  otlpAttributes,
+  reportWorkflow,
+  startOtlpCollector,
+} from "./test-support.js";
 
-// Spans exported as a program would export them: the OTLP/HTTP exporter posting JSON to a
-// collector, here a small server on 127.0.0.1 that keeps what it receives.
-
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: number | string;
-  doubleValue?: number;
-  boolValue?: boolean;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string | number;
-  attributes?: Array<{ key: string; value: OtlpValue }>;
-  events?: Array<{ name: string }>;
-  status?: { code?: number; message?: string };
-}
-interface OtlpRequest {
-  resourceSpans: Array<{ scopeSpans: Array<{ scope?: { name?: string }; spans: OtlpSpan[] }> }>;
-}
-
-let collector: Server;
-let received: OtlpRequest[];
-let url: string;
+let collector: OtlpCollector;
 
 beforeEach(async () => {
-  received = [];
-  collector = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const text = (
-        request.headers["content-encoding"] === "gzip" ? gunzipSync(body) : body
-      ).toString("utf8");
-      if (request.url === "/v1/traces" && request.headers["content-type"] === "application/json") {
-        received.push(JSON.parse(text) as OtlpRequest);
-      }
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/traces`;
+  collector = await startOtlpCollector();
 });
 
 afterEach(async () => {
-  await new Promise<void>((resolve) => collector.close(() => resolve()));
+  await collector.close();
 });
 
-function value(attribute: OtlpValue): unknown {
-  if (attribute.stringValue !== undefined) return attribute.stringValue;
-  if (attribute.intValue !== undefined) return Number(attribute.intValue);
-  if (attribute.doubleValue !== undefined) return attribute.doubleValue;
-  return attribute.boolValue;
-}
+// Spans exported as a program would export them: the OTLP/HTTP exporter posting JSON to a
+// collector, here a small server on 127.0.0.1 that keeps what it receives.
 
 describe("telemetry() exported over OTLP/HTTP", () => {
   it("reaches a collector as one trace, with GenAI and Baton attributes", async () => {
     const clock = new ManualClock(1_750_000_000_000);
     const provider = new TracerProvider({
-      spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) })],
+      spanProcessors: [
+        new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: collector.tracesUrl }) }),
+      ],
     });
     const run = reportWorkflow(clock).start("tides", {
       clock,
@@ -82,11 +40,7 @@ describe("telemetry() exported over OTLP/HTTP", () => {
     await provider.forceFlush();
     await provider.shutdown();
 
-    const spans = received.flatMap((request) =>
-      request.resourceSpans.flatMap((resource) =>
-        resource.scopeSpans.flatMap((scope) => scope.spans),
-      ),
-    );
+    const spans = collector.spans();
     const byId = new Map(spans.map((span) => [span.spanId, span]));
     const depth = (span: OtlpSpan | undefined): number =>
       span?.parentSpanId ? 1 + depth(byId.get(span.parentSpanId)) : 0;
@@ -120,8 +74,7 @@ describe("telemetry() exported over OTLP/HTTP", () => {
     ]);
     expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
 
-    const attributes = (span: OtlpSpan | undefined) =>
-      Object.fromEntries((span?.attributes ?? []).map(({ key, value: v }) => [key, value(v)]));
+    const attributes = otlpAttributes;
     const chats = spans.filter((span) => span.name === "chat alpha");
     expect(chats.map((span) => attributes(span)["baton.model_call.attempt"]).sort()).toEqual([
       1, 1, 2,
@@ -148,6 +101,6 @@ describe("telemetry() exported over OTLP/HTTP", () => {
     ).toEqual(["baton.model_call.retry"]);
     // chat spans are CLIENT (3), the rest INTERNAL (1).
     expect(chats.every((span) => span.kind === 3)).toBe(true);
-    expect(received[0]?.resourceSpans[0]?.scopeSpans[0]?.scope?.name).toBe("report-app");
+    expect(collector.requests[0]?.resourceSpans[0]?.scopeSpans[0]?.scope?.name).toBe("report-app");
   });
 });

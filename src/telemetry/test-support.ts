@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { type HrTime, SpanStatusCode } from "@opentelemetry/api";
 import {
   InMemorySpanExporter,
@@ -129,4 +132,88 @@ export function spanOutline(spans: readonly ReadableSpan[]): string[] {
 
 export function milliseconds(time: HrTime): number {
   return time[0] * 1000 + time[1] / 1e6;
+}
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: number | string;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
+
+/** A span as OTLP/HTTP JSON carries it (the fields the tests read). */
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string | number;
+  attributes?: Array<{ key: string; value: OtlpValue }>;
+  events?: Array<{ name: string }>;
+  status?: { code?: number; message?: string };
+}
+
+export interface OtlpRequest {
+  resourceSpans: Array<{ scopeSpans: Array<{ scope?: { name?: string }; spans: OtlpSpan[] }> }>;
+}
+
+/** A local stand-in for an OpenTelemetry collector: keeps every OTLP/HTTP JSON trace export. */
+export interface OtlpCollector {
+  /** `http://127.0.0.1:<port>`: an `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  readonly endpoint: string;
+  /** `<endpoint>/v1/traces`: an exporter's `url`. */
+  readonly tracesUrl: string;
+  readonly requests: OtlpRequest[];
+  /** Every span received so far. */
+  spans(): OtlpSpan[];
+  close(): Promise<void>;
+}
+
+/** Starts an {@link OtlpCollector} on 127.0.0.1 and a free port. */
+export async function startOtlpCollector(): Promise<OtlpCollector> {
+  const requests: OtlpRequest[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const text = (
+        request.headers["content-encoding"] === "gzip" ? gunzipSync(body) : body
+      ).toString("utf8");
+      if (request.url === "/v1/traces" && request.headers["content-type"] === "application/json") {
+        requests.push(JSON.parse(text) as OtlpRequest);
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    tracesUrl: `${endpoint}/v1/traces`,
+    requests,
+    spans: () =>
+      requests.flatMap((request) =>
+        request.resourceSpans.flatMap((resource) =>
+          resource.scopeSpans.flatMap((scope) => scope.spans),
+        ),
+      ),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** An OTLP span's attributes as a plain object. */
+export function otlpAttributes(span: OtlpSpan | undefined): Record<string, unknown> {
+  return Object.fromEntries(
+    (span?.attributes ?? []).map(({ key, value }) => [key, otlpValue(value)]),
+  );
+}
+
+function otlpValue(attribute: OtlpValue): unknown {
+  if (attribute.stringValue !== undefined) return attribute.stringValue;
+  if (attribute.intValue !== undefined) return Number(attribute.intValue);
+  if (attribute.doubleValue !== undefined) return attribute.doubleValue;
+  return attribute.boolValue;
 }
