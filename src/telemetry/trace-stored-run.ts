@@ -9,8 +9,8 @@ import { traceEvents } from "./trace-events.js";
  * into spans like `telemetry()` does live. For runs that ended in another process, or long ago.
  *
  * @example
- * const store = await openStore("sqlite:.baton/baton.db");
- * await traceStoredRun(store, runId, { tracer });
+ * const { runs } = await openStoreLocation("sqlite:.baton/baton.db"); // baton-ai/durable
+ * await traceStoredRun(runs, runId, { tracer });
  */
 export async function traceStoredRun(
   store: RunStore,
