@@ -1,3 +1,4 @@
+import type { CostBreakdown, Usage } from "../core/usage.js";
 import { formatCents, formatDuration } from "./format-values.js";
 import type { ModelSpend, RunReport } from "./run-report.js";
 import { formatTable } from "./text-table.js";
@@ -51,9 +52,23 @@ export function formatCostTable(report: RunReport): string {
       ? ` (no price known for ${unpricedModels.join(", ")}: give it prices under the spec's providers)`
       : "";
   sections.push(
-    `Cost: ${formatCents(modelCents)} for models + ${formatCents(toolCents)} for tools = ${formatCents(totalCents)}${unpriced}`,
+    `Cost: ${formatCents(modelCents)} for models + ${formatCents(toolCents)} for tools = ${formatCents(totalCents)}${unpriced}${possiblyBilledNote(report.usage, report.cost)}`,
   );
   return sections.join("\n\n");
+}
+
+/**
+ * What calls cut short before their reply (a timeout, a cancelled run) may have cost, as the
+ * sentence that follows the cost line; empty when none was.
+ */
+export function possiblyBilledNote(
+  usage: Pick<Usage, "possiblyBilledTokens">,
+  cost: Pick<CostBreakdown, "possiblyBilledCents">,
+): string {
+  const tokens = usage.possiblyBilledTokens ?? 0;
+  const cents = cost.possiblyBilledCents ?? 0;
+  if (tokens === 0 && cents === 0) return "";
+  return `; possibly billed besides: ${formatCents(cents)} (${tokens} tokens reserved by calls cut short before their reply)`;
 }
 
 /**
@@ -63,8 +78,20 @@ export function formatCostTable(report: RunReport): string {
 export function formatModelTable(byModel: Record<string, ModelSpend>): string | undefined {
   const models = Object.entries(byModel);
   if (models.length === 0) return undefined;
+  // A column for calls cut short before their reply, only when some were.
+  const cutShort = models.some(
+    ([, spend]) => (spend.usage.possiblyBilledTokens ?? 0) > 0 || spend.possiblyBilledCents,
+  );
   const table = formatTable(
-    ["model", "calls", "failed", "input", "output", "cost"],
+    [
+      "model",
+      "calls",
+      "failed",
+      "input",
+      "output",
+      "cost",
+      ...(cutShort ? ["possibly billed"] : []),
+    ],
     models.map(([model, spend]) => [
       model,
       String(spend.calls),
@@ -72,8 +99,13 @@ export function formatModelTable(byModel: Record<string, ModelSpend>): string | 
       String(spend.usage.inputTokens),
       String(spend.usage.outputTokens),
       formatCents(spend.cents),
+      ...(cutShort
+        ? [
+            `${spend.usage.possiblyBilledTokens ?? 0} tokens, ${formatCents(spend.possiblyBilledCents ?? 0)}`,
+          ]
+        : []),
     ]),
-    { alignRight: [1, 2, 3, 4, 5] },
+    { alignRight: cutShort ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4, 5] },
   );
   const simulated = models
     .map(([model]) => model)

@@ -96,6 +96,9 @@ export async function orchestratorReport(
       toolCents: costBreakdown.toolCents,
       totalCents: costBreakdown.totalCents,
       unpricedModels: costBreakdown.unpricedModels,
+      ...(costBreakdown.possiblyBilledCents !== undefined
+        ? { possiblyBilledCents: costBreakdown.possiblyBilledCents }
+        : {}),
       planningCents: costBreakdown.planningCents,
       subagentCents: costBreakdown.subagentCents,
       byAgent: costBreakdown.byAgent,

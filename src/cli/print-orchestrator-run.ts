@@ -1,7 +1,7 @@
 import type { RunStore } from "../core/ports/run-store.js";
 import { toolTrace } from "../orchestrator/index.js";
 import type { CliContext } from "./cli-context.js";
-import { formatModelTable } from "./cost-table.js";
+import { formatModelTable, possiblyBilledNote } from "./cost-table.js";
 import type { ExitCode } from "./exit-code.js";
 import { formatCents } from "./format-values.js";
 import { orchestratorReport } from "./orchestrator-report.js";
@@ -36,7 +36,7 @@ export async function printOrchestratorRun(
         cost.unpricedModels.length > 0
           ? ` (no price known for ${cost.unpricedModels.join(", ")}: give it prices in the spec)`
           : ""
-      }`,
+      }${possiblyBilledNote(report.usage, cost)}`,
     ];
     context.stdout.write(`${sections.join("\n\n")}\n`);
   }

@@ -28,6 +28,11 @@ export interface ModelSpend {
   usage: Usage;
   /** `null` when the model's price is unknown. */
   cents: number | null;
+  /**
+   * Calls cut short before their reply, at what they reserved: the provider may have billed
+   * them. Not in `cents`; absent when none was.
+   */
+  possiblyBilledCents?: number;
 }
 
 /** Tool calls of one tool. */
@@ -141,6 +146,9 @@ export function spendByModel(events: readonly LoggedEvent[]): Record<string, Mod
     if (cost) {
       spend.cents =
         spend.cents === null || cost.modelCents === null ? null : spend.cents + cost.modelCents;
+      if (cost.possiblyBilledCents !== undefined) {
+        spend.possiblyBilledCents = (spend.possiblyBilledCents ?? 0) + cost.possiblyBilledCents;
+      }
     }
   }
   return byModel;

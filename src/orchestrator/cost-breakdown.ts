@@ -13,6 +13,11 @@ export interface AgentSpend {
   modelCents: number | null;
   /** US cents its tools reported. */
   toolCents: number;
+  /**
+   * Calls cut short before their reply (a timeout, a cancelled run), at what they reserved:
+   * the provider may have billed them. Not in `modelCents`; absent when none was.
+   */
+  possiblyBilledCents?: number;
   modelCalls: number;
   toolCalls: number;
 }
@@ -33,6 +38,11 @@ export interface OrchestratorCostBreakdown {
   totalCents: number | null;
   /** Models with no known price (their calls are not in the cents). */
   unpricedModels: string[];
+  /**
+   * Calls cut short before their reply, at what they reserved: possibly billed, not in
+   * `totalCents`. Absent when none was.
+   */
+  possiblyBilledCents?: number;
   /** Tokens and cents per agent, by agent name. */
   byAgent: Record<string, AgentSpend>;
 }
@@ -56,6 +66,7 @@ export function orchestratorCost(
   let planningCents: number | null = 0;
   let subagentCents: number | null = 0;
   let toolCents = 0;
+  let possiblyBilledCents: number | undefined;
   const spendOf = (agent: string, event: AnyEvent): AgentSpend => {
     byAgent[agent] ??= {
       role: roleOf(agent, event),
@@ -82,6 +93,10 @@ export function orchestratorCost(
       }
       const cents = cost ? cost.modelCents : 0;
       for (const model of cost?.unpricedModels ?? []) unpriced.add(model);
+      if (cost?.possiblyBilledCents !== undefined) {
+        spend.possiblyBilledCents = (spend.possiblyBilledCents ?? 0) + cost.possiblyBilledCents;
+        possiblyBilledCents = (possiblyBilledCents ?? 0) + cost.possiblyBilledCents;
+      }
       spend.modelCents = plus(spend.modelCents, cents);
       if (spend.role === "subagent") subagentCents = plus(subagentCents, cents);
       else planningCents = plus(planningCents, cents);
@@ -101,6 +116,7 @@ export function orchestratorCost(
       toolCents,
       totalCents: plus(plus(planningCents, subagentCents), toolCents),
       unpricedModels: [...unpriced],
+      ...(possiblyBilledCents !== undefined ? { possiblyBilledCents } : {}),
       byAgent,
     },
   };

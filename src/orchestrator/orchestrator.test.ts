@@ -320,7 +320,7 @@ describe("Orchestrator", () => {
       ),
       text("never reached"),
     );
-    const { orchestrator } = setup(main, { subagents: [a.agent], budget: { maxTokens: 400 } });
+    const { orchestrator } = setup(main, { subagents: [a.agent], budget: { maxTokens: 800 } });
     const error = (await orchestrator
       .process("Go")
       .catch((thrown: unknown) => thrown)) as OrchestratorError;

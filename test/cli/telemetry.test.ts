@@ -38,7 +38,7 @@ describe("baton run with an OpenTelemetry SDK registered in the process", () => 
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
       },
     });
-    expect(await baton.exited).toBe(0);
+    expect(await baton.exited()).toBe(0);
     const { runId } = JSON.parse(baton.stdout()) as { runId: string };
 
     const spans = collector.spans();

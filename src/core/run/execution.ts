@@ -1,3 +1,4 @@
+import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
 import { BatonError } from "../errors/baton-error.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { type BatonEvent, serializeError } from "../events.js";
@@ -229,6 +230,7 @@ export class Execution implements TaskHost {
       return permit;
     };
     const forStep: ModelCallGate = {
+      ...(gate.reservesBudget ? { reservesBudget: true } : {}),
       acquire: (request) => {
         if (typeof request !== "object" || request === null) return gate.acquire(request);
         const stamped = { ...request, priority, criticalPath };
@@ -305,14 +307,22 @@ export class Execution implements TaskHost {
     return true;
   }
 
-  /** Ends the run now: running steps are aborted and logged as cancelled, the rest skipped. */
+  /**
+   * Ends the run: running steps are aborted and logged as cancelled, the rest skipped. Work
+   * that honours the abort settles within a few event-loop turns with what it spent (a model
+   * call whose reply arrived is billed, one cut short is possibly billed): the run waits for
+   * its running steps that long, so what they spent stays on the books, then ends.
+   */
   abort(status: "failed" | "cancelled", error: Error): void {
     if (this.#ending !== undefined) return;
     this.#ending = status;
     this.#error = error;
     this.#controller.abort(error);
-    this.#scheduler.abortAll();
-    this.#finish(status, error);
+    turnsUntil(() => !this.#scheduler.inFlight, 2 * abortGraceTurns).then(() => {
+      if (this.#settled) return;
+      this.#scheduler.abortAll();
+      this.#finish(status, error);
+    });
   }
 
   /** Whether a budget breach (pause or stop) keeps new steps from starting. */
