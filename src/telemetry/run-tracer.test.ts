@@ -306,6 +306,10 @@ describe("telemetry()", () => {
       .start("Hello", { clock, telemetry: tracing });
     expect((await clock.runUntil(run.result)).status).toBe("succeeded");
     expect(model.doGenerateCalls[0]?.headers?.traceparent).toBeUndefined();
+    // It declines the run as it starts, so the run shows it nothing more; a traced one it keeps.
+    const started = { type: "workflow-start", at: start, runId: "run-x", workflow: "w" } as const;
+    expect(telemetry().observe(started)).toBe(false);
+    expect(telemetry({ tracer: memoryTracing().tracer }).observe(started)).toBe(true);
   });
 
   it("sends no trace headers for a run that is not traced", async () => {

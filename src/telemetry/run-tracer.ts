@@ -64,8 +64,8 @@ type AgentEvent = Exclude<Extract<BatonEvent, { agent: string }>, { type: "agent
  * - `chat {model}` per model call attempt (failed ones too); retries and fallbacks are events on the agent's span;
  * - `execute_tool {tool}` per tool call.
  *
- * With no tracer provider registered, a run's first span is invalid and the run's events are
- * passed over at the cost of a map look-up each.
+ * With no tracer provider registered, a run's first span is invalid and the run is declined:
+ * it shows the tracer nothing more.
  */
 export class RunTracer implements RunTelemetry {
   readonly #tracer: Tracer;
@@ -101,13 +101,15 @@ export class RunTracer implements RunTelemetry {
     this.#retain = internal.retain ?? false;
   }
 
-  observe(event: BatonEvent): void {
+  observe(event: BatonEvent): boolean {
     try {
       this.#observe(event);
     } catch (error) {
       // Tracing must never break the run it watches.
       diag.error(`baton-ai telemetry: could not trace a ${event?.type} event`, error);
     }
+    // A run whose span is recorded nowhere (no tracer provider) is declined as it starts.
+    return event?.type !== "workflow-start" || this.#runs.has(event.runId);
   }
 
   modelCallHeaders(call: ModelCallRef): Record<string, string> | undefined {

@@ -7,7 +7,8 @@ import { RunTracer, type RunTracerOptions } from "./run-tracer.js";
  * its `chat` span. One object may trace any number of runs.
  *
  * Spans go to the tracer provider registered with `@opentelemetry/api` (or `options.tracer`);
- * with none registered, nothing is recorded and a run costs a map look-up per event.
+ * with none registered, nothing is recorded and a run is declined as it starts: it costs what
+ * a run without telemetry costs.
  *
  * @example
  * import { telemetry } from "baton-ai/telemetry";

@@ -9,9 +9,12 @@ import type { BatonEvent } from "../events.js";
 export interface RunTelemetry {
   /**
    * Receives each event as the run logs it (secrets redacted), in order, before it is stored.
-   * It runs on the run's own path: it must be quick and must not throw.
+   * It runs on the run's own path: it must be quick and must not throw. Returning `false`
+   * declines the run (it is not traced, e.g. no tracer provider is registered): the run shows
+   * it nothing more, and its steps and child runs go without it.
    */
-  observe(event: BatonEvent): void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a telemetry that never declines returns nothing
+  observe(event: BatonEvent): boolean | void;
   /**
    * Headers for the HTTP request of the model call whose `model-call-start` was just
    * observed (a W3C `traceparent`, and `tracestate` when there is one), or `undefined`.

@@ -59,7 +59,8 @@ export class Execution implements TaskHost {
   readonly stepDefaults: ExecutionOptions["stepDefaults"];
   readonly state: RunState;
   readonly run: Run;
-  readonly telemetry: RunTelemetry | undefined;
+  /** Until the telemetry declines the run (see `RunTelemetry.observe`). */
+  #telemetry: RunTelemetry | undefined;
   readonly #options: ExecutionOptions;
   readonly #controller = new AbortController();
   readonly #stream = new EventStream<BatonEvent>();
@@ -97,7 +98,7 @@ export class Execution implements TaskHost {
     this.input = options.resumeFrom ? options.resumeFrom.input : options.input;
     this.defaultRetry = options.defaultRetry;
     this.stepDefaults = options.stepDefaults;
-    this.telemetry = options.telemetry;
+    this.#telemetry = options.telemetry;
     this.state = options.resumeFrom
       ? { ...copyRunState(options.resumeFrom), runId: options.runId }
       : emptyRunState(options.runId);
@@ -188,7 +189,7 @@ export class Execution implements TaskHost {
     if (this.#closed) return;
     const clean = redactSecrets(event);
     applyRunEvent(this.state, clean);
-    this.telemetry?.observe(clean as unknown as BatonEvent);
+    if (this.#telemetry) this.#observe(this.#telemetry, clean);
     this.#journal.record(clean);
   }
 
@@ -199,8 +200,18 @@ export class Execution implements TaskHost {
   recordRedacted(event: LoggedEvent): void {
     if (this.#closed) return;
     applyRunEvent(this.state, event);
-    this.telemetry?.observe(event as unknown as BatonEvent);
+    if (this.#telemetry) this.#observe(this.#telemetry, event);
     this.#journal.record(event);
+  }
+
+  /** What traces the run (its steps and child runs ask here); none once it declined the run. */
+  get telemetry(): RunTelemetry | undefined {
+    return this.#telemetry;
+  }
+
+  #observe(telemetry: RunTelemetry, event: LoggedEvent): void {
+    // A run the telemetry does not trace (no tracer provider) costs nothing more from here on.
+    if (telemetry.observe(event as unknown as BatonEvent) === false) this.#telemetry = undefined;
   }
 
   after(effect: JournalEffect): void {

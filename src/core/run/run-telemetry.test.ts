@@ -9,8 +9,9 @@ import { harness, label } from "../test-support/harness.js";
 function recorder(store: { logs: Map<string, unknown[]> }) {
   const observed: Array<{ event: BatonEvent; storedBefore: number }> = [];
   const telemetry: RunTelemetry = {
-    observe: (event) =>
-      observed.push({ event, storedBefore: store.logs.get(event.runId)?.length ?? 0 }),
+    observe: (event) => {
+      observed.push({ event, storedBefore: store.logs.get(event.runId)?.length ?? 0 });
+    },
     modelCallHeaders: () => undefined,
   };
   return { telemetry, observed };
@@ -47,6 +48,32 @@ describe("start({ telemetry })", () => {
         ?.event,
     ).toMatchObject({ parentRunId: run.id, parentStepId: "sub" });
     expect(writer.calls[0]?.context.telemetry).toBe(telemetry);
+  });
+
+  it("shows a run nothing more once the telemetry declines it at its workflow-start, nor its steps and child runs", async () => {
+    const { clock, store, options } = harness();
+    const observed: string[] = [];
+    const telemetry: RunTelemetry = {
+      observe: (event) => {
+        observed.push(`${event.runId}:${label(event)}`);
+        return event.type !== "workflow-start";
+      },
+      modelCallHeaders: () => undefined,
+    };
+    const writer = fakeAgent("writer");
+    const child = workflow("child").step("inner", writer);
+    const run = workflow("parent")
+      .step("look", async () => 1)
+      .step("sub", child, { dependsOn: ["look"] })
+      .start(undefined, { ...options, telemetry });
+    await clock.runAll();
+    expect((await run.result).status).toBe("succeeded");
+    expect(observed.map((entry) => entry.replace(`${run.id}:`, ""))).toEqual([
+      label(store.events(run.id)[0]!),
+      label(store.events(run.id)[1]!),
+    ]);
+    expect(store.events(run.id)[1]?.type).toBe("workflow-start");
+    expect(writer.calls[0]?.context.telemetry).toBeUndefined();
   });
 
   it("shows nothing to a run started without one", async () => {
