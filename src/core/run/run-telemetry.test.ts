@@ -17,16 +17,20 @@ function recorder(store: { logs: Map<string, unknown[]> }) {
   return { telemetry, observed };
 }
 
+/** A workflow whose second step is a sub-workflow (a child run) of one `writer` step. */
+function parentWithChild(writer: ReturnType<typeof fakeAgent>) {
+  const child = workflow("child").step("inner", writer);
+  return workflow("parent")
+    .step("look", async () => 1)
+    .step("sub", child, { dependsOn: ["look"] });
+}
+
 describe("start({ telemetry })", () => {
   it("shows the telemetry each event of the run and of its child runs as it is logged, before it is stored", async () => {
     const { clock, store, options } = harness();
     const { telemetry, observed } = recorder(store);
     const writer = fakeAgent("writer", { delayMs: 5 });
-    const child = workflow("child").step("inner", writer);
-    const run = workflow("parent")
-      .step("look", async () => 1)
-      .step("sub", child, { dependsOn: ["look"] })
-      .start(undefined, { ...options, telemetry });
+    const run = parentWithChild(writer).start(undefined, { ...options, telemetry });
     await clock.runAll();
     expect((await run.result).status).toBe("succeeded");
 
@@ -61,11 +65,7 @@ describe("start({ telemetry })", () => {
       modelCallHeaders: () => undefined,
     };
     const writer = fakeAgent("writer");
-    const child = workflow("child").step("inner", writer);
-    const run = workflow("parent")
-      .step("look", async () => 1)
-      .step("sub", child, { dependsOn: ["look"] })
-      .start(undefined, { ...options, telemetry });
+    const run = parentWithChild(writer).start(undefined, { ...options, telemetry });
     await clock.runAll();
     expect((await run.result).status).toBe("succeeded");
     expect(observed.map((entry) => entry.replace(`${run.id}:`, ""))).toEqual([
