@@ -40,6 +40,8 @@ export interface RunStartEvent extends EventBase, WithProgress {
   input: unknown;
   /** Every step id of the workflow, so a fold knows the steps that never started. */
   steps?: string[];
+  /** For a child run: the step of `parentRunId` that started it. */
+  parentStepId?: string;
 }
 export interface RunEndEvent extends EventBase, WithProgress {
   type: "run-end";
@@ -129,6 +131,8 @@ export interface AgentStartEvent extends EventBase {
   type: "agent-start";
   agent: string;
   model: string;
+  /** For a subagent called as a tool (`asTool()`): the calling agent's tool call. */
+  toolCallId?: string;
 }
 export interface AgentEndEvent extends EventBase {
   type: "agent-end";
