@@ -22,6 +22,7 @@ import {
 import type { Clock } from "../core/ports/clock.js";
 import type { LoggedEvent } from "../core/ports/run-store.js";
 import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
+import type { RunContext } from "../core/run-context.js";
 import { emptyUsage, modelCallCost, possiblyBilledSpend, type Usage } from "../core/usage.js";
 import {
   type PriceTable,
@@ -55,6 +56,8 @@ export interface ModelCallPolicy {
   gate: ModelCallGate | undefined;
   prices: PriceTable | undefined;
   ledger: RunLedger;
+  /** The run the calls belong to, if any: in a traced run each call's request carries its trace context. */
+  context: Pick<RunContext, "runId" | "stepId" | "telemetry"> | undefined;
   /** Resolves the model a budget policy switches to. */
   resolve(model: string): ResolvedModel;
   /** Receives streamed text as it passes through, before the tool loop reads it. */
@@ -96,7 +99,12 @@ export interface AttemptOutcome {
 
 export type Settle = (outcome: AttemptOutcome) => void;
 
-type CallOnce<T> = (model: ResolvedModel, signal: AbortSignal, settle: Settle) => Promise<T>;
+type CallOnce<T> = (
+  model: ResolvedModel,
+  signal: AbortSignal,
+  settle: Settle,
+  headers: Record<string, string> | undefined,
+) => Promise<T>;
 
 type GatedAttempt<T> =
   | { kind: "done"; value: T }
@@ -121,18 +129,34 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
       callWithPolicy(
         policy,
         options,
-        (model, signal, settle) => generateAttempt(model, options, signal, settle),
+        (model, signal, settle, headers) =>
+          generateAttempt(model, withHeaders(options, headers), signal, settle),
         replayedGenerate,
       ),
     doStream: (options) =>
       callWithPolicy(
         policy,
         options,
-        (model, signal, settle) =>
-          streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
+        (model, signal, settle, headers) =>
+          streamAttempt(
+            model,
+            withHeaders(options, headers),
+            signal,
+            settle,
+            policy.clock,
+            policy.onTextDelta,
+          ),
         replayedStream,
       ),
   };
+}
+
+/** The call's options with the trace headers its HTTP request carries (providers send call headers). */
+function withHeaders(
+  options: LanguageModelV4CallOptions,
+  headers: Record<string, string> | undefined,
+): LanguageModelV4CallOptions {
+  return headers ? { ...options, headers: { ...options.headers, ...headers } } : options;
 }
 
 async function generateAttempt(
@@ -292,6 +316,15 @@ async function gatedAttempt<T>(
       ? { reservation: { tokens: reservation.tokens, cents: reservation.cents } }
       : {}),
   });
+  // Asked right after the start is logged (and observed), so the headers name this call's span.
+  const { context } = policy;
+  const headers = context?.telemetry?.modelCallHeaders({
+    runId: context.runId,
+    stepId: context.stepId,
+    agent: policy.agent,
+    model: model.id,
+    attempt,
+  });
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -399,7 +432,7 @@ async function gatedAttempt<T>(
   try {
     if (policy.stored) await abortable(policy.stored(), callSignal);
     sent = true;
-    return { kind: "done", value: await once(model, callSignal, settle) };
+    return { kind: "done", value: await once(model, callSignal, settle, headers) };
   } catch (thrown) {
     if (callSignal.aborted) {
       // Settled by the provider's own end or by the abort's grace turn (see onAbort).

@@ -3,6 +3,7 @@ import type { ModelCallGate } from "./model-call-gate.js";
 import type { Clock } from "./ports/clock.js";
 import type { IdGenerator } from "./ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "./ports/run-store.js";
+import type { RunTelemetry } from "./ports/run-telemetry.js";
 import type { RetryOptions } from "./retry-policy.js";
 import type { ToolApprovalRecord } from "./run/fold-run-log.js";
 import type { RunnableEvent } from "./runnable.js";
@@ -64,6 +65,8 @@ export interface RunContext {
    * resumes (`childRunIdOf`).
    */
   childRunId(): string;
+  /** What traces the run (`start({ telemetry })`): child runs share it, model calls ask it for headers. */
+  readonly telemetry?: RunTelemetry | undefined;
 }
 
 /** A child run's place in its run tree. */

@@ -3,6 +3,7 @@ import type { ModelCallGate } from "../model-call-gate.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import { joinPath, pathSegment } from "./child-run-id.js";
@@ -60,6 +61,9 @@ export class ScopedRunContext implements RunContext {
   }
   get gate(): ModelCallGate {
     return this.#base.gate;
+  }
+  get telemetry(): RunTelemetry | undefined {
+    return this.#base.telemetry;
   }
   get signal(): AbortSignal {
     return this.#base.signal;

@@ -218,6 +218,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         signal: context.signal,
         parent: { runId: context.runId, stepId: context.stepId },
         ...(recorded ? { resumeFrom: recorded } : { runId }),
+        ...(context.telemetry ? { telemetry: context.telemetry } : {}),
       },
       (event) => context.relay(event),
       {
@@ -370,6 +371,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
       stepDefaults,
       resumeFrom,
       relay,
+      telemetry: options.telemetry,
       record: {
         ...(options.definition !== undefined ? { definition: options.definition } : {}),
         ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
