@@ -41,6 +41,7 @@ export * from "./runtime/index.js";
 export * from "./spec/index.js";
 export * from "./stats/index.js";
 export {
+  MemoryResponseCache,
   MemoryStore,
   type MemoryStoreOptions,
   StoreError,

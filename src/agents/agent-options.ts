@@ -8,7 +8,9 @@ import {
   type ResolveModelOptions,
   resolveModel,
 } from "../models/index.js";
+import { MemoryResponseCache } from "../stores/memory/memory-response-cache.js";
 import { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
+import type { ResolvedResponseCache, ResponseCacheOptions } from "./response-cache.js";
 
 /** Everything `agent()` takes. Only `name` and `model` are required. */
 export interface AgentOptions<OUTPUT = string> {
@@ -48,6 +50,15 @@ export interface AgentOptions<OUTPUT = string> {
   timeout?: number | { callMs?: number; runMs?: number };
   /** Keep the conversation across runs, summarising it past a token threshold. @default none */
   memory?: MemoryOptions;
+  /**
+   * Answers a model call from a cache when the same request (model, messages, tools, call
+   * settings) was answered within `ttlMs`: no model call, no tokens, no cost, a
+   * `model-call-cache-hit` event. Failed calls are never stored.
+   * @default none (every call goes to the model)
+   * @example cache: { ttlMs: 3_600_000 } // in memory, one hour
+   * @example cache: { ttlMs: 86_400_000, store: sqliteStore.responseCache } // shared, on disk
+   */
+  cache?: ResponseCacheOptions;
   /** Prices that override the bundled price table, by `"provider:model-id"`. */
   prices?: PriceTable;
   /** Time source for durations, timeouts and retry delays. @default systemClock */
@@ -81,6 +92,7 @@ export interface AgentSettings {
   prices: PriceTable | undefined;
   clock: Clock | undefined;
   modelOptions: ResolveModelOptions;
+  cache: ResolvedResponseCache | undefined;
 }
 
 function received(value: unknown): string {
@@ -236,5 +248,36 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     prices: options.prices,
     clock,
     modelOptions: resolveOptions,
+    cache: resolveCacheOption("agent(): options.cache", options.cache),
   };
+}
+
+/**
+ * Checks a `cache` option; an agent's own in-memory store is made here, once per agent.
+ * `false` (allowed for a run) turns the agent's cache off.
+ */
+export function resolveCacheOption(
+  where: string,
+  given: unknown,
+): ResolvedResponseCache | undefined {
+  if (given === undefined || given === false) return undefined;
+  if (!isPlainObject(given)) {
+    throw new TypeError(`${where}: expected { ttlMs, store? }, received ${received(given)}`);
+  }
+  const { ttlMs, store } = given as Partial<ResponseCacheOptions>;
+  if (!(typeof ttlMs === "number" && ttlMs > 0 && !Number.isNaN(ttlMs))) {
+    throw new TypeError(`${where}.ttlMs: expected a number of ms > 0, received ${received(ttlMs)}`);
+  }
+  if (
+    store !== undefined &&
+    (typeof store !== "object" ||
+      store === null ||
+      typeof store.get !== "function" ||
+      typeof store.set !== "function")
+  ) {
+    throw new TypeError(
+      `${where}.store: expected a ResponseCacheStore (get, set), received ${received(store)}`,
+    );
+  }
+  return { ttlMs, store: store ?? new MemoryResponseCache() };
 }

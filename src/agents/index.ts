@@ -21,4 +21,5 @@ export type {
 } from "./agent-result.js";
 export { reportToolCost, runContextOf } from "./instrument-tools.js";
 export { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
+export type { ResponseCacheOptions } from "./response-cache.js";
 export type { AgentEvent } from "./run-ledger.js";

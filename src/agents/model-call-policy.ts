@@ -19,6 +19,12 @@ import {
 import { preloadModel } from "../models/preload-model.js";
 import { estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import {
+  type CacheScope,
+  generateThroughCache,
+  type ResolvedResponseCache,
+  streamThroughCache,
+} from "./response-cache.js";
 import type { RunLedger } from "./run-ledger.js";
 import { streamAttempt } from "./stream-attempt.js";
 import { toModelCallError } from "./to-model-call-error.js";
@@ -44,6 +50,8 @@ export interface ModelCallPolicy {
   resolve(model: string): ResolvedModel;
   /** Receives streamed text as it passes through, before the tool loop reads it. */
   onTextDelta?: (delta: string) => void;
+  /** The response cache, when the agent or the run opted in. */
+  cache?: ResolvedResponseCache | undefined;
 }
 
 /** What an attempt reports when it ends; `settle` records it exactly once. */
@@ -70,6 +78,24 @@ type GatedAttempt<T> =
  */
 export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
   const primary = policy.route.models[0] as ResolvedModel;
+  // Which model answered: the last attempt that returned is the one that succeeded.
+  const answered = async <T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult>(
+    options: LanguageModelV4CallOptions,
+    attempt: (model: ResolvedModel, signal: AbortSignal, settle: Settle) => Promise<T>,
+  ) => {
+    let model = primary.id;
+    const value = await callWithPolicy<T>(policy, options, (tried, signal, settle) => {
+      model = tried.id;
+      return attempt(tried, signal, settle);
+    });
+    return { value, model };
+  };
+  const generate = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signal, settle) => generateAttempt(model, options, signal, settle));
+  const stream = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signal, settle) =>
+      streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
+    );
   return {
     specificationVersion: "v4",
     provider: primary.provider,
@@ -77,14 +103,30 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     get supportedUrls() {
       return primary.model.supportedUrls;
     },
-    doGenerate: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        generateAttempt(model, options, signal, settle),
-      ),
-    doStream: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
-      ),
+    doGenerate: async (options) => {
+      const scope = cacheScope(policy);
+      if (!scope) return (await generate(options)).value;
+      return generateThroughCache(scope, options, () => generate(options));
+    },
+    doStream: async (options) => {
+      const scope = cacheScope(policy);
+      if (!scope) return (await stream(options)).value;
+      return streamThroughCache(scope, options, () => stream(options));
+    },
+  };
+}
+
+function cacheScope(policy: ModelCallPolicy): CacheScope | undefined {
+  if (!policy.cache) return undefined;
+  return {
+    agent: policy.agent,
+    purpose: policy.purpose,
+    cache: policy.cache,
+    clock: policy.clock,
+    ledger: policy.ledger,
+    // A budget switch changes the route: the request is then for the cheaper model.
+    model: (policy.route.models[0] as ResolvedModel).id,
+    onTextDelta: policy.onTextDelta,
   };
 }
 

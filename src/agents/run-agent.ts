@@ -23,6 +23,7 @@ import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import { instrumentTools } from "./instrument-tools.js";
 import { type ConversationMemory, summaryMessage, transcript } from "./memory.js";
 import { type ModelCallPolicy, policyModel } from "./model-call-policy.js";
+import type { ResolvedResponseCache } from "./response-cache.js";
 import { RunLedger } from "./run-ledger.js";
 
 /** How a run ended (internal): a failed run still reports what it spent. */
@@ -51,6 +52,8 @@ export interface AgentCall {
   fallbackModels?: readonly string[] | undefined;
   /** The run context when the agent runs as part of a run: its tools get it. */
   context?: RunContext | undefined;
+  /** The run's response cache: overrides the agent's (`null` turns it off). */
+  cache?: ResolvedResponseCache | null | undefined;
 }
 
 /** What one run needs besides its input (internal). */
@@ -105,6 +108,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
           resolveModelOption(`fallbackModels[${index}]`, input, settings.modelOptions),
         )
       : settings.fallbackModels;
+    const cache = options.cache === undefined ? settings.cache : (options.cache ?? undefined);
     const { onText } = request;
     const onTextDelta = onText
       ? (delta: string) => {
@@ -128,6 +132,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       prices: settings.prices,
       ledger,
       resolve: (model) => resolveModel(model, settings.modelOptions),
+      ...(cache ? { cache } : {}),
       ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
     });
 

@@ -22,6 +22,8 @@ type AgentEventType =
   | "model-call-error"
   | "model-call-retry"
   | "model-call-fallback"
+  | "model-call-cache-hit"
+  | "model-call-cache-miss"
   | "tool-call-start"
   | "tool-call-end"
   | "tool-call-error"

@@ -166,6 +166,28 @@ export interface ModelCallFallbackEvent extends EventBase {
   to: string;
 }
 
+/** The agent's response cache answered a model call: no model was called, nothing was spent. */
+export interface ModelCallCacheHitEvent extends EventBase {
+  type: "model-call-cache-hit";
+  agent: string;
+  /** The model that gave the stored answer. */
+  model: string;
+  /** The cache key: a hash of the model, messages, tools and call settings. */
+  key: string;
+  /** How long the lookup took. */
+  durationMs: number;
+  /** The stored response (content parts), recorded for replay like a model's. */
+  response: unknown;
+}
+/** The agent's response cache had no answer: the model is called (and its answer stored). */
+export interface ModelCallCacheMissEvent extends EventBase {
+  type: "model-call-cache-miss";
+  agent: string;
+  /** The model the request is for. */
+  model: string;
+  key: string;
+}
+
 export interface ToolCallStartEvent extends EventBase {
   type: "tool-call-start";
   agent: string;
@@ -296,6 +318,8 @@ export type BatonEvent =
   | ModelCallErrorEvent
   | ModelCallRetryEvent
   | ModelCallFallbackEvent
+  | ModelCallCacheHitEvent
+  | ModelCallCacheMissEvent
   | ToolCallStartEvent
   | ToolCallEndEvent
   | ToolCallErrorEvent

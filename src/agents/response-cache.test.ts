@@ -1,0 +1,235 @@
+import { tool } from "ai";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { replay } from "../durable/replay.js";
+import { workflow } from "../runtime/workflow.js";
+import { MemoryResponseCache } from "../stores/memory/memory-response-cache.js";
+import { MemoryStore } from "../stores/memory/memory-store.js";
+import { SqliteStore } from "../stores/sqlite/sqlite-store.js";
+import { ManualClock } from "../testing/manual-clock.js";
+import { agent } from "./agent.js";
+import {
+  eventLog,
+  httpError,
+  providerUsage,
+  scriptedModel,
+  streamingModel,
+  testPrices,
+  textReply,
+  textStreamParts,
+  toolCallReply,
+} from "./test-support.js";
+
+const hour = 3_600_000;
+
+describe("Agent response cache", () => {
+  it("answers a repeated request from the cache: no model call, no tokens, no cost", async () => {
+    const model = scriptedModel("alpha", textReply("Paris", providerUsage(20, 3)));
+    const geographer = agent({
+      name: "geographer",
+      model,
+      prices: testPrices,
+      cache: { ttlMs: hour },
+    });
+    const first = await geographer.run("Capital of France?");
+    const log = eventLog();
+    const second = await geographer.run("Capital of France?", { onEvent: log.emit });
+
+    expect(model.doGenerateCalls).toHaveLength(1);
+    expect(first.cost.totalCents).toBeGreaterThan(0);
+    expect(second.text).toBe("Paris");
+    expect(second.usage.totalTokens).toBe(0);
+    expect(second.cost).toMatchObject({ modelCents: 0, toolCents: 0, totalCents: 0 });
+    expect(second.model).toBe("mock:alpha");
+    expect(second.modelCalls).toEqual([
+      expect.objectContaining({ model: "mock:alpha", cached: true, costCents: 0 }),
+    ]);
+    expect(log.types()).toEqual(["agent-start", "model-call-cache-hit", "agent-end"]);
+    expect(log.events[1]).toMatchObject({
+      agent: "geographer",
+      model: "mock:alpha",
+      key: expect.stringMatching(/^response:v1:[0-9a-f]{64}$/),
+      response: [{ type: "text", text: "Paris" }],
+    });
+  });
+
+  it("caches each step of a tool loop; the tools of a cached step still run", async () => {
+    let lookups = 0;
+    const lookup = tool({
+      inputSchema: z.object({ city: z.string() }),
+      execute: async () => {
+        lookups++;
+        return { celsius: 21 };
+      },
+    });
+    const model = scriptedModel(
+      "alpha",
+      toolCallReply([{ name: "lookup", input: { city: "Lisbon" } }]),
+      textReply("21 degrees"),
+    );
+    const forecaster = agent({
+      name: "forecaster",
+      model,
+      prices: testPrices,
+      tools: { lookup },
+      cache: { ttlMs: hour },
+    });
+    await forecaster.run("Weather in Lisbon?");
+    const second = await forecaster.run("Weather in Lisbon?");
+    expect(model.doGenerateCalls).toHaveLength(2);
+    expect(second.text).toBe("21 degrees");
+    expect(second.modelCalls.map((call) => call.cached)).toEqual([true, true]);
+    expect(second.steps.map((step) => step.model)).toEqual(["mock:alpha", "mock:alpha"]);
+    // Tools are not cached: the cached step's tool call runs again.
+    expect(lookups).toBe(2);
+  });
+
+  it("never stores a failed call: the next identical request goes to the model", async () => {
+    const model = scriptedModel("alpha", httpError(400), textReply("ok"), textReply("other"));
+    const cached = agent({
+      name: "cached",
+      model,
+      prices: testPrices,
+      retry: 1,
+      cache: { ttlMs: hour },
+    });
+    await expect(cached.run("hi")).rejects.toThrow(/HTTP 400/);
+    expect((await cached.run("hi")).text).toBe("ok");
+    expect((await cached.run("hi")).text).toBe("ok");
+    expect(model.doGenerateCalls).toHaveLength(2);
+  });
+
+  it("serves an entry for ttlMs on the agent's clock, then asks the model again", async () => {
+    const clock = new ManualClock(1_000);
+    const model = scriptedModel("alpha", textReply("first"), textReply("second"));
+    const cached = agent({
+      name: "cached",
+      model,
+      prices: testPrices,
+      clock,
+      cache: { ttlMs: 60_000 },
+    });
+    expect((await cached.run("q")).text).toBe("first");
+    await clock.advance(59_999);
+    expect((await cached.run("q")).text).toBe("first");
+    await clock.advance(1);
+    expect((await cached.run("q")).text).toBe("second");
+  });
+
+  it("keys by model, messages, tools and settings: any difference is a miss", async () => {
+    const store = new MemoryResponseCache();
+    const cache = { ttlMs: hour, store };
+    const alpha = scriptedModel("alpha", textReply("a"));
+    const beta = scriptedModel("beta", textReply("b"));
+    const noop = tool({ inputSchema: z.object({}), execute: async () => "ok" });
+    await agent({ name: "x", model: alpha, prices: testPrices, cache }).run("q");
+    await agent({ name: "x", model: alpha, prices: testPrices, cache }).run("other q");
+    await agent({ name: "x", model: beta, prices: testPrices, cache }).run("q");
+    await agent({ name: "x", model: alpha, prices: testPrices, cache, tools: { noop } }).run("q");
+    await agent({
+      name: "x",
+      model: alpha,
+      prices: testPrices,
+      cache,
+      instructions: "Be brief.",
+    }).run("q");
+    expect(alpha.doGenerateCalls).toHaveLength(4);
+    expect(beta.doGenerateCalls).toHaveLength(1);
+    expect(store.size).toBe(5);
+    // A second agent with the same model and request shares the entry.
+    const shared = await agent({ name: "y", model: alpha, prices: testPrices, cache }).run("q");
+    expect(shared.modelCalls[0]?.cached).toBe(true);
+  });
+
+  it("caches streamed answers and streams a hit's text", async () => {
+    const model = streamingModel("alpha", textStreamParts(["Hel", "lo"], providerUsage(8, 3)));
+    const streamer = agent({ name: "s", model, prices: testPrices, cache: { ttlMs: hour } });
+    const first = streamer.stream("Say hello");
+    for await (const _ of first.textStream);
+    await first.result;
+    const second = streamer.stream("Say hello");
+    const chunks: string[] = [];
+    for await (const chunk of second.textStream) chunks.push(chunk);
+    const result = await second.result;
+    expect(model.doStreamCalls).toHaveLength(1);
+    expect(chunks.join("")).toBe("Hello");
+    expect(result.text).toBe("Hello");
+    expect(result.cost.totalCents).toBe(0);
+    // A generate call for the same request is served from the streamed entry too.
+    expect((await streamer.run("Say hello")).modelCalls[0]?.cached).toBe(true);
+  });
+
+  it("is opt-in per run, and `cache: false` turns an agent's cache off for a run", async () => {
+    const model = scriptedModel("alpha", textReply("answer"));
+    const plain = agent({ name: "plain", model, prices: testPrices });
+    const store = new MemoryResponseCache();
+    await plain.run("q", { cache: { ttlMs: hour, store } });
+    const hit = await plain.run("q", { cache: { ttlMs: hour, store } });
+    await plain.run("q");
+    expect(hit.modelCalls[0]?.cached).toBe(true);
+    expect(model.doGenerateCalls).toHaveLength(2);
+
+    const cachedByDefault = agent({ name: "c", model, prices: testPrices, cache: { ttlMs: hour } });
+    await cachedByDefault.run("q");
+    const off = await cachedByDefault.run("q", { cache: false });
+    expect(off.modelCalls[0]?.cached).toBeUndefined();
+  });
+
+  it("keeps entries in the SQLite file, shared across stores and reopens", async () => {
+    const model = scriptedModel("alpha", textReply("persisted"));
+    const first = new SqliteStore({ path: ":memory:" });
+    try {
+      const cached = agent({
+        name: "c",
+        model,
+        prices: testPrices,
+        cache: { ttlMs: hour, store: first.responseCache },
+      });
+      await cached.run("q");
+      const again = await cached.run("q");
+      expect(again.modelCalls[0]?.cached).toBe(true);
+      expect(model.doGenerateCalls).toHaveLength(1);
+    } finally {
+      await first.close();
+    }
+  });
+
+  it("makes a cached workflow step cost 0, logs the hit, and replays the run exactly", async () => {
+    const model = scriptedModel("alpha", textReply("summary", providerUsage(40, 10)));
+    const summariser = agent({
+      name: "summariser",
+      model,
+      prices: testPrices,
+      cache: { ttlMs: hour },
+    });
+    const flow = workflow("digest").step("sum", summariser);
+    const store = new MemoryStore();
+    const first = await flow.run("the text", { store });
+    const second = await flow.run("the text", { store });
+    expect(model.doGenerateCalls).toHaveLength(1);
+    expect(first.cost.totalCents).toBeGreaterThan(0);
+    expect(second.cost.totalCents).toBe(0);
+    expect(second.steps.sum?.output).toMatchObject({ text: "summary" });
+    const log = await store.readLog(second.runId);
+    expect(log.filter((event) => event.type === "model-call-cache-hit")).toEqual([
+      expect.objectContaining({ stepId: "sum", response: [{ type: "text", text: "summary" }] }),
+    ]);
+    const replayed = await replay(second.runId, { store, workflows: { digest: flow } });
+    expect(replayed.identical).toBe(true);
+    expect(replayed.modelCallsRefused).toBe(0);
+    expect(model.doGenerateCalls).toHaveLength(1);
+  });
+
+  it("rejects a bad cache option with a TypeError naming it", async () => {
+    const model = scriptedModel("alpha", textReply("x"));
+    expect(() => agent({ name: "a", model, cache: { ttlMs: 0 } })).toThrow(
+      /options\.cache\.ttlMs: expected a number of ms > 0, received 0/,
+    );
+    expect(() => agent({ name: "a", model, cache: { ttlMs: 1, store: {} as never } })).toThrow(
+      /options\.cache\.store: expected a ResponseCacheStore/,
+    );
+    await expect(agent({ name: "a", model }).run("q", { cache: "yes" as never })).rejects.toThrow(
+      /a\.run\(\): options\.cache: expected \{ ttlMs, store\? \}/,
+    );
+  });
+});
