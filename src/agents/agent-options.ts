@@ -93,6 +93,8 @@ export interface AgentSettings {
   clock: Clock | undefined;
   modelOptions: ResolveModelOptions;
   cache: ResolvedResponseCache | undefined;
+  /** Warnings already given for this agent (a misspelled tool cost field), each given once. */
+  warned: Set<string>;
 }
 
 function received(value: unknown): string {
@@ -249,6 +251,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     clock,
     modelOptions: resolveOptions,
     cache: resolveCacheOption("agent(): options.cache", options.cache),
+    warned: new Set(),
   };
 }
 

@@ -150,6 +150,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
         clock,
         gate: options.gate,
         context: options.context,
+        warned: settings.warned,
       }),
       stopWhen: ai.stepCountIs(settings.maxSteps),
       maxRetries: 0,
