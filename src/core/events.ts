@@ -277,6 +277,18 @@ export interface ApprovalDecisionEvent extends EventBase {
   comment?: string;
 }
 
+/** An agent registry's route picked an agent for a call (`registry.route(capability)`). */
+export interface RegistrySelectEvent extends EventBase {
+  type: "registry-select";
+  capability: string;
+  /** The agent picked. */
+  agent: string;
+  /** Set when the pick follows a failure: the agent that failed before it. */
+  after?: string;
+  /** The failed agent's error message. */
+  error?: string;
+}
+
 /** Phases that patterns and the orchestrator mark (decomposition, synthesis, documents). */
 export interface PhaseEvent extends EventBase {
   type:
@@ -332,6 +344,7 @@ export type BatonEvent =
   | ApprovalRequestEvent
   | ApprovalDecisionEvent
   | ApprovalOutputEvent
+  | RegistrySelectEvent
   | PhaseEvent
   | CustomEvent;
 
