@@ -51,6 +51,14 @@ export interface AgentOptions<OUTPUT = string> {
   /** Keep the conversation across runs, summarising it past a token threshold. @default none */
   memory?: MemoryOptions;
   /**
+   * Before each run, brings the conversation the model will see (memory and input, with the
+   * instructions) within `maxTokens`: the newest messages are kept, the middle summarised by
+   * `model` or, without one, dropped (see `compressMessages`). Logs `conversation-compress`.
+   * @default none
+   * @example compression: { maxTokens: 8_000, model: "openai:gpt-4o-mini" }
+   */
+  compression?: CompressionOptions;
+  /**
    * Answers a model call from a cache when the same request (model, messages, tools, call
    * settings) was answered within `ttlMs`: no model call, no tokens, no cost, a
    * `model-call-cache-hit` event. Failed calls are never stored.
@@ -65,6 +73,16 @@ export interface AgentOptions<OUTPUT = string> {
   clock?: Clock;
   /** How model strings are resolved: API key, base URL, headers, env. */
   modelOptions?: ResolveModelOptions;
+}
+
+/** An agent's prompt compression (`compression`). */
+export interface CompressionOptions {
+  /** What the conversation, with the instructions, may count at most (gpt-tokenizer). */
+  maxTokens: number;
+  /** Summarises the middle of the conversation; without it the middle is dropped. @default none */
+  model?: ModelInput;
+  /** The summary's length limit, in tokens. @default a quarter of `maxTokens` */
+  summaryMaxTokens?: number;
 }
 
 /** Validated, resolved options (internal). */
@@ -87,7 +105,11 @@ export interface AgentSettings {
         keepLast: number;
         summaryModel: ResolvedModel;
         summaryInstructions: string;
+        summaryMaxTokens: number | undefined;
       }
+    | undefined;
+  compression:
+    | { maxTokens: number; model: ResolvedModel | undefined; summaryMaxTokens: number | undefined }
     | undefined;
   prices: PriceTable | undefined;
   clock: Clock | undefined;
@@ -226,6 +248,27 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
       summaryInstructions:
         optionalString("memory.summaryInstructions", given.summaryInstructions) ??
         defaultSummaryInstructions,
+      summaryMaxTokens:
+        given.summaryMaxTokens === undefined
+          ? undefined
+          : positive("memory.summaryMaxTokens", given.summaryMaxTokens, true),
+    };
+  }
+
+  let compression: AgentSettings["compression"];
+  if (options.compression !== undefined) {
+    const given = options.compression;
+    if (!isPlainObject(given)) fail("compression", "{ maxTokens, model? }", given);
+    compression = {
+      maxTokens: positive("compression.maxTokens", given.maxTokens, true),
+      model:
+        given.model === undefined
+          ? undefined
+          : resolveModelOption("compression.model", given.model, resolveOptions),
+      summaryMaxTokens:
+        given.summaryMaxTokens === undefined
+          ? undefined
+          : positive("compression.summaryMaxTokens", given.summaryMaxTokens, true),
     };
   }
 
@@ -247,6 +290,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     callTimeoutMs,
     runTimeoutMs,
     memory,
+    compression,
     prices: options.prices,
     clock,
     modelOptions: resolveOptions,

@@ -27,7 +27,8 @@ type AgentEventType =
   | "tool-call-start"
   | "tool-call-end"
   | "tool-call-error"
-  | "text-delta";
+  | "text-delta"
+  | "conversation-compress";
 
 type WithoutBase<EVENT> = EVENT extends unknown ? Omit<EVENT, keyof EventBase> : never;
 

@@ -215,6 +215,22 @@ export interface ToolCallErrorEvent extends EventBase {
   costCents?: number;
 }
 
+/** An agent brought its conversation within its `compression.maxTokens` before a run. */
+export interface ConversationCompressEvent extends EventBase {
+  type: "conversation-compress";
+  agent: string;
+  /** What the conversation counted before (instructions included), by gpt-tokenizer. */
+  originalTokens: number;
+  /** What it counts now. */
+  tokens: number;
+  /** Messages folded into a summary. */
+  summarised: number;
+  /** Messages left out without a summary. */
+  dropped: number;
+  /** Whether the newest message had to be cut short. */
+  truncated: boolean;
+}
+
 export interface TextDeltaEvent extends EventBase {
   type: "text-delta";
   agent: string;
@@ -336,6 +352,7 @@ export type BatonEvent =
   | ToolCallEndEvent
   | ToolCallErrorEvent
   | TextDeltaEvent
+  | ConversationCompressEvent
   | BudgetExceededEvent
   | CircuitOpenEvent
   | CircuitHalfOpenEvent
