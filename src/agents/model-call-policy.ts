@@ -231,6 +231,7 @@ async function gatedAttempt<T>(
   const { clock, ledger } = policy;
   const startedAt = clock.now();
   ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  const endResponse = policy.purpose === "step" ? ledger.beginResponse() : undefined;
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -248,6 +249,7 @@ async function gatedAttempt<T>(
   const settle: Settle = (outcome) => {
     if (settled) return;
     settled = true;
+    endResponse?.();
     callSignal.removeEventListener("abort", onAbort);
     timer?.cancel();
     const durationMs = clock.now() - startedAt;

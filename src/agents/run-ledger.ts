@@ -49,6 +49,7 @@ export class RunLedger {
   refusal: Extract<ModelCallPermit, { granted: false }> | undefined;
   readonly #emit: ((event: RunnableEvent) => void) | undefined;
   #closed = false;
+  #responding: Promise<void> = Promise.resolve();
 
   constructor(agent: string, emit?: (event: RunnableEvent) => void) {
     this.agent = agent;
@@ -70,6 +71,24 @@ export class RunLedger {
    */
   close(): void {
     this.#closed = true;
+  }
+
+  /**
+   * Marks a tool-loop step's model response as under way; the returned function marks it
+   * ended. A streamed response announces its tool calls one by one, and the AI SDK starts
+   * each as it comes: batch tools wait for the end to gather every call of the step.
+   */
+  beginResponse(): () => void {
+    let end!: () => void;
+    this.#responding = new Promise((resolve) => {
+      end = resolve;
+    });
+    return end;
+  }
+
+  /** Resolves once the current step's model response has ended (at once between responses). */
+  responseEnded(): Promise<void> {
+    return this.#responding;
   }
 
   /** The models that answered tool-loop steps, in order (one per step). */
