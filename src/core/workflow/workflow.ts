@@ -17,6 +17,7 @@ import {
   describeGraph,
   type WorkflowGraph,
 } from "./compile-graph.js";
+import { expandPrefetch } from "./expand-prefetch.js";
 import type { StartOptions } from "./start-options.js";
 import {
   defineStep,
@@ -130,8 +131,21 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     return [...this.#ids];
   }
 
-  /** Adds a step; throws at once on bad arguments or a duplicate id. */
+  /**
+   * Adds a step (and one step per context loader in its `prefetch`); throws at once on bad
+   * arguments or a duplicate id.
+   */
   step(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
+    if (typeof id === "string" && options?.prefetch !== undefined) {
+      for (const planned of expandPrefetch(id, target, options)) {
+        this.#add(planned.id, planned.target, planned.options);
+      }
+      return this;
+    }
+    return this.#add(id, target, options);
+  }
+
+  #add(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
     const step = defineStep(id, target, options);
     if (this.#ids.has(step.id)) {
       throw new ConfigurationError(`Workflow "${this.name}" already has a step "${step.id}"`, {
