@@ -8,6 +8,13 @@ const entry = {
   "tools/index": "src/tools/index.ts",
   "testing/index": "src/testing/index.ts",
   "stores/sqlite/index": "src/stores/sqlite/index.ts",
+  "stores/memory/index": "src/stores/memory/index.ts",
+  "durable/index": "src/durable/index.ts",
+  "spec/index": "src/spec/index.ts",
+  "events/index": "src/events/index.ts",
+  "stats/index": "src/stats/index.ts",
+  "models/index": "src/models/index.ts",
+  "engine/index": "src/engine/index.ts",
 };
 
 export default defineConfig({

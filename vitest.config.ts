@@ -5,11 +5,11 @@ const source = fileURLToPath(new URL("./src/", import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Code written as a user writes it (README quick starts) imports "baton": in tests that is
-    // the source, not a build that may be stale.
+    // Code written as a user writes it (README quick starts) imports "baton-ai": in tests
+    // that is the source, not a build that may be stale.
     alias: [
-      { find: /^baton$/, replacement: `${source}index.ts` },
-      { find: /^baton\/(.+)$/, replacement: `${source}$1/index.ts` },
+      { find: /^baton-ai$/, replacement: `${source}index.ts` },
+      { find: /^baton-ai\/(.+)$/, replacement: `${source}$1/index.ts` },
     ],
   },
   test: {

@@ -16,8 +16,9 @@ import type {
 } from "@ai-sdk/provider";
 import { tool } from "ai";
 import { z } from "zod";
-import { agent, MemoryStore } from "../src/index.js";
+import { agent } from "../src/index.js";
 import { DELEGATE_TOOL, Orchestrator, type Task, toolTrace } from "../src/orchestrator/index.js";
+import { MemoryStore } from "../src/stores/memory/index.js";
 import { calculator } from "../src/tools/index.js";
 
 const invoices: Record<string, { amountEuros: number; status: string }> = {

@@ -13,13 +13,13 @@
  */
 import { fileURLToPath } from "node:url";
 import type { ModelMessage } from "ai";
-import { MemoryStore } from "../src/index.js";
 import {
   flowchart,
   Orchestrator,
   type OrchestratorCostBreakdown,
   toolTrace,
 } from "../src/orchestrator/index.js";
+import { MemoryStore } from "../src/stores/memory/index.js";
 import { calculator, httpFetch, readFile } from "../src/tools/index.js";
 
 const examples = fileURLToPath(new URL(".", import.meta.url));

@@ -9,7 +9,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { agent, MemoryStore, runStatistics, workflow } from "../src/index.js";
+import { agent, workflow } from "../src/index.js";
+import { runStatistics } from "../src/stats/index.js";
+import { MemoryStore } from "../src/stores/memory/index.js";
 import { SqliteStore } from "../src/stores/sqlite/index.js";
 
 const prices = { "simulated:faq": { inputPerMillion: 0.15, outputPerMillion: 0.6 } };

@@ -14,18 +14,18 @@
  *
  *   npx tsx examples/workflow-limits.ts
  */
+import { foldRunLog } from "../src/engine/index.js";
 import {
   agent,
   BudgetExceededError,
   type BudgetOptions,
   CircuitBreakers,
-  foldRunLog,
-  MemoryStore,
   type Run,
   type StartOptions,
   type WorkflowResult,
   workflow,
 } from "../src/index.js";
+import { MemoryStore } from "../src/stores/memory/index.js";
 import { ManualClock } from "../src/testing/index.js";
 
 const clock = new ManualClock();

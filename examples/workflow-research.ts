@@ -14,10 +14,10 @@ import {
   type AgentResult,
   agent,
   type BatonEvent,
-  type PriceTable,
   type WorkflowResult,
   workflow,
 } from "../src/index.js";
+import type { PriceTable } from "../src/models/index.js";
 
 const live = Boolean(process.env.OPENAI_API_KEY);
 const modelFor = (name: string) => (live ? "openai:gpt-4o-mini" : `simulated:${name}`);

@@ -10,7 +10,8 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { agent, pipeSSE, type Run, workflow } from "../src/index.js";
+import { pipeSSE } from "../src/events/index.js";
+import { agent, type Run, workflow } from "../src/index.js";
 
 const writer = agent({
   name: "writer",

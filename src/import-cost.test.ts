@@ -4,13 +4,15 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 
 /**
- * `import "baton"` must stay cheap (target: < 100 ms, < 70 MB): the packages below load only
+ * `import "baton-ai"` must stay cheap (target: < 100 ms, < 70 MB): the packages below load only
  * when a program first needs them. A child process imports the source entry with a module
  * hook that records every module resolved, then uses each feature and records again, so the
  * test also shows that the hook sees these packages when they do load.
  */
 
 const entry = new URL("./index.ts", import.meta.url).href;
+const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
+const specEntry = new URL("./spec/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -29,6 +31,8 @@ const script = `
 const snapshot = () => [...globalThis.__resolved];
 const baton = await import(${JSON.stringify(entry)});
 const afterImport = snapshot();
+const models = await import(${JSON.stringify(modelsEntry)});
+const spec = await import(${JSON.stringify(specEntry)});
 
 const env = {
   OPENAI_API_KEY: "k",
@@ -37,17 +41,17 @@ const env = {
   OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:1/v1",
 };
 for (const model of ["openai:m", "anthropic:m", "google:m", "openai-compatible:m"])
-  await baton.resolveModel(model, { env }).model.supportedUrls;
+  await models.resolveModel(model, { env }).model.supportedUrls;
 const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 2 };
-baton.priceModelCall({ provider: "openai", modelId: "gpt-4o-mini", usage });
-baton.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id: s, agent: a }]");
+models.priceModelCall({ provider: "openai", modelId: "gpt-4o-mini", usage });
+spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id: s, agent: a }]");
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
 const afterUse = snapshot();
 
 console.log(JSON.stringify({ afterImport, afterUse }));
 `;
 
-/** Packages, by the folder under node_modules, that `import "baton"` must not load. */
+/** Packages, by the folder under node_modules, that `import "baton-ai"` must not load. */
 const heavy = {
   "model providers": [
     "@ai-sdk/openai",

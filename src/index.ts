@@ -1,51 +1,79 @@
 /**
- * Baton: orchestrate teams of LLM agents.
- * @module baton
+ * Baton: orchestrate teams of LLM agents. The root holds what a program writes day to day:
+ * agents, workflows, their options and results, the run context a step gets, and the
+ * errors. The rest lives in subpaths: `baton-ai/durable` (resume, approvals, schedules,
+ * replay), `baton-ai/spec` (YAML/JSON workflows), `baton-ai/events` (SSE, WebSocket,
+ * progress, event types), `baton-ai/stats`, `baton-ai/models`, `baton-ai/patterns`,
+ * `baton-ai/orchestrator`, `baton-ai/registry`, `baton-ai/tools`, `baton-ai/testing`,
+ * `baton-ai/stores/<name>`, and `baton-ai/engine` for pattern and adapter authors.
+ * @module baton-ai
  */
 // First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
 import "./require-supported-node.js";
 
-export * from "./agents/index.js";
-export * from "./core/errors/index.js";
-export * from "./core/events.js";
-export * from "./core/index.js";
-export type {
-  ModelCallGate,
-  ModelCallOutcome,
-  ModelCallPermit,
-  ModelCallRequest,
-  ToolCostReport,
-} from "./core/model-call-gate.js";
-export * from "./core/ports/index.js";
 export {
-  isRetryableError,
-  type RetryOptions,
-  resolveRetryOptions,
-  retryDelay,
-} from "./core/retry-policy.js";
-export type { Runnable, RunnableEvent, RunnableResult } from "./core/runnable.js";
+  Agent,
+  type AgentInput,
+  type AgentOptions,
+  type AgentResult,
+  type AgentRunOptions,
+  type AgentStream,
+  type AsToolOptions,
+  agent,
+  type CompressedMessages,
+  type CompressionOptions,
+  type CompressMessagesOptions,
+  compressMessages,
+  type MemoryOptions,
+  type ResponseCacheOptions,
+  reportToolCost,
+  runContextOf,
+} from "./agents/index.js";
 export {
-  addCost,
-  addUsage,
-  type CostBreakdown,
-  emptyCost,
-  emptyUsage,
-  sumCost,
-  sumUsage,
-  type Usage,
-} from "./core/usage.js";
-export * from "./durable/index.js";
-export * from "./events/index.js";
-export * from "./models/index.js";
-export * from "./runtime/index.js";
-export * from "./spec/index.js";
-export * from "./stats/index.js";
+  BatonError,
+  CancelledError,
+  ConfigurationError,
+  ModelCallError,
+  TimeoutError,
+} from "./core/errors/index.js";
+export type { BatonEvent, BatonEventType } from "./core/events.js";
 export {
-  MemoryResponseCache,
-  MemoryStore,
-  type MemoryStoreOptions,
-  StoreError,
-  type StoreErrorCode,
-} from "./stores/memory/index.js";
-export { openStoreLocation, storeAdapters } from "./stores/open-store-location.js";
-export type { OpenedStores, OpenStoreOptions, StoreAdapter } from "./stores/store-adapter.js";
+  type ApprovalDecision,
+  ApprovalRejectedError,
+  BudgetExceededError,
+  type BudgetOptions,
+  type CircuitBreakerOptions,
+  CircuitBreakers,
+  CircuitOpenError,
+  type FailureMode,
+  type LoopOptions,
+  type ModelLimit,
+  ModelLimiters,
+  type ModelLimits,
+  type Outcome,
+  type PrefetchLoader,
+  type Run,
+  type RunContext,
+  RunWaitingError,
+  type StartOptions,
+  type StepContext,
+  type StepFunction,
+  type StepOptions,
+  type StepRecord,
+  type StepResults,
+  type StepRunOptions,
+  type StepStatus,
+  Workflow,
+  WorkflowError,
+  type WorkflowOptions,
+  type WorkflowResult,
+  type WorkflowRunOptions,
+} from "./core/index.js";
+export type { Clock } from "./core/ports/clock.js";
+export type { IdGenerator } from "./core/ports/id-generator.js";
+export type { RunStore } from "./core/ports/run-store.js";
+export type { RetryOptions } from "./core/retry-policy.js";
+export type { Runnable, RunnableEvent } from "./core/runnable.js";
+export type { CostBreakdown, Usage } from "./core/usage.js";
+export type { ModelInput } from "./models/index.js";
+export { workflow } from "./runtime/workflow.js";

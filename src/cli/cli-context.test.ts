@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { userDirectory } from "./cli-context.js";
 
 describe("userDirectory", () => {
-  const npmRun = { npm_lifecycle_event: "baton", npm_package_name: "baton" };
+  const npmRun = { npm_lifecycle_event: "baton", npm_package_name: "baton-ai" };
 
   it("is where the user stood when this repository's `npm run baton` started it", () => {
     expect(userDirectory({ ...npmRun, INIT_CWD: "/repo/examples" }, "/repo")).toBe(

@@ -37,7 +37,7 @@ export interface CliContext {
  * `INIT_CWD`; relative paths are the user's, so they are read from there.
  */
 export function userDirectory(env: Record<string, string | undefined>, cwd: string): string {
-  const ownScript = env.npm_lifecycle_event === "baton" && env.npm_package_name === "baton";
+  const ownScript = env.npm_lifecycle_event === "baton" && env.npm_package_name === "baton-ai";
   return ownScript && env.INIT_CWD ? env.INIT_CWD : cwd;
 }
 

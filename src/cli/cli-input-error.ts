@@ -1,6 +1,8 @@
 import { BatonError } from "../core/errors/baton-error.js";
+import { errorMarker } from "../core/errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.cli-input");
+const name = "CliInputError";
+const marker = errorMarker(name);
 
 /**
  * The command line asked for something that cannot be done: an unknown file or run, a
@@ -10,11 +12,11 @@ export class CliInputError extends BatonError {
   readonly [marker] = true;
 
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options);
-    this.name = "CliInputError";
+    super(message, { ...options, code: "cli-input" });
+    this.name = name;
   }
 
   static override isInstance(error: unknown): error is CliInputError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -14,7 +14,7 @@ export function packageVersion(): string {
         name?: string;
         version?: string;
       };
-      if (manifest.name === "baton" && manifest.version) return manifest.version;
+      if (manifest.name === "baton-ai" && manifest.version) return manifest.version;
     } catch {
       // no package.json here: look one level up
     }

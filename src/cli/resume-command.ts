@@ -6,7 +6,7 @@ import { openStore, storeLabel } from "./open-store.js";
 import { isOrchestratorRun } from "./orchestrator-report.js";
 import { printRun } from "./print-run.js";
 import { resumeOrchestrator } from "./resume-orchestrator.js";
-import { specTools } from "./spec-tools.js";
+import { cliSpecTools } from "./spec-file.js";
 import { watchRun } from "./watch-run.js";
 
 /** The flags of `baton resume`. */
@@ -41,8 +41,12 @@ export async function resumeCommand(
     if (isOrchestratorRun(record)) return await resumeOrchestrator(store, record, options, context);
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
-    const tools = await specTools(
-      { source: specPath, path: specPath, tools: record.metadata?.tools },
+    const definition = record.definition as { spec?: { steps?: unknown[]; tools?: unknown } };
+    // Runs started before specs declared tools kept the section in their metadata.
+    const section = definition?.spec?.tools ?? record.metadata?.tools;
+    const tools = await cliSpecTools(
+      { tools: section },
+      { path: specPath, source: specPath },
       context,
     );
     try {
@@ -58,7 +62,6 @@ export async function resumeCommand(
         ...(context.clock ? { clock: context.clock } : {}),
         ...(context.ids ? { ids: context.ids } : {}),
       });
-      const definition = record.definition as { spec?: { steps?: unknown[] } } | undefined;
       const totalSteps = definition?.spec?.steps?.length;
       await watchRun(run, context, {
         quiet: options.json === true,

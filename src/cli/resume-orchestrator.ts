@@ -1,7 +1,8 @@
 import { dirname } from "node:path";
 import type { RunRecord, RunStore } from "../core/ports/run-store.js";
 import { resume } from "../durable/index.js";
-import { buildOrchestrator, type OrchestratorSpec } from "../orchestrator/index.js";
+import { buildOrchestrator } from "../orchestrator/index.js";
+import type { OrchestratorSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";

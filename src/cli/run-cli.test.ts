@@ -1,36 +1,18 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sequentialIdGenerator } from "../core/ports/id-generator.js";
-import type { CliContext } from "./cli-context.js";
 import { runCli } from "./run-cli.js";
-
-class Collector {
-  text = "";
-  readonly isTTY = false;
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
+import { type CollectingContext, collectingContext } from "./test-support/collecting-context.js";
 
 let cwd: string;
-let context: CliContext & { stdout: Collector; stderr: Collector };
+let context: CollectingContext;
+let dispose: () => Promise<void>;
 
 beforeEach(async () => {
-  cwd = await mkdtemp(join(tmpdir(), "baton-cli-unit-"));
-  context = {
-    stdout: new Collector(),
-    stderr: new Collector(),
-    env: {},
-    cwd,
-    ids: sequentialIdGenerator(),
-  };
+  ({ context, dispose } = await collectingContext("baton-cli-unit-"));
+  cwd = context.cwd;
 });
-afterEach(async () => {
-  await rm(cwd, { recursive: true, force: true });
-});
+afterEach(() => dispose());
 
 const spec = `name: hello
 agents: { greeter: { model: simulated:greeter } }

@@ -4,6 +4,7 @@ import { RUN_STATUSES } from "../core/ports/run-store.js";
 // The error class alone (not the durable module), so `baton --version` stays quick.
 import { DurableError } from "../durable/durable-error.js";
 import type { ApprovalsCommandOptions } from "./approvals-command.js";
+import type { CheckCommandOptions } from "./check-command.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { DecisionCommandOptions } from "./decision-command.js";
@@ -113,6 +114,19 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .addOption(storeOption())
     .action((spec: string, options: RunCommandOptions) =>
       act(import("./run-command.js").then(({ runCommand }) => runCommand(spec, options, context))),
+    );
+
+  program
+    .command("check")
+    .description("validate a spec without running it: ok, or every problem with its line")
+    .argument("<spec>", "a YAML or JSON spec file")
+    .option("--json", "print one JSON object (ok, name and steps, or problems)")
+    .action((spec: string, options: CheckCommandOptions) =>
+      act(
+        import("./check-command.js").then(({ checkCommand }) =>
+          checkCommand(spec, options, context),
+        ),
+      ),
     );
 
   program

@@ -1,14 +1,13 @@
 import type { Tool } from "ai";
 import { type DurableRun, openDurable } from "../durable/index.js";
-import { buildWorkflow, parseSpec, type SpecWorkflow } from "../spec/index.js";
+import { buildWorkflow, type SpecWorkflow, type WorkflowSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
 import { openStore } from "./open-store.js";
 import { printRun } from "./print-run.js";
 import { runInput } from "./run-input.js";
-import { readSpecFile, type SpecFile } from "./spec-file.js";
-import { specTools } from "./spec-tools.js";
+import { cliSpecTools, readSpecFile, type SpecFile } from "./spec-file.js";
 import { watchRun } from "./watch-run.js";
 
 /** The flags of `baton run`. */
@@ -35,14 +34,15 @@ export async function runCommand(
   options: RunCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const file = await readSpecFile(source, context.cwd);
-  if (file.kind === "orchestrator") {
+  const file = await readSpecFile(source, context);
+  const { spec } = file;
+  if (spec.kind === "orchestrator") {
     const { runOrchestratorSpec } = await import("./run-orchestrator.js");
-    return runOrchestratorSpec(file, options, context);
+    return runOrchestratorSpec(file, spec, options, context);
   }
-  const tools = await specTools(file, context);
+  const tools = await cliSpecTools(spec, file, context);
   try {
-    return await runWorkflowSpec(file, tools.registry, options, context);
+    return await runWorkflowSpec(file, spec, tools.registry, options, context);
   } finally {
     await tools.close();
   }
@@ -50,11 +50,11 @@ export async function runCommand(
 
 async function runWorkflowSpec(
   file: SpecFile,
+  spec: WorkflowSpec,
   tools: Record<string, Tool>,
   options: RunCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const spec = parseSpec(file.text, { source: file.source, tools: Object.keys(tools) });
   const flow: SpecWorkflow = buildWorkflow(spec, {
     tools,
     env: context.env,
@@ -80,13 +80,8 @@ async function runWorkflowSpec(
     try {
       let run: DurableRun;
       try {
-        run = durable.start(flow, input, {
-          // What `baton resume` needs to rebuild the tools: the spec stores only their names.
-          metadata: {
-            specPath: file.path,
-            ...(file.tools !== undefined ? { tools: file.tools } : {}),
-          },
-        });
+        // The run stores the spec (its tools section included) for `baton resume`.
+        run = durable.start(flow, input, { metadata: { specPath: file.path } });
       } catch (error) {
         // The input did not fit the spec's `inputs`: a TypeError listing every problem.
         if (error instanceof TypeError) throw new CliInputError(error.message, { cause: error });

@@ -1,9 +1,6 @@
 import { dirname } from "node:path";
-import {
-  buildOrchestrator,
-  type OrchestratorSpec,
-  parseOrchestratorSpec,
-} from "../orchestrator/index.js";
+import { buildOrchestrator } from "../orchestrator/index.js";
+import type { OrchestratorSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import type { ExitCode } from "./exit-code.js";
@@ -23,10 +20,10 @@ import { watchRun } from "./watch-run.js";
  */
 export async function runOrchestratorSpec(
   file: SpecFile,
+  parsed: OrchestratorSpec,
   options: RunCommandOptions,
   context: CliContext,
 ): Promise<ExitCode> {
-  const parsed = parseOrchestratorSpec(file.text, { source: file.source });
   const spec: OrchestratorSpec = {
     ...parsed,
     ...(options.concurrency !== undefined ? { maxParallelTasks: options.concurrency } : {}),

@@ -1,32 +1,32 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { isMap, isScalar, type Node, parseDocument } from "yaml";
+import { dirname, resolve } from "node:path";
+import { parseSpecWork } from "../spec/parse-spec.js";
+import type { Spec } from "../spec/spec-schema.js";
+import { type SpecToolSet, specTools } from "../spec/spec-tools.js";
+import { finishWorkAsync } from "../spec/work.js";
+import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 
-/** A spec file as `baton run` reads it, before validation. */
+/** A spec file as `baton run` and `baton check` read it. */
 export interface SpecFile {
   /** The path as given on the command line (for messages). */
   source: string;
   /** The absolute path. */
   path: string;
-  /** The text, with the top-level `tools` section blanked out (lines and columns kept). */
-  text: string;
-  /** `orchestrator` when the spec says `kind: orchestrator`, else `workflow` (`kind: workflow` is blanked out too). */
-  kind: "workflow" | "orchestrator";
-  /** A workflow spec's top-level `tools` section as data: which tools the spec configures. */
-  tools: unknown;
+  /** The validated spec, of either kind. */
+  spec: Spec;
 }
 
 /**
- * Reads a spec file and takes out what only the CLI reads: `kind` (a workflow or an
- * orchestrator task) and the `tools` section that configures the tools agents may use
- * (built-in and MCP). The rest is left for `parseSpec`, with the `tools` section replaced
- * by spaces so the line and column of every other problem stay right.
+ * Reads and validates a spec file of either kind. The CLI has no tools of its own: every
+ * tool agents list must be configured in the spec's `tools` section. Validation runs in
+ * slices, so Ctrl-C stops even a huge spec's.
  *
  * @throws CliInputError when the file cannot be read.
+ * @throws SpecError when it is not a valid spec.
  */
-export async function readSpecFile(source: string, cwd: string): Promise<SpecFile> {
-  const path = resolve(cwd, source);
+export async function readSpecFile(source: string, context: CliContext): Promise<SpecFile> {
+  const path = resolve(context.cwd, source);
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -40,55 +40,29 @@ export async function readSpecFile(source: string, cwd: string): Promise<SpecFil
           : (error as Error).message;
     throw new CliInputError(`Cannot read the spec ${source}: ${reason}`, { cause: error });
   }
-  return { source, path, ...splitSpecText(text) };
+  const spec = await finishWorkAsync(
+    parseSpecWork(text, { source, tools: [] }),
+    context.signal ? { signal: context.signal } : {},
+  );
+  return { source, path, spec };
 }
 
-/** Splits the CLI's `kind` and `tools` from a spec's text (YAML or JSON). */
-export function splitSpecText(text: string): Pick<SpecFile, "text" | "kind" | "tools"> {
-  const document = parseDocument(text, { uniqueKeys: false });
-  const root = document.contents;
-  // Syntax errors and non-map documents are reported by parseSpec, with positions.
-  if (document.errors.length > 0 || !isMap(root)) {
-    return { text, kind: "workflow", tools: undefined };
-  }
-  let kind: SpecFile["kind"] = "workflow";
-  let tools: unknown;
-  const blank: Array<[number, number]> = [];
-  for (const pair of root.items) {
-    if (!isScalar(pair.key) || !pair.key.range) continue;
-    if (pair.key.value === "kind" && isScalar(pair.value) && pair.value.range) {
-      if (pair.value.value === "orchestrator") kind = "orchestrator";
-      // `kind: workflow` is the default said out loud; the workflow schema does not know it.
-      else if (pair.value.value === "workflow")
-        blank.push([pair.key.range[0], pair.value.range[1]]);
-    }
-    if (pair.key.value === "tools") {
-      const value = pair.value as Node | null;
-      tools = value ? value.toJS(document) : null;
-      blank.push([pair.key.range[0], value?.range ? value.range[1] : pair.key.range[1]]);
-    }
-  }
-  // An orchestrator spec is read whole by parseOrchestratorSpec (it has its own availableTools).
-  if (kind === "orchestrator") return { text, kind, tools: undefined };
-  let blanked = text;
-  for (const [start, end] of blank.reverse())
-    blanked = blankPair(blanked, start, end, Boolean(root.flow));
-  return { text: blanked, kind, tools };
-}
-
-/** Replaces `text[start, end)` with spaces (newlines kept), and a flow map's comma next to it. */
-function blankPair(text: string, start: number, end: number, flow: boolean): string {
-  let from = start;
-  let to = end;
-  if (flow) {
-    let after = to;
-    while (after < text.length && /\s/.test(text[after]!)) after++;
-    if (text[after] === ",") to = after + 1;
-    else {
-      let before = from - 1;
-      while (before >= 0 && /\s/.test(text[before]!)) before--;
-      if (text[before] === ",") from = before;
-    }
-  }
-  return text.slice(0, from) + text.slice(from, to).replace(/[^\n]/g, " ") + text.slice(to);
+/**
+ * The tools a spec configures, as the CLI starts them: paths relative to the spec file,
+ * `${NAME}` from the CLI's environment.
+ */
+export function cliSpecTools(
+  spec: { tools?: unknown },
+  file: { path: string; source: string },
+  context: CliContext,
+  { startServers = true }: { startServers?: boolean } = {},
+): Promise<SpecToolSet> {
+  return specTools(spec, {
+    baseDir: dirname(file.path),
+    env: context.env,
+    source: file.source,
+    startServers,
+    ...(context.clock ? { clock: context.clock } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
 }

@@ -1,3 +1,4 @@
+import { BatonError } from "./errors/baton-error.js";
 /**
  * The typed event stream of a run. Every event is appended to the run log before it
  * takes effect; names follow `<noun>-<action>` with start / delta / end.
@@ -367,20 +368,81 @@ export type BatonEvent =
 
 export type BatonEventType = BatonEvent["type"];
 
+/** Every event type Baton logs, but custom ones (`custom:<name>`), for checking names at run time. */
+export const BATON_EVENT_TYPES = [
+  "run-start",
+  "run-end",
+  "run-error",
+  "run-cancel",
+  "run-wait",
+  "run-resume",
+  "workflow-start",
+  "workflow-end",
+  "workflow-error",
+  "step-start",
+  "step-end",
+  "step-error",
+  "step-retry",
+  "step-skip",
+  "agent-start",
+  "agent-end",
+  "agent-error",
+  "model-call-start",
+  "model-call-end",
+  "model-call-error",
+  "model-call-retry",
+  "model-call-fallback",
+  "model-call-cache-hit",
+  "model-call-cache-miss",
+  "tool-call-start",
+  "tool-call-end",
+  "tool-call-error",
+  "text-delta",
+  "conversation-compress",
+  "budget-exceeded",
+  "circuit-open",
+  "circuit-half-open",
+  "circuit-close",
+  "rate-limit-wait",
+  "approval-request",
+  "approval-output",
+  "approval-decision",
+  "registry-select",
+  "decomposition-start",
+  "decomposition-end",
+  "synthesis-start",
+  "synthesis-end",
+  "document-generation-start",
+  "document-generation-end",
+] as const satisfies readonly Exclude<BatonEventType, `custom:${string}`>[];
+
+// The list and the union must name the same types: this fails to compile when one misses any.
+type Missing = Exclude<
+  Exclude<BatonEventType, `custom:${string}`>,
+  (typeof BATON_EVENT_TYPES)[number]
+>;
+const everyTypeListed: [Missing] extends [never] ? true : Missing = true;
+void everyTypeListed;
+
 /** An error as it is stored in the log: plain data, no stack of secrets. */
 export interface SerializedError {
   name: string;
   message: string;
+  /** A Baton error's stable `code`. */
+  code?: string;
   statusCode?: number;
   isRetryable?: boolean;
 }
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
-    const record = error as Error & { statusCode?: unknown; isRetryable?: unknown };
+    const record = error as Error & { statusCode?: unknown; isRetryable?: unknown; code?: unknown };
     return {
       name: error.name,
       message: error.message,
+      ...(typeof record.code === "string" && BatonError.isInstance(error)
+        ? { code: record.code }
+        : {}),
       ...(typeof record.statusCode === "number" ? { statusCode: record.statusCode } : {}),
       ...(typeof record.isRetryable === "boolean" ? { isRetryable: record.isRetryable } : {}),
     };

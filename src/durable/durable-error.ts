@@ -1,6 +1,8 @@
 import { BatonError } from "../core/errors/baton-error.js";
+import { errorMarker } from "../core/errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.durable");
+const name = "DurableError";
+const marker = errorMarker(name);
 
 /** Why a durable operation (resume, approve, schedule, replay, fork) was refused. */
 export type DurableErrorCode =
@@ -29,7 +31,7 @@ export type DurableErrorCode =
  */
 export class DurableError extends BatonError {
   readonly [marker] = true;
-  readonly code: DurableErrorCode;
+  override readonly code: DurableErrorCode;
   readonly runId: string | undefined;
   readonly scheduleId: string | undefined;
 
@@ -38,13 +40,13 @@ export class DurableError extends BatonError {
     options: { code: DurableErrorCode; runId?: string; scheduleId?: string; cause?: unknown },
   ) {
     super(message, { cause: options.cause });
-    this.name = "DurableError";
+    this.name = name;
     this.code = options.code;
     this.runId = options.runId;
     this.scheduleId = options.scheduleId;
   }
 
   static override isInstance(error: unknown): error is DurableError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

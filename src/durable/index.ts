@@ -5,6 +5,10 @@
  * SQLite file at `.baton/baton.db`.
  * @module baton/durable
  */
+import "../require-supported-node.js";
+
+export { openStoreLocation, storeAdapters } from "../stores/open-store-location.js";
+export type { OpenedStores, OpenStoreOptions, StoreAdapter } from "../stores/store-adapter.js";
 export {
   approve,
   type DecideOptions,
@@ -18,6 +22,7 @@ export type { DurableRun } from "./durable-run.js";
 export type { DurableSettings, DurableStartOptions } from "./durable-settings.js";
 export { type ForkOptions, fork } from "./fork.js";
 export { Durable, type DurableOptions, openDurable } from "./open-durable.js";
+export { isOwnerGone } from "./owner-liveness.js";
 export type { PendingApproval } from "./pending-approvals-of.js";
 export { type ReplayOptions, type ReplayResult, replay } from "./replay.js";
 export {

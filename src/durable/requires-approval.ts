@@ -2,6 +2,7 @@ import type { ToolExecutionOptions, ToolSet } from "ai";
 import { runContextOf } from "../agents/instrument-tools.js";
 import { BatonError } from "../core/errors/baton-error.js";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
+import { errorMarker } from "../core/errors/error-marker.js";
 
 export interface RequiresApprovalOptions {
   /**
@@ -11,25 +12,29 @@ export interface RequiresApprovalOptions {
   message?: string | ((call: { tool: string; input: unknown }) => string);
 }
 
-const marker = Symbol.for("baton.error.tool-call-rejected");
+const rejectedName = "ToolCallRejectedError";
+const rejectedMarker = errorMarker(rejectedName);
+const pendingName = "ApprovalPendingError";
+const pendingMarker = errorMarker(pendingName);
 
 /** A tool call that needed approval was rejected: the model is told so (with the comment). */
 export class ToolCallRejectedError extends BatonError {
-  readonly [marker] = true;
+  readonly [rejectedMarker] = true;
   readonly tool: string;
   readonly comment: string | undefined;
 
   constructor(options: { tool: string; comment?: string }) {
     super(
       `A person rejected this call of tool "${options.tool}"${options.comment ? `: ${options.comment}` : ""}. Do not retry it.`,
+      { code: "tool-call-rejected" },
     );
-    this.name = "ToolCallRejectedError";
+    this.name = rejectedName;
     this.tool = options.tool;
     this.comment = options.comment;
   }
 
   static override isInstance(error: unknown): error is ToolCallRejectedError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, rejectedMarker);
   }
 }
 
@@ -38,14 +43,20 @@ export class ToolCallRejectedError extends BatonError {
  * turn; the run reads the wait off the step's approvals, not off this error.
  */
 export class ApprovalPendingError extends BatonError {
+  readonly [pendingMarker] = true;
   readonly toolCallId: string;
 
   constructor(options: { tool: string; toolCallId: string; stepId: string }) {
     super(
       `Tool "${options.tool}" (call ${options.toolCallId}) in step "${options.stepId}" waits for approval`,
+      { code: "approval-pending" },
     );
-    this.name = "ApprovalPendingError";
+    this.name = pendingName;
     this.toolCallId = options.toolCallId;
+  }
+
+  static override isInstance(error: unknown): error is ApprovalPendingError {
+    return BatonError.hasMarker(error, pendingMarker);
   }
 }
 

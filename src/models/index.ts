@@ -3,6 +3,8 @@
  * model, and model prices.
  * @module baton/models
  */
+import "../require-supported-node.js";
+
 export { FUNCTION_PROVIDER, functionModel, type ModelFunction } from "./function-model.js";
 export {
   type ModelPrice,

@@ -6,7 +6,7 @@ const loaded = new Map<string, unknown>();
 
 /**
  * Loads a dependency synchronously the first time it is needed (internal), so that
- * `import "baton"` does not pay for parsers, tokenizers, price tables or schema libraries a
+ * `import "baton-ai"` does not pay for parsers, tokenizers, price tables or schema libraries a
  * program may never use. Code that can wait uses `await import()` instead.
  *
  * The package's ES module entry is loaded with `require()` (Node 22.12+ loads ES modules

@@ -1,4 +1,4 @@
-import type { PlanIssue } from "./plan-error.js";
+import type { PlanIssue } from "../patterns/index.js";
 
 /** How a task is scheduled: `parallel` as soon as its dependencies end; `sequential` also after the task listed before it. */
 export type ExecutionMode = "parallel" | "sequential";

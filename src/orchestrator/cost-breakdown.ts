@@ -1,11 +1,5 @@
-import {
-  addUsage,
-  type BatonEvent,
-  type CostBreakdown,
-  emptyUsage,
-  type LoggedEvent,
-  type Usage,
-} from "../index.js";
+import { addUsage, emptyUsage, type LoggedEvent } from "../engine/index.js";
+import type { BatonEvent, CostBreakdown, Usage } from "../index.js";
 
 /** Which part of the orchestration an agent played. */
 export type AgentRole = "main" | "designer" | "subagent";

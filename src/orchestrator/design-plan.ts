@@ -1,6 +1,6 @@
 import { type AgentResult, workflow } from "../index.js";
+import { PlanError, type PlanIssue } from "../patterns/index.js";
 import { type CheckedPlan, checkPlan, type Plan } from "./plan.js";
-import { PlanError, type PlanIssue } from "./plan-error.js";
 import type { ProcessScope } from "./process-scope.js";
 import type { OrchestratorRuntime } from "./run-delegation.js";
 

@@ -1,3 +1,4 @@
+import { BATON_EVENT_TYPES } from "../events/index.js";
 import type { BatonEvent, BatonEventType } from "../index.js";
 import type { Task } from "./task.js";
 
@@ -21,6 +22,9 @@ export type OrchestratorEvent = BatonEvent | TaskEvent | OrchestratorCustomEvent
 /** `on()` takes an event type, or `"*"` for every event. */
 export type OrchestratorEventType = BatonEventType | TaskEvent["type"] | `custom:${string}` | "*";
 
+const TASK_EVENT_TYPES = ["task-start", "task-end", "task-error"] as const;
+const KNOWN_TYPES = new Set<string>([...BATON_EVENT_TYPES, ...TASK_EVENT_TYPES, "*"]);
+
 export type OrchestratorEventHandler = (event: OrchestratorEvent) => void;
 
 /**
@@ -31,8 +35,10 @@ export class EventHub {
   readonly #handlers = new Map<string, Set<OrchestratorEventHandler>>();
 
   on(type: OrchestratorEventType, handler: OrchestratorEventHandler): () => void {
-    if (typeof type !== "string" || (type as string) === "") {
-      throw new TypeError(`on: expected an event type, received ${String(type)}`);
+    if (typeof type !== "string" || !(KNOWN_TYPES.has(type) || /^custom:.+/.test(type))) {
+      throw new TypeError(
+        `on: expected a known event type, "custom:<name>" or "*", received ${JSON.stringify(type)}; known types: ${[...KNOWN_TYPES].join(", ")}`,
+      );
     }
     if (typeof handler !== "function") {
       throw new TypeError(`on: expected a handler function, received ${typeof handler}`);

@@ -8,6 +8,7 @@
 // First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
 import "../require-supported-node.js";
 
+export { PlanError, type PlanIssue } from "../patterns/index.js";
 export type { DelegationTask, ExecutionMode, TaskRequest } from "./check-tasks.js";
 export {
   type AgentRole,
@@ -46,27 +47,15 @@ export {
   type PlannedTask,
   planSchema,
 } from "./plan.js";
-export { PlanError, type PlanIssue } from "./plan-error.js";
 export type { ProcessResult, ToolOutput } from "./process-result.js";
 export type { DelegationInput, DelegationOutcome, TaskOutcome } from "./run-delegation.js";
-export type { SubmitOptions } from "./run-task.js";
 export {
   type BuildOrchestratorOptions,
   type BuiltOrchestrator,
   buildOrchestrator,
 } from "./spec/build-orchestrator.js";
-export {
-  type AvailableToolSpec,
-  type OrchestratorSpec,
-  orchestratorSpecSchema,
-} from "./spec/orchestrator-spec-schema.js";
-export {
-  checkOrchestratorSpec,
-  isOrchestratorSpec,
-  type ParseOrchestratorSpecOptions,
-  parseOrchestratorSpec,
-} from "./spec/parse-orchestrator-spec.js";
-export type { Task, TaskStatus } from "./task.js";
+export type { Task, TaskInfo, TaskStatus } from "./task.js";
+export type { SubmitOptions } from "./task-runner.js";
 export { type FlowchartOptions, flowchart } from "./visualize/flowchart.js";
 export { type MermaidOptions, type MermaidSource, mermaid } from "./visualize/mermaid.js";
 export {

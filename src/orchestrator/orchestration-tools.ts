@@ -1,8 +1,8 @@
 import { type JSONSchema7, jsonSchema, type Tool, type ToolSet, tool } from "ai";
 import { z } from "zod";
+import { PlanError } from "../patterns/index.js";
 import { checkTasks, type TaskRequest } from "./check-tasks.js";
 import { designPlan } from "./design-plan.js";
-import { PlanError } from "./plan-error.js";
 import { processScopeOf } from "./process-scope.js";
 import {
   type DelegationOutcome,

@@ -9,11 +9,10 @@ import type {
   MemoryOptions,
   ModelInput,
   ModelLimits,
-  PriceTable,
-  ResolveModelOptions,
   RetryOptions,
   RunStore,
 } from "../index.js";
+import type { PriceTable, ResolveModelOptions } from "../models/index.js";
 
 /** An agent, whatever its output type. */
 // biome-ignore lint/suspicious/noExplicitAny: agents of every output type are welcome

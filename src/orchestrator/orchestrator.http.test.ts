@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agent, MemoryStore, type PriceTable, sequentialIdGenerator } from "../index.js";
+import { sequentialIdGenerator } from "../engine/index.js";
+import { agent } from "../index.js";
+import type { PriceTable } from "../models/index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/index.js";
 import { calculator } from "../tools/index.js";
 import { DELEGATE_TOOL, Orchestrator, PLAN_TOOL } from "./index.js";

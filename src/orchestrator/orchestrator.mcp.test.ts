@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MemoryStore } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { type McpToolSet, mcpTools } from "../tools/index.js";
 import { Orchestrator, PLAN_TOOL } from "./index.js";
 import { json, promptsOf, scripted, text, toolCall, toolsOffered } from "./test-support.js";

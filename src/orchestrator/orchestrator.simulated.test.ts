@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { agent, MemoryStore } from "../index.js";
+import { agent } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { calculator } from "../tools/index.js";
 import { DELEGATE_TOOL, Orchestrator, PLAN_TOOL } from "./index.js";
 

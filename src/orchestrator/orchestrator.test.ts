@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  agent,
-  type BatonEvent,
-  BudgetExceededError,
-  MemoryStore,
-  sequentialIdGenerator,
-} from "../index.js";
+import { sequentialIdGenerator } from "../engine/index.js";
+import { agent, type BatonEvent, BudgetExceededError } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { DELEGATE_TOOL, Orchestrator, OrchestratorError } from "./index.js";
 import { gate, promptsOf, scripted, text, toolCall, usage } from "./test-support.js";
 

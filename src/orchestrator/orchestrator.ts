@@ -1,18 +1,20 @@
+import type { DurableStartOptions } from "../durable/index.js";
+import { randomIdGenerator, systemClock } from "../engine/index.js";
 import {
   type Agent,
   type AgentInput,
   agent,
   type BatonEvent,
+  CircuitBreakers,
   type Clock,
   type IdGenerator,
-  MemoryStore,
+  ModelLimiters,
   type RunStore,
-  randomIdGenerator,
   type StartOptions,
-  systemClock,
   type Workflow,
   workflow,
 } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import {
   EventHub,
   type OrchestratorEventHandler,
@@ -30,8 +32,8 @@ import {
 import { type Plan, planSchema } from "./plan.js";
 import { type ProcessResult, processResultOf } from "./process-result.js";
 import type { OrchestratorRuntime } from "./run-delegation.js";
-import { runTask, type SubmitOptions } from "./run-task.js";
-import { type Task, TaskQueue, TaskRecord, type TaskStatus } from "./task.js";
+import type { Task, TaskInfo, TaskStatus } from "./task.js";
+import { type SubmitOptions, TaskRunner } from "./task-runner.js";
 
 /** Options of one `process()` call. */
 export interface ProcessOptions {
@@ -81,13 +83,18 @@ export class Orchestrator {
   readonly #descriptions = new Map<string, string>();
   readonly #runtime: OrchestratorRuntime;
   readonly #hub = new EventHub();
-  readonly #tasks = new Map<string, TaskRecord>();
-  /** The agent of each task not yet ended. */
-  readonly #runners = new Map<string, Agent<unknown>>();
-  readonly #queue: TaskQueue;
+  readonly #tasks: TaskRunner;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
-  #sequence = 0;
+  /** Limit and breaker state shared by every run of this orchestrator. */
+  readonly #limits: ModelLimiters | undefined;
+  readonly #breakers: CircuitBreakers | false | undefined;
+  /**
+   * Settles once the tasks this orchestrator's store holds for it (queued, or running
+   * under an owner that is gone) have joined its queue: they then run, highest priority
+   * first, with the tasks submitted since.
+   */
+  readonly ready: Promise<void>;
 
   constructor(options: OrchestratorOptions) {
     checkOrchestratorOptions(options);
@@ -171,9 +178,26 @@ export class Orchestrator {
         retry: 1,
       },
     );
-    this.#queue = new TaskQueue(this.#runtime.maxParallelTasks, (task) =>
-      runTask(task, this.#taskHost(task)),
-    );
+    this.#limits = options.limits ? new ModelLimiters(options.limits) : undefined;
+    this.#breakers =
+      options.circuitBreaker === undefined
+        ? undefined
+        : options.circuitBreaker === false
+          ? false
+          : new CircuitBreakers(options.circuitBreaker);
+    this.#tasks = new TaskRunner({
+      name: this.name,
+      store: this.store,
+      clock: this.#clock,
+      ids: this.#ids,
+      maxParallel: this.#runtime.maxParallelTasks,
+      staleAfterMs: 30_000,
+      start: this.#startOptions(),
+      step: this.#runtime.taskOptions,
+      agentNamed: (name) => this.#subagents.get(name),
+      dispatch: (event) => this.#hub.dispatch(event),
+    });
+    this.ready = this.#tasks.recover();
   }
 
   /**
@@ -259,8 +283,11 @@ export class Orchestrator {
   }
 
   /**
-   * Queues `input` for an agent (a registered subagent's name, or an agent). At most
-   * `maxParallelTasks` tasks run at once; when more wait, the highest `priority` starts first.
+   * Queues `input` for an agent (a registered subagent's name, or an agent). The task is
+   * recorded in the store at once, as a pending run with its priority, so it survives a
+   * crash: an orchestrator of the same name on the same store runs it after a restart (see
+   * `ready`). At most `maxParallelTasks` tasks run at once; when more wait, the highest
+   * `priority` starts first, then the first submitted.
    */
   submit<Output = unknown>(
     target: string | Agent<Output>,
@@ -282,51 +309,31 @@ export class Orchestrator {
         `submit: expected options.callback to be a function, received ${typeof callback}`,
       );
     }
-    const task = new TaskRecord<Output>({
-      id: this.#ids.next("task"),
-      agent: runner.name,
-      input,
-      priority,
-      metadata,
-      createdAt: this.#clock.now(),
-      sequence: this.#sequence++,
-    });
-    this.#tasks.set(task.id, task as TaskRecord);
-    this.#runners.set(task.id, runner as Agent<unknown>);
-    task.done.then(() => this.#runners.delete(task.id));
+    const task = this.#tasks.submit(runner, input, { priority, metadata });
     if (callback) task.done.then(callback);
     if (signal) {
-      if (signal.aborted) this.cancelTask(task.id);
-      else signal.addEventListener("abort", () => this.cancelTask(task.id), { once: true });
+      if (signal.aborted) void this.cancelTask(task.id);
+      else signal.addEventListener("abort", () => void this.cancelTask(task.id), { once: true });
     }
-    if (task.status === "queued") this.#queue.add(task as TaskRecord);
     return task;
   }
 
-  /** A task's status, or `undefined` for an unknown id. */
-  status(taskId: string): TaskStatus | undefined {
-    return this.#tasks.get(taskId)?.status;
+  /** A task's status as the store records it, or `undefined` for an unknown id. */
+  async status(taskId: string): Promise<TaskStatus | undefined> {
+    return (await this.#tasks.get(taskId))?.status;
   }
 
-  getTask<Output = unknown>(taskId: string): Task<Output> | undefined {
-    return this.#tasks.get(taskId) as Task<Output> | undefined;
+  /**
+   * A task of this orchestrator: the live task when this process holds it, else what the
+   * store records of it (a task submitted before a restart, or by another process).
+   */
+  getTask<Output = unknown>(taskId: string): Promise<TaskInfo<Output> | undefined> {
+    return this.#tasks.get(taskId) as Promise<TaskInfo<Output> | undefined>;
   }
 
   /** Cancels a waiting or running task; `false` when it has already ended. */
-  cancelTask(taskId: string, reason?: string): boolean {
-    const task = this.#tasks.get(taskId);
-    if (!task) return false;
-    if (task.status === "queued") {
-      this.#queue.remove(task);
-      task.finish("cancelled", this.#clock.now());
-      this.#hub.dispatch({ type: "task-error", at: this.#clock.now(), task });
-      return true;
-    }
-    if (task.status === "running" && task.cancel) {
-      task.cancel(reason);
-      return true;
-    }
-    return false;
+  cancelTask(taskId: string, reason?: string): Promise<boolean> {
+    return this.#tasks.cancel(taskId, reason);
   }
 
   /**
@@ -394,26 +401,23 @@ export class Orchestrator {
     return subagentEntry("submit agent", target).agent as Agent<Output>;
   }
 
+  /** What every run of this orchestrator starts with: budget, shared limits and breakers. */
+  #startOptions(): DurableStartOptions {
+    const { budget } = this.#options;
+    return {
+      ...(budget ? { budget } : {}),
+      ...(this.#limits ? { limits: this.#limits } : {}),
+      ...(this.#breakers !== undefined ? { circuitBreaker: this.#breakers } : {}),
+    };
+  }
+
   #runOptions(): StartOptions {
-    const { budget, limits, circuitBreaker, clock, ids } = this.#options;
+    const { clock, ids } = this.#options;
     return {
       store: this.store,
       ...(clock ? { clock } : {}),
       ...(ids ? { ids } : {}),
-      ...(budget ? { budget } : {}),
-      ...(limits ? { limits } : {}),
-      ...(circuitBreaker !== undefined ? { circuitBreaker } : {}),
-    };
-  }
-
-  #taskHost(task: TaskRecord) {
-    return {
-      agent: this.#runners.get(task.id)!,
-      startOptions: this.#runOptions(),
-      stepOptions: this.#runtime.taskOptions,
-      orchestrator: this.name,
-      clock: this.#clock,
-      dispatch: (event: Parameters<EventHub["dispatch"]>[0]) => this.#hub.dispatch(event),
+      ...this.#startOptions(),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { type FlexibleSchema, type JSONSchema7, jsonSchema } from "ai";
 import { z } from "zod";
+import type { PlanIssue } from "../patterns/index.js";
 import { checkTasks, type DelegationTask, type TaskRequest } from "./check-tasks.js";
-import type { PlanIssue } from "./plan-error.js";
 
 /** A plan as the designer returns it: new subagents, each with its tasks. */
 export interface Plan {

@@ -1,7 +1,8 @@
 import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MemoryStore, sequentialIdGenerator } from "../index.js";
+import { sequentialIdGenerator } from "../engine/index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { calculator } from "../tools/index.js";
 import { Orchestrator, PLAN_TOOL } from "./index.js";
 import { json, promptsOf, scripted, text, toolCall, toolsOffered } from "./test-support.js";

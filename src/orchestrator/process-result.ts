@@ -1,4 +1,5 @@
-import type { BatonEvent, LoggedEvent, SerializedError, Usage, WorkflowResult } from "../index.js";
+import type { LoggedEvent, SerializedError } from "../engine/index.js";
+import type { BatonEvent, Usage, WorkflowResult } from "../index.js";
 import {
   type AgentRole,
   type OrchestratorCostBreakdown,

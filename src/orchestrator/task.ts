@@ -2,13 +2,11 @@ import type { AgentInput, CostBreakdown, Usage } from "../index.js";
 
 export type TaskStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
-/**
- * A unit of work given to `orchestrator.submit()`. The object is live: its fields change
- * as the task runs. `done` settles with it when it ends (it never rejects).
- */
-export interface Task<Output = unknown> {
+/** A task given to `orchestrator.submit()`, as the store records it. */
+export interface TaskInfo<Output = unknown> {
+  /** The task's id: also the id of its run in the store. */
   readonly id: string;
-  /** The agent that runs it. */
+  /** The agent that runs it (a registered subagent's name). */
   readonly agent: string;
   readonly input: AgentInput;
   /** Higher starts first when more tasks wait than may run at once. */
@@ -18,14 +16,21 @@ export interface Task<Output = unknown> {
   /** The agent's answer (its text, or its structured output), once succeeded. */
   readonly output: Output | undefined;
   readonly error: Error | undefined;
-  /** The task's workflow run, once started. */
-  readonly runId: string | undefined;
+  /** The task's run: the same as `id`. */
+  readonly runId: string;
   readonly usage: Usage | undefined;
   readonly cost: CostBreakdown | undefined;
   /** Times from the orchestrator's clock, in ms since the epoch. */
   readonly createdAt: number;
   readonly startedAt: number | undefined;
   readonly completedAt: number | undefined;
+}
+
+/**
+ * A task this process submitted: live (its fields change as it runs), and `done` settles
+ * with it when it ends (it never rejects).
+ */
+export interface Task<Output = unknown> extends TaskInfo<Output> {
   readonly done: Promise<Task<Output>>;
 }
 
@@ -38,17 +43,16 @@ export class TaskRecord<Output = unknown> implements Task<Output> {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly createdAt: number;
   readonly done: Promise<Task<Output>>;
-  /** Submission order, to keep equal priorities first-in first-out. */
+  /** Submission order, to keep equal priorities first-in first-out (stored with the run). */
   readonly sequence: number;
   status: TaskStatus = "queued";
   output: Output | undefined;
   error: Error | undefined;
-  runId: string | undefined;
   usage: Usage | undefined;
   cost: CostBreakdown | undefined;
   startedAt: number | undefined;
   completedAt: number | undefined;
-  /** Cancels the running task's workflow run. */
+  /** Cancels the running task's run. */
   cancel: ((reason?: string) => void) | undefined;
   #settle!: (task: Task<Output>) => void;
 
@@ -73,65 +77,15 @@ export class TaskRecord<Output = unknown> implements Task<Output> {
     });
   }
 
+  get runId(): string {
+    return this.id;
+  }
+
   /** Records how the task ended and settles `done`. */
   finish(status: "succeeded" | "failed" | "cancelled", at: number): void {
     this.status = status;
     this.completedAt = at;
     this.cancel = undefined;
     this.#settle(this);
-  }
-}
-
-/**
- * Starts queued tasks while fewer than `limit` run; the waiting task with the highest
- * priority goes first, then the one submitted first (internal).
- */
-export class TaskQueue {
-  readonly #limit: number;
-  readonly #start: (task: TaskRecord) => Promise<void>;
-  #waiting: TaskRecord[] = [];
-  #running = 0;
-
-  constructor(limit: number, start: (task: TaskRecord) => Promise<void>) {
-    this.#limit = limit;
-    this.#start = start;
-  }
-
-  get running(): number {
-    return this.#running;
-  }
-
-  get waiting(): number {
-    return this.#waiting.length;
-  }
-
-  add(task: TaskRecord): void {
-    const index = this.#waiting.findIndex(
-      (other) =>
-        other.priority < task.priority ||
-        (other.priority === task.priority && other.sequence > task.sequence),
-    );
-    if (index === -1) this.#waiting.push(task);
-    else this.#waiting.splice(index, 0, task);
-    this.#pump();
-  }
-
-  /** Takes a task out of the queue before it starts; `false` when it is not waiting. */
-  remove(task: TaskRecord): boolean {
-    const index = this.#waiting.indexOf(task);
-    if (index === -1) return false;
-    this.#waiting.splice(index, 1);
-    return true;
-  }
-
-  #pump(): void {
-    while (this.#running < this.#limit && this.#waiting.length > 0) {
-      const task = this.#waiting.shift()!;
-      this.#running++;
-      this.#start(task).finally(() => {
-        this.#running--;
-        this.#pump();
-      });
-    }
   }
 }

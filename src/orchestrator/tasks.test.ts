@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { agent, MemoryStore, sequentialIdGenerator } from "../index.js";
+import { sequentialIdGenerator } from "../engine/index.js";
+import { agent } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { ManualClock } from "../testing/index.js";
 import { Orchestrator, type OrchestratorEvent, type Task } from "./index.js";
 import { gate, scripted, text } from "./test-support.js";
@@ -28,10 +30,10 @@ describe("Orchestrator tasks", () => {
       callback: (done) => ended.push(done),
     });
     expect(task).toMatchObject({ id: "task_1", agent: "echo", priority: 0, createdAt: 1_000 });
-    expect(orchestrator.getTask(task.id)).toBe(task);
+    expect(await orchestrator.getTask(task.id)).toBe(task);
     await task.done;
     expect(task.status).toBe("succeeded");
-    expect(orchestrator.status(task.id)).toBe("succeeded");
+    expect(await orchestrator.status(task.id)).toBe("succeeded");
     expect(task.output).toBe("pong");
     expect(task.startedAt).toBe(1_000);
     expect(task.completedAt).toBe(1_000);
@@ -39,16 +41,17 @@ describe("Orchestrator tasks", () => {
     expect(ended).toEqual([task]);
     const run = await store.getRun(task.runId!);
     expect(run).toMatchObject({
-      workflow: "task",
+      workflow: "task:echo",
       status: "succeeded",
-      metadata: { task: "task_1", ticket: 7, taskOf: "orchestrator" },
+      metadata: { task: "task_1", ticket: 7, taskOf: "orchestrator", agent: "echo", priority: 0 },
     });
     expect(run?.metadata?.orchestrator).toBeUndefined();
-    expect(orchestrator.status("task_404")).toBeUndefined();
+    expect(await orchestrator.status("task_404")).toBeUndefined();
   });
 
   it("starts the waiting task with the highest priority first when the queue is saturated", async () => {
     const { orchestrator } = setup(1);
+    await orchestrator.ready;
     const hold = gate<void>();
     const started: string[] = [];
     orchestrator.on("task-start", (event) =>
@@ -118,7 +121,8 @@ describe("Orchestrator tasks", () => {
   });
 
   it("cancels a waiting task before it starts, and a running one through its signal", async () => {
-    const { orchestrator } = setup(1);
+    const { orchestrator, store } = setup(1);
+    await orchestrator.ready;
     const called = gate();
     const model = scripted("slow", async (call) => {
       called.open();
@@ -131,14 +135,26 @@ describe("Orchestrator tasks", () => {
     const controller = new AbortController();
     const running = orchestrator.submit("slow", "a", { signal: controller.signal });
     const waiting = orchestrator.submit("slow", "b");
-    expect(orchestrator.cancelTask(waiting.id)).toBe(true);
+    expect(await orchestrator.cancelTask(waiting.id)).toBe(true);
     expect(waiting.status).toBe("cancelled");
+    expect((await store.getRun(waiting.id))?.status).toBe("cancelled");
     await called.promise;
     controller.abort();
     await running.done;
     expect(running.status).toBe("cancelled");
     expect(model.doGenerateCalls).toHaveLength(1);
-    expect(orchestrator.cancelTask(running.id)).toBe(false);
+    expect(await orchestrator.cancelTask(running.id)).toBe(false);
+  });
+
+  it("takes only known event names in on(), custom:<name> ones, and *", () => {
+    const { orchestrator } = setup();
+    expect(() => orchestrator.on("task.completed" as never, () => {})).toThrow(
+      /on: expected a known event type, "custom:<name>" or "\*", received "task.completed"; known types: run-start, .*task-end/,
+    );
+    expect(() => orchestrator.on("custom:" as never, () => {})).toThrow(TypeError);
+    for (const type of ["step-end", "task-end", "custom:anything", "*"] as const) {
+      expect(typeof orchestrator.on(type, () => {})).toBe("function");
+    }
   });
 
   it("accepts an agent object and refuses unknown names and bad options", async () => {

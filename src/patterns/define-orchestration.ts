@@ -3,14 +3,16 @@ import {
   addUsage,
   emptyCost,
   emptyUsage,
+  type SerializedError,
+  serializeError,
+} from "../engine/index.js";
+import {
   type Outcome,
   type RetryOptions,
   type Runnable,
   type RunnableEvent,
-  type SerializedError,
   type StepContext,
   type StepFunction,
-  serializeError,
   WorkflowError,
   type WorkflowResult,
   workflow,
@@ -173,7 +175,10 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
       );
     }
     const problems = planProblems(subtasks);
-    if (problems.length > 0) throw new PlanError(problems);
+    if (problems.length > 0)
+      throw new PlanError("The plan cannot run", {
+        issues: problems.map((message) => ({ path: "", message })),
+      });
     context.emit({ type: "custom:plan", data: { subtasks } });
     return [...subtasks];
   });

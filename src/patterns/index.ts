@@ -77,7 +77,7 @@ export {
   planAndExecute,
   type Worker,
 } from "./plan-and-execute.js";
-export { PlanError } from "./plan-error.js";
+export { PlanError, type PlanIssue } from "./plan-error.js";
 export { planProblems } from "./plan-problems.js";
 export { QuorumError } from "./quorum-error.js";
 export {

@@ -1,6 +1,8 @@
+import { errorMarker } from "../engine/index.js";
 import { BatonError } from "../index.js";
 
-const marker = Symbol.for("baton.error.pattern-output");
+const name = "PatternOutputError";
+const marker = errorMarker(name);
 
 /**
  * A participant's answer does not have the shape a pattern needs: a vote, a review, a
@@ -21,15 +23,15 @@ export class PatternOutputError extends BatonError {
     const shown = options.text.length > 200 ? `${options.text.slice(0, 199)}…` : options.text;
     super(
       `"${options.participant}" answered ${JSON.stringify(shown)}, expected ${options.expected}`,
-      { cause: options.cause },
+      { cause: options.cause, code: "pattern-output-invalid" },
     );
-    this.name = "PatternOutputError";
+    this.name = name;
     this.participant = options.participant;
     this.expected = options.expected;
     this.text = options.text;
   }
 
   static override isInstance(error: unknown): error is PatternOutputError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

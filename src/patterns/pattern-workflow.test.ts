@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { foldRunLog, MemoryStore, Workflow, WorkflowError } from "../index.js";
+import { foldRunLog } from "../engine/index.js";
+import { Workflow, WorkflowError } from "../index.js";
+import { MemoryStore } from "../stores/memory/index.js";
 import { parallel } from "./parallel.js";
 import { PatternWorkflow } from "./pattern-workflow.js";
 import { sequential } from "./sequential.js";

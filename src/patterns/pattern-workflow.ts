@@ -1,5 +1,5 @@
+import { defaultRuntime } from "../engine/index.js";
 import {
-  defaultRuntime,
   type Run,
   type StartOptions,
   type StepResults,

@@ -121,7 +121,10 @@ export function planAndExecute(
           );
         }
       }
-      if (problems.length > 0) throw new PlanError(problems);
+      if (problems.length > 0)
+        throw new PlanError("The plan cannot run", {
+          issues: problems.map((message) => ({ path: "", message })),
+        });
       return plan.subtasks;
     },
     executeSubtask: async (subtask, { run, task, dependencies }) => {

@@ -1,6 +1,7 @@
-import { BatonError, type SerializedError } from "../index.js";
+import { errorMarker, type SerializedError } from "../engine/index.js";
+import { BatonError } from "../index.js";
 
-const marker = Symbol.for("baton.error.quorum");
+const marker = errorMarker("QuorumError");
 
 /**
  * Too few of an orchestration's subtasks succeeded for its `failureMode` (`"continue"`
@@ -27,6 +28,7 @@ export class QuorumError extends BatonError {
       `${succeeded} of ${succeeded + failed.length} subtasks succeeded, fewer than the ${needed} needed: ${failed
         .map((entry) => `${entry.id} (${entry.error?.message ?? entry.status})`)
         .join(", ")}`,
+      { code: "quorum-not-met" },
     );
     this.name = "QuorumError";
     this.succeeded = succeeded;
@@ -35,6 +37,6 @@ export class QuorumError extends BatonError {
   }
 
   static override isInstance(error: unknown): error is QuorumError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -1,15 +1,8 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import { MockLanguageModelV4 } from "ai/test";
 import type { z } from "zod";
-import {
-  type Agent,
-  agent,
-  type BatonEvent,
-  type CostBreakdown,
-  sumCost,
-  sumUsage,
-  type Usage,
-} from "../index.js";
+import { sumCost, sumUsage } from "../engine/index.js";
+import { type Agent, agent, type BatonEvent, type CostBreakdown, type Usage } from "../index.js";
 
 /** Test helpers for the pattern tests (not exported from the package). */
 

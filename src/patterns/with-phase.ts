@@ -1,4 +1,5 @@
-import { type Runnable, serializeError } from "../index.js";
+import { serializeError } from "../engine/index.js";
+import type { Runnable } from "../index.js";
 
 /** The phases patterns mark in the event stream. */
 export type Phase = "decomposition" | "synthesis";

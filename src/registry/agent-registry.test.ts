@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { httpError, scriptedModel, textReply } from "../agents/test-support.js";
+import { emptyCost, emptyUsage } from "../engine/index.js";
 import {
   type AgentResult,
   agent,
   type BatonEvent,
-  emptyCost,
-  emptyUsage,
   type Outcome,
   type Runnable,
   workflow,

@@ -1,18 +1,22 @@
 import {
   addCost,
   addUsage,
-  CancelledError,
-  CircuitBreaker,
-  type CircuitBreakerOptions,
-  type Clock,
   type CostBreakdown,
   emptyCost,
   emptyUsage,
+  systemClock,
+  type Usage,
+} from "../engine/index.js";
+import {
+  type AgentInput,
+  type AgentResult,
+  CancelledError,
+  type CircuitBreakerOptions,
+  CircuitBreakers,
+  type Clock,
   type Outcome,
   type RunContext,
   type Runnable,
-  systemClock,
-  type Usage,
 } from "../index.js";
 import { latencyStats } from "../stats/latency-stats.js";
 import { RegistryError } from "./registry-error.js";
@@ -42,8 +46,11 @@ interface Entry {
   durations: number[];
   health: { healthy: boolean; checkedAt: number } | undefined;
   probing: Promise<void> | undefined;
-  circuit: CircuitBreaker | undefined;
+  circuit: Breaker | undefined;
 }
+
+/** One agent's breaker: the package keeps the class internal, so it is reached through `CircuitBreakers`. */
+type Breaker = ReturnType<CircuitBreakers["for"]>;
 
 const defaultCircuit: CircuitBreakerOptions = {
   failureRateThreshold: 0.5,
@@ -98,7 +105,7 @@ export class AgentRegistry {
       fail("AgentRegistry options.latencySamples", "an integer >= 1", latencySamples);
     }
     // Checks the breaker options once, here, rather than at the first registration.
-    if (circuitBreaker !== false) new CircuitBreaker(circuitBreaker);
+    if (circuitBreaker !== false) new CircuitBreakers(circuitBreaker);
     this.#clock = clock;
     this.#healthCheckIntervalMs = healthCheckIntervalMs;
     this.#circuit = circuitBreaker;
@@ -155,7 +162,9 @@ export class AgentRegistry {
       durations: [],
       health: undefined,
       probing: undefined,
-      circuit: this.#circuit === false ? undefined : new CircuitBreaker(this.#circuit),
+      // A breaker of its own: an agent registered again under the same name starts afresh.
+      circuit:
+        this.#circuit === false ? undefined : new CircuitBreakers(this.#circuit).for(agent.name),
     });
     return this;
   }
@@ -203,10 +212,12 @@ export class AgentRegistry {
    * A runnable that, each time it runs, picks an agent with `capability`: healthy (probing
    * those whose verdict is stale), circuit closed, below its concurrency cap; of those the
    * highest priority, then the fewest calls in flight, then the fewest calls so far. When
-   * the agent fails, the next one is tried; when every agent is at its cap, it waits.
+   * the agent fails, the next one is tried; when every agent is at its cap, it waits. Its
+   * types default to an agent's (`AgentInput` in, `AgentResult` out): name them when the
+   * capability is served by workflows.
    * @example workflow("w").step("analyse", registry.route("analysis"))
    */
-  route<Input = unknown, Output = unknown>(
+  route<Input = AgentInput, Output = AgentResult>(
     capability: string,
     options: { name?: string } = {},
   ): RegistryRoute<Input, Output> {

@@ -1,6 +1,7 @@
+import { errorMarker } from "../engine/index.js";
 import { BatonError } from "../index.js";
 
-const marker = Symbol.for("baton.error.registry");
+const marker = errorMarker("RegistryError");
 
 /** Why an agent registry refused. */
 export type RegistryErrorCode =
@@ -16,7 +17,7 @@ export type RegistryErrorCode =
  */
 export class RegistryError extends BatonError {
   readonly [marker] = true;
-  readonly code: RegistryErrorCode;
+  override readonly code: RegistryErrorCode;
   readonly capability: string | undefined;
   /** For `no-agent-available`: each agent considered, and why it did not answer. */
   readonly tried: ReadonlyArray<{ agent: string; reason: string }>;
@@ -39,6 +40,6 @@ export class RegistryError extends BatonError {
   }
 
   static override isInstance(error: unknown): error is RegistryError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

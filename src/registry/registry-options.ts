@@ -1,5 +1,8 @@
-import type { CircuitBreakerOptions, CircuitState, Clock, Runnable } from "../index.js";
-import type { LatencyStats } from "../stats/latency-stats.js";
+import type { CircuitBreakerOptions, CircuitBreakers, Clock, Runnable } from "../index.js";
+import type { LatencyStats } from "../stats/index.js";
+
+/** An agent's circuit: `closed` (calls go through), `open` (skipped), `half-open` (a trial call). */
+type CircuitState = ReturnType<CircuitBreakers["for"]>["state"];
 
 /** Says whether an agent can take work now; a throw or a rejection counts as unhealthy. */
 export type HealthCheck = (options: { signal: AbortSignal }) => boolean | Promise<boolean>;

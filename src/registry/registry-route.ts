@@ -1,4 +1,6 @@
 import {
+  type AgentInput,
+  type AgentResult,
   type Outcome,
   type RunContext,
   type Runnable,
@@ -13,7 +15,9 @@ import {
  * first, then by priority, then by load) and falls back to the next one when it fails.
  * Made by `registry.route(capability)`.
  */
-export class RegistryRoute<Input = unknown, Output = unknown> implements Runnable<Input, Output> {
+export class RegistryRoute<Input = AgentInput, Output = AgentResult>
+  implements Runnable<Input, Output>
+{
   readonly kind = "agent" as const;
   readonly name: string;
   /** The capability the route serves. */

@@ -10,6 +10,7 @@ import { buildWorkflow } from "./build-workflow.js";
 import { parseSpec } from "./parse-spec.js";
 import { SpecError } from "./spec-error.js";
 import type { WorkflowSpecInput } from "./spec-schema.js";
+import { chainSpec } from "./test-support/chain-spec.js";
 
 async function collect(run: Run): Promise<BatonEvent[]> {
   const events: BatonEvent[] = [];
@@ -346,6 +347,14 @@ steps: [{ id: draft, agent: writer, input: "Go", fallbackModels: ["local:backup"
         message: "providers.local.apiKeyEnv names LOCAL_KEY, which is not set in the environment",
       },
     ]);
+  });
+
+  it("builds and compiles a 100,000-step chain listed dependents first", {
+    timeout: 60_000,
+  }, () => {
+    const graph = buildWorkflow(chainSpec(100_000) as WorkflowSpecInput).graph();
+    expect(graph.steps).toHaveLength(100_000);
+    expect(graph.steps.at(-1)).toMatchObject({ id: "s0", criticalPath: 100_000 });
   });
 
   it("rejects a tools registry that is not a map", () => {

@@ -1,24 +1,23 @@
-import type { LanguageModelV4 } from "@ai-sdk/provider";
-import type { Schema, Tool, ToolSet } from "ai";
+import type { Tool } from "ai";
 import { type Agent, agent } from "../agents/agent.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { StepOptions, StepResults } from "../core/workflow/step-options.js";
-import { requireModule } from "../models/require-module.js";
 import type { RawIssue } from "./check-spec.js";
 import { type Expression, evaluateExpression, isTruthy, parseExpression } from "./expression.js";
+import { specAgents } from "./spec-agents.js";
 import { SpecError } from "./spec-error.js";
-import { specModels } from "./spec-models.js";
 import { formatPath, type PathSegment } from "./spec-path.js";
-import type { AgentSpec, StepSpec, WorkflowSpec, WorkflowSpecInput } from "./spec-schema.js";
+import type { Spec, StepSpec, WorkflowSpec, WorkflowSpecInput } from "./spec-schema.js";
 import { SpecWorkflow } from "./spec-workflow.js";
 import { compileValue, renderValue, stepsView, stepView } from "./step-scope.js";
 import { stringifyValue } from "./template.js";
 import { dedupeIssues, specIssues } from "./validate-spec.js";
+import { finishWork } from "./work.js";
 
 export interface BuildWorkflowOptions {
   /**
-   * Tools specs may give their agents, by the name agents list under `tools`. Baton's
-   * built-in tools (http fetch, files, calculator) are registered here by the caller.
+   * Tools agents may list under `tools`, by name: the registry `specTools(spec)` builds
+   * from the spec's `tools` section, and any tools of your own.
    * @default {}
    */
   tools?: Record<string, Tool>;
@@ -41,13 +40,14 @@ export interface BuildWorkflowOptions {
  * resolved now, so a missing API key fails here), and each step's templates and
  * conditions are rendered and evaluated at step time from the results so far.
  *
- * @throws SpecError listing every problem (invalid spec, unknown tools, missing keys).
+ * @throws SpecError listing every problem (invalid spec, an orchestrator spec, unknown
+ *   tools, missing keys).
  * @example
- * const flow = buildWorkflow(await loadSpec("research.yaml"), { tools: { calculator } });
+ * const flow = buildWorkflow(await loadSpec("research.yaml"), { tools: { calculator: calculator() } });
  * const result = await flow.start({ topic: "tides" }).result;
  */
 export function buildWorkflow(
-  spec: WorkflowSpec | WorkflowSpecInput,
+  spec: Spec | WorkflowSpecInput,
   { tools = {}, env = process.env, clock, source }: BuildWorkflowOptions = {},
 ): SpecWorkflow {
   if (typeof tools !== "object" || tools === null || Array.isArray(tools)) {
@@ -55,7 +55,7 @@ export function buildWorkflow(
       `buildWorkflow: expected "tools" to be a map of tools by name, received ${Array.isArray(tools) ? "an array" : String(tools)}`,
     );
   }
-  const checked = specIssues(spec, Object.keys(tools));
+  const checked = finishWork(specIssues(spec, Object.keys(tools), "workflow"));
   const fail = (issues: RawIssue[]) =>
     new SpecError(
       dedupeIssues(
@@ -64,54 +64,19 @@ export function buildWorkflow(
       source ? { source } : {},
     );
   if (!checked.spec) throw fail(checked.issues);
-  const valid = checked.spec;
+  const valid = checked.spec as WorkflowSpec;
   // Graph problems do not stop model resolution: missing keys are reported with them.
-  const models = specModels(valid, { env, clock });
-  const issues: RawIssue[] = [...checked.issues];
-  const defaults = valid.defaults ?? {};
+  const agents = specAgents(valid, { tools, env, ...(clock ? { clock } : {}) });
+  for (const issue of checked.issues) agents.report(issue.path, issue.message);
 
   const buildAgent = (name: string, stepFallbacks?: { models: string[]; path: PathSegment[] }) => {
-    const spec = valid.agents[name] as AgentSpec;
-    const modelPath: PathSegment[] = spec.model ? ["agents", name, "model"] : ["defaults", "model"];
-    const modelName = spec.model ?? defaults.model;
-    if (modelName === undefined) return undefined; // reported by the spec check
-    const model = models.resolve(modelName, modelPath);
-    const fallbackPath: PathSegment[] = stepFallbacks
-      ? stepFallbacks.path
-      : spec.fallbackModels
-        ? ["agents", name, "fallbackModels"]
-        : ["defaults", "fallbackModels"];
-    const fallbackNames =
-      stepFallbacks?.models ?? spec.fallbackModels ?? defaults.fallbackModels ?? [];
-    const fallbackModels = fallbackNames.map((fallback, index) =>
-      models.resolve(fallback, [...fallbackPath, index]),
-    );
-    if (!model || fallbackModels.some((fallback) => fallback === undefined)) return undefined;
-    const toolSet: ToolSet = {};
-    for (const tool of spec.tools ?? [])
-      if (Object.hasOwn(tools, tool)) toolSet[tool] = tools[tool]!;
-    const retry = spec.retry ?? defaults.retry;
-    const timeout = spec.timeout ?? defaults.timeout;
-    const maxSteps = spec.maxSteps ?? defaults.maxSteps;
+    const options = agents.options(name, valid.agents[name]!, ["agents", name], stepFallbacks);
+    if (!options) return undefined;
     try {
-      return agent({
-        name,
-        model,
-        ...(spec.instructions !== undefined ? { instructions: spec.instructions } : {}),
-        ...(spec.description !== undefined ? { description: spec.description } : {}),
-        tools: toolSet,
-        ...(maxSteps !== undefined ? { maxSteps } : {}),
-        ...(spec.output !== undefined ? { output: outputSchema(spec.output) } : {}),
-        fallbackModels: fallbackModels as LanguageModelV4[],
-        ...(retry !== undefined ? { retry } : {}),
-        ...(timeout !== undefined ? { timeout } : {}),
-        prices: models.prices,
-        ...(clock ? { clock } : {}),
-        modelOptions: { env },
-      }) as Agent<unknown>;
+      return agent(options);
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
-      issues.push({ path: ["agents", name], message: error.message });
+      agents.report(["agents", name], error.message);
       return undefined;
     }
   };
@@ -128,8 +93,7 @@ export function buildWorkflow(
     if (!shared.has(step.agent)) shared.set(step.agent, buildAgent(step.agent));
     return shared.get(step.agent);
   });
-  issues.push(...models.issues);
-  if (issues.length > 0) throw fail(issues);
+  if (agents.failed) throw agents.error(source);
 
   const flow = new SpecWorkflow(valid, {
     ...(valid.failureMode ? { failureMode: valid.failureMode } : {}),
@@ -225,16 +189,4 @@ function condition(source: string | boolean): (scope: unknown) => boolean {
   if (!parsed.ok) throw new TypeError(`invalid condition "${source}": ${parsed.message}`);
   const expression: Expression = parsed.expression;
   return (scope) => isTruthy(evaluateExpression(expression, scope));
-}
-
-/**
- * An agent's `output` JSON schema as a lazySchema(): `jsonSchema()` of "ai", made when the
- * agent's first run reads it (the AI SDK is loaded by then), not when Baton is imported.
- */
-function outputSchema(schema: Record<string, unknown>): () => Schema<unknown> {
-  let made: Schema<unknown> | undefined;
-  return () => {
-    made ??= requireModule<typeof import("ai")>("ai").jsonSchema(schema);
-    return made;
-  };
 }

@@ -1,16 +1,21 @@
 import { KNOWN_PROVIDERS } from "../models/resolve-model.js";
 import { parseExpression } from "./expression.js";
 import type { Reference } from "./reference.js";
-import { ancestors, collectSteps, findCycles } from "./spec-graph.js";
+import { collectSteps, type LooseStep, SpecGraph } from "./spec-graph.js";
 import type { PathSegment } from "./spec-path.js";
 import {
   inputValueProblem,
+  type KnownNames,
   type ReferenceRules,
   referenceProblem,
-  suggest,
+  suggester,
   templateStrings,
 } from "./spec-references.js";
 import { parseTemplate } from "./template.js";
+import type { Work } from "./work.js";
+
+/** Steps checked between two yields. */
+const SLICE = 2000;
 
 /** A problem found by `checkSpec`, with its path as segments (internal). */
 export interface RawIssue {
@@ -21,7 +26,11 @@ export interface RawIssue {
 }
 
 export interface CheckSpecOptions {
-  /** Names of the tools agents may list; `undefined` skips the tool check. */
+  /**
+   * Names of tools the builder will get besides the spec's `tools` section; `undefined`
+   * with no `tools` section skips the tool check, as does a section that starts MCP
+   * servers (their tools are known once they run).
+   */
   tools?: readonly string[];
 }
 
@@ -31,13 +40,17 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /**
  * Checks what a schema cannot: references between steps, agents, tools, inputs and
  * providers, the dependency graph (cycles, unreachable route targets) and every template
- * and condition. Reads the spec defensively, so it runs (and reports) even when the
- * schema check failed too; every problem is collected, none stops the others.
+ * and condition; for an orchestrator, its agents' names and tools. Reads the spec
+ * defensively, so it runs (and reports) even when the schema check failed too; every
+ * problem is collected, none stops the others. Time is linear in the size of the spec
+ * (see `SpecGraph` for the one search that may not be).
  */
-export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIssue[] {
+export function* checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): Work<RawIssue[]> {
   const issues: RawIssue[] = [];
   if (!isRecord(raw)) return issues;
   const report = (path: PathSegment[], message: string) => issues.push({ path, message });
+  const suggest = suggester();
+  const orchestrator = raw.kind === "orchestrator";
 
   const agents = isRecord(raw.agents) ? raw.agents : {};
   const agentNames = Object.keys(agents);
@@ -45,6 +58,8 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
   const providerNames = [...new Set([...KNOWN_PROVIDERS, ...Object.keys(providers)])];
   const inputs = isRecord(raw.inputs) ? raw.inputs : undefined;
   const defaults = isRecord(raw.defaults) ? raw.defaults : {};
+  const toolList = knownTools(raw.tools, tools);
+  const toolNames = toolList ? new Set(toolList) : undefined;
 
   const checkModel = (value: unknown, path: PathSegment[]) => {
     if (typeof value !== "string") return;
@@ -59,6 +74,26 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
   const checkModels = (value: unknown, path: PathSegment[]) => {
     if (!Array.isArray(value)) return;
     for (const [index, model] of value.entries()) checkModel(model, [...path, index]);
+  };
+  const checkTools = (value: unknown, path: PathSegment[]) => {
+    if (!toolNames || !Array.isArray(value)) return;
+    value.forEach((tool, index) => {
+      if (typeof tool === "string" && !toolNames.has(tool)) {
+        report([...path, index], `unknown tool "${tool}" ${suggest(tool, toolList!)}`);
+      }
+    });
+  };
+  const checkAgent = (agent: Record<string, unknown>, path: PathSegment[]) => {
+    // An orchestrator's subagents may take the model of the subagents it plans.
+    const inherits = orchestrator && path[0] === "agents";
+    if (agent.model === undefined && defaults.model === undefined && !inherits) {
+      report([...path, "model"], "required: give the agent a model, or set defaults.model");
+    }
+    checkModel(agent.model, [...path, "model"]);
+    checkModels(agent.fallbackModels, [...path, "fallbackModels"]);
+    if (isRecord(agent.memory))
+      checkModel(agent.memory.summaryModel, [...path, "memory", "summaryModel"]);
+    checkTools(agent.tools, [...path, "tools"]);
   };
 
   // Providers: a custom name needs a type.
@@ -75,22 +110,13 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
 
   // Agents: a model (or a default one), known providers and tools.
   for (const [name, agent] of Object.entries(agents)) {
-    if (!isRecord(agent)) continue;
-    if (agent.model === undefined && defaults.model === undefined) {
-      report(["agents", name, "model"], "required: give the agent a model, or set defaults.model");
-    }
-    checkModel(agent.model, ["agents", name, "model"]);
-    checkModels(agent.fallbackModels, ["agents", name, "fallbackModels"]);
-    if (tools && Array.isArray(agent.tools)) {
-      agent.tools.forEach((tool, index) => {
-        if (typeof tool === "string" && !tools.includes(tool)) {
-          report(
-            ["agents", name, "tools", index],
-            `unknown tool "${tool}" ${suggest(tool, tools)}`,
-          );
-        }
-      });
-    }
+    if (isRecord(agent)) checkAgent(agent, ["agents", name]);
+  }
+  if (isRecord(raw.budget) && isRecord(raw.budget.onExceeded))
+    checkModel(raw.budget.onExceeded.switchTo, ["budget", "onExceeded", "switchTo"]);
+  if (orchestrator) {
+    checkOrchestrator(raw, { report, checkAgent, checkModel, checkModels, checkTools });
+    return issues;
   }
 
   // Inputs: defaults that fit their type.
@@ -104,8 +130,14 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
   // Steps.
   const steps = collectSteps(raw.steps);
   const firstIndexOf = new Map<string, number>();
+  // The step each id stands for in the graph: the last of duplicates.
+  const byId = new Map<string, LooseStep>();
+  // Only routing steps need to know what follows them.
+  const successors = new Map<string, string[]>();
   for (const step of steps) {
     if (step.id === undefined) continue;
+    byId.set(step.id, step);
+    if (Array.isArray(step.record.route)) successors.set(step.id, []);
     const first = firstIndexOf.get(step.id);
     if (first === undefined) firstIndexOf.set(step.id, step.index);
     else
@@ -115,12 +147,9 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
       );
   }
   const stepIds = [...firstIndexOf.keys()];
-  const byId = new Map(
-    steps.filter((step) => step.id !== undefined).map((step) => [step.id!, step]),
-  );
-  const successors = new Map<string, string[]>();
 
-  for (const step of steps) {
+  for (const [position, step] of steps.entries()) {
+    if (position % SLICE === SLICE - 1) yield;
     const { record, index } = step;
     if (typeof record.agent === "string" && !Object.hasOwn(agents, record.agent)) {
       report(
@@ -128,7 +157,7 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
         `unknown agent "${record.agent}" ${suggest(record.agent, agentNames)}`,
       );
     }
-    const seen = new Set<string>();
+    const seen = step.dependsOn.length > 1 ? new Set<string>() : undefined;
     for (const dependency of step.dependsOn) {
       if (dependency.id === step.id) report(dependency.path, `step "${step.id}" depends on itself`);
       else if (!firstIndexOf.has(dependency.id))
@@ -136,14 +165,10 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
           dependency.path,
           `unknown step "${dependency.id}" ${suggest(dependency.id, stepIds)}`,
         );
-      else if (seen.has(dependency.id))
+      else if (seen?.has(dependency.id))
         report(dependency.path, `"${dependency.id}" is listed twice`);
-      else if (step.id !== undefined) {
-        const list = successors.get(dependency.id) ?? [];
-        list.push(step.id);
-        successors.set(dependency.id, list);
-      }
-      seen.add(dependency.id);
+      else if (step.id !== undefined) successors.get(dependency.id)?.push(step.id);
+      seen?.add(dependency.id);
     }
     if (typeof record.quorum === "number" && record.quorum > step.dependsOn.length) {
       report(
@@ -154,7 +179,10 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
     checkModels(record.fallbackModels, ["steps", index, "fallbackModels"]);
   }
 
-  for (const cycle of findCycles(steps, byId)) {
+  yield;
+  const graph = new SpecGraph(byId);
+  yield;
+  for (const cycle of graph.cycles) {
     const first = byId.get(cycle[0]!)!;
     report(
       ["steps", first.index, "dependsOn"],
@@ -163,10 +191,17 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
   }
 
   // Templates and conditions, which may only read what has ended before them.
-  const declaredInputs = inputs ? Object.keys(inputs) : undefined;
+  const inputList = inputs ? Object.keys(inputs) : [];
+  const known: KnownNames = {
+    steps: firstIndexOf,
+    stepList: stepIds,
+    inputs: inputs ? new Set(inputList) : undefined,
+    inputList,
+    suggest,
+  };
   const checkReferences = (references: Reference[], path: PathSegment[], rules: ReferenceRules) => {
     for (const reference of references) {
-      const problem = referenceProblem(reference, rules, stepIds, declaredInputs);
+      const problem = referenceProblem(reference, rules, known);
       if (problem) report(path, problem);
     }
   };
@@ -186,10 +221,14 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
     else checkReferences(parsed.references, path, rules);
   };
 
-  for (const step of steps) {
+  for (const [position, step] of steps.entries()) {
+    if (position % SLICE === SLICE - 1) yield;
     const { record, index, id } = step;
-    const upstream = ancestors(step, byId);
-    const before: ReferenceRules = { roots: ["input", "steps"], allowedSteps: upstream, self: id };
+    const before: ReferenceRules = {
+      roots: ["input", "steps"],
+      mayRead: graph.upstreamOf(step),
+      self: id,
+    };
     const after: ReferenceRules = { ...before, roots: ["input", "steps", "output", "text"] };
     checkTemplates(record.input, ["steps", index, "input"], before);
     checkCondition(record.when, ["steps", index, "when"], before);
@@ -205,6 +244,12 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
     if (Array.isArray(record.route)) {
       const chosen = new Set<string>();
       const direct = new Set(id !== undefined ? (successors.get(id) ?? []) : []);
+      if (id !== undefined && direct.size === 0) {
+        report(
+          ["steps", index, "route"],
+          `step "${id}" has a route, but no step depends on it, so there is nothing to route to`,
+        );
+      }
       record.route.forEach((routeCase, caseIndex) => {
         if (!isRecord(routeCase)) return;
         const casePath: PathSegment[] = ["steps", index, "route", caseIndex];
@@ -248,7 +293,7 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
   // The workflow's output is computed from the results alone.
   checkTemplates(raw.output, ["output"], {
     roots: ["steps"],
-    allowedSteps: undefined,
+    mayRead: undefined,
     self: undefined,
   });
 
@@ -264,8 +309,58 @@ export function checkSpec(raw: unknown, { tools }: CheckSpecOptions = {}): RawIs
           });
       }
     }
-    if (isRecord(raw.budget.onExceeded))
-      checkModel(raw.budget.onExceeded.switchTo, ["budget", "onExceeded", "switchTo"]);
   }
   return issues;
+}
+
+/** The tool names agents may list, or `undefined` when they cannot be known before building. */
+function knownTools(
+  section: unknown,
+  registry: readonly string[] | undefined,
+): string[] | undefined {
+  if (!isRecord(section)) return registry ? [...registry] : undefined;
+  const names: string[] = [];
+  for (const [name, entry] of Object.entries(section)) {
+    const type = isRecord(entry) && entry.type !== undefined ? entry.type : name;
+    // An MCP server's tools are named by the server: known once it runs.
+    if (type === "mcp") return undefined;
+    names.push(name);
+  }
+  return [...new Set([...names, ...(registry ?? [])])];
+}
+
+interface OrchestratorChecks {
+  report(path: PathSegment[], message: string): void;
+  checkAgent(agent: Record<string, unknown>, path: PathSegment[]): void;
+  checkModel(value: unknown, path: PathSegment[]): void;
+  checkModels(value: unknown, path: PathSegment[]): void;
+  checkTools(value: unknown, path: PathSegment[]): void;
+}
+
+/** An orchestrator's names (main agent, designer, subagents), models and tools. */
+function checkOrchestrator(
+  raw: Record<string, unknown>,
+  { report, checkAgent, checkModel, checkModels, checkTools }: OrchestratorChecks,
+): void {
+  const main = isRecord(raw.mainAgent) ? raw.mainAgent : undefined;
+  if (main) checkAgent(main, ["mainAgent"]);
+  const mainName = typeof main?.name === "string" ? main.name : "main";
+  const designerName = typeof raw.designerName === "string" ? raw.designerName : "designer";
+  if (mainName === designerName) {
+    report(["designerName"], `"${designerName}" is also the main agent's name`);
+  }
+  for (const name of Object.keys(isRecord(raw.agents) ? raw.agents : {})) {
+    if (name === mainName || name === designerName) {
+      report(
+        ["agents", name],
+        `"${name}" is the ${name === mainName ? "main agent's" : "designer's"} name; pick another`,
+      );
+    }
+  }
+  checkModel(raw.designerModel, ["designerModel"]);
+  checkModel(raw.subagentModel, ["subagentModel"]);
+  checkModels(raw.fallbackModels, ["fallbackModels"]);
+  if (isRecord(raw.subagentMemory))
+    checkModel(raw.subagentMemory.summaryModel, ["subagentMemory", "summaryModel"]);
+  checkTools(raw.availableTools, ["availableTools"]);
 }

@@ -97,4 +97,39 @@ describe("parseExpression / evaluateExpression", () => {
       "input.b",
     ]);
   });
+
+  it("evaluates a chain of 100,000 conditions, in order and short-circuited", {
+    timeout: 60_000,
+  }, () => {
+    const terms = Array.from({ length: 100_000 }, () => "iteration == 3");
+    expect(evaluate(terms.join(" && "))).toBe(true);
+    expect(evaluate([...terms, "iteration == 4"].join(" and "))).toBe(false);
+    expect(evaluate(["iteration == 4", ...terms].join(" || "))).toBe(true);
+    // The right side of a false `and` is never read.
+    const parsed = parseExpression(["false", ...terms.slice(1), "input.x"].join(" and "));
+    const reads: string[] = [];
+    const spy = new Proxy(scope, {
+      get: (target, key) => {
+        reads.push(String(key));
+        return Reflect.get(target, key);
+      },
+    });
+    expect(parsed.ok && evaluateExpression(parsed.expression, spy)).toBe(false);
+    expect(reads).toEqual([]);
+  });
+
+  it("refuses parentheses or nots nested more than 64 deep, without overflowing the stack", () => {
+    expect(evaluate(`${"(".repeat(64)}iteration == 3${")".repeat(64)}`)).toBe(true);
+    expect(evaluate(`${"not ".repeat(64)}false`)).toBe(false);
+    for (const source of [
+      `${"(".repeat(65)}true${")".repeat(65)}`,
+      `${"(".repeat(100_000)}true${")".repeat(100_000)}`,
+      "!".repeat(100_000) + "true",
+    ]) {
+      expect(parseExpression(source)).toMatchObject({
+        ok: false,
+        message: "nested more than 64 levels deep (parentheses and not)",
+      });
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { type Reference, readPath, resolvePath } from "./reference.js";
+import { SPEC_LIMITS } from "./spec-limits.js";
 
 /**
  * The small condition language of `when`, `loop.until` and `route[].when` (internal).
@@ -66,26 +67,38 @@ export function parseExpression(source: string): ParseExpressionResult {
     return token.kind === "operator" && values.includes(token.value);
   };
 
+  // Parentheses and `not` recurse; a bound keeps a hostile condition off the stack's end.
+  let nesting = 0;
+  const enter = () => {
+    if (++nesting > SPEC_LIMITS.conditionDepth)
+      throw new ParseFailure(
+        `nested more than ${SPEC_LIMITS.conditionDepth} levels deep (parentheses and not)`,
+        peek().offset,
+      );
+  };
   const parseOr = (): Expression => {
-    let left = parseAnd();
+    const operands = [parseAnd()];
     while (isOperator("||", "or")) {
       position++;
-      left = { kind: "or", left, right: parseAnd() };
+      operands.push(parseAnd());
     }
-    return left;
+    return balanced("or", operands);
   };
   const parseAnd = (): Expression => {
-    let left = parseUnary();
+    const operands = [parseUnary()];
     while (isOperator("&&", "and")) {
       position++;
-      left = { kind: "and", left, right: parseUnary() };
+      operands.push(parseUnary());
     }
-    return left;
+    return balanced("and", operands);
   };
   const parseUnary = (): Expression => {
     if (isOperator("!", "not")) {
+      enter();
       position++;
-      return { kind: "not", operand: parseUnary() };
+      const operand = parseUnary();
+      nesting--;
+      return { kind: "not", operand };
     }
     const left = parseValue();
     if (isOperator("==", "!=", "<", "<=", ">", ">=", "contains")) {
@@ -104,9 +117,11 @@ export function parseExpression(source: string): ParseExpressionResult {
       return { kind: "reference", reference: token.reference };
     }
     if (token.kind === "operator" && token.value === "(") {
+      enter();
       const inner = parseOr();
       if (!isOperator(")")) throw new ParseFailure('expected ")"', peek().offset);
       position++;
+      nesting--;
       return inner;
     }
     throw new ParseFailure(
@@ -133,6 +148,24 @@ export function parseExpression(source: string): ParseExpressionResult {
       return { ok: false, message: error.message, offset: error.offset + shift };
     throw error;
   }
+}
+
+/**
+ * `a && b && c && ...` as a balanced tree, operands kept in order: evaluation (which
+ * recurses) then goes log2(n) deep however long the chain, with the same short-circuits.
+ */
+function balanced(kind: "and" | "or", operands: Expression[]): Expression {
+  let level = operands;
+  while (level.length > 1) {
+    const next: Expression[] = [];
+    for (let index = 0; index < level.length; index += 2) {
+      const left = level[index]!;
+      const right = level[index + 1];
+      next.push(right === undefined ? left : { kind, left, right });
+    }
+    level = next;
+  }
+  return level[0]!;
 }
 
 function tokenize(text: string): Token[] {

@@ -39,7 +39,7 @@ function withSteps(steps: string, extra = ""): string {
 
 describe("parseSpec", () => {
   it("returns the validated spec with dependsOn normalised to a list", () => {
-    const spec = parseSpec(valid);
+    const spec = parseSpec(valid, { kind: "workflow" });
     expect(spec.name).toBe("research");
     expect(spec.steps.map((step) => step.id)).toEqual(["facts", "draft"]);
     expect(spec.steps[1]!.dependsOn).toEqual(["facts"]);
@@ -65,6 +65,7 @@ describe("parseSpec", () => {
   - { id: publish, agent: writer, dependsOn: review }
   - { id: revise, agent: writer, dependsOn: [facts, review] }
 `),
+      { kind: "workflow" },
     );
     expect(spec.steps.find((step) => step.id === "revise")?.dependsOn).toEqual(["facts", "review"]);
   });
@@ -111,7 +112,7 @@ describe("parseSpec", () => {
     ]);
     expect(error.message).toBe(
       [
-        "Invalid workflow spec research.yaml (3 problems):",
+        "Invalid spec research.yaml (3 problems):",
         '  steps[0].agent (line 11, column 12): unknown agent "researchr" (did you mean "researcher"? known: researcher, writer)',
         '  steps[1].dependsOn[0] (line 14, column 17): unknown step "factz" (did you mean "facts"? known: facts, draft)',
         '  steps[1].priorty (line 15, column 5): unknown key "priorty" (did you mean "priority"?)',
@@ -243,7 +244,8 @@ describe("parseSpec", () => {
         },
       ]);
       expect(
-        parseSpec(`defaults: { model: "simulated:any" }\n${text}`).agents.writer?.model,
+        parseSpec(`defaults: { model: "simulated:any" }\n${text}`, { kind: "workflow" }).agents
+          .writer?.model,
       ).toBeUndefined();
     });
 

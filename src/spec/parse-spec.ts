@@ -1,10 +1,9 @@
-import type { Document, LineCounter } from "yaml";
-import { requireModule } from "../models/require-module.js";
-import type { RawIssue } from "./check-spec.js";
+import { readSpecDocument } from "./spec-document.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
 import { formatPath } from "./spec-path.js";
-import type { WorkflowSpec } from "./spec-schema.js";
-import { dedupeIssues, specIssues } from "./validate-spec.js";
+import type { SpecKind } from "./spec-schema.js";
+import { dedupeIssues, type SpecOfKind, specIssues } from "./validate-spec.js";
+import { finishWork, type Work } from "./work.js";
 
 export interface ParseSpecOptions {
   /**
@@ -16,76 +15,84 @@ export interface ParseSpecOptions {
   /** Where the text came from (a file path), for error messages. */
   source?: string;
   /**
-   * Names of the tools agents may list. Given, unknown tool names are errors here;
-   * `buildWorkflow` checks them against its `tools` registry in any case.
+   * Names of tools the builder will get besides the spec's `tools` section (a registry of
+   * your own). Given, tool names agents list that are in neither are errors here;
+   * `buildWorkflow` and `buildOrchestrator` check them in any case.
    */
   tools?: readonly string[];
+  /**
+   * The kind of spec expected (`workflow`, or `orchestrator` for `kind: orchestrator`): a
+   * spec of the other kind is a `SpecError`, and the result is typed as that kind.
+   * @default either kind
+   */
+  kind?: SpecKind;
 }
 
 /**
- * Parses and validates a workflow spec written in YAML or JSON: the shape (zod), then
- * everything a schema cannot see (unknown steps and agents, cycles, templates that read
- * steps that may not have run, unreachable route targets, ...). All problems are
- * collected into one `SpecError`, each with its path and, when known, line and column.
+ * Parses and validates a spec written in YAML or JSON, a workflow or an orchestrator
+ * (`kind: orchestrator`): the shape (zod), then everything a schema cannot see (unknown
+ * steps, agents and tools, cycles, templates that read steps that may not have run,
+ * unreachable route targets, ...). All problems are collected into one `SpecError`,
+ * each with its path and, when known, line and column.
+ *
+ * Any text gives a spec or a `SpecError`, in time linear in its length: documents nested
+ * deeper than 128 levels, YAML aliases that are unknown, circular or expand past 100,000
+ * values, and other resource attacks are problems with a line like any other.
  *
  * @throws SpecError when the text is not valid YAML/JSON or not a valid spec.
  * @example
  * const spec = parseSpec(await readFile("research.yaml", "utf8"), { source: "research.yaml" });
  */
-export function parseSpec(text: string, options: ParseSpecOptions = {}): WorkflowSpec {
+export function parseSpec<K extends SpecKind | undefined = undefined>(
+  text: string,
+  options: ParseSpecOptions & { kind?: K } = {},
+): SpecOfKind<K> {
+  return finishWork(parseSpecWork(text, options));
+}
+
+/**
+ * `parseSpec` as work in slices (internal), for callers that must stay responsive while
+ * a large spec is read (`loadSpec`, the CLI). Bad arguments throw at once.
+ */
+export function parseSpecWork<K extends SpecKind | undefined = undefined>(
+  text: string,
+  options: ParseSpecOptions & { kind?: K } = {},
+): Work<SpecOfKind<K>> {
   if (typeof text !== "string") {
     throw new TypeError(
       `parseSpec: expected "text" to be a string, received ${text === null ? "null" : typeof text}`,
     );
   }
-  const { source, tools } = options;
-  const format = options.format ?? formatOf(source, text);
+  const format = options.format ?? formatOf(options.source, text);
   if (format !== "yaml" && format !== "json") {
     throw new TypeError(
       `parseSpec: expected "format" to be "yaml" or "json", received ${String(format)}`,
     );
   }
-  const errorOptions = source !== undefined ? { source } : {};
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  let document: Document | undefined;
-  let data: unknown;
-
-  if (format === "json") {
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new SpecError([jsonSyntaxIssue(error, text)], { ...errorOptions, cause: error });
-    }
-    // Only to locate problems: JSON is (nearly) YAML, and positions are a nicety.
-    const located = parseDocument(text, { lineCounter });
-    document = located.errors.length === 0 ? located : undefined;
-  } else {
-    document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    if (document.errors.length > 0) {
-      throw new SpecError(
-        document.errors.map((error) => ({
-          path: "",
-          message: `invalid YAML: ${firstLine(error.message)}`,
-          ...(error.linePos ? { line: error.linePos[0].line, column: error.linePos[0].col } : {}),
-        })),
-        errorOptions,
-      );
-    }
-    data = document.toJS({ maxAliasCount: 100 });
-  }
-
-  const checked = specIssues(data, tools);
-  if (checked.issues.length > 0 || !checked.spec) {
-    const issues = checked.issues.map((issue) => locate(issue, document, lineCounter));
-    throw new SpecError(sortByPosition(dedupeIssues(issues)), errorOptions);
-  }
-  return checked.spec;
+  return readSpec(text, format, options) as Work<SpecOfKind<K>>;
 }
 
-/** The YAML parser, loaded by the first parse rather than with Baton. */
-function yaml(): typeof import("yaml") {
-  return requireModule<typeof import("yaml")>("yaml");
+function* readSpec(
+  text: string,
+  format: "yaml" | "json",
+  { source, tools, kind }: ParseSpecOptions,
+): Work<SpecOfKind<SpecKind | undefined>> {
+  const read = yield* readSpecDocument(text, format, source !== undefined ? { source } : {});
+  const data = read.data();
+  yield;
+  const checked = yield* specIssues(data, tools, kind);
+  if (checked.issues.length > 0 || !checked.spec) {
+    const issues = checked.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      message: issue.message,
+      ...read.position(issue.path, issue.atKey),
+    }));
+    throw new SpecError(
+      sortByPosition(dedupeIssues(issues)),
+      source !== undefined ? { source } : {},
+    );
+  }
+  return checked.spec;
 }
 
 function formatOf(source: string | undefined, text: string): "yaml" | "json" {
@@ -93,67 +100,6 @@ function formatOf(source: string | undefined, text: string): "yaml" | "json" {
   if (extension === "json") return "json";
   if (extension === "yaml" || extension === "yml") return "yaml";
   return text.trimStart().startsWith("{") ? "json" : "yaml";
-}
-
-function firstLine(message: string): string {
-  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
-}
-
-function jsonSyntaxIssue(error: unknown, text: string): SpecIssue {
-  const message = error instanceof Error ? error.message : String(error);
-  const lineColumn = /line (\d+) column (\d+)/.exec(message);
-  const position = /at position (\d+)/.exec(message);
-  let line: number | undefined;
-  let column: number | undefined;
-  if (lineColumn) {
-    line = Number(lineColumn[1]);
-    column = Number(lineColumn[2]);
-  } else if (position) {
-    const before = text.slice(0, Number(position[1]));
-    line = before.split("\n").length;
-    column = before.length - before.lastIndexOf("\n");
-  }
-  return {
-    path: "",
-    message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
-    ...(line !== undefined ? { line } : {}),
-    ...(column !== undefined ? { column } : {}),
-  };
-}
-
-/** Adds the line and column of the nearest node that exists on the issue's path. */
-function locate(
-  issue: RawIssue,
-  document: Document | undefined,
-  lineCounter: LineCounter,
-): SpecIssue {
-  const out: SpecIssue = { path: formatPath(issue.path), message: issue.message };
-  if (!document) return out;
-  const { isMap, isScalar } = yaml();
-  // A map entry is shown at its key, where a reader looks for it.
-  const last = issue.path.at(-1);
-  if (issue.atKey && typeof last === "string") {
-    const parent = document.getIn(issue.path.slice(0, -1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
-      const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-      if (typeof offset === "number") {
-        const { line, col } = lineCounter.linePos(offset);
-        return { ...out, line, column: col };
-      }
-    }
-  }
-  for (let length = issue.path.length; length >= 0; length--) {
-    const node = document.getIn(issue.path.slice(0, length), true) as
-      | { range?: [number, number, number] }
-      | undefined;
-    const offset = node?.range?.[0];
-    if (typeof offset === "number") {
-      const { line, col } = lineCounter.linePos(offset);
-      return { ...out, line, column: col };
-    }
-  }
-  return out;
 }
 
 function sortByPosition(issues: SpecIssue[]): SpecIssue[] {

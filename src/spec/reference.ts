@@ -12,51 +12,60 @@ export interface Reference {
   offset: number;
 }
 
-const identifierStart = /[A-Za-z_]/;
-const identifierPart = /[A-Za-z0-9_-]/;
-const digit = /[0-9]/;
-
 export type ReadPathResult =
   | { ok: true; reference: Reference; end: number }
   | { ok: false; message: string; offset: number };
+
+const isIdentifierStart = (code: number) =>
+  (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95; // A-Z a-z _
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const isIdentifierPart = (code: number) => isIdentifierStart(code) || isDigit(code) || code === 45; // -
+
+/** Where the name starting at `index` ends (`index` itself when there is none). */
+function nameEnd(text: string, index: number): number {
+  if (index >= text.length || !isIdentifierStart(text.charCodeAt(index))) return index;
+  let end = index + 1;
+  while (end < text.length && isIdentifierPart(text.charCodeAt(end))) end++;
+  return end;
+}
+
+function digitsEnd(text: string, index: number): number {
+  let end = index;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  return end;
+}
 
 /**
  * Reads a path starting at `start`: an identifier, then `.name`, `.0` or `[0]` parts.
  * Hyphens are allowed inside names (`steps.fact-check.text`): expressions have no minus.
  */
 export function readPath(text: string, start: number): ReadPathResult {
-  let index = start;
-  const segments: PathSegment[] = [];
-  const readName = (): string | undefined => {
-    if (index >= text.length || !identifierStart.test(text[index]!)) return undefined;
-    const from = index;
-    while (index < text.length && identifierPart.test(text[index]!)) index++;
-    return text.slice(from, index);
-  };
-  const readDigits = (): number | undefined => {
-    const from = index;
-    while (index < text.length && digit.test(text[index]!)) index++;
-    return index > from ? Number(text.slice(from, index)) : undefined;
-  };
-  const first = readName();
-  if (first === undefined)
+  let index = nameEnd(text, start);
+  if (index === start)
     return { ok: false, message: "expected a name like input or steps", offset: start };
-  segments.push(first);
+  const segments: PathSegment[] = [text.slice(start, index)];
   while (index < text.length) {
     const character = text[index]!;
     if (character === ".") {
       index++;
-      const name = readName() ?? readDigits();
-      if (name === undefined)
-        return { ok: false, message: 'expected a name or an index after "."', offset: index };
-      segments.push(name);
+      const end = nameEnd(text, index);
+      if (end > index) segments.push(text.slice(index, end));
+      else {
+        const digits = digitsEnd(text, index);
+        if (digits === index)
+          return { ok: false, message: 'expected a name or an index after "."', offset: index };
+        segments.push(Number(text.slice(index, digits)));
+        index = digits;
+        continue;
+      }
+      index = end;
     } else if (character === "[") {
       index++;
-      const position = readDigits();
-      if (position === undefined || text[index] !== "]")
-        return { ok: false, message: 'expected an index like [0] after "["', offset: index };
-      index++;
-      segments.push(position);
+      const digits = digitsEnd(text, index);
+      if (digits === index || text[digits] !== "]")
+        return { ok: false, message: 'expected an index like [0] after "["', offset: digits };
+      segments.push(Number(text.slice(index, digits)));
+      index = digits + 1;
     } else break;
   }
   return {

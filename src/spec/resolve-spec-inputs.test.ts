@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseSpec } from "./parse-spec.js";
 import { resolveSpecInputs } from "./resolve-spec-inputs.js";
+import type { WorkflowSpec } from "./spec-schema.js";
 
-const spec = parseSpec(`
+const spec = parseSpec(
+  `
 name: inputs
 agents: { writer: { model: "simulated:writer" } }
 inputs:
@@ -11,7 +13,9 @@ inputs:
   tone: { type: string, enum: [plain, formal], default: plain }
   tags: { type: array, required: false }
 steps: [{ id: write, agent: writer }]
-`);
+`,
+  { kind: "workflow" },
+);
 
 describe("resolveSpecInputs", () => {
   it("fills in defaults and keeps given values", () => {
@@ -43,7 +47,7 @@ describe("resolveSpecInputs", () => {
     const free = parseSpec(
       'name: free\nagents: { a: { model: "simulated:a" } }\nsteps: [{ id: s, agent: a }]\n',
     );
-    expect(resolveSpecInputs(free, "just text")).toBe("just text");
+    expect(resolveSpecInputs(free as WorkflowSpec, "just text")).toBe("just text");
   });
 
   it("rejects an input that is not a map", () => {

@@ -12,7 +12,10 @@ import type { WorkflowSpec } from "./spec-schema.js";
  * @throws TypeError listing every problem, as `input.<name>: <what was expected>`.
  * @example resolveSpecInputs(spec, { topic: "tides" }) // { topic: "tides", depth: 2 }
  */
-export function resolveSpecInputs(spec: WorkflowSpec, input: unknown): unknown {
+export function resolveSpecInputs(
+  spec: Pick<WorkflowSpec, "inputs" | "name">,
+  input: unknown,
+): unknown {
   const declared = spec.inputs;
   if (declared === undefined) return input;
   const given = input === undefined || input === null ? {} : input;

@@ -1,6 +1,9 @@
+import { BatonError } from "../core/errors/baton-error.js";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
+import { errorMarker } from "../core/errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.spec");
+const name = "SpecError";
+const marker = errorMarker(name);
 
 /** One problem found in a spec: where it is and what was expected. */
 export interface SpecIssue {
@@ -13,11 +16,11 @@ export interface SpecIssue {
 }
 
 /**
- * A workflow spec is invalid. Every problem found is in `issues` (not just the first),
+ * A spec (workflow or orchestrator) is invalid. Every problem found is in `issues` (not just the first),
  * each naming its path in the spec; the message lists them all.
  *
  * @example
- * // Invalid workflow spec research.yaml (1 problem):
+ * // Invalid spec research.yaml (1 problem):
  * //   steps[1].dependsOn[0] (line 14, column 17): unknown step "factz" (known: facts, draft)
  */
 export class SpecError extends ConfigurationError {
@@ -31,16 +34,20 @@ export class SpecError extends ConfigurationError {
     const where = options.source ? ` ${options.source}` : "";
     const lines = issues.map((issue) => `  ${formatIssue(issue)}`);
     super(
-      `Invalid workflow spec${where} (${count} problem${count === 1 ? "" : "s"}):\n${lines.join("\n")}`,
-      { ...(issues[0] ? { path: issues[0].path } : {}), cause: options.cause },
+      `Invalid spec${where} (${count} problem${count === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+      {
+        ...(issues[0] ? { path: issues[0].path } : {}),
+        cause: options.cause,
+        code: "spec-invalid",
+      },
     );
-    this.name = "SpecError";
+    this.name = name;
     this.issues = Object.freeze([...issues]);
     this.source = options.source;
   }
 
   static override isInstance(error: unknown): error is SpecError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }
 

@@ -5,7 +5,7 @@ import type { PriceTable } from "../models/pricing.js";
 import { type ResolveModelOptions, resolveModel } from "../models/resolve-model.js";
 import type { RawIssue } from "./check-spec.js";
 import type { PathSegment } from "./spec-path.js";
-import type { WorkflowSpec } from "./spec-schema.js";
+import type { Spec } from "./spec-schema.js";
 
 /** Turns a spec's model strings into models, applying its `providers` settings (internal). */
 export interface SpecModels {
@@ -23,7 +23,7 @@ export interface SpecModels {
  * (so limits, prices, events and statistics use the name the spec author wrote).
  */
 export function specModels(
-  spec: WorkflowSpec,
+  spec: Pick<Spec, "providers">,
   { env, clock }: { env: Record<string, string | undefined>; clock: Clock | undefined },
 ): SpecModels {
   const cache = new Map<string, LanguageModelV4 | BatonError | TypeError>();

@@ -15,19 +15,26 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return out;
 }
 
-/** `(known: a, b, c)`, or `(none are defined)`. */
-export function knownList(names: Iterable<string>, label = "known"): string {
-  const list = [...names];
-  return list.length === 0 ? "(none are defined)" : `(${label}: ${list.join(", ")})`;
+/** Names listed in a message at most; a spec of 100,000 steps must not list them all in each. */
+const LISTED_NAMES = 20;
+
+/** `(known: a, b, c)`, `(known: a, b, ... and 980 more)`, or `(none are defined)`. */
+export function knownList(names: readonly string[], label = "known"): string {
+  if (names.length === 0) return "(none are defined)";
+  const shown = names.slice(0, LISTED_NAMES).join(", ");
+  const more = names.length - LISTED_NAMES;
+  return `(${label}: ${shown}${more > 0 ? `, ... and ${more} more` : ""})`;
 }
 
 /** The closest of `candidates` to `word` when it is a likely typo (edit distance <= 2). */
 export function closestName(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.min(2, Math.floor(word.length / 2));
+  const lower = word.toLowerCase();
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= bestDistance && candidate !== word) {
+    if (Math.abs(candidate.length - word.length) > bestDistance || candidate === word) continue;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= bestDistance) {
       best = candidate;
       bestDistance = distance;
     }

@@ -6,33 +6,55 @@ import { closestName, knownList, type PathSegment } from "./spec-path.js";
 /** Which roots a text may read, and which steps it may reach. */
 export interface ReferenceRules {
   roots: readonly string[];
-  /** `undefined`: any known step. */
-  allowedSteps: ReadonlySet<string> | undefined;
+  /** Whether the text may read step `id` (a known step); `undefined`: any known step. */
+  mayRead: ((id: string) => boolean) | undefined;
   /** The step the text belongs to. */
   self: string | undefined;
+}
+
+/** The names a reference may use, as sets to look up and lists to suggest from. */
+export interface KnownNames {
+  steps: { has(id: string): boolean };
+  stepList: readonly string[];
+  /** `undefined`: the spec declares no inputs, so any name goes. */
+  inputs: ReadonlySet<string> | undefined;
+  inputList: readonly string[];
+  suggest: Suggest;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Every string inside `value` (a template, or JSON holding templates), with its path. */
+/**
+ * Every string inside `value` (a template, or JSON holding templates), with its path, in
+ * document order. A loop, not recursion: a value is only as deep as the spec allows, but
+ * this is not the place to find out.
+ */
 export function templateStrings(
   value: unknown,
   path: PathSegment[],
 ): Array<[string, PathSegment[]]> {
-  if (typeof value === "string") return [[value, path]];
-  if (Array.isArray(value))
-    return value.flatMap((item, index) => templateStrings(item, [...path, index]));
-  if (isRecord(value))
-    return Object.entries(value).flatMap(([key, item]) => templateStrings(item, [...path, key]));
-  return [];
+  const found: Array<[string, PathSegment[]]> = [];
+  const pending: Array<[unknown, PathSegment[]]> = [[value, path]];
+  while (pending.length > 0) {
+    const [item, at] = pending.pop()!;
+    if (typeof item === "string") found.push([item, at]);
+    else if (Array.isArray(item)) {
+      for (let index = item.length - 1; index >= 0; index--)
+        pending.push([item[index], [...at, index]]);
+    } else if (isRecord(item)) {
+      const keys = Object.keys(item);
+      for (let index = keys.length - 1; index >= 0; index--)
+        pending.push([item[keys[index]!], [...at, keys[index]!]]);
+    }
+  }
+  return found;
 }
 
 export function referenceProblem(
   reference: Reference,
   rules: ReferenceRules,
-  stepIds: readonly string[],
-  declaredInputs: readonly string[] | undefined,
+  known: KnownNames,
 ): string | undefined {
   const [root, name, field] = reference.segments;
   const shown = `{{${reference.text}}}`;
@@ -40,9 +62,9 @@ export function referenceProblem(
     return `${shown}: unknown name "${String(root)}" (a reference starts with ${rules.roots.join(", ")})`;
   }
   if (root === "input") {
-    if (name === undefined || declaredInputs === undefined) return undefined;
-    if (!declaredInputs.includes(String(name)))
-      return `${shown} refers to unknown input "${String(name)}" ${suggest(String(name), declaredInputs, "declared")}`;
+    if (name === undefined || known.inputs === undefined) return undefined;
+    if (!known.inputs.has(String(name)))
+      return `${shown} refers to unknown input "${String(name)}" ${known.suggest(String(name), known.inputList, "declared")}`;
     return undefined;
   }
   if (root !== "steps") return undefined;
@@ -53,9 +75,9 @@ export function referenceProblem(
       ? `${shown}: use text or output to read this step's own result`
       : `${shown}: a step cannot read its own result before it runs`;
   }
-  if (!stepIds.includes(name))
-    return `${shown} refers to unknown step "${name}" ${suggest(name, stepIds)}`;
-  if (rules.allowedSteps && !rules.allowedSteps.has(name)) {
+  if (!known.steps.has(name))
+    return `${shown} refers to unknown step "${name}" ${known.suggest(name, known.stepList)}`;
+  if (rules.mayRead && !rules.mayRead(name)) {
     return `${shown} reads step "${name}", which is not a dependency of "${rules.self}", so it may not have run yet (add it to dependsOn)`;
   }
   if (field !== undefined && field !== "text" && field !== "output") {
@@ -112,9 +134,20 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-export function suggest(word: string, candidates: readonly string[], label = "known"): string {
-  const close = closestName(word, candidates);
-  return close
-    ? `(did you mean "${close}"? ${knownList(candidates, label).slice(1)}`
-    : knownList(candidates, label);
+/** `(did you mean "facts"? known: facts, draft)`, or just the list when nothing is close. */
+export type Suggest = (word: string, candidates: readonly string[], label?: string) => string;
+
+/**
+ * A `Suggest` that compares at most `budget` candidates in all, then only lists them: a
+ * spec with thousands of unknown names among thousands of steps stays linear to check.
+ */
+export function suggester(budget = 1_000_000): Suggest {
+  let left = budget;
+  return (word, candidates, label = "known") => {
+    left -= candidates.length;
+    const close = left >= 0 ? closestName(word, candidates) : undefined;
+    return close
+      ? `(did you mean "${close}"? ${knownList(candidates, label).slice(1)}`
+      : knownList(candidates, label);
+  };
 }

@@ -2,9 +2,10 @@ import type { z } from "zod";
 import { requireModule } from "../models/require-module.js";
 
 /**
- * The shape of a workflow spec (JSON or YAML), checked with zod. Graph rules (unknown
- * steps, cycles, templates, routes) are checked afterwards by `checkSpec`. See
- * docs/specs.md for every field with an example.
+ * The shape of a spec (JSON or YAML), checked with zod: a workflow, or an orchestrator
+ * (`kind: orchestrator`). Rules across fields (unknown steps, agents and tools, cycles,
+ * templates, routes) are checked afterwards by `checkSpec`. See docs/specs.md for every
+ * field with an example.
  */
 
 export const PROVIDER_TYPES = [
@@ -19,18 +20,48 @@ export const INPUT_TYPES = ["string", "number", "integer", "boolean", "object", 
 
 type Zod = typeof import("zod").z;
 
-let schema: ReturnType<typeof buildWorkflowSpecSchema> | undefined;
+let schemas: ReturnType<typeof buildSpecSchemas> | undefined;
 
 /**
- * The zod schema of a workflow spec as written. It is built on first use (zod takes
- * ~60 ms to load, which `import "baton"` should not pay), then kept.
+ * The zod schemas of the two kinds of spec as written: a workflow (steps over agents) and
+ * an orchestrator (`kind: orchestrator`: a main agent that delegates and plans). They share
+ * every part they have in common (providers, defaults, tools, agents, budget, limits,
+ * circuit breaker). Built on first use (zod takes ~60 ms to load, which `import
+ * "baton-ai"` should not pay), then kept.
  */
-export function workflowSpecSchema(): ReturnType<typeof buildWorkflowSpecSchema> {
-  schema ??= buildWorkflowSpecSchema(requireModule<typeof import("zod")>("zod").z);
-  return schema;
+export function specSchemas(): ReturnType<typeof buildSpecSchemas> {
+  schemas ??= buildSpecSchemas(requireModule<typeof import("zod")>("zod").z);
+  return schemas;
 }
 
-function buildWorkflowSpecSchema(z: Zod) {
+/** The zod schema of a workflow spec as written. */
+export function workflowSpecSchema(): ReturnType<typeof buildSpecSchemas>["workflow"] {
+  return specSchemas().workflow;
+}
+
+/** The zod schema of an orchestrator spec (`kind: orchestrator`) as written. */
+export function orchestratorSpecSchema(): ReturnType<typeof buildSpecSchemas>["orchestrator"] {
+  return specSchemas().orchestrator;
+}
+
+/** The kinds of spec; `workflow` when `kind` is not given. */
+export const SPEC_KINDS = ["workflow", "orchestrator"] as const;
+export type SpecKind = (typeof SPEC_KINDS)[number];
+
+/** The kind parsed data declares (`kind: orchestrator`), else `workflow`. */
+export function specKindOf(data: unknown): SpecKind {
+  return typeof data === "object" &&
+    data !== null &&
+    (data as { kind?: unknown }).kind === "orchestrator"
+    ? "orchestrator"
+    : "workflow";
+}
+
+/** The built-in tool types a spec's `tools` section may configure. */
+export const TOOL_TYPES = ["calculator", "http_fetch", "read_file", "mcp"] as const;
+export type ToolType = (typeof TOOL_TYPES)[number];
+
+function buildSpecSchemas(z: Zod) {
   const identifierPattern = /^[A-Za-z_][A-Za-z0-9_-]*$/;
   const identifier = z.string({ error: "expected a name" }).regex(identifierPattern, {
     error: "expected a name of letters, digits, _ and - that starts with a letter or _",
@@ -40,19 +71,26 @@ function buildWorkflowSpecSchema(z: Zod) {
   const modelString = z
     .string({ error: 'expected a model string "provider:model-id"' })
     .regex(/^[^:\s]+:\S.*$/, { error: 'expected a model string "provider:model-id"' });
+  const modelStrings = z.array(modelString, { error: "expected a list of model strings" });
 
   const positiveMs = z.number({ error: "expected a number of ms" }).positive({
     error: "expected a number of ms > 0",
   });
+  const positive = z
+    .number({ error: "expected a number" })
+    .positive({ error: "expected a number > 0" });
   const nonNegative = z.number({ error: "expected a number" }).nonnegative({
     error: "expected a number >= 0",
   });
+  const count = z
+    .int({ error: "expected an integer" })
+    .min(1, { error: "expected an integer >= 1" });
 
   const retrySpec = z.union(
     [
-      z.int({ error: "expected an integer" }).min(1, { error: "expected an integer >= 1" }),
+      count,
       z.strictObject({
-        maxAttempts: z.int().min(1, { error: "expected an integer >= 1" }).optional(),
+        maxAttempts: count.optional(),
         initialDelayMs: nonNegative.optional(),
         backoffFactor: nonNegative.optional(),
         maxDelayMs: nonNegative.optional(),
@@ -94,23 +132,113 @@ function buildWorkflowSpecSchema(z: Zod) {
     },
   );
 
-  const agentSpec = z.strictObject({
+  const memorySpec = z.strictObject({
+    tokenThreshold: count,
+    keepLast: count.optional(),
+    summaryModel: modelString.optional(),
+    summaryInstructions: z.string({ error: "expected a string" }).optional(),
+  });
+
+  const agentFields = {
     model: modelString.optional(),
     instructions: z.string({ error: "expected a string" }).optional(),
     description: z.string({ error: "expected a string" }).optional(),
+    /** Names from the spec's `tools` section (or the registry given to the builder). */
     tools: z.array(identifier, { error: "expected a list of tool names" }).optional(),
-    maxSteps: z
-      .int({ error: "expected an integer" })
-      .min(1, { error: "expected an integer >= 1" })
-      .optional(),
-    fallbackModels: z.array(modelString, { error: "expected a list of model strings" }).optional(),
+    maxSteps: count.optional(),
+    fallbackModels: modelStrings.optional(),
     retry: retrySpec.optional(),
     timeout: agentTimeout.optional(),
+    memory: memorySpec.optional(),
+  };
+  const agentSpec = z.strictObject({
+    ...agentFields,
     /** A JSON schema for structured output. */
     output: z
       .record(z.string(), z.unknown(), { error: "expected a JSON schema object" })
       .optional(),
   });
+
+  /** Each built-in tool type's options (`type` may be left out when the name is the type). */
+  const toolOptions = {
+    calculator: z.strictObject({ type: z.literal("calculator").optional() }),
+    http_fetch: z.strictObject({
+      type: z.literal("http_fetch").optional(),
+      allowHosts: z
+        .array(z.string({ error: "expected a host name" }), {
+          error: "expected a list of hosts, e.g. [api.example.com, '*.github.com']",
+        })
+        .min(1, { error: "expected at least one host" }),
+      timeoutMs: positive.optional(),
+      maxBytes: positive.optional(),
+      maxRedirects: z.int().min(0).optional(),
+    }),
+    read_file: z.strictObject({
+      type: z.literal("read_file").optional(),
+      root: z.string({ error: "expected a directory (relative to the spec file)" }),
+      maxBytes: positive.optional(),
+    }),
+    mcp: z.strictObject({
+      type: z.literal("mcp").optional(),
+      command: z.string({ error: "expected the program that runs the server, e.g. npx" }).min(1),
+      args: z.array(z.string({ error: "expected a string" })).optional(),
+      env: z.record(z.string(), z.string({ error: "expected a string" })).optional(),
+      cwd: z.string().optional(),
+      prefix: z.string().optional(),
+      timeoutMs: positive.optional(),
+      stderr: z.enum(["inherit", "ignore"]).optional(),
+    }),
+  } satisfies Record<ToolType, z.ZodType>;
+  type ToolEntries = { [T in ToolType]: z.output<(typeof toolOptions)[T]> & { type: T } };
+
+  /**
+   * `tools`: the tools agents may list, by name. `name: true` for a built-in tool of that
+   * name; else `{ type, ...options }` (`type` may be left out when the name is the type).
+   * Each entry comes out with its `type` set.
+   */
+  /** A tools section's entries, each checked on its own: the good ones, and every problem. */
+  const readTools = (entries: Record<string, unknown>) => {
+    const tools: Record<string, ToolEntries[ToolType]> = {};
+    const issues: z.core.$ZodRawIssue[] = [];
+    for (const [name, raw] of Object.entries(entries)) {
+      const entry = raw === true || raw === null ? {} : raw;
+      const declared =
+        typeof entry === "object" && entry !== null && !Array.isArray(entry)
+          ? (entry as { type?: unknown }).type
+          : undefined;
+      const type = (declared ?? name) as ToolType;
+      if (!TOOL_TYPES.includes(type)) {
+        issues.push({
+          code: "custom",
+          input: raw,
+          path: declared === undefined ? [name] : [name, "type"],
+          message: `expected type to be one of ${TOOL_TYPES.join(", ")}${declared === undefined ? ` (the name "${name}" is not a tool type, so say which)` : ""}`,
+        });
+        continue;
+      }
+      const parsed = toolOptions[type].safeParse(entry, { reportInput: true });
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+          issues.push({ ...issue, path: [name, ...issue.path] } as z.core.$ZodRawIssue);
+        continue;
+      }
+      tools[name] = { ...parsed.data, type } as ToolEntries[ToolType];
+    }
+    return { tools, issues };
+  };
+
+  /**
+   * `tools`: the tools agents may list, by name. `name: true` for a built-in tool of that
+   * name; else `{ type, ...options }` (`type` may be left out when the name is the type).
+   * Each entry comes out with its `type` set.
+   */
+  const toolsSpec = z
+    .record(identifier, z.unknown(), { error: "expected a map of tools by name" })
+    .transform((entries, context) => {
+      const { tools, issues } = readTools(entries);
+      context.issues.push(...issues);
+      return tools;
+    });
 
   const inputSpec = z.strictObject({
     type: z
@@ -145,13 +273,11 @@ function buildWorkflowSpecSchema(z: Zod) {
     estimatedMs: nonNegative.optional(),
     retry: retrySpec.optional(),
     timeout: positiveMs.optional(),
-    fallbackModels: z.array(modelString, { error: "expected a list of model strings" }).optional(),
+    fallbackModels: modelStrings.optional(),
     loop: z
       .strictObject({
         until: condition,
-        maxIterations: z
-          .int({ error: "expected an integer" })
-          .min(1, { error: "expected an integer >= 1" }),
+        maxIterations: count,
       })
       .optional(),
     route: z
@@ -160,10 +286,7 @@ function buildWorkflowSpecSchema(z: Zod) {
       })
       .min(1, { error: "expected at least one { when, to } case" })
       .optional(),
-    quorum: z
-      .int({ error: "expected an integer" })
-      .min(1, { error: "expected an integer >= 1" })
-      .optional(),
+    quorum: count.optional(),
     approval: z
       .union([z.boolean(), z.strictObject({ message: z.string().optional() })], {
         error: "expected true or { message }",
@@ -192,29 +315,64 @@ function buildWorkflowSpecSchema(z: Zod) {
   });
 
   const modelLimit = z.strictObject({
-    concurrency: z.int().min(1, { error: "expected an integer >= 1" }).optional(),
-    requestsPerMinute: z.number().positive({ error: "expected a number > 0" }).optional(),
-    tokensPerMinute: z.number().positive({ error: "expected a number > 0" }).optional(),
+    concurrency: count.optional(),
+    requestsPerMinute: positive.optional(),
+    tokensPerMinute: positive.optional(),
+    burstSeconds: positive.optional(),
   });
 
-  return z.strictObject({
+  const breakerSpec = z.union(
+    [
+      z.literal(false),
+      z.strictObject({
+        failureRateThreshold: z
+          .number({ error: "expected a number" })
+          .gt(0, { error: "expected a number in (0, 1]" })
+          .max(1, { error: "expected a number in (0, 1]" })
+          .optional(),
+        minimumCalls: count.optional(),
+        windowSize: count.optional(),
+        cooldownMs: nonNegative.optional(),
+        halfOpenProbes: count.optional(),
+        /** @deprecated use failureRateThreshold and minimumCalls */
+        failureThreshold: count.optional(),
+      }),
+    ],
+    {
+      error:
+        "expected false or { failureRateThreshold, minimumCalls, windowSize, cooldownMs, halfOpenProbes }",
+    },
+  );
+
+  /** What both kinds of spec have. */
+  const common = {
     version: z.literal(1, { error: "expected 1 (the only spec version so far)" }).optional(),
-    name: z
-      .string({ error: "expected the workflow's name" })
-      .min(1, { error: "expected a non-empty name" }),
     description: z.string().optional(),
     providers: z
       .record(identifier, providerSpec, { error: "expected a map of provider settings" })
       .optional(),
+    /** Defaults for every agent the spec defines. */
     defaults: z
       .strictObject({
         model: modelString.optional(),
-        fallbackModels: z.array(modelString).optional(),
+        fallbackModels: modelStrings.optional(),
         retry: retrySpec.optional(),
         timeout: agentTimeout.optional(),
-        maxSteps: z.int().min(1, { error: "expected an integer >= 1" }).optional(),
+        maxSteps: count.optional(),
       })
       .optional(),
+    tools: toolsSpec.optional(),
+    budget: budgetSpec.optional(),
+    limits: z.record(z.string(), modelLimit).optional(),
+    circuitBreaker: breakerSpec.optional(),
+  };
+
+  const workflow = z.strictObject({
+    ...common,
+    kind: z.literal("workflow", { error: 'expected "workflow" or "orchestrator"' }).optional(),
+    name: z
+      .string({ error: "expected the workflow's name" })
+      .min(1, { error: "expected a non-empty name" }),
     agents: z.record(identifier, agentSpec, { error: "expected a map of agents by name" }),
     inputs: z
       .record(identifier, inputSpec, { error: "expected a map of inputs by name" })
@@ -227,39 +385,64 @@ function buildWorkflowSpecSchema(z: Zod) {
     failureMode: z
       .enum(["fail-fast", "continue"], { error: 'expected "fail-fast" or "continue"' })
       .optional(),
-    concurrency: z
-      .int({ error: "expected an integer" })
-      .min(1, { error: "expected an integer >= 1" })
-      .optional(),
-    budget: budgetSpec.optional(),
-    limits: z.record(z.string(), modelLimit).optional(),
-    circuitBreaker: z
-      .union(
-        [
-          z.literal(false),
-          z.strictObject({
-            failureThreshold: z.int().min(1).optional(),
-            cooldownMs: nonNegative.optional(),
-          }),
-        ],
-        { error: "expected false or { failureThreshold, cooldownMs }" },
-      )
-      .optional(),
+    concurrency: count.optional(),
   });
+
+  const orchestrator = z.strictObject({
+    ...common,
+    kind: z.literal("orchestrator"),
+    name: identifier.optional(),
+    /** The agent that answers: it delegates to `agents` and has the designer plan new ones. */
+    mainAgent: z.strictObject({ name: identifier.optional(), ...agentFields }),
+    /** Subagents the main agent may delegate to, by name. */
+    agents: z
+      .record(identifier, agentSpec, { error: "expected a map of agents by name" })
+      .optional(),
+    /** Tools (names from `tools` or the registry) the designer may give the subagents it creates. */
+    availableTools: z.array(identifier, { error: "expected a list of tool names" }).optional(),
+    designerModel: modelString.optional(),
+    designerName: identifier.optional(),
+    subagentModel: modelString.optional(),
+    subagentMemory: memorySpec.optional(),
+    subagentMaxSteps: count.optional(),
+    maxParallelTasks: count.optional(),
+    maxPlanAttempts: count.optional(),
+    /** Step options of every delegated or submitted task. */
+    retry: retrySpec.optional(),
+    timeout: positiveMs.optional(),
+    fallbackModels: modelStrings.optional(),
+    /** The task `baton run` gives the orchestrator when none is given on the command line. */
+    task: z.string({ error: "expected the task as text" }).optional(),
+  });
+
+  return { workflow, orchestrator, toolOptions, readTools };
 }
 
 /** A validated workflow spec, as `parseSpec` returns it (`dependsOn` and `route[].to` as lists). */
-export type WorkflowSpec = z.output<ReturnType<typeof workflowSpecSchema>>;
+export type WorkflowSpec = z.output<ReturnType<typeof buildSpecSchemas>["workflow"]>;
 /** A workflow spec as written (before defaults and normalisation). */
-export type WorkflowSpecInput = z.input<ReturnType<typeof workflowSpecSchema>>;
+export type WorkflowSpecInput = z.input<ReturnType<typeof buildSpecSchemas>["workflow"]>;
+/** A validated orchestrator spec (`kind: orchestrator`). */
+export type OrchestratorSpec = z.output<ReturnType<typeof buildSpecSchemas>["orchestrator"]>;
+/** An orchestrator spec as written. */
+export type OrchestratorSpecInput = z.input<ReturnType<typeof buildSpecSchemas>["orchestrator"]>;
+/** Either kind of validated spec: `kind` tells them apart (`undefined` is a workflow). */
+export type Spec = WorkflowSpec | OrchestratorSpec;
 export type AgentSpec = WorkflowSpec["agents"][string];
 export type StepSpec = WorkflowSpec["steps"][number];
 export type InputSpec = NonNullable<WorkflowSpec["inputs"]>[string];
 export type ProviderSpec = NonNullable<WorkflowSpec["providers"]>[string];
+/** One entry of a spec's `tools` section, with its `type` set. */
+export type ToolSpec = NonNullable<WorkflowSpec["tools"]>[string];
 
 /** The keys an object in the spec may have at `path` (for "did you mean" hints). */
-export function allowedKeysAt(path: readonly (string | number)[]): string[] {
-  let schemas: z.core.$ZodType[] = [workflowSpecSchema()];
+export function allowedKeysAt(path: readonly (string | number)[], kind: SpecKind): string[] {
+  const all = specSchemas();
+  // A tools entry's keys depend on its type: offer those of every type.
+  if (path.length === 2 && path[0] === "tools") {
+    return [...new Set(Object.values(all.toolOptions).flatMap(objectKeys))];
+  }
+  let schemas: z.core.$ZodType[] = [all[kind]];
   for (const segment of path) {
     schemas = schemas.flatMap((schema) => childSchemas(unwrap(schema), segment));
   }

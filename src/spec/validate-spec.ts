@@ -1,8 +1,39 @@
 import type { z } from "zod";
 import { checkSpec, type RawIssue } from "./check-spec.js";
+import { nestingPath } from "./nesting-path.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
+import { TOO_DEEP } from "./spec-limits.js";
 import { closestName, formatPath, type PathSegment } from "./spec-path.js";
-import { allowedKeysAt, type WorkflowSpec, workflowSpecSchema } from "./spec-schema.js";
+import {
+  allowedKeysAt,
+  type OrchestratorSpec,
+  type Spec,
+  type SpecKind,
+  specKindOf,
+  specSchemas,
+  type WorkflowSpec,
+} from "./spec-schema.js";
+import { finishWork, type Work } from "./work.js";
+
+export interface ValidateSpecOptions {
+  /**
+   * Names of tools the builder will get besides the spec's `tools` section. Given, tool
+   * names agents list that are in neither are errors here (unless the section starts MCP
+   * servers, whose tools are known only once they run).
+   */
+  tools?: readonly string[];
+  /** Where the spec came from, for error messages. */
+  source?: string;
+  /** The kind of spec expected: a spec of the other kind is an error. @default either */
+  kind?: SpecKind;
+}
+
+/** The spec type for an expected kind. */
+export type SpecOfKind<K extends SpecKind | undefined> = K extends "workflow"
+  ? WorkflowSpec
+  : K extends "orchestrator"
+    ? OrchestratorSpec
+    : Spec;
 
 /**
  * Validates a spec that is already data (built in code, or read by other means): the
@@ -10,12 +41,12 @@ import { allowedKeysAt, type WorkflowSpec, workflowSpecSchema } from "./spec-sch
  *
  * @throws SpecError listing every problem.
  */
-export function validateSpec(
+export function validateSpec<K extends SpecKind | undefined = undefined>(
   value: unknown,
-  { tools, source }: { tools?: readonly string[]; source?: string } = {},
-): WorkflowSpec {
-  const checked = specIssues(value, tools);
-  if (checked.spec && checked.issues.length === 0) return checked.spec;
+  { tools, source, kind }: ValidateSpecOptions & { kind?: K } = {},
+): SpecOfKind<K> {
+  const checked = finishWork(specIssues(value, tools, kind));
+  if (checked.spec && checked.issues.length === 0) return checked.spec as SpecOfKind<K>;
   const issues = checked.issues.map((issue) => ({
     path: formatPath(issue.path),
     message: issue.message,
@@ -27,23 +58,45 @@ export function validateSpec(
  * Every problem of a spec given as data (internal). `spec` is set when the shape is
  * valid, even if graph checks found problems, so a builder can go on collecting more.
  */
-export function specIssues(
+export function* specIssues(
   data: unknown,
   tools: readonly string[] | undefined,
-): { spec: WorkflowSpec | undefined; issues: RawIssue[] } {
-  const parsed = workflowSpecSchema().safeParse(data, { reportInput: true });
-  const issues: RawIssue[] = parsed.success ? [] : parsed.error.issues.flatMap(fromZodIssue);
-  issues.push(...checkSpec(data, tools !== undefined ? { tools } : {}));
-  return { spec: parsed.success ? parsed.data : undefined, issues };
+  expected?: SpecKind,
+): Work<{ spec: Spec | undefined; issues: RawIssue[] }> {
+  // Data nested without end (or in a circle) would overflow the schema check's stack.
+  const deep = nestingPath(data);
+  if (deep) return { spec: undefined, issues: [{ path: deep, message: TOO_DEEP }] };
+  const kind = specKindOf(data);
+  if (expected !== undefined && kind !== expected) {
+    const builder = kind === "orchestrator" ? "buildOrchestrator" : "buildWorkflow";
+    return {
+      spec: undefined,
+      issues: [
+        {
+          path: ["kind"],
+          message: `expected a ${expected} spec, but this is ${kind === "orchestrator" ? "an orchestrator" : "a workflow"} spec (build it with ${builder})`,
+        },
+      ],
+    };
+  }
+  yield;
+  const parsed = specSchemas()[kind].safeParse(data, { reportInput: true });
+  const issues: RawIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, kind));
+  yield;
+  issues.push(...(yield* checkSpec(data, tools !== undefined ? { tools } : {})));
+  return { spec: parsed.success ? (parsed.data as Spec) : undefined, issues };
 }
-function fromZodIssue(issue: z.core.$ZodIssue): RawIssue[] {
+
+function fromZodIssue(issue: z.core.$ZodIssue, kind: SpecKind): RawIssue[] {
   const path = issue.path.filter(
     (segment): segment is string | number => typeof segment !== "symbol",
   ) as PathSegment[];
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => {
-        const close = closestName(key, allowedKeysAt(path));
+        const close = closestName(key, allowedKeysAt(path, kind));
         return {
           path: [...path, key],
           message: `unknown key "${key}"${close ? ` (did you mean "${close}"?)` : ""}`,

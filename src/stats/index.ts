@@ -4,6 +4,8 @@
  * usage and cost.
  * @module baton/stats
  */
+import "../require-supported-node.js";
+
 export type { LatencyStats } from "./latency-stats.js";
 export {
   type RunStatistics,

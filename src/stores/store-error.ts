@@ -1,6 +1,8 @@
 import { BatonError } from "../core/errors/baton-error.js";
+import { errorMarker } from "../core/errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.store");
+const name = "StoreError";
+const marker = errorMarker(name);
 
 /** Why a store refused an operation. */
 export type StoreErrorCode =
@@ -31,7 +33,7 @@ export type StoreErrorCode =
  */
 export class StoreError extends BatonError {
   readonly [marker] = true;
-  readonly code: StoreErrorCode;
+  override readonly code: StoreErrorCode;
   readonly path: string | undefined;
 
   constructor(
@@ -39,12 +41,12 @@ export class StoreError extends BatonError {
     options: { code: StoreErrorCode; path?: string | undefined; cause?: unknown },
   ) {
     super(message, { cause: options.cause });
-    this.name = "StoreError";
+    this.name = name;
     this.code = options.code;
     this.path = options.path;
   }
 
   static override isInstance(error: unknown): error is StoreError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

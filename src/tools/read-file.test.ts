@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,6 +85,38 @@ describe("readFile", () => {
     expect(await refusal("notes")).toMatchObject({
       code: "not-a-file",
       message: '"notes" is not a file',
+    });
+  });
+
+  it("names paths as the model gave them, never by the root's absolute path", async () => {
+    const missingRoot = readFile({ root: join(base, "gone") });
+    const errors = [
+      await refusal("missing.txt"),
+      await refusal("notes/missing/deeper.txt"),
+      await refusal("notes/todo.md/inside"),
+      await refusal("notes"),
+      await refusal("escape.txt"),
+      await refusal("notes/todo.md", missingRoot),
+    ];
+    expect(errors.map((error) => error.message)).toEqual([
+      'No file "missing.txt" in the allowed directory',
+      'No file "notes/missing/deeper.txt" in the allowed directory',
+      'No file "notes/todo.md/inside" in the allowed directory',
+      '"notes" is not a file',
+      'Refused: "escape.txt" is outside the directory this tool may read',
+      "The allowed directory cannot be read (ENOENT)",
+    ]);
+    for (const error of errors) {
+      expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(base);
+      expect(String((error as { cause?: unknown }).cause ?? "")).not.toContain(base);
+    }
+  });
+
+  it("does not wait on a named pipe: it is not a file", async () => {
+    execFileSync("mkfifo", [join(root, "pipe")]);
+    expect(await refusal("pipe")).toMatchObject({
+      code: "not-a-file",
+      message: '"pipe" is not a file',
     });
   });
 

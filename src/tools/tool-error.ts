@@ -1,6 +1,8 @@
 import { BatonError } from "../core/errors/baton-error.js";
+import { errorMarker } from "../core/errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.tool");
+const name = "ToolError";
+const marker = errorMarker(name);
 
 /** Why a built-in tool refused or failed a call. */
 export type ToolErrorCode =
@@ -28,18 +30,18 @@ export class ToolError extends BatonError {
   readonly [marker] = true;
   /** The tool's name: `http_fetch`, `read_file`, `calculator`, or the MCP tool's name. */
   readonly tool: string;
-  readonly code: ToolErrorCode;
+  override readonly code: ToolErrorCode;
   /** A refused call fails the same way every time. */
   readonly isRetryable = false;
 
   constructor(message: string, options: { tool: string; code: ToolErrorCode; cause?: unknown }) {
     super(message, { cause: options.cause });
-    this.name = "ToolError";
+    this.name = name;
     this.tool = options.tool;
     this.code = options.code;
   }
 
   static override isInstance(error: unknown): error is ToolError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -29,12 +29,16 @@ const PRICES = {
   "flaky-model": { input: 1, output: 2 },
   "backup-model": { input: 4, output: 16 },
 };
-const pricesYaml = Object.entries(PRICES)
+/** The providers section: the fake server's prices, by model id. */
+const pricesYaml = `providers:
+  openai-compatible:
+    prices:
+${Object.entries(PRICES)
   .map(
     ([model, price]) =>
-      `  openai-compatible:${model}: { inputPerMillion: ${price.input}, outputPerMillion: ${price.output} }`,
+      `      ${model}: { inputPerMillion: ${price.input}, outputPerMillion: ${price.output} }`,
   )
-  .join("\n");
+  .join("\n")}`;
 
 /** Cents of calls of `model` at the prices above, from the usage the server reported. */
 function centsOf(model: keyof typeof PRICES, usage: { prompt: number; completion: number }[]) {
@@ -57,9 +61,9 @@ name: research
 mainAgent: { name: lead, model: openai-compatible:main-model }
 designerModel: openai-compatible:designer-model
 subagentModel: openai-compatible:sub-model
+tools: { calculator: true }
 availableTools: [calculator]
 maxParallelTasks: 4
-prices:
 ${pricesYaml}
 task: Compare tidal and wave power.
 `,
@@ -206,13 +210,12 @@ task: Compare tidal and wave power.
       `kind: orchestrator
 name: support
 mainAgent: { name: lead, model: openai-compatible:main-model }
-subagents:
+agents:
   researcher:
     model: openai-compatible:flaky-model
     description: Looks things up.
     retry: { maxAttempts: 2, initialDelayMs: 1 }
     fallbackModels: [openai-compatible:backup-model]
-prices:
 ${pricesYaml}
 `,
     );
@@ -279,7 +282,6 @@ name: research
 mainAgent: { name: lead, model: openai-compatible:main-model }
 designerModel: openai-compatible:designer-model
 subagentModel: openai-compatible:sub-model
-prices:
 ${pricesYaml}
 task: Compare tidal and wave power.
 `,

@@ -279,7 +279,7 @@ steps:
     );
     const { code, stderr } = await runBaton(["run", "broken.yaml"], { cwd: workspace.dir });
     expect(code).toBe(2);
-    expect(stderr).toContain("Invalid workflow spec broken.yaml (2 problems)");
+    expect(stderr).toContain("Invalid spec broken.yaml (2 problems)");
     expect(stderr).toMatch(/steps\[0\]\.agent \(line 6, column \d+\): unknown agent "researchr"/);
     expect(stderr).toMatch(/steps\[1\]\.dependsOn \(line 9, column \d+\): unknown step "factz"/);
   });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { schedule } from "../../src/durable/index.js";
-import { buildWorkflow, parseSpec } from "../../src/index.js";
+import { buildWorkflow, parseSpec } from "../../src/spec/index.js";
 import { SqliteStore } from "../../src/stores/sqlite/index.js";
 import { ManualClock } from "../../src/testing/index.js";
 import { runBaton, tempWorkspace } from "./cli-harness.js";

@@ -109,10 +109,14 @@ steps: [{ id: s, agent: a }]
     );
     const { code, stderr } = await runBaton(["run", "bad-tools.yaml"], { cwd: workspace.dir });
     expect(code).toBe(2);
-    expect(stderr).toContain("Invalid workflow spec bad-tools.yaml (2 problems)");
+    expect(stderr).toContain("Invalid spec bad-tools.yaml (3 problems)");
     expect(stderr).toContain("tools.web.allowHosts");
     expect(stderr).toContain(
-      'tools.clock: expected type to be one of calculator, http_fetch, read_file, mcp (the name "clock" is not a tool type, so say which)',
+      'tools.clock (line 4, column 10): expected type to be one of calculator, http_fetch, read_file, mcp (the name "clock" is not a tool type, so say which)',
+    );
+    // All at once: the agent's tool is not in the section either.
+    expect(stderr).toMatch(
+      /agents\.a\.tools\[0\] \(line 6, column \d+\): unknown tool "calculator"/,
     );
 
     await workspace.write(

@@ -150,7 +150,7 @@ describe.runIf(enabled)("A newcomer's first hour, on a fresh clone", () => {
     if (!node || !unsupported) return; // this machine's Node runs Baton: nothing to see
     const cli = await sh("node dist/cli/main.js runs", clone);
     expect(cli).toEqual({ code: 1, stdout: "", stderr: `${unsupported}\n` });
-    const library = await sh(`node --input-type=module -e 'await import("baton")'`, clone);
+    const library = await sh(`node --input-type=module -e 'await import("baton-ai")'`, clone);
     expect(library.code).toBe(1);
     expect(library.stderr).toContain(`ConfigurationError: ${unsupported}\n`);
   }, 60_000);
@@ -159,7 +159,7 @@ describe.runIf(enabled)("A newcomer's first hour, on a fresh clone", () => {
     const packed = await sh("npm pack", clone);
     expect(packed.code, packed.stderr).toBe(0);
     const { version } = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
-    expect(existsSync(join(clone, `baton-${version}.tgz`))).toBe(true);
+    expect(existsSync(join(clone, `baton-ai-${version}.tgz`))).toBe(true);
     const status = await sh("git status --porcelain", clone);
     expect(status.stdout).toBe("");
   }, 180_000);

@@ -1,5 +1,5 @@
 /**
- * The README's TypeScript quick starts, run as written (in this process, with "baton"
+ * The README's TypeScript quick starts, run as written (in this process, with "baton-ai"
  * resolved to the source; test/newcomer/fresh-clone.test.ts runs them against the built
  * package in a fresh clone). Each must run offline and print what its comments promise.
  */

@@ -1,17 +1,19 @@
 import { BatonError } from "./baton-error.js";
+import { errorMarker } from "./error-marker.js";
 
-const marker = Symbol.for("baton.error.cancelled");
+const name = "CancelledError";
+const marker = errorMarker(name);
 
 /** Work stopped because its AbortSignal fired (a `cancel()` or a caller's signal). Never retried. */
 export class CancelledError extends BatonError {
   readonly [marker] = true;
 
   constructor(message = "The operation was cancelled", options: { cause?: unknown } = {}) {
-    super(message, options);
-    this.name = "CancelledError";
+    super(message, { ...options, code: "cancelled" });
+    this.name = name;
   }
 
   static override isInstance(error: unknown): error is CancelledError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

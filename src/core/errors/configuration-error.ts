@@ -1,6 +1,8 @@
 import { BatonError } from "./baton-error.js";
+import { errorMarker } from "./error-marker.js";
 
-const marker = Symbol.for("baton.error.configuration");
+const name = "ConfigurationError";
+const marker = errorMarker(name);
 
 /**
  * Something the user must fix before any work can start: a missing API key, an
@@ -10,13 +12,13 @@ export class ConfigurationError extends BatonError {
   readonly [marker] = true;
   readonly path: string | undefined;
 
-  constructor(message: string, options: { path?: string; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.name = "ConfigurationError";
+  constructor(message: string, options: { path?: string; cause?: unknown; code?: string } = {}) {
+    super(message, { cause: options.cause, code: options.code ?? "configuration" });
+    this.name = name;
     this.path = options.path;
   }
 
   static override isInstance(error: unknown): error is ConfigurationError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

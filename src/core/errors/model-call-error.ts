@@ -1,6 +1,8 @@
 import { BatonError } from "./baton-error.js";
+import { errorMarker } from "./error-marker.js";
 
-const marker = Symbol.for("baton.error.model-call");
+const name = "ModelCallError";
+const marker = errorMarker(name);
 
 /** A model call failed. `isRetryable` says whether a retry may help (429, 5xx, timeout, network). */
 export class ModelCallError extends BatonError {
@@ -19,8 +21,8 @@ export class ModelCallError extends BatonError {
     retryAfterMs?: number;
     cause?: unknown;
   }) {
-    super(options.message, { cause: options.cause });
-    this.name = "ModelCallError";
+    super(options.message, { cause: options.cause, code: "model-call-failed" });
+    this.name = name;
     this.model = options.model;
     this.statusCode = options.statusCode;
     this.isRetryable = options.isRetryable;
@@ -28,6 +30,6 @@ export class ModelCallError extends BatonError {
   }
 
   static override isInstance(error: unknown): error is ModelCallError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -1,6 +1,8 @@
 import { BatonError } from "./baton-error.js";
+import { errorMarker } from "./error-marker.js";
 
-const marker = Symbol.for("baton.error.timeout");
+const name = "TimeoutError";
+const marker = errorMarker(name);
 
 /** A call or run took longer than its `timeout`. Retryable, like a provider timeout. */
 export class TimeoutError extends BatonError {
@@ -9,12 +11,12 @@ export class TimeoutError extends BatonError {
   readonly isRetryable = true;
 
   constructor(message: string, options: { timeoutMs: number; cause?: unknown }) {
-    super(message, { cause: options.cause });
-    this.name = "TimeoutError";
+    super(message, { cause: options.cause, code: "timeout" });
+    this.name = name;
     this.timeoutMs = options.timeoutMs;
   }
 
   static override isInstance(error: unknown): error is TimeoutError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -1,6 +1,8 @@
 import { BatonError } from "../errors/baton-error.js";
+import { errorMarker } from "../errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.budget-exceeded");
+const name = "BudgetExceededError";
+const marker = errorMarker(name);
 
 /** What happens when a budget is exceeded: see `BudgetOptions.onExceeded`. */
 export type BudgetAction = "stop" | "switch-model" | "pause";
@@ -29,8 +31,9 @@ export class BudgetExceededError extends BatonError {
     const owner = options.scope === "agent" ? `Agent "${options.agent}"` : "The run";
     super(
       `${owner} would exceed its budget (${describeLimit(options.limit)}; spent ${options.spent.tokens} tokens, ${options.spent.cents ?? "unknown"} cents)`,
+      { code: "budget-exceeded" },
     );
-    this.name = "BudgetExceededError";
+    this.name = name;
     this.scope = options.scope;
     this.agent = options.agent;
     this.limit = options.limit;
@@ -40,7 +43,7 @@ export class BudgetExceededError extends BatonError {
   }
 
   static override isInstance(error: unknown): error is BudgetExceededError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }
 

@@ -1,6 +1,8 @@
 import { BatonError } from "../errors/baton-error.js";
+import { errorMarker } from "../errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.circuit-open");
+const name = "CircuitOpenError";
+const marker = errorMarker(name);
 
 /** A model's circuit breaker is open: calls to it are refused until `retryAt`. */
 export class CircuitOpenError extends BatonError {
@@ -12,13 +14,15 @@ export class CircuitOpenError extends BatonError {
   readonly isRetryable = false;
 
   constructor(options: { model: string; retryAt: number }) {
-    super(`The circuit for model "${options.model}" is open after repeated failures`);
-    this.name = "CircuitOpenError";
+    super(`The circuit for model "${options.model}" is open after repeated failures`, {
+      code: "circuit-open",
+    });
+    this.name = name;
     this.model = options.model;
     this.retryAt = options.retryAt;
   }
 
   static override isInstance(error: unknown): error is CircuitOpenError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -1,4 +1,8 @@
 import { BatonError } from "../errors/baton-error.js";
+import { errorMarker } from "../errors/error-marker.js";
+
+const name = "RunWaitingError";
+const marker = errorMarker(name);
 
 /**
  * Thrown by `context.run()` in a function step when what it ran must wait (an approval, a
@@ -7,13 +11,19 @@ import { BatonError } from "../errors/baton-error.js";
  * this error, so catching it changes nothing.
  */
 export class RunWaitingError extends BatonError {
+  readonly [marker] = true;
   readonly reason: string;
 
   constructor(options: { stepId: string; runnable: string; reason: string }) {
     super(
       `"${options.runnable}" in step "${options.stepId}" waits (${options.reason}); the step runs again when the run resumes`,
+      { code: "run-waiting" },
     );
-    this.name = "RunWaitingError";
+    this.name = name;
     this.reason = options.reason;
+  }
+
+  static override isInstance(error: unknown): error is RunWaitingError {
+    return BatonError.hasMarker(error, marker);
   }
 }

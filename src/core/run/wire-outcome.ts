@@ -1,8 +1,11 @@
 import { BatonError } from "../errors/baton-error.js";
+import { errorMarker } from "../errors/error-marker.js";
 import { type SerializedError, serializeError } from "../events.js";
 import type { Outcome } from "../outcome.js";
 import type { CostBreakdown, Usage } from "../usage.js";
 import { checkJson } from "./check-json.js";
+
+const remoteMarker = errorMarker("RemoteError");
 
 /** An outcome as it crosses between processes or threads: JSON only. */
 export type WireOutcome =
@@ -80,13 +83,19 @@ export function fromWire(wire: WireOutcome): Outcome {
  * was reported: its name, message, and HTTP status and retryability when it had them.
  */
 export class RemoteError extends BatonError {
+  readonly [remoteMarker] = true;
   readonly statusCode: number | undefined;
   readonly isRetryable: boolean | undefined;
 
   constructor(serialized: SerializedError) {
-    super(serialized.message);
+    super(serialized.message, { code: serialized.code ?? "remote" });
+    // The name of the error as it happened: what logs and the model see.
     this.name = serialized.name;
     this.statusCode = serialized.statusCode;
     this.isRetryable = serialized.isRetryable;
+  }
+
+  static override isInstance(error: unknown): error is RemoteError {
+    return BatonError.hasMarker(error, remoteMarker);
   }
 }

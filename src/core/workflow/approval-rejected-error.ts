@@ -1,6 +1,8 @@
 import { BatonError } from "../errors/baton-error.js";
+import { errorMarker } from "../errors/error-marker.js";
 
-const marker = Symbol.for("baton.error.approval-rejected");
+const name = "ApprovalRejectedError";
+const marker = errorMarker(name);
 
 /** A step that needed approval was rejected, so it fails without running. */
 export class ApprovalRejectedError extends BatonError {
@@ -11,13 +13,14 @@ export class ApprovalRejectedError extends BatonError {
   constructor(options: { stepId: string; comment?: string }) {
     super(
       `Step "${options.stepId}" was not approved${options.comment ? `: ${options.comment}` : ""}`,
+      { code: "approval-rejected" },
     );
-    this.name = "ApprovalRejectedError";
+    this.name = name;
     this.stepId = options.stepId;
     this.comment = options.comment;
   }
 
   static override isInstance(error: unknown): error is ApprovalRejectedError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

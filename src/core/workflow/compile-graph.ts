@@ -79,7 +79,7 @@ export function compileGraph(name: string, steps: readonly StepDefinition[]): Co
     }
   }
   if (order.length < count) {
-    const cycle = findCycle(steps, inDegree);
+    const cycle = findCycle(steps, dependencies, inDegree);
     throw new ConfigurationError(`Workflow "${name}" has a cycle: ${cycle.join(" -> ")}`, {
       path: `${cycle[0]}.dependsOn`,
     });
@@ -116,10 +116,17 @@ export function compileGraph(name: string, steps: readonly StepDefinition[]): Co
   };
 }
 
-/** A cycle among the steps Kahn's algorithm could not order, as ids, first id repeated last. */
-function findCycle(steps: readonly StepDefinition[], inDegree: readonly number[]): string[] {
+/**
+ * A cycle among the steps Kahn's algorithm could not order, as ids, first id repeated last.
+ * Linear: each step is visited once.
+ */
+function findCycle(
+  steps: readonly StepDefinition[],
+  dependencies: readonly (readonly number[])[],
+  inDegree: readonly number[],
+): string[] {
   const stuck = (index: number) => inDegree[index]! > 0;
-  // Walking backwards along dependencies inside the stuck set must revisit a step.
+  // Every stuck step has a stuck dependency, so walking back along them must revisit a step.
   const start = inDegree.findIndex((degree) => degree > 0);
   const seenAt = new Map<number, number>();
   const path: number[] = [];
@@ -127,10 +134,7 @@ function findCycle(steps: readonly StepDefinition[], inDegree: readonly number[]
   while (!seenAt.has(current)) {
     seenAt.set(current, path.length);
     path.push(current);
-    const step = steps[current]!;
-    current = steps.findIndex(
-      (candidate, index) => stuck(index) && step.dependsOn.includes(candidate.id),
-    );
+    current = dependencies[current]!.find(stuck)!;
   }
   // `path` follows dependencies (child -> parent); reverse it to read in execution order.
   const cycle = path.slice(seenAt.get(current)!).reverse();

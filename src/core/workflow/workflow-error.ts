@@ -1,8 +1,10 @@
 import { BatonError } from "../errors/baton-error.js";
+import { errorMarker } from "../errors/error-marker.js";
 import type { WorkflowResult } from "../run/run.js";
 import type { CostBreakdown, Usage } from "../usage.js";
 
-const marker = Symbol.for("baton.error.workflow");
+const name = "WorkflowError";
+const marker = errorMarker(name);
 
 /**
  * A workflow run as a step (`workflow.run()`) did not succeed. Carries the run's result,
@@ -13,19 +15,31 @@ export class WorkflowError extends BatonError {
   readonly runId: string;
   readonly status: WorkflowResult["status"];
   readonly result: WorkflowResult;
-  readonly usage: Usage;
+  usage: Usage;
   readonly cost: CostBreakdown;
   readonly isRetryable = false;
 
-  constructor(workflow: string, result: WorkflowResult) {
+  /**
+   * @param options.kind what ran, for the message (`Orchestrator "x" (run ...) failed`) and
+   *   `code` (`orchestrator-failed`) of subclasses. @default "workflow"
+   */
+  constructor(
+    workflow: string,
+    result: WorkflowResult,
+    { kind = "workflow" }: { kind?: string } = {},
+  ) {
     const why =
       result.status === "waiting"
         ? `is waiting (${result.waitReason ?? "approval"})`
         : result.status === "cancelled"
           ? "was cancelled"
           : `failed: ${result.error?.message ?? "unknown error"}`;
-    super(`Workflow "${workflow}" (run ${result.runId}) ${why}`, { cause: result.error });
-    this.name = "WorkflowError";
+    const what = `${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+    super(`${what} "${workflow}" (run ${result.runId}) ${why}`, {
+      cause: result.error,
+      code: `${kind}-failed`,
+    });
+    this.name = name;
     this.runId = result.runId;
     this.status = result.status;
     this.result = result;
@@ -34,6 +48,6 @@ export class WorkflowError extends BatonError {
   }
 
   static override isInstance(error: unknown): error is WorkflowError {
-    return typeof error === "object" && error !== null && marker in error;
+    return BatonError.hasMarker(error, marker);
   }
 }

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { tool } from "ai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { SpecError, sequentialIdGenerator } from "../../index.js";
-import { buildOrchestrator, isOrchestratorSpec, parseOrchestratorSpec } from "../index.js";
+import { sequentialIdGenerator } from "../../engine/index.js";
+import { parseSpec, SpecError, specKindOf } from "../../spec/index.js";
+import { buildOrchestrator } from "../index.js";
 
 const serverPath = createRequire(import.meta.url).resolve(
   "@modelcontextprotocol/server-filesystem/dist/index.js",
@@ -35,7 +36,7 @@ mainAgent:
   name: router
   model: simulated:router
   instructions: Route each question to the right specialist.
-subagents:
+agents:
   billing:
     description: Invoices, refunds and payments
     instructions: Answer billing questions.
@@ -44,10 +45,11 @@ subagents:
   shipping:
     model: simulated:shipping
     instructions: Answer shipping questions.
-availableTools:
-  - calculator
-  - read_file: { root: ./kb, name: read_kb }
-  - http_fetch: { allowHosts: [status.example.com], timeoutMs: 5000 }
+tools:
+  calculator: true
+  read_kb: { type: read_file, root: ./kb }
+  http_fetch: { allowHosts: [status.example.com], timeoutMs: 5000 }
+availableTools: [calculator, read_kb, http_fetch]
 designerModel: simulated:designer
 subagentModel: simulated:worker
 maxParallelTasks: 3
@@ -57,42 +59,43 @@ budget: { maxCents: 25 }
 task: Where is my parcel?
 `;
 
-describe("parseOrchestratorSpec", () => {
-  it("parses a YAML spec", () => {
-    const spec = parseOrchestratorSpec(fullSpec, { source: "support.yaml" });
-    expect(isOrchestratorSpec(spec)).toBe(true);
+describe("orchestrator specs", () => {
+  it("parse with the workflow specs' parser: one format, kind: orchestrator", () => {
+    const spec = parseSpec(fullSpec, { source: "support.yaml", kind: "orchestrator" });
+    expect(specKindOf(spec)).toBe("orchestrator");
     expect(spec).toMatchObject({
       kind: "orchestrator",
       name: "support",
       mainAgent: { name: "router", model: "simulated:router" },
-      subagents: { billing: { tools: ["calculator"], memory: { tokenThreshold: 4000 } } },
-      availableTools: [
-        "calculator",
-        { read_file: { root: "./kb", name: "read_kb" } },
-        { http_fetch: { allowHosts: ["status.example.com"] } },
-      ],
+      agents: { billing: { tools: ["calculator"], memory: { tokenThreshold: 4000 } } },
+      tools: {
+        calculator: { type: "calculator" },
+        read_kb: { type: "read_file", root: "./kb" },
+        http_fetch: { type: "http_fetch", allowHosts: ["status.example.com"] },
+      },
+      availableTools: ["calculator", "read_kb", "http_fetch"],
       maxParallelTasks: 3,
       task: "Where is my parcel?",
     });
-    const json = parseOrchestratorSpec(
+    const json = parseSpec(
       JSON.stringify({ kind: "orchestrator", mainAgent: { model: "simulated:a" } }),
     );
-    expect(json.mainAgent.model).toBe("simulated:a");
-    expect(isOrchestratorSpec({ name: "x", steps: [] })).toBe(false);
+    expect(json.kind === "orchestrator" && json.mainAgent.model).toBe("simulated:a");
+    expect(specKindOf({ name: "x", steps: [] })).toBe("workflow");
   });
 
   it("names every problem by its path and line", () => {
     const issues = issuesOf(() =>
-      parseOrchestratorSpec(
+      parseSpec(
         [
           "kind: orchestrator",
           "mainAgent:",
           "  model: gpt-4o",
-          "  temperature: 0.2",
-          "availableTools:",
-          "  - http_fetch",
-          "  - read_file: {}",
-          "  - shell: { command: rm }",
+          "  temprature: 0.2",
+          "tools:",
+          "  http_fetch: true",
+          "  files: { type: read_file }",
+          "  shell: { command: rm }",
           "maxParallelTasks: 0",
         ].join("\n"),
         { source: "bad.yaml" },
@@ -105,20 +108,16 @@ describe("parseOrchestratorSpec", () => {
           message: 'expected a model string "provider:model-id"',
           line: 3,
         },
-        { path: "mainAgent", message: 'unknown field "temperature"', line: 3 },
+        { path: "mainAgent.temprature", message: 'unknown key "temprature"', line: 4 },
         {
-          path: "availableTools[0]",
-          message: 'http_fetch needs options: write "http_fetch: { allowHosts: [...] }"',
+          path: "tools.http_fetch.allowHosts",
+          message: expect.stringMatching(/required/),
           line: 6,
         },
+        { path: "tools.files.root", message: expect.stringMatching(/required/), line: 7 },
         {
-          path: "availableTools[1].read_file.root",
-          message: expect.stringMatching(/expected/),
-          line: 7,
-        },
-        {
-          path: "availableTools[2]",
-          message: expect.stringContaining("received keys shell"),
+          path: "tools.shell",
+          message: expect.stringContaining('the name "shell" is not a tool type'),
           line: 8,
         },
         { path: "maxParallelTasks", message: "expected an integer >= 1", line: 9 },
@@ -129,34 +128,49 @@ describe("parseOrchestratorSpec", () => {
 
   it("checks names across the spec: agents, tools, and tools the registry must provide", () => {
     const issues = issuesOf(() =>
-      parseOrchestratorSpec(
+      parseSpec(
         JSON.stringify({
           kind: "orchestrator",
-          mainAgent: { model: "simulated:a" },
-          subagents: { main: { instructions: "x" }, helper: { tools: ["search", "calculator"] } },
-          availableTools: ["calculator", { calculator: { name: "calculator" } }, "web_search"],
+          mainAgent: { model: "simulated:a", tools: ["calculater"] },
+          agents: { main: { instructions: "x" }, helper: { tools: ["search", "calculator"] } },
+          tools: { calculator: true },
+          availableTools: ["calculator", "web_search"],
         }),
         { tools: ["search"] },
       ),
     );
     expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
-      'availableTools[1]: the tool name "calculator" is already used by availableTools[0]; give one a different name',
-      'availableTools[2]: unknown tool "web_search" (built in: calculator, http_fetch, read_file, mcp; registry: search)',
-      'subagents.main: "main" is the main agent\'s name; pick another',
+      'mainAgent.tools[0]: unknown tool "calculater" (did you mean "calculator"? known: calculator, search)',
+      'agents.main: "main" is the main agent\'s name; pick another',
+      'availableTools[1]: unknown tool "web_search" (known: calculator, search)',
     ]);
   });
 
-  it("reports invalid YAML and JSON, and wrong kinds", () => {
+  it("tells the kinds apart: each builder takes its own kind", async () => {
     expect(
-      issuesOf(() => parseOrchestratorSpec("kind: [", { format: "yaml" }))[0]?.message,
-    ).toMatch(/invalid YAML/);
+      issuesOf(() => parseSpec("kind: team\nmainAgent: { model: simulated:a }")).map(
+        (issue) => issue.path,
+      ),
+    ).toContain("kind");
     expect(
-      issuesOf(() => parseOrchestratorSpec("{ nope", { source: "x.json" }))[0]?.message,
-    ).toMatch(/invalid JSON/);
-    expect(
-      issuesOf(() => parseOrchestratorSpec("kind: workflow\nmainAgent: { model: simulated:a }")),
-    ).toEqual([{ path: "kind", message: 'expected "orchestrator"', line: 1 }]);
-    expect(() => parseOrchestratorSpec(42 as never)).toThrow(TypeError);
+      issuesOf(() =>
+        parseSpec("kind: orchestrator\nmainAgent: { model: simulated:a }", { kind: "workflow" }),
+      ),
+    ).toEqual([
+      {
+        path: "kind",
+        message:
+          "expected a workflow spec, but this is an orchestrator spec (build it with buildOrchestrator)",
+        line: 1,
+      },
+    ]);
+    const workflowSpec = {
+      name: "w",
+      agents: { a: { model: "simulated:a" } },
+      steps: [{ id: "s", agent: "a" }],
+    };
+    const error = await buildOrchestrator(workflowSpec).catch((thrown: unknown) => thrown);
+    expect((error as SpecError).issues[0]?.message).toMatch(/build it with buildWorkflow/);
   });
 });
 
@@ -178,8 +192,9 @@ describe("buildOrchestrator", () => {
       inputSchema: z.object({ order: z.string() }),
       execute: async ({ order }) => ({ order, status: "shipped" }),
     });
-    const spec = parseOrchestratorSpec(
+    const spec = parseSpec(
       fullSpec.replace("tools: [calculator]", "tools: [calculator, lookup]").replace("./kb", "."),
+      { tools: ["lookup"] },
     );
     const built = await buildOrchestrator(spec, {
       tools: { lookup },
@@ -204,15 +219,19 @@ describe("buildOrchestrator", () => {
       {
         kind: "orchestrator",
         mainAgent: { model: "simulated:a" },
-        availableTools: [
-          { mcp: { command: process.execPath, args: [serverPath, directory], prefix: "fs_" } },
-        ],
+        tools: {
+          files: {
+            type: "mcp",
+            command: process.execPath,
+            args: [serverPath, directory],
+            prefix: "fs_",
+          },
+        },
+        availableTools: ["fs_list_directory", "fs_read_text_file"],
       },
       { baseDir: directory },
     );
-    expect(built.orchestrator.availableTools).toEqual(
-      expect.arrayContaining(["fs_list_directory", "fs_read_text_file"]),
-    );
+    expect(built.orchestrator.availableTools).toEqual(["fs_list_directory", "fs_read_text_file"]);
     await built.close();
   });
 
@@ -222,14 +241,12 @@ describe("buildOrchestrator", () => {
         kind: "orchestrator",
         mainAgent: { model: "openai:gpt-4o" },
         designerModel: "anthropic:claude-sonnet-4-5",
-        availableTools: [{ mcp: { command: join(directory, "no-such-server") } }],
+        tools: { search: { type: "mcp", command: join(directory, "no-such-server") } },
       },
       { env: {}, baseDir: directory },
     ).catch((thrown: unknown) => thrown);
     expect(SpecError.isInstance(error)).toBe(true);
-    expect((error as SpecError).issues.map((issue) => issue.path)).toEqual([
-      "availableTools[0].mcp",
-    ]);
+    expect((error as SpecError).issues.map((issue) => issue.path)).toEqual(["tools.search"]);
     const keys = await buildOrchestrator(
       {
         kind: "orchestrator",
@@ -247,12 +264,12 @@ describe("buildOrchestrator", () => {
       {
         kind: "orchestrator",
         mainAgent: { model: "simulated:a" },
-        subagents: { helper: { tools: ["nothing"] } },
+        agents: { helper: { tools: ["nothing"] } },
       },
       {},
     ).catch((thrown: unknown) => thrown as SpecError);
     expect((tools as SpecError).issues[0]).toMatchObject({
-      path: "subagents.helper.tools[0]",
+      path: "agents.helper.tools[0]",
       message: expect.stringContaining('unknown tool "nothing"'),
     });
   });

@@ -1,4 +1,5 @@
-import type { Workflow, WorkflowGraph } from "../../index.js";
+import type { WorkflowGraph } from "../../engine/index.js";
+import type { Workflow } from "../../index.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import { type RunView, type StepView, viewRun } from "./run-view.js";
 import { abridge, mark } from "./text-format.js";

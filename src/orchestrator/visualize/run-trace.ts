@@ -1,10 +1,5 @@
-import {
-  type BatonEvent,
-  foldRunLog,
-  type LoggedEvent,
-  type RunState,
-  type RunStore,
-} from "../../index.js";
+import { foldRunLog, type LoggedEvent, type RunState } from "../../engine/index.js";
+import type { BatonEvent, RunStore } from "../../index.js";
 
 /** An event of a trace: live (`BatonEvent`) or read back from a store (`StoredEvent`). */
 export type TraceEvent = BatonEvent | LoggedEvent;

@@ -1,15 +1,13 @@
 import {
   addUsage,
-  type CostBreakdown,
   emptyUsage,
   type LoggedEvent,
   type SerializedError,
-  type StepRecord,
-  type Usage,
-} from "../../index.js";
+} from "../../engine/index.js";
+import type { CostBreakdown, StepRecord, Usage } from "../../index.js";
+import type { PlanIssue } from "../../patterns/index.js";
 import type { DelegationTask } from "../check-tasks.js";
 import { DELEGATE_TOOL, PLAN_TOOL } from "../orchestration-tools.js";
-import type { PlanIssue } from "../plan-error.js";
 import type { TraceRun } from "./run-trace.js";
 
 /** What a run was, in an orchestration. */

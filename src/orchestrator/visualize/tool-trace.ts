@@ -1,4 +1,5 @@
-import { addUsage, emptyUsage, type Usage } from "../../index.js";
+import { addUsage, emptyUsage } from "../../engine/index.js";
+import type { Usage } from "../../index.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import {
   type AgentSpendView,

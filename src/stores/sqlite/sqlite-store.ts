@@ -10,11 +10,6 @@ import type {
   RunStore,
   StoredEvent,
 } from "../../core/ports/run-store.js";
-import type {
-  SchedulePatch,
-  ScheduleRecord,
-  ScheduleStore,
-} from "../../core/ports/schedule-store.js";
 import {
   checkClaim,
   checkEvents,

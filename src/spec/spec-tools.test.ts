@@ -1,22 +1,14 @@
 /* biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the syntax under test */
 import { describe, expect, it } from "vitest";
-import { SpecError } from "../spec/index.js";
-import type { CliContext } from "./cli-context.js";
+import { SpecError } from "./spec-error.js";
 import { expandVariables, specTools } from "./spec-tools.js";
 
-const context: CliContext = {
-  stdout: { write: () => true },
-  stderr: { write: () => true },
-  env: {},
-  cwd: "/",
-};
+const options = { baseDir: "/specs", env: {}, source: "s.yaml" };
 
 describe("specTools", () => {
   it("builds built-in tools under the names the section gives them", async () => {
     const tools = await specTools(
       {
-        source: "s.yaml",
-        path: "/specs/s.yaml",
         tools: {
           calculator: true,
           math: { type: "calculator" },
@@ -24,7 +16,7 @@ describe("specTools", () => {
           notes: { type: "read_file", root: "./notes" },
         },
       },
-      context,
+      options,
     );
     expect(Object.keys(tools.registry)).toEqual(["calculator", "math", "web", "notes"]);
     const result = await tools.registry.math!.execute!(
@@ -38,8 +30,6 @@ describe("specTools", () => {
   it("reports every bad entry by its path in one SpecError", async () => {
     const attempt = specTools(
       {
-        source: "s.yaml",
-        path: "/specs/s.yaml",
         tools: {
           web: { type: "http_fetch", allowHosts: [] },
           notes: { type: "read_file" },
@@ -47,7 +37,7 @@ describe("specTools", () => {
           files: { type: "mcp", command: "x", args: ["--token", "${NO_SUCH_TOKEN}"] },
         },
       },
-      context,
+      options,
     );
     const error = await attempt.catch((caught: unknown) => caught);
     expect(SpecError.isInstance(error)).toBe(true);
