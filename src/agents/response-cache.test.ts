@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -176,21 +179,32 @@ describe("Agent response cache", () => {
   });
 
   it("keeps entries in the SQLite file, shared across stores and reopens", async () => {
-    const model = scriptedModel("alpha", textReply("persisted"));
-    const first = new SqliteStore({ path: ":memory:" });
+    const dir = mkdtempSync(join(tmpdir(), "baton-cache-"));
+    const ask = async (model: ReturnType<typeof scriptedModel>) => {
+      const store = new SqliteStore({ path: join(dir, "baton.db") });
+      try {
+        const cached = agent({
+          name: "c",
+          model,
+          prices: testPrices,
+          cache: { ttlMs: hour, store: store.responseCache },
+        });
+        return await cached.run("q");
+      } finally {
+        await store.close();
+      }
+    };
     try {
-      const cached = agent({
-        name: "c",
-        model,
-        prices: testPrices,
-        cache: { ttlMs: hour, store: first.responseCache },
-      });
-      await cached.run("q");
-      const again = await cached.run("q");
+      const first = scriptedModel("alpha", textReply("persisted", providerUsage(10, 2)));
+      const second = scriptedModel("alpha", textReply("never asked"));
+      expect((await ask(first)).cost.totalCents).toBeGreaterThan(0);
+      const again = await ask(second); // another store on the file, after the first closed
+      expect(again.text).toBe("persisted");
       expect(again.modelCalls[0]?.cached).toBe(true);
-      expect(model.doGenerateCalls).toHaveLength(1);
+      expect(again.cost.totalCents).toBe(0);
+      expect(second.doGenerateCalls).toHaveLength(0);
     } finally {
-      await first.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -24,7 +24,8 @@ export interface ResponseCacheOptions {
   ttlMs: number;
   /**
    * Where responses are kept: `new MemoryResponseCache()` (one process), or a durable one
-   * (`SqliteStore`'s `responseCache`), which processes sharing the file share.
+   * (`SqliteStore`'s or `PostgresStore`'s `responseCache`), shared by the processes that
+   * open the same file or database.
    * @default a MemoryResponseCache of the agent's own
    */
   store?: ResponseCacheStore;
