@@ -333,6 +333,12 @@ describe("AgentRegistry", () => {
       /expected an agent or another runnable/,
     );
     expect(() => registry.route("")).toThrow(/registry\.route\(capability\)/);
+    expect(() => registry.route("x", { name: "" })).toThrow(
+      /registry\.route options\.name: expected a non-empty string/,
+    );
+    expect(() => registry.route("x", { description: 3 as never })).toThrow(
+      /registry\.route options\.description: expected a string, received 3/,
+    );
     expect(() => new AgentRegistry({ healthCheckIntervalMs: -1 })).toThrow(
       /healthCheckIntervalMs: expected a number of ms >= 0, received -1/,
     );

@@ -219,17 +219,32 @@ export class AgentRegistry {
    */
   route<Input = AgentInput, Output = AgentResult>(
     capability: string,
-    options: { name?: string } = {},
+    options: {
+      /** The route's name: its step's, and the one an orchestrator's main agent delegates to. @default capability */
+      name?: string;
+      /** What a delegating model is told it does. @default names the capability */
+      description?: string;
+    } = {},
   ): RegistryRoute<Input, Output> {
     if (typeof capability !== "string" || capability === "") {
       fail("registry.route(capability)", "a non-empty string", capability);
     }
-    const name = options.name ?? capability;
-    return new RegistryRoute<Input, Output>(
+    const {
+      name = capability,
+      description = `Any of the agents that can do "${capability}" (the healthiest, least loaded one takes the task)`,
+    } = options;
+    if (typeof name !== "string" || name === "")
+      fail("registry.route options.name", "a non-empty string", name);
+    if (typeof description !== "string") {
+      fail("registry.route options.description", "a string", description);
+    }
+    return new RegistryRoute<Input, Output>({
       name,
       capability,
-      (input, context) => this.#execute(capability, input, context) as Promise<Outcome<Output>>,
-    );
+      description,
+      execute: (input, context) =>
+        this.#execute(capability, input, context) as Promise<Outcome<Output>>,
+    });
   }
 
   /** A route per capability, by capability: the routes of a `router({ agents })`. */

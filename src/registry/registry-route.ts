@@ -22,16 +22,20 @@ export class RegistryRoute<Input = AgentInput, Output = AgentResult>
   readonly name: string;
   /** The capability the route serves. */
   readonly capability: string;
+  /** What a model delegating to the route is told it does (an orchestrator's main agent). */
+  readonly description: string;
   readonly #execute: (input: Input, context: RunContext) => Promise<Outcome<Output>>;
 
-  constructor(
-    name: string,
-    capability: string,
-    execute: (input: Input, context: RunContext) => Promise<Outcome<Output>>,
-  ) {
-    this.name = name;
-    this.capability = capability;
-    this.#execute = execute;
+  constructor(options: {
+    name: string;
+    capability: string;
+    description: string;
+    execute: (input: Input, context: RunContext) => Promise<Outcome<Output>>;
+  }) {
+    this.name = options.name;
+    this.capability = options.capability;
+    this.description = options.description;
+    this.#execute = options.execute;
   }
 
   /**
