@@ -46,11 +46,12 @@ describe("Orchestrator with an agent registry", () => {
     expect(grace!.model.doGenerateCalls).toHaveLength(0);
     expect(ada!.model.doGenerateCalls).toHaveLength(1);
     expect(alan!.model.doGenerateCalls).toHaveLength(1);
-    const tasks = (result.toolOutputs[0]?.output as { tasks: unknown[] }).tasks;
-    expect(tasks).toEqual([
-      expect.objectContaining({ id: "costs", agent: "analysis", status: "succeeded" }),
-      expect.objectContaining({ id: "risks", agent: "analysis", status: "succeeded" }),
-    ]);
+    expect(result.toolOutputs[0]?.output).toMatchObject({
+      tasks: [
+        expect.objectContaining({ id: "costs", agent: "analysis", status: "succeeded" }),
+        expect.objectContaining({ id: "risks", agent: "analysis", status: "succeeded" }),
+      ],
+    });
     // The main agent is told what the route does, under the route's name.
     const [delegate] = main.doGenerateCalls[0]!.tools!.filter(
       (tool) => "name" in tool && tool.name === DELEGATE_TOOL,
