@@ -74,6 +74,8 @@ export async function compactConversation(
     used += tokens;
   }
   boundary = skipOrphanedToolResults(rest, boundary);
+  // The newest messages are tool results: keep the assistant message that called the tools.
+  if (boundary === rest.length) boundary = lastCallBefore(rest, boundary);
   const middle = rest.slice(0, boundary);
   let kept = rest.slice(boundary);
   let summary: string | undefined;
@@ -91,6 +93,7 @@ export async function compactConversation(
   // then shorten the summary, then the newest message itself.
   while (count(result) > maxTokens && kept.length > 1) {
     const next = skipOrphanedToolResults(kept, 1);
+    if (next === kept.length) break; // only a call and its results are left: they go together
     dropped += next;
     kept = kept.slice(next);
     result = assemble();
@@ -99,6 +102,12 @@ export async function compactConversation(
     const over = count(result) - maxTokens;
     summary = truncateText(summary, Math.max(0, countText(summary) - over));
     result = assemble();
+    // Not even the summary's heading fits beside the newest message: leave it out.
+    if (count(result) > maxTokens) {
+      summary = undefined;
+      dropped = middle.length;
+      result = assemble();
+    }
   }
   let truncated = false;
   if (count(result) > maxTokens) {
@@ -106,7 +115,14 @@ export async function compactConversation(
     const text = textOf(last);
     // Tokens of a cut text may merge differently: cut again until it fits.
     for (let cut = count(result) - maxTokens; count(result) > maxTokens; cut++) {
-      kept = [...kept.slice(0, -1), withText(last, truncateText(text, countText(text) - cut))];
+      const length = countText(text) - cut;
+      if (length < 0) {
+        // Even an empty newest message does not fit: its own overhead is over the limit.
+        throw new TypeError(
+          `compressMessages: expected maxTokens to leave room beyond the system prompt and instructions (${fixed} tokens) for the newest message, received ${maxTokens}`,
+        );
+      }
+      kept = [...kept.slice(0, -1), withText(last, truncateText(text, length))];
       result = assemble();
     }
     truncated = true;
@@ -121,11 +137,21 @@ export async function compactConversation(
   };
 }
 
-/** Moves a cut forward past tool results, whose calls would be cut off (keeping at least one message). */
+/**
+ * Moves a cut forward past tool results, whose calls would be cut off: to the next message
+ * that is not one, or to the end when only tool results follow.
+ */
 function skipOrphanedToolResults(messages: readonly ModelMessage[], boundary: number): number {
   let cut = boundary;
-  while (cut < messages.length - 1 && messages[cut]?.role === "tool") cut++;
+  while (cut < messages.length && messages[cut]?.role === "tool") cut++;
   return cut;
+}
+
+/** Moves a cut back over the tool results before it, to the message that called the tools. */
+function lastCallBefore(messages: readonly ModelMessage[], boundary: number): number {
+  let cut = boundary;
+  while (cut > 0 && messages[cut - 1]?.role === "tool") cut--;
+  return Math.max(0, cut - 1);
 }
 
 function textOf(message: ModelMessage): string {

@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { agent } from "./agent.js";
 import { compressMessages } from "./compress-messages.js";
@@ -114,6 +115,74 @@ describe("compressMessages", () => {
     expect(result.truncated).toBe(true);
     expect(result.tokens).toBeLessThanOrEqual(50);
     expect(textOf(result.messages[0]).startsWith("The tide tables")).toBe(true);
+  });
+
+  it("keeps any conversation within any limit, trimmed or summarised, or says why it cannot", async () => {
+    const words = fc.array(
+      fc.constantFrom("tide", "harbour", "06:12", "pilot", "ébb", "🌊", "\n"),
+      {
+        maxLength: 120,
+      },
+    );
+    const turn = fc.oneof(
+      words.map((text): ModelMessage[] => [{ role: "user", content: text.join(" ") }]),
+      words.map((text): ModelMessage[] => [{ role: "assistant", content: text.join(" ") }]),
+      words.map((text): ModelMessage[] => [
+        {
+          role: "assistant",
+          content: [{ type: "tool-call", toolCallId: "c", toolName: "tides", input: {} }],
+        },
+        {
+          role: "tool",
+          content: [
+            {
+              type: "tool-result",
+              toolCallId: "c",
+              toolName: "tides",
+              output: { type: "text", value: text.join(" ") },
+            },
+          ],
+        },
+      ]),
+    );
+    const cases = fc.record({
+      system: fc.option(words, { nil: undefined }),
+      turns: fc.array(turn, { minLength: 1, maxLength: 12 }),
+      maxTokens: fc.integer({ min: 1, max: 600 }),
+      summaryWords: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ system, turns, maxTokens, summaryWords }) => {
+        const messages: ModelMessage[] = [
+          ...(system ? [{ role: "system" as const, content: system.join(" ") }] : []),
+          ...turns.flat(),
+        ];
+        const model =
+          summaryWords === undefined
+            ? undefined
+            : scriptedModel("alpha", textReply("summary ".repeat(summaryWords)));
+        const outcome = await compressMessages(messages, {
+          maxTokens,
+          ...(model ? { model } : {}),
+        }).catch((error: unknown) => error);
+        if (outcome instanceof TypeError) {
+          expect(outcome.message).toMatch(
+            /leave room beyond the system prompt|newest message is a tool result longer than maxTokens/,
+          );
+          return;
+        }
+        const result = outcome as Awaited<ReturnType<typeof compressMessages>>;
+        expect(result.tokens).toBeLessThanOrEqual(maxTokens);
+        expect(countMessageTokens(result.messages)).toBe(result.tokens);
+        // Every tool result still follows the assistant message that called the tool.
+        result.messages.forEach((message, index) => {
+          if (message.role !== "tool") return;
+          const caller = result.messages.slice(0, index).findLast((m) => m.role !== "tool");
+          expect(caller?.role).toBe("assistant");
+        });
+      }),
+      { numRuns: 300, seed: 20_261_202 },
+    );
   });
 
   it("rejects a limit that leaves no room beyond the system prompt, and bad options", async () => {
