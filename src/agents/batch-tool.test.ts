@@ -63,6 +63,31 @@ describe("batchTool", () => {
     ]);
   });
 
+  it("never mixes the calls of two agent runs in one batch", async () => {
+    const { lookup, roundTrips } = customers();
+    const clerk = (name: string, ids: string[]) =>
+      agent({
+        name,
+        model: scriptedModel(
+          name,
+          toolCallReply(
+            ids.map((id, index) => ({ name: "lookup", input: { id }, id: `${name}${index}` })),
+          ),
+          textReply("done"),
+        ),
+        prices: testPrices,
+        tools: { lookup },
+      });
+    await Promise.all([
+      clerk("left", ["c1", "c2"]).run("Who?"),
+      clerk("right", ["c3", "c1"]).run("Who?"),
+    ]);
+    expect([...roundTrips].sort()).toEqual([
+      ["c1", "c2"],
+      ["c3", "c1"],
+    ]);
+  });
+
   it("waits for a streamed step's response to end before running the batch", async () => {
     const { lookup, roundTrips } = customers();
     const calls: LanguageModelV4StreamPart[] = [
