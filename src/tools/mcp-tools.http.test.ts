@@ -1,8 +1,17 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { scriptedModel, testPrices, textReply, toolCallReply } from "../agents/test-support.js";
 import { agent } from "../index.js";
 import { type McpToolSet, mcpTools } from "./mcp-tools.js";
-import { type McpHttpServer, startMcpHttpServer } from "./test-support.js";
+import {
+  type BridgedMcpServer,
+  bridgeStdioMcpServer,
+  type McpHttpServer,
+  startMcpHttpServer,
+} from "./test-support.js";
 
 const options = { toolCallId: "m1", messages: [], context: undefined as never };
 
@@ -97,5 +106,52 @@ describe("mcpTools over HTTP (a real MCP server on 127.0.0.1)", () => {
     await expect(
       mcpTools({ url: "http://127.0.0.1:1/mcp", transport: "websocket" as never }),
     ).rejects.toThrow(/"transport" to be "auto", "streamable-http" or "sse"/);
+  });
+});
+
+describe("mcpTools over HTTP (the filesystem server package, served on 127.0.0.1)", () => {
+  // The package speaks stdio; the SDK's Streamable HTTP server transport serves it, with
+  // sessions, and relays its JSON-RPC messages unchanged (as MCP gateways do).
+  const serverPath = createRequire(import.meta.url).resolve(
+    "@modelcontextprotocol/server-filesystem/dist/index.js",
+  );
+  let bridge: BridgedMcpServer | undefined;
+  let directory: string | undefined;
+
+  afterEach(async () => {
+    await bridge?.close();
+    bridge = undefined;
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it("opens a session, lists the package's tools, calls them and gets its errors", async () => {
+    directory = await mkdtemp(join(tmpdir(), "baton-mcp-http-"));
+    await writeFile(join(directory, "tides.txt"), "High tide at 06:12.");
+    bridge = await bridgeStdioMcpServer({
+      command: process.execPath,
+      args: [serverPath, directory],
+    });
+    connected = await mcpTools({ url: bridge.mcpUrl });
+    expect(connected.transport).toBe("streamable-http");
+    expect(bridge.sessions).toHaveLength(1);
+    expect(connected.server?.name).toMatch(/filesystem/);
+    expect(Object.keys(connected.tools)).toEqual(
+      expect.arrayContaining(["list_directory", "read_text_file"]),
+    );
+    const listing = await connected.tools.list_directory!.execute!({ path: directory }, options);
+    expect(JSON.stringify(listing)).toContain("[FILE] tides.txt");
+    await expect(
+      Promise.resolve(connected.tools.read_text_file!.execute!({ path: "/etc/hostname" }, options)),
+    ).rejects.toMatchObject({ name: "ToolError", code: "mcp-tool-error" });
+
+    const model = scriptedModel(
+      "alpha",
+      toolCallReply([{ name: "read_text_file", input: { path: join(directory, "tides.txt") } }]),
+      textReply("High tide is at 06:12."),
+    );
+    const pilot = agent({ name: "pilot", model, prices: testPrices, tools: connected.tools });
+    const result = await pilot.run("When is high tide?");
+    expect(JSON.stringify(result.toolCalls[0]?.output)).toContain("High tide at 06:12.");
+    expect(bridge.sessions).toHaveLength(1); // every call went through the one session
   });
 });

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -105,6 +107,22 @@ export async function startMcpHttpServer(
     }
     response.writeHead(404).end();
   };
+  const { port, close } = await listen(handle);
+  return {
+    mcpUrl: `http://127.0.0.1:${port}/mcp`,
+    sseUrl: `http://127.0.0.1:${port}/sse`,
+    requests,
+    close: async () => {
+      for (const session of sessions.values()) await session.close();
+      await close();
+    },
+  };
+}
+
+/** An HTTP server on 127.0.0.1 (a free port) answering with `handle`; a throw is a 500. */
+async function listen(
+  handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const http = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500);
@@ -114,13 +132,78 @@ export async function startMcpHttpServer(
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;
   return {
-    mcpUrl: `http://127.0.0.1:${port}/mcp`,
-    sseUrl: `http://127.0.0.1:${port}/sse`,
-    requests,
+    port,
     close: async () => {
-      for (const session of sessions.values()) await session.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/** An MCP server package that speaks stdio, served over Streamable HTTP on 127.0.0.1. */
+export interface BridgedMcpServer {
+  /** The Streamable HTTP endpoint (`/mcp`). */
+  mcpUrl: string;
+  /** The session ids the HTTP transport gave out (one per client that initialised). */
+  sessions: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a stdio MCP server package over Streamable HTTP, with sessions, as gateways such
+ * as supergateway do: each client that initialises gets a session (`Mcp-Session-Id`) and
+ * its own server process (`command args`), and every JSON-RPC message is relayed between
+ * the SDK's HTTP server transport and the process's stdio unchanged. The tools, their
+ * answers and errors are the package's own.
+ */
+export async function bridgeStdioMcpServer(server: {
+  command: string;
+  args: string[];
+}): Promise<BridgedMcpServer> {
+  const bridges = new Map<
+    string,
+    { http: StreamableHTTPServerTransport; stdio: StdioClientTransport }
+  >();
+  const sessions: string[] = [];
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    if (new URL(request.url ?? "/", "http://127.0.0.1").pathname !== "/mcp") {
+      response.writeHead(404).end();
+      return;
+    }
+    const parsed = request.method === "POST" ? await body(request) : undefined;
+    const sessionId = request.headers["mcp-session-id"];
+    const existing = typeof sessionId === "string" ? bridges.get(sessionId) : undefined;
+    if (existing) {
+      await existing.http.handleRequest(request, response, parsed);
+      return;
+    }
+    const stdio = new StdioClientTransport({ ...server, stderr: "ignore" });
+    const http: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.push(id);
+        bridges.set(id, { http, stdio });
+      },
+    });
+    http.onmessage = (message) => void stdio.send(message);
+    stdio.onmessage = (message) => void http.send(message);
+    http.onclose = () => void stdio.close();
+    await stdio.start();
+    await http.start();
+    await http.handleRequest(request, response, parsed);
+    // A request that opened no session (not an initialize) leaves nothing behind.
+    if (http.sessionId === undefined) await stdio.close();
+  };
+  const { port, close } = await listen(handle);
+  return {
+    mcpUrl: `http://127.0.0.1:${port}/mcp`,
+    sessions,
+    close: async () => {
+      for (const { http, stdio } of bridges.values()) {
+        await http.close();
+        await stdio.close();
+      }
+      await close();
     },
   };
 }
