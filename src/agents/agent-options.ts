@@ -1,5 +1,6 @@
 import type { FlexibleSchema, ToolSet } from "ai";
 import type { Clock } from "../core/ports/clock.js";
+import { resolveCacheOption } from "../core/response-cache-options.js";
 import { type RetryOptions, resolveRetryOptions } from "../core/retry-policy.js";
 import {
   type ModelInput,
@@ -294,7 +295,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     prices: options.prices,
     clock,
     modelOptions: resolveOptions,
-    cache: resolveCacheOption("agent(): options.cache", options.cache),
+    cache: resolveAgentCache("agent(): options.cache", options.cache),
     warned: new Set(),
   };
 }
@@ -303,28 +304,9 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
  * Checks a `cache` option; an agent's own in-memory store is made here, once per agent.
  * `false` (allowed for a run) turns the agent's cache off.
  */
-export function resolveCacheOption(
+export function resolveAgentCache(
   where: string,
   given: unknown,
 ): ResolvedResponseCache | undefined {
-  if (given === undefined || given === false) return undefined;
-  if (!isPlainObject(given)) {
-    throw new TypeError(`${where}: expected { ttlMs, store? }, received ${received(given)}`);
-  }
-  const { ttlMs, store } = given as Partial<ResponseCacheOptions>;
-  if (!(typeof ttlMs === "number" && ttlMs > 0 && !Number.isNaN(ttlMs))) {
-    throw new TypeError(`${where}.ttlMs: expected a number of ms > 0, received ${received(ttlMs)}`);
-  }
-  if (
-    store !== undefined &&
-    (typeof store !== "object" ||
-      store === null ||
-      typeof store.get !== "function" ||
-      typeof store.set !== "function")
-  ) {
-    throw new TypeError(
-      `${where}.store: expected a ResponseCacheStore (get, set), received ${received(store)}`,
-    );
-  }
-  return { ttlMs, store: store ?? new MemoryResponseCache() };
+  return resolveCacheOption(where, given, () => new MemoryResponseCache());
 }

@@ -9,8 +9,8 @@ import { requireModule } from "../models/require-module.js";
 import {
   type AgentOptions,
   type AgentSettings,
+  resolveAgentCache,
   resolveAgentSettings,
-  resolveCacheOption,
 } from "./agent-options.js";
 import type { AgentResult } from "./agent-result.js";
 import { AsyncQueue } from "./async-queue.js";
@@ -108,6 +108,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       retry: overrides.retry,
       timeout: overrides.timeout,
       fallbackModels: overrides.fallbackModels,
+      runCache: overrides.cache,
       context,
     });
     if (outcome.ok) {
@@ -226,7 +227,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     }
     const call: AgentCall = { signal, timeout, retry, fallbackModels, emit: onEvent };
     if (cache !== undefined) {
-      call.cache = resolveCacheOption(`${this.name}.${method}(): options.cache`, cache) ?? null;
+      call.cache = resolveAgentCache(`${this.name}.${method}(): options.cache`, cache) ?? null;
     }
     return call;
   }

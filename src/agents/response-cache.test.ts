@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { openDurable } from "../durable/open-durable.js";
 import { replay } from "../durable/replay.js";
 import { workflow } from "../runtime/workflow.js";
 import { MemoryResponseCache } from "../stores/memory/memory-response-cache.js";
@@ -232,6 +233,106 @@ describe("Agent response cache", () => {
     expect(replayed.identical).toBe(true);
     expect(replayed.modelCallsRefused).toBe(0);
     expect(model.doGenerateCalls).toHaveLength(1);
+  });
+
+  describe("per workflow run", () => {
+    it("caches every agent of the run in the run store, so the next run on the store costs 0", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "baton-run-cache-"));
+      const researcher = scriptedModel("alpha", textReply("facts", providerUsage(30, 6)));
+      const writer = scriptedModel("beta", textReply("report", providerUsage(20, 8)));
+      const flow = workflow("report")
+        .step("facts", agent({ name: "researcher", model: researcher, prices: testPrices }))
+        .step("draft", agent({ name: "writer", model: writer, prices: testPrices }), {
+          dependsOn: ["facts"],
+          input: ({ results }) => results.facts.text,
+        });
+      const runOn = async () => {
+        const store = new SqliteStore({ path: join(dir, "baton.db") });
+        try {
+          return await flow.run("tides", { store, cache: { ttlMs: hour } });
+        } finally {
+          await store.close();
+        }
+      };
+      try {
+        const first = await runOn();
+        const second = await runOn(); // another store on the same file
+        expect(first.cost.totalCents).toBeGreaterThan(0);
+        expect(second.cost.totalCents).toBe(0);
+        expect(second.output).toMatchObject({ text: "report" });
+        expect([researcher.doGenerateCalls.length, writer.doGenerateCalls.length]).toEqual([1, 1]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("leaves an agent its own cache, and reaches agents a function step or sub-workflow runs", async () => {
+      const own = new MemoryResponseCache();
+      const mine = scriptedModel("alpha", textReply("mine"));
+      const inner = scriptedModel("beta", textReply("inner"));
+      const nested = scriptedModel("gamma", textReply("nested"));
+      const cached = agent({
+        name: "own",
+        model: mine,
+        prices: testPrices,
+        cache: { ttlMs: hour, store: own },
+      });
+      const helper = agent({ name: "helper", model: inner, prices: testPrices });
+      const sub = workflow<string>("sub").step(
+        "n",
+        agent({ name: "nested", model: nested, prices: testPrices }),
+      );
+      const flow = workflow<string>("mixed")
+        .step("own", cached)
+        .step("fn", async ({ run }) => (await run(helper, "help")).text)
+        .step("sub", sub);
+      const store = new MemoryStore();
+      await flow.run("q", { store, cache: { ttlMs: hour } });
+      const again = await flow.run("q", { store, cache: { ttlMs: hour } });
+      expect(again.cost.totalCents).toBe(0);
+      expect([mine, inner, nested].map((model) => model.doGenerateCalls.length)).toEqual([1, 1, 1]);
+      // The agent with its own cache kept its answer there, not in the run store.
+      expect(await own.prune({ now: Number.MAX_SAFE_INTEGER })).toBe(1);
+      expect(await store.responseCache.prune({ now: Number.MAX_SAFE_INTEGER })).toBe(2);
+    });
+
+    it("caches the durable runs of openDurable({ start: { cache } }) in their store", async () => {
+      const model = scriptedModel("alpha", textReply("drafted", providerUsage(30, 6)));
+      const report = workflow<string>("report").step(
+        "draft",
+        agent({ name: "writer", model, prices: testPrices }),
+      );
+      const store = new MemoryStore();
+      const durable = await openDurable({
+        store,
+        workflows: { report },
+        start: { cache: { ttlMs: hour } },
+      });
+      try {
+        const first = await durable.start(report, "tides").result;
+        const second = await durable.start(report, "tides").result;
+        expect(first.cost.totalCents).toBeGreaterThan(0);
+        expect(second.cost.totalCents).toBe(0);
+        expect(model.doGenerateCalls).toHaveLength(1);
+      } finally {
+        await durable.close();
+      }
+    });
+
+    it("rejects a bad run cache, and a run store that keeps none without a store named", async () => {
+      const flow = workflow("w").step(
+        "a",
+        agent({ name: "a", model: scriptedModel("alpha", textReply("x")) }),
+      );
+      expect(() => flow.start("q", { cache: { ttlMs: -1 } })).toThrow(
+        /start options: cache\.ttlMs: expected a number of ms > 0, received -1/,
+      );
+      const bare = new MemoryStore();
+      const storeWithout = Object.assign(Object.create(bare), { responseCache: undefined });
+      expect(() => flow.start("q", { store: storeWithout, cache: { ttlMs: 1 } })).toThrow(
+        /cache\.store: expected a ResponseCacheStore, as the run store keeps no response cache/,
+      );
+    });
   });
 
   it("rejects a bad cache option with a TypeError naming it", async () => {

@@ -10,32 +10,14 @@ import type {
 } from "@ai-sdk/provider";
 import { serializeError } from "../core/events.js";
 import type { Clock } from "../core/ports/clock.js";
-import type { ResponseCacheStore } from "../core/ports/response-cache-store.js";
+import type { ResolvedResponseCache } from "../core/response-cache-options.js";
 import { emptyUsage } from "../core/usage.js";
 import type { RunLedger } from "./run-ledger.js";
 
-/**
- * An agent's response cache: a model call whose request (model, messages, tools and call
- * settings) was answered before, within `ttlMs`, is answered from `store` instead of the
- * model. Opt in per agent (`agent({ cache })`) or per run (`agent.run(input, { cache })`).
- */
-export interface ResponseCacheOptions {
-  /** How long a stored response is served, in ms. */
-  ttlMs: number;
-  /**
-   * Where responses are kept: `new MemoryResponseCache()` (one process), or a durable one
-   * (`SqliteStore`'s or `PostgresStore`'s `responseCache`), shared by the processes that
-   * open the same file or database.
-   * @default a MemoryResponseCache of the agent's own
-   */
-  store?: ResponseCacheStore;
-}
-
-/** A response cache as a run uses it (internal). */
-export interface ResolvedResponseCache {
-  ttlMs: number;
-  store: ResponseCacheStore;
-}
+export type {
+  ResolvedResponseCache,
+  ResponseCacheOptions,
+} from "../core/response-cache-options.js";
 
 /** What a cache entry holds: a successful response, never an error. */
 interface CachedResponse {

@@ -61,6 +61,8 @@ export interface AgentCall {
   context?: RunContext | undefined;
   /** The run's response cache: overrides the agent's (`null` turns it off). */
   cache?: ResolvedResponseCache | null | undefined;
+  /** A workflow run's response cache: used when the agent has none of its own. */
+  runCache?: ResolvedResponseCache | undefined;
 }
 
 /** What one run needs besides its input (internal). */
@@ -115,7 +117,10 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
           resolveModelOption(`fallbackModels[${index}]`, input, settings.modelOptions),
         )
       : settings.fallbackModels;
-    const cache = options.cache === undefined ? settings.cache : (options.cache ?? undefined);
+    const cache =
+      options.cache === undefined
+        ? (settings.cache ?? options.runCache)
+        : (options.cache ?? undefined);
     const { onText } = request;
     const onTextDelta = onText
       ? (delta: string) => {
