@@ -6,12 +6,15 @@
  * 2. Two equal analysts share two calls made at once: one each (load balancing).
  * 3. The summariser fails on every call: the route falls back to the backup.
  * 4. The registry's statistics: calls, errors, p95 latency per agent.
+ * 5. An orchestrator's main agent delegates to a route: each task goes to the agent the
+ *    registry picks (the failing summariser is passed for the backup).
  *
  * Offline: simulated models, and a function model that fails. No key, no network.
  *
  *   npx tsx examples/agent-registry.ts
  */
 import { agent, type BatonEvent, workflow } from "../src/index.js";
+import { Orchestrator } from "../src/orchestrator/index.js";
 import { AgentRegistry } from "../src/registry/index.js";
 
 const analyst = (name: string) =>
@@ -91,3 +94,20 @@ await registry.checkHealth();
 console.log(
   `After the primary recovers, routes pick: ${registry.find({ capability: "analysis" })[0]?.name}`,
 );
+
+console.log("5. An orchestrator delegates to the route; the registry picks who does each task:");
+const orchestrator = new Orchestrator({
+  mainAgent: { name: "lead", model: "simulated:lead", instructions: "Delegate the analysis." },
+  subagents: [registry.route("summary")],
+});
+const processed = await orchestrator.process("Delegate to subagents: summarise the Q3 figures.");
+for (const output of processed.toolOutputs) {
+  const { tasks } = output.output as {
+    tasks: Array<{ id: string; agent: string; output: string }>;
+  };
+  for (const task of tasks) {
+    console.log(
+      `  ${task.id} (${task.agent}) answered by ${/^\[(simulated:[\w-]+)\]/.exec(task.output)?.[1]}`,
+    );
+  }
+}

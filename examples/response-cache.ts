@@ -1,6 +1,7 @@
 /**
  * A response cache: the same question asked again is answered without a model call, at no
- * cost, in memory or in the SQLite file (where other processes find it too).
+ * cost, in memory or in the SQLite file (where other processes find it too); for one agent,
+ * or for every agent of a workflow run (kept in the run store).
  *
  * Offline: a simulated model, priced here as if it were a paid one so the saving shows.
  *
@@ -14,7 +15,8 @@ import { runStatistics } from "../src/stats/index.js";
 import { MemoryStore } from "../src/stores/memory/index.js";
 import { SqliteStore } from "../src/stores/sqlite/index.js";
 
-const prices = { "simulated:faq": { inputPerMillion: 0.15, outputPerMillion: 0.6 } };
+const price = { inputPerMillion: 0.15, outputPerMillion: 0.6 };
+const prices = { "simulated:faq": price, "simulated:researcher": price, "simulated:writer": price };
 const faq = agent({
   name: "faq",
   model: "simulated:faq",
@@ -48,6 +50,20 @@ try {
     console.log(
       `  ${process}: ${result.modelCalls[0]?.cached ? "from the cache" : "model called"}, ${result.cost.totalCents?.toFixed(5)}¢`,
     );
+    await store.close();
+  }
+
+  console.log("A workflow run's cache, in its run store (the same file):");
+  const report = workflow<string>("report")
+    .step("facts", agent({ name: "researcher", model: "simulated:researcher", prices }))
+    .step("draft", agent({ name: "writer", model: "simulated:writer", prices }), {
+      dependsOn: ["facts"],
+      input: ({ results }) => `Write up: ${results.facts.text}`,
+    });
+  for (const process of ["first", "second"]) {
+    const store = new SqliteStore({ path });
+    const result = await report.run("Tides in Brest", { store, cache: { ttlMs: 86_400_000 } });
+    console.log(`  ${process} run: 2 agent steps, ${result.cost.totalCents?.toFixed(5)}¢`);
     await store.close();
   }
 } finally {

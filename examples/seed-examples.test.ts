@@ -20,6 +20,9 @@ describe("examples of the orchestration layer", () => {
     expect(stdout).toMatch(/^ {2}summariser: 1 calls, 1 errors, p95 \d+ ms$/m);
     expect(stdout).toMatch(/^ {2}primary: 0 calls, 0 errors, p95 - ms$/m);
     expect(stdout).toMatch(/^After the primary recovers, routes pick: primary$/m);
+    expect(stdout).toMatch(
+      /^5\. An orchestrator delegates to the route.*\n( {2}[\w-]+ \(summary\) answered by simulated:backup\n)+/m,
+    );
     expect(stderr).toBe("");
   });
 
@@ -30,6 +33,8 @@ describe("examples of the orchestration layer", () => {
     expect(stdout).toMatch(
       /^ {2}first: model called, 0\.\d+¢\n {2}second: from the cache, 0\.00000¢$/m,
     );
+    expect(stdout).toMatch(/^ {2}first run: 2 agent steps, 0\.\d*[1-9]\d*¢$/m);
+    expect(stdout).toMatch(/^ {2}second run: 2 agent steps, 0\.00000¢$/m);
     expect(stdout).toMatch(/^ {2}2 hits, 2 misses: hit rate 50%$/m);
     expect(stderr).toBe("");
   });
