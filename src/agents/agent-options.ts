@@ -35,6 +35,13 @@ export interface AgentOptions<OUTPUT = string> {
   /** Model calls in one run's tool loop, at most. @default 10 */
   maxSteps?: number;
   /**
+   * The most tokens each model call of the tool loop may write (the provider stops there).
+   * A budget reserves it for each call in flight, so with it set a budget is never passed,
+   * at any concurrency; without it a call reserves the budget's `reserveOutputTokens`.
+   * @default no cap (the provider's own)
+   */
+  maxOutputTokens?: number;
+  /**
    * A schema (zod, JSON schema, ...) for structured output: `result.output` is then the
    * parsed, validated object.
    * @example output: z.object({ title: z.string(), tags: z.array(z.string()) })
@@ -94,6 +101,7 @@ export interface AgentSettings {
   description: string | undefined;
   tools: ToolSet;
   maxSteps: number;
+  maxOutputTokens: number | undefined;
   /** The `output` schema as given; the run turns it into `Output.object` once `ai` is loaded. */
   output: FlexibleSchema<unknown> | undefined;
   fallbackModels: ResolvedModel[];
@@ -277,6 +285,10 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     fail("prices", "an object", options.prices);
   const maxSteps =
     options.maxSteps === undefined ? 10 : positive("maxSteps", options.maxSteps, true);
+  const maxOutputTokens =
+    options.maxOutputTokens === undefined
+      ? undefined
+      : positive("maxOutputTokens", options.maxOutputTokens, true);
 
   return {
     name: options.name,
@@ -285,6 +297,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     description: optionalString("description", options.description),
     tools,
     maxSteps,
+    maxOutputTokens,
     output: options.output as FlexibleSchema<unknown> | undefined,
     fallbackModels,
     retry: options.retry,

@@ -1,7 +1,7 @@
 import { startScheduler } from "../durable/index.js";
+import { formatTimestamp } from "../views/format-values.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
-import { formatTimestamp } from "./format-values.js";
 import { openStore, storeLabel } from "./open-store.js";
 
 /** The flags of `baton scheduler`. */

@@ -20,6 +20,7 @@ export type {
 export type { Outcome, Spend, Succeeded, WaitReason } from "../core/outcome.js";
 export type { BudgetLimit, SwitchModelOptions } from "../core/policies/budget.js";
 export type { BudgetAction } from "../core/policies/budget-exceeded-error.js";
+export type { CallEstimate, CallReservation } from "../core/policies/call-reservation.js";
 export {
   createModelCallGate,
   type ModelCallGateOptions,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LoggedEvent } from "../core/ports/run-store.js";
-import { modelCallCost } from "../core/usage.js";
+import { modelCallCost, possiblyBilledSpend } from "../core/usage.js";
+import { costTable } from "./cost-table.js";
 import { pendingApprovalsOf, runReport } from "./run-report.js";
 
 const usage = (input: number, output: number) => ({
@@ -11,11 +12,33 @@ const usage = (input: number, output: number) => ({
   totalTokens: input + output,
 });
 
+/** The start of run "r" with one step "a", and a model call of that step. */
+const started: LoggedEvent[] = [
+  { type: "run-start", at: 1000, runId: "r", workflow: "w", input: {}, steps: ["a"] },
+  { type: "step-start", at: 1001, runId: "r", stepId: "a", attempt: 1 },
+];
+const callEnd = (
+  at: number,
+  model: string,
+  input: number,
+  output: number,
+  cents: number | null,
+) => ({
+  type: "model-call-end",
+  at,
+  runId: "r",
+  stepId: "a",
+  agent: "x",
+  model,
+  usage: usage(input, output),
+  cost: modelCallCost(model, cents),
+  durationMs: 1,
+});
+
 describe("runReport", () => {
-  it("splits the cost by model and tool, and an unknown price makes that model's cents null", () => {
+  it("splits the cost by model and tool, and an unknown price makes that model's cents null", async () => {
     const events: LoggedEvent[] = [
-      { type: "run-start", at: 1000, runId: "r", workflow: "w", input: {}, steps: ["a"] },
-      { type: "step-start", at: 1001, runId: "r", stepId: "a", attempt: 1 },
+      ...started,
       {
         type: "model-call-error",
         at: 1002,
@@ -28,28 +51,8 @@ describe("runReport", () => {
         usage: usage(5, 0),
         cost: modelCallCost("p:m", 0.5),
       },
-      {
-        type: "model-call-end",
-        at: 1003,
-        runId: "r",
-        stepId: "a",
-        agent: "x",
-        model: "p:m",
-        usage: usage(10, 2),
-        cost: modelCallCost("p:m", 1),
-        durationMs: 1,
-      },
-      {
-        type: "model-call-end",
-        at: 1004,
-        runId: "r",
-        stepId: "a",
-        agent: "x",
-        model: "q:free",
-        usage: usage(3, 1),
-        cost: modelCallCost("q:free", null),
-        durationMs: 1,
-      },
+      callEnd(1003, "p:m", 10, 2, 1),
+      callEnd(1004, "q:free", 3, 1, null),
       {
         type: "tool-call-end",
         at: 1005,
@@ -86,7 +89,7 @@ describe("runReport", () => {
       },
     ];
 
-    const report = runReport(events, { runId: "r" });
+    const report = await runReport(events);
 
     expect(report.cost.byModel).toEqual({
       "p:m": { calls: 2, failedCalls: 1, usage: usage(15, 2), cents: 1.5 },
@@ -102,6 +105,61 @@ describe("runReport", () => {
         end: null,
       }),
     ]);
+  });
+});
+
+describe("A run's cost table", () => {
+  it("reports calls cut short before their reply apart, as possibly billed, per model and in total", async () => {
+    const cutShort = possiblyBilledSpend("p:m", { tokens: 1_100, cents: 3 });
+    const events: LoggedEvent[] = [
+      ...started,
+      callEnd(1002, "p:m", 10, 2, 1),
+      {
+        type: "model-call-error",
+        at: 1003,
+        runId: "r",
+        stepId: "a",
+        agent: "x",
+        model: "p:m",
+        attempt: 1,
+        error: { name: "TimeoutError", message: "timed out" },
+        ...cutShort,
+      },
+      {
+        type: "step-error",
+        at: 1004,
+        runId: "r",
+        stepId: "a",
+        attempt: 1,
+        willRetry: false,
+        error: { name: "TimeoutError", message: "timed out" },
+        usage: { ...usage(10, 2), possiblyBilledTokens: 1_100 },
+        cost: { ...modelCallCost("p:m", 1), possiblyBilledCents: 3 },
+      },
+    ];
+
+    const report = await runReport(events);
+
+    expect(report.cost.byModel["p:m"]).toEqual({
+      calls: 2,
+      failedCalls: 1,
+      usage: { ...usage(10, 2), possiblyBilledTokens: 1_100 },
+      cents: 1,
+      possiblyBilledCents: 3,
+    });
+    expect(report.usage).toMatchObject({ totalTokens: 12, possiblyBilledTokens: 1_100 });
+    expect(report.cost).toMatchObject({ totalCents: 1, possiblyBilledCents: 3 });
+    const table = costTable(report);
+    expect(table).toContain("possibly billed");
+    expect(table).toContain("1100 tokens");
+    expect(table).toMatch(/possibly billed besides: .*3/);
+  });
+
+  it("says nothing of possibly billed calls when there were none", async () => {
+    const report = await runReport([
+      { type: "run-start", at: 1000, runId: "r", workflow: "w", input: {}, steps: [] },
+    ]);
+    expect(costTable(report)).not.toContain("possibly billed");
   });
 });
 

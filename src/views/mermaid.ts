@@ -1,11 +1,17 @@
-import type { WorkflowGraph } from "../../engine/index.js";
-import type { Workflow } from "../../index.js";
+import type { WorkflowGraph } from "../core/workflow/compile-graph.js";
+import { oneLine } from "./format-values.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
-import { type RunView, type StepView, viewRun } from "./run-view.js";
-import { abridge, mark } from "./text-format.js";
+import { type RunView, type StepView, toolCounts, viewRun } from "./run-view.js";
+import { callMark, statusMark } from "./text-format.js";
+
+/** Anything with a `.graph()`, as a workflow has. */
+export interface GraphSource {
+  kind: "workflow";
+  graph(): WorkflowGraph;
+}
 
 /** A workflow (its `.graph()`), a graph, or a run (as for `flowchart`). */
-export type MermaidSource = Pick<Workflow, "kind" | "graph"> | WorkflowGraph | TraceSource;
+export type MermaidSource = GraphSource | WorkflowGraph | TraceSource;
 
 export interface MermaidOptions {
   /** `TD` top-down, `LR` left to right. @default "TD" */
@@ -14,12 +20,12 @@ export interface MermaidOptions {
 
 const label = (text: string) => `"${text.replace(/"/g, "#quot;").replace(/\n/g, "<br/>")}"`;
 
-function isWorkflow(source: unknown): source is Pick<Workflow, "kind" | "graph"> {
+function isWorkflow(source: unknown): source is GraphSource {
   return (
     typeof source === "object" &&
     source !== null &&
-    (source as Workflow).kind === "workflow" &&
-    typeof (source as Workflow).graph === "function"
+    (source as GraphSource).kind === "workflow" &&
+    typeof (source as GraphSource).graph === "function"
   );
 }
 
@@ -62,11 +68,18 @@ function fromGraph(graph: WorkflowGraph, direction: string): string {
 /** Writes a run view's nodes and edges; returns the id other nodes link to. */
 class RunWriter {
   readonly lines: string[] = [];
-  readonly failed: string[] = [];
+  /** Node ids by the class they are drawn with (`failed`, `skipped`, `waiting`). */
+  readonly classes = new Map<string, string[]>();
   #count = 0;
 
   id(prefix: string): string {
     return `${prefix}${++this.#count}`;
+  }
+
+  #mark(id: string, status: string): void {
+    const name = status === "cancelled" ? "failed" : status;
+    if (!["failed", "skipped", "waiting"].includes(name)) return;
+    this.classes.set(name, [...(this.classes.get(name) ?? []), id]);
   }
 
   run(run: RunView, indent = "  "): string {
@@ -87,9 +100,11 @@ class RunWriter {
     const stepIds = new Map<string, string>();
     for (const step of run.steps) stepIds.set(step.id, this.#step(step, `${indent}  `));
     for (const step of run.steps) {
-      for (const dependency of step.task?.dependsOn ?? []) {
+      // A step a route did not choose hangs on a dashed edge.
+      const arrow = step.record.skipReason === "route" ? "-.->" : "-->";
+      for (const dependency of step.dependsOn) {
         const from = stepIds.get(dependency);
-        if (from) this.lines.push(`${indent}  ${from} --> ${stepIds.get(step.id)}`);
+        if (from) this.lines.push(`${indent}  ${from} ${arrow} ${stepIds.get(step.id)}`);
       }
     }
     this.lines.push(`${indent}end`);
@@ -103,25 +118,15 @@ class RunWriter {
 
   #step(step: StepView, indent: string): string {
     const id = this.id("t");
+    const { record } = step;
     const agent = step.task?.agent ?? step.agents[0]?.agent;
-    const ok =
-      step.record.status === "succeeded"
-        ? true
-        : step.record.status === "failed"
-          ? false
-          : undefined;
+    const details =
+      record.status === "skipped" ? `skipped: ${record.skipReason ?? "?"}` : record.model;
     this.lines.push(
-      `${indent}${id}[${label(`${step.id}${agent && agent !== step.id ? ` · ${agent}` : ""} ${mark(ok)}`)}]`,
+      `${indent}${id}[${label(`${step.id}${agent && agent !== step.id ? ` · ${agent}` : ""} ${statusMark(record.status)}${details ? `\n${details}` : ""}`)}]`,
     );
-    if (ok === false) this.failed.push(id);
-    const tools = new Map<string, { ok: number; failed: number }>();
-    for (const call of step.toolCalls) {
-      const count = tools.get(call.tool) ?? { ok: 0, failed: 0 };
-      if (call.ok === false) count.failed++;
-      else count.ok++;
-      tools.set(call.tool, count);
-    }
-    for (const [tool, count] of tools) {
+    this.#mark(id, record.status);
+    for (const [tool, count] of toolCounts(step)) {
       const toolId = this.id("x");
       const text = [
         count.ok > 0 ? `✓ ×${count.ok}` : "",
@@ -131,7 +136,7 @@ class RunWriter {
         .join(" ");
       this.lines.push(`${indent}${toolId}([${label(`${tool} ${text}`)}])`);
       this.lines.push(`${indent}${id} -.-> ${toolId}`);
-      if (count.failed > 0 && count.ok === 0) this.failed.push(toolId);
+      if (count.failed > 0 && count.ok === 0) this.#mark(toolId, "failed");
     }
     return id;
   }
@@ -142,14 +147,15 @@ class RunWriter {
     this.lines.push(
       `${indent}${id}[${label(`${main?.agent ?? "main agent"} (main agent)\n${run.runId} · ${run.trace.state.status}`)}]`,
     );
+    this.#mark(id, run.trace.state.status);
     for (const step of run.steps) {
       for (const call of step.toolCalls) {
         const callId = this.id("c");
         this.lines.push(
-          `${indent}${callId}{{${label(`${call.tool} ${mark(call.ok)}\n${abridge(JSON.stringify(call.input ?? {}), 40)}`)}}}`,
+          `${indent}${callId}{{${label(`${call.tool} ${callMark(call.ok)}\n${oneLine(call.input ?? {}, 40)}`)}}}`,
         );
         this.lines.push(`${indent}${id} --> ${callId}`);
-        if (call.ok === false) this.failed.push(callId);
+        if (call.ok === false) this.#mark(callId, "failed");
         let previous = callId;
         for (const child of call.runs) {
           const childId = this.run(child, indent);
@@ -163,10 +169,19 @@ class RunWriter {
   }
 }
 
+const CLASS_STYLES: Record<string, string> = {
+  failed: "fill:#fdd,stroke:#c00",
+  skipped: "fill:#f3f4f6,stroke:#9ca3af,color:#6b7280",
+  waiting: "fill:#fef9c3,stroke:#a16207",
+};
+
 /**
  * A Mermaid flowchart: of a workflow's graph (steps and dependencies), or of a run read
- * from a store or from events (the orchestrator, its tool calls, planning and delegation
- * runs with their tasks and dependencies, and the tools each task called).
+ * from a store or from events: its steps with how each ended and the steps each waited
+ * for (a spec's `dependsOn`; edges to steps a route did not choose dashed), the tools each
+ * called, its sub-workflows; for an orchestrator run, the main agent, its tool calls, the
+ * planning and delegation runs with their tasks and dependencies. Failed, skipped and
+ * waiting nodes get classes of those names.
  * @example
  * console.log(await mermaid(flow));               // from the graph
  * console.log(await mermaid({ store, runId }));   // from a run's log
@@ -186,11 +201,8 @@ export async function mermaid(
   const writer = new RunWriter();
   writer.run(viewRun(await loadRunTrace(source as TraceSource)));
   const lines = [`flowchart ${direction}`, ...writer.lines];
-  if (writer.failed.length > 0) {
-    lines.push(
-      "  classDef failed fill:#fdd,stroke:#c00",
-      `  class ${writer.failed.join(",")} failed`,
-    );
+  for (const [name, ids] of writer.classes) {
+    lines.push(`  classDef ${name} ${CLASS_STYLES[name]}`, `  class ${ids.join(",")} ${name}`);
   }
   return lines.join("\n");
 }

@@ -1,32 +1,20 @@
+import type { RunProgress } from "../core/events.js";
 import type { LoggedEvent } from "../core/ports/run-store.js";
 import type { CostBreakdown, Usage } from "../core/usage.js";
 import { formatCents, formatDuration, oneLine } from "./format-values.js";
 
 /**
- * A run's log as a trace, one line per event that matters to a reader: the run and its
- * steps starting and ending, each model call (tokens, cost, time), each tool call (input,
- * output), retries, fallbacks, approvals and budget breaches. Times are offsets from the
- * first event; lines under a step are indented.
+ * Formats a run's events one at a time, as a log that is still growing (`baton show
+ * --follow`) prints them: one line per event that matters to a reader (the run and its
+ * steps starting and ending, each model call with tokens, cost and time, each tool call
+ * with input and output, retries, fallbacks, approvals, budget breaches), undefined for an
+ * event a reader skips. Times are offsets from the first event; lines under a step are
+ * indented. Internal: the views read whole runs; this is for one event at a time.
  *
  * @example
  * // +0ms     run report started
  * // +1ms     step facts started
  * // +70ms      model simulated:researcher answered in 68ms: 30 in / 9 out tokens, 0.0000¢
- */
-export function formatTrace(events: readonly LoggedEvent[]): string[] {
-  const format = traceFormatter();
-  const lines: string[] = [];
-  for (const event of events) {
-    const line = format(event);
-    if (line !== undefined) lines.push(line);
-  }
-  return lines;
-}
-
-/**
- * `formatTrace` one event at a time, for a log that is still growing (`baton show
- * --follow`): each call formats the next event (undefined for one a reader skips), with
- * its offset from the first event formatted.
  */
 export function traceFormatter(): (event: LoggedEvent) => string | undefined {
   let first: number | undefined;
@@ -70,13 +58,13 @@ function describeEvent(event: LoggedEvent): string | undefined {
       return `step ${step} started${attempt > 1 ? ` (attempt ${attempt}${iteration})` : iteration ? ` (${iteration.slice(2)})` : ""}`;
     }
     case "step-end":
-      return `step ${step} succeeded in ${formatDuration(Number(event.durationMs))}${spent(event.usage, event.cost)}`;
+      return `step ${step} succeeded in ${formatDuration(Number(event.durationMs))}${spent(event.usage, event.cost)}${progressText(event)}`;
     case "step-error":
-      return `step ${step} failed on attempt ${String(event.attempt)}${event.willRetry ? " (will retry)" : ""}: ${failure}`;
+      return `step ${step} failed on attempt ${String(event.attempt)}${event.willRetry ? " (will retry)" : ""}: ${failure}${event.willRetry ? "" : progressText(event)}`;
     case "step-retry":
       return `step ${step} retries in ${formatDuration(Number(event.delayMs))} (attempt ${String(event.attempt)})`;
     case "step-skip":
-      return `step ${step} skipped (${String(event.reason)})`;
+      return `step ${step} skipped (${String(event.reason)})${progressText(event)}`;
     case "model-call-end":
       return `model ${String(event.model)} answered in ${formatDuration(Number(event.durationMs))}${spent(event.usage, event.cost)}`;
     case "model-call-error":
@@ -114,6 +102,12 @@ function describeEvent(event: LoggedEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** ` · 1/2 steps, 50%`: the run's progress, when the event carries it. */
+function progressText(event: LoggedEvent): string {
+  const progress = event.progress as RunProgress | undefined;
+  return progress ? ` · ${progress.completed}/${progress.total} steps, ${progress.percent}%` : "";
 }
 
 function spent(usage: unknown, cost: unknown): string {

@@ -1,5 +1,6 @@
-import { foldRunLog, type LoggedEvent, type RunState } from "../../engine/index.js";
-import type { BatonEvent, RunStore } from "../../index.js";
+import type { BatonEvent } from "../core/events.js";
+import type { LoggedEvent, RunRecord, RunStore } from "../core/ports/run-store.js";
+import { foldRunLog, type RunState } from "../core/run/fold-run-log.js";
 
 /** An event of a trace: live (`BatonEvent`) or read back from a store (`StoredEvent`). */
 export type TraceEvent = BatonEvent | LoggedEvent;
@@ -7,13 +8,15 @@ export type TraceEvent = BatonEvent | LoggedEvent;
 /**
  * Where a trace comes from: a run's id in a store (its child runs are read too), the
  * events of a run (an array, or a live `run.events` stream with its children's events),
- * or anything with such an `events` stream (a `Run`, an `OrchestratorRun`).
+ * anything with such an `events` stream (a `Run`, an `OrchestratorRun`), or a trace
+ * `loadRunTrace` already read.
  */
 export type TraceSource =
   | { store: RunStore; runId: string }
   | { events: AsyncIterable<TraceEvent> | Iterable<TraceEvent> }
   | Iterable<TraceEvent>
-  | AsyncIterable<TraceEvent>;
+  | AsyncIterable<TraceEvent>
+  | TraceRun;
 
 /** One run of a trace and the runs it started. */
 export interface TraceRun {
@@ -23,17 +26,27 @@ export interface TraceRun {
   state: RunState;
   /** The run's own events, in log order. */
   events: LoggedEvent[];
+  /** The run's record, when it was read from a store (its definition and metadata). */
+  record: RunRecord | undefined;
   /** Runs whose parent is this one, in the order they started. */
   children: TraceRun[];
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
 function isStoreSource(source: unknown): source is { store: RunStore; runId: string } {
+  return isObject(source) && "store" in source && typeof source.runId === "string";
+}
+
+function isTraceRun(source: unknown): source is TraceRun {
   return (
-    typeof source === "object" &&
-    source !== null &&
-    "store" in source &&
-    "runId" in source &&
-    typeof (source as { runId: unknown }).runId === "string"
+    isObject(source) &&
+    typeof source.runId === "string" &&
+    isObject(source.state) &&
+    Array.isArray(source.events) &&
+    Array.isArray(source.children)
   );
 }
 
@@ -48,14 +61,15 @@ async function collect(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>)
 }
 
 async function fromStore(store: RunStore, runId: string, depth = 0): Promise<TraceRun> {
-  const [record, events, children] = await Promise.all([
+  const [record, log, children] = await Promise.all([
     store.getRun(runId),
     store.readLog(runId),
     store.listRuns({ parentId: runId }),
   ]);
-  if (!record && events.length === 0) {
+  if (!record && log.length === 0) {
     throw new TypeError(`loadRunTrace: no run "${runId}" in the store`);
   }
+  const events = log.filter((event) => event.runId === runId);
   const state = foldRunLog(events, { runId });
   if (record) {
     state.workflow ??= record.workflow;
@@ -75,6 +89,7 @@ async function fromStore(store: RunStore, runId: string, depth = 0): Promise<Tra
     parentRunId: record?.parentId ?? state.parentRunId,
     state,
     events,
+    record,
     children: loaded,
   };
 }
@@ -91,7 +106,7 @@ function fromEvents(events: readonly LoggedEvent[]): TraceRun {
       byRun.set(runId, list);
     }
     list.push(event);
-    if (!parents.has(runId) || parents.get(runId) === undefined) {
+    if (parents.get(runId) === undefined) {
       parents.set(runId, event.parentRunId as string | undefined);
     }
   }
@@ -102,6 +117,7 @@ function fromEvents(events: readonly LoggedEvent[]): TraceRun {
       parentRunId: parents.get(runId),
       state: foldRunLog(list, { runId }),
       events: list,
+      record: undefined,
       children: [],
     });
   }
@@ -116,18 +132,21 @@ function fromEvents(events: readonly LoggedEvent[]): TraceRun {
 
 /**
  * Reads a run and its child runs (planning, delegations, sub-workflows) into a tree, from a
- * store or from events.
+ * store or from events. Every view reads its run through it; pass the tree it returns to
+ * several views to read the store once.
  * @example
  * const trace = await loadRunTrace({ store, runId });
+ * console.log(await flowchart(trace), await toolTrace(trace));
  */
 export async function loadRunTrace(source: TraceSource): Promise<TraceRun> {
+  if (isTraceRun(source)) return source;
   if (isStoreSource(source)) {
     if (typeof source.store?.readLog !== "function") {
       throw new TypeError("loadRunTrace: expected source.store to be a RunStore");
     }
     return fromStore(source.store, source.runId);
   }
-  if (typeof source !== "object" || source === null) {
+  if (!isObject(source)) {
     throw new TypeError(
       `loadRunTrace: expected { store, runId }, events or a run, received ${String(source)}`,
     );
@@ -136,11 +155,7 @@ export async function loadRunTrace(source: TraceSource): Promise<TraceRun> {
     "events" in source && !(Symbol.iterator in source) && !(Symbol.asyncIterator in source)
       ? (source as { events: AsyncIterable<TraceEvent> | Iterable<TraceEvent> }).events
       : (source as Iterable<TraceEvent> | AsyncIterable<TraceEvent>);
-  if (
-    typeof events !== "object" ||
-    events === null ||
-    !(Symbol.iterator in events || Symbol.asyncIterator in events)
-  ) {
+  if (!isObject(events) || !(Symbol.iterator in events || Symbol.asyncIterator in events)) {
     throw new TypeError("loadRunTrace: expected { store, runId }, events or a run");
   }
   return fromEvents(await collect(events));
