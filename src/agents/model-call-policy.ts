@@ -32,6 +32,12 @@ import {
 import { preloadModel } from "../models/preload-model.js";
 import { countPromptTokens, estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import {
+  type CacheScope,
+  generateThroughCache,
+  type ResolvedResponseCache,
+  streamThroughCache,
+} from "./response-cache.js";
 import type { RunLedger } from "./run-ledger.js";
 import { streamAttempt } from "./stream-attempt.js";
 import { toModelCallError } from "./to-model-call-error.js";
@@ -59,6 +65,8 @@ export interface ModelCallPolicy {
   resolve(model: string): ResolvedModel;
   /** Receives streamed text as it passes through, before the tool loop reads it. */
   onTextDelta?: (delta: string) => void;
+  /** The response cache, when the agent or the run opted in. */
+  cache?: ResolvedResponseCache | undefined;
 }
 
 /** What the prompt of one call weighs, counted once for all its attempts. */
@@ -100,6 +108,38 @@ type GatedAttempt<T> =
  */
 export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
   const primary = policy.route.models[0] as ResolvedModel;
+  // Which model answered: the last attempt that returned is the one that succeeded.
+  const answered = async <T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult>(
+    options: LanguageModelV4CallOptions,
+    attempt: (
+      model: ResolvedModel,
+      signal: AbortSignal,
+      settle: Settle,
+      headers: Record<string, string> | undefined,
+    ) => Promise<T>,
+  ) => {
+    let model = primary.id;
+    const value = await callWithPolicy<T>(policy, options, (tried, signal, settle, headers) => {
+      model = tried.id;
+      return attempt(tried, signal, settle, headers);
+    });
+    return { value, model };
+  };
+  const generate = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signal, settle, headers) =>
+      generateAttempt(model, withHeaders(options, headers), signal, settle),
+    );
+  const stream = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signal, settle, headers) =>
+      streamAttempt(
+        model,
+        withHeaders(options, headers),
+        signal,
+        settle,
+        policy.clock,
+        policy.onTextDelta,
+      ),
+    );
   return {
     specificationVersion: "v4",
     provider: primary.provider,
@@ -107,21 +147,30 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     get supportedUrls() {
       return primary.model.supportedUrls;
     },
-    doGenerate: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle, headers) =>
-        generateAttempt(model, withHeaders(options, headers), signal, settle),
-      ),
-    doStream: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle, headers) =>
-        streamAttempt(
-          model,
-          withHeaders(options, headers),
-          signal,
-          settle,
-          policy.clock,
-          policy.onTextDelta,
-        ),
-      ),
+    doGenerate: async (options) => {
+      const scope = cacheScope(policy);
+      if (!scope) return (await generate(options)).value;
+      return generateThroughCache(scope, options, () => generate(options));
+    },
+    doStream: async (options) => {
+      const scope = cacheScope(policy);
+      if (!scope) return (await stream(options)).value;
+      return streamThroughCache(scope, options, () => stream(options));
+    },
+  };
+}
+
+function cacheScope(policy: ModelCallPolicy): CacheScope | undefined {
+  if (!policy.cache) return undefined;
+  return {
+    agent: policy.agent,
+    purpose: policy.purpose,
+    cache: policy.cache,
+    clock: policy.clock,
+    ledger: policy.ledger,
+    // A budget switch changes the route: the request is then for the cheaper model.
+    model: (policy.route.models[0] as ResolvedModel).id,
+    onTextDelta: policy.onTextDelta,
   };
 }
 
@@ -265,6 +314,7 @@ async function gatedAttempt<T>(
     model: model.id,
     attempt,
   });
+  const endResponse = policy.purpose === "step" ? ledger.beginResponse() : undefined;
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -293,6 +343,7 @@ async function gatedAttempt<T>(
   const settle: Settle = (outcome) => {
     if (settled) return;
     settled = true;
+    endResponse?.();
     callSignal.removeEventListener("abort", onAbort);
     timer?.cancel();
     const durationMs = clock.now() - startedAt;
