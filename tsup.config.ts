@@ -4,6 +4,7 @@ const entry = {
   index: "src/index.ts",
   "patterns/index": "src/patterns/index.ts",
   "orchestrator/index": "src/orchestrator/index.ts",
+  "registry/index": "src/registry/index.ts",
   "tools/index": "src/tools/index.ts",
   "testing/index": "src/testing/index.ts",
   "stores/sqlite/index": "src/stores/sqlite/index.ts",

@@ -67,6 +67,7 @@ export class AgentReplay {
           ended = true;
           break;
         case "model-call-end":
+        case "model-call-cache-hit":
           if (event.purpose === "summary") summaries.push(event);
           else {
             turns.at(-1)!.reply = event;
@@ -181,6 +182,7 @@ export function replayedCallRecord(
   event: LoggedEvent,
   purpose: "step" | "summary",
 ): ModelCallRecord {
+  // A reply the response cache gave cost nothing.
   const usage = (event.usage as Usage | undefined) ?? emptyUsage();
   const model = String(event.model);
   const cost = (event.cost as CostBreakdown | undefined) ?? modelCallCost(model, 0);
@@ -202,6 +204,7 @@ export function replayedCallRecord(
     startedAt: event.at - durationMs,
     durationMs,
     ...(possiblyBilled ? { possiblyBilled } : {}),
+    ...(event.type === "model-call-cache-hit" ? { cached: true as const } : {}),
     ...(typeof event.finishReason === "string" ? { finishReason: event.finishReason } : {}),
     ...(event.error !== undefined ? { error: event.error as SerializedError } : {}),
   };

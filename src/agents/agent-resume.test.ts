@@ -8,6 +8,7 @@ import { foldRunLog } from "../core/run/fold-run-log.js";
 import type { WorkflowResult } from "../core/run/run.js";
 import type { Workflow } from "../core/workflow/workflow.js";
 import { workflow } from "../runtime/workflow.js";
+import { MemoryResponseCache } from "../stores/memory/memory-response-cache.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { agent } from "./agent.js";
 import { providerUsage, textReply, toolCallReply } from "./test-support.js";
@@ -67,7 +68,7 @@ async function logReaches(
  * that count their runs; `hangOn` makes that tool never return (the process dies there),
  * `hangOnCall` that model call.
  */
-function researcher(hangOn?: string, hangOnCall?: number) {
+function researcher(hangOn?: string, hangOnCall?: number, cache?: MemoryResponseCache) {
   const { model, counter } = scriptedModel((call) => {
     const seen = resultsIn(call);
     if (seen.length === 0)
@@ -93,7 +94,15 @@ function researcher(hangOn?: string, hangOnCall?: number) {
       return { definition: `${word}!` };
     },
   });
-  return { agent: agent({ name: "researcher", model, tools: { lookup }, prices }), counter, ran };
+  const options = cache ? { cache: { ttlMs: 60_000, store: cache } } : {};
+  const researcherAgent = agent({
+    name: "researcher",
+    model,
+    tools: { lookup },
+    prices,
+    ...options,
+  });
+  return { agent: researcherAgent, counter, ran };
 }
 
 /**
@@ -161,6 +170,44 @@ describe("A resumed agent step", () => {
     expect(log.filter((event) => event.type === "model-call-end")).toHaveLength(3);
     expect(log.filter((event) => event.type === "agent-start")).toHaveLength(1);
     expect(log.filter((event) => event.type === "tool-call-end")).toHaveLength(2);
+  });
+
+  it("replays the turns its response cache answered like the model's, keeping the turns in step", async () => {
+    const cache = new MemoryResponseCache();
+    const warm = researcher(undefined, undefined, cache);
+    const expected = await uninterrupted(() =>
+      workflow<string>("research").step("look", warm.agent),
+    );
+    expect(warm.counter.calls).toBe(3);
+
+    // Every reply now comes from the cache; the process dies while the second lookup runs.
+    const store = new MemoryStore();
+    const first = researcher("moon", undefined, cache);
+    const run = workflow<string>("research").step("look", first.agent).start("go", { store });
+    await logReaches(store, run.id, (log) =>
+      log.some((event) => event.type === "tool-call-start" && event.toolCallId === "call-2"),
+    );
+    const { surviving, state } = await crash(store, run);
+    expect(first.counter.calls).toBe(0);
+    const logged = state.running.look!.work["1.1"]!.map((event) => event.type);
+    expect(logged).toEqual([
+      "agent-start",
+      "model-call-cache-hit",
+      "tool-call-end",
+      "model-call-cache-hit",
+    ]);
+
+    const second = researcher();
+    const result = await workflow<string>("research")
+      .step("look", second.agent)
+      .start("go", { store: surviving, resumeFrom: state }).result;
+    expect(result.status).toBe("succeeded");
+    // The first lookup's output is served from the log (its turn counted), the second runs.
+    expect(second.ran).toEqual(["moon"]);
+    expect(second.counter.calls).toBe(1);
+    const output = result.steps.look!.output as { text: string; modelCalls: { cached?: true }[] };
+    expect(output.text).toBe((expected.steps.look!.output as { text: string }).text);
+    expect(output.modelCalls.map((call) => call.cached ?? false)).toEqual([true, true, false]);
   });
 
   it("gives each agent a function step runs its own recorded turns, by key", async () => {

@@ -35,6 +35,12 @@ import { type AgentReplay, replayedCallRecord } from "./agent-replay.js";
 import { countPromptTokens, estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import { replayedGenerate, replayedStream } from "./replayed-reply.js";
+import {
+  type CacheScope,
+  generateThroughCache,
+  type ResolvedResponseCache,
+  streamThroughCache,
+} from "./response-cache.js";
 import type { RunLedger } from "./run-ledger.js";
 import { streamAttempt } from "./stream-attempt.js";
 import { toModelCallError } from "./to-model-call-error.js";
@@ -75,6 +81,8 @@ export interface ModelCallPolicy {
    * may bill is in the log (replied or not).
    */
   stored?: (() => Promise<void>) | undefined;
+  /** The response cache, when the agent or the run opted in. */
+  cache?: ResolvedResponseCache | undefined;
 }
 
 /** What the prompt of one call weighs, counted once for all its attempts. */
@@ -118,6 +126,38 @@ type GatedAttempt<T> =
  */
 export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
   const primary = policy.route.models[0] as ResolvedModel;
+  // Which model answered: the last attempt that returned is the one that succeeded.
+  const answered = async <T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult>(
+    options: LanguageModelV4CallOptions,
+    attempt: (
+      model: ResolvedModel,
+      signal: AbortSignal,
+      settle: Settle,
+      headers: Record<string, string> | undefined,
+    ) => Promise<T>,
+  ) => {
+    let model = primary.id;
+    const value = await callWithPolicy<T>(policy, options, (tried, signal, settle, headers) => {
+      model = tried.id;
+      return attempt(tried, signal, settle, headers);
+    });
+    return { value, model };
+  };
+  const generate = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signal, settle, headers) =>
+      generateAttempt(model, withHeaders(options, headers), signal, settle),
+    );
+  const stream = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signal, settle, headers) =>
+      streamAttempt(
+        model,
+        withHeaders(options, headers),
+        signal,
+        settle,
+        policy.clock,
+        policy.onTextDelta,
+      ),
+    );
   return {
     specificationVersion: "v4",
     provider: primary.provider,
@@ -125,29 +165,58 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     get supportedUrls() {
       return primary.model.supportedUrls;
     },
-    doGenerate: (options) =>
-      callWithPolicy(
-        policy,
-        options,
-        (model, signal, settle, headers) =>
-          generateAttempt(model, withHeaders(options, headers), signal, settle),
-        replayedGenerate,
-      ),
-    doStream: (options) =>
-      callWithPolicy(
-        policy,
-        options,
-        (model, signal, settle, headers) =>
-          streamAttempt(
-            model,
-            withHeaders(options, headers),
-            signal,
-            settle,
-            policy.clock,
-            policy.onTextDelta,
-          ),
-        replayedStream,
-      ),
+    doGenerate: async (options) => {
+      const recorded = replayedReply(policy);
+      if (recorded) return replayedGenerate(recorded);
+      const scope = cacheScope(policy);
+      if (!scope) return (await generate(options)).value;
+      return generateThroughCache(scope, options, () => generate(options));
+    },
+    doStream: async (options) => {
+      const recorded = replayedReply(policy);
+      if (recorded) return replayedStream(recorded);
+      const scope = cacheScope(policy);
+      if (!scope) return (await stream(options)).value;
+      return streamThroughCache(scope, options, () => stream(options));
+    },
+  };
+}
+
+/**
+ * The recorded reply that answers this call, when an interrupted earlier run of this work
+ * recorded one (`policy.replay`): no model call, no cache lookup, no events (they are in the
+ * log already); the ledger books what the recorded attempts spent. `undefined` when the call
+ * is to be made: then it throws instead if the step waits (no new call goes out).
+ */
+function replayedReply(policy: ModelCallPolicy): LoggedEvent | undefined {
+  const recorded = policy.replay?.nextCall(policy.purpose);
+  if (recorded) {
+    for (const failed of recorded.failed) {
+      policy.ledger.modelCalls.push(replayedCallRecord(failed, policy.purpose));
+    }
+    if (recorded.reply) {
+      const { reply } = recorded;
+      const attempt = 1 + recorded.failed.filter((failed) => failed.model === reply.model).length;
+      policy.ledger.modelCalls.push({ ...replayedCallRecord(reply, policy.purpose), attempt });
+      return reply;
+    }
+  }
+  const waiting = policy.waits?.();
+  if (waiting) throw waiting;
+  return undefined;
+}
+
+function cacheScope(policy: ModelCallPolicy): CacheScope | undefined {
+  if (!policy.cache) return undefined;
+  return {
+    agent: policy.agent,
+    purpose: policy.purpose,
+    cache: policy.cache,
+    clock: policy.clock,
+    ledger: policy.ledger,
+    // A budget switch changes the route: the request is then for the cheaper model.
+    model: (policy.route.models[0] as ResolvedModel).id,
+    onTextDelta: policy.onTextDelta,
   };
 }
 
@@ -186,29 +255,7 @@ async function generateAttempt(
 
 async function callWithPolicy<
   T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult,
->(
-  policy: ModelCallPolicy,
-  options: LanguageModelV4CallOptions,
-  once: CallOnce<T>,
-  replayed: (reply: LoggedEvent) => T,
-): Promise<T> {
-  const recorded = policy.replay?.nextCall(policy.purpose);
-  if (recorded) {
-    // Served from the recording of an interrupted earlier run: no model call, no events
-    // (they are in the log already); the ledger books what the recorded attempts spent.
-    for (const failed of recorded.failed) {
-      policy.ledger.modelCalls.push(replayedCallRecord(failed, policy.purpose));
-    }
-    if (recorded.reply) {
-      const { reply } = recorded;
-      const attempt = 1 + recorded.failed.filter((failed) => failed.model === reply.model).length;
-      policy.ledger.modelCalls.push({ ...replayedCallRecord(reply, policy.purpose), attempt });
-      if (policy.purpose === "step") policy.ledger.turns++;
-      return replayed(reply);
-    }
-  }
-  const waiting = policy.waits?.();
-  if (waiting) throw waiting;
+>(policy: ModelCallPolicy, options: LanguageModelV4CallOptions, once: CallOnce<T>): Promise<T> {
   const signal = anySignal([policy.signal, options.abortSignal]);
   let counted: number | undefined;
   const prompt: PromptSize = {
@@ -325,6 +372,7 @@ async function gatedAttempt<T>(
     model: model.id,
     attempt,
   });
+  const endResponse = policy.purpose === "step" ? ledger.beginResponse() : undefined;
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -354,6 +402,7 @@ async function gatedAttempt<T>(
   const settle: Settle = (outcome) => {
     if (settled) return;
     settled = true;
+    endResponse?.();
     callSignal.removeEventListener("abort", onAbort);
     timer?.cancel();
     const durationMs = clock.now() - startedAt;
@@ -402,7 +451,6 @@ async function gatedAttempt<T>(
         ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     } else {
-      if (policy.purpose === "step") ledger.turns++;
       ledger.emit({
         type: "model-call-end",
         agent: policy.agent,

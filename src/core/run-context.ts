@@ -4,6 +4,7 @@ import type { Clock } from "./ports/clock.js";
 import type { IdGenerator } from "./ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "./ports/run-store.js";
 import type { RunTelemetry } from "./ports/run-telemetry.js";
+import type { ResolvedResponseCache } from "./response-cache-options.js";
 import type { RetryOptions } from "./retry-policy.js";
 import type { ToolApprovalRecord } from "./run/fold-run-log.js";
 import type { RunnableEvent } from "./runnable.js";
@@ -83,6 +84,8 @@ export interface RunOverrides {
   timeout?: number;
   /** Models an agent falls back to. */
   fallbackModels?: readonly string[];
+  /** The run's response cache, for agents without one of their own. */
+  cache?: ResolvedResponseCache;
 }
 
 /** The tool-call approvals of one step attempt (tools wrapped with `requiresApproval`). */

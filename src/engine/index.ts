@@ -28,6 +28,7 @@ export {
 } from "../core/policies/create-model-call-gate.js";
 export type { Clock } from "../core/ports/clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
+export type { ResponseCacheStore } from "../core/ports/response-cache-store.js";
 export {
   type LoggedEvent,
   type NewRunRecord,

@@ -131,6 +131,7 @@ const replayedTypes: ReadonlySet<string> = new Set([
   "agent-error",
   "model-call-end",
   "model-call-error",
+  "model-call-cache-hit",
   "tool-call-end",
   "tool-call-error",
 ]);

@@ -9,12 +9,7 @@ import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
 import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
-import {
-  type ResolvedRetryOptions,
-  type RetryOptions,
-  retryAfterOf,
-  retryDelay,
-} from "../retry-policy.js";
+import { type ResolvedRetryOptions, retryAfterOf, retryDelay } from "../retry-policy.js";
 import type { ParentLink, RunOverrides } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
@@ -22,6 +17,7 @@ import type { StepDefinition, StepResults } from "../workflow/step-options.js";
 import { AttemptContext } from "./attempt-context.js";
 import { defaultInput } from "./default-input.js";
 import { failedWithoutSpend } from "./execute-step.js";
+import type { StepDefaults } from "./execution-options.js";
 import { attemptKey, noCost, noUsage, type RunState } from "./fold-run-log.js";
 import { redactEventField } from "./redact-secrets.js";
 import type { JournalEffect } from "./run-journal.js";
@@ -47,7 +43,7 @@ export interface TaskHost {
   readonly holding: boolean;
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
-  readonly stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
+  readonly stepDefaults: StepDefaults;
   /** The retry policy of function steps without their own. */
   readonly defaultRetry: ResolvedRetryOptions;
   record(event: LoggedEvent): void;
@@ -196,6 +192,7 @@ export class StepTask {
     if (own.timeout !== undefined) overrides.timeout = own.timeout;
     const fallbacks = own.fallbackModels ?? host.stepDefaults.fallbackModels;
     if (fallbacks !== undefined) overrides.fallbackModels = fallbacks;
+    if (host.stepDefaults.cache !== undefined) overrides.cache = host.stepDefaults.cache;
     return overrides;
   }
 
