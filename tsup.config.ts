@@ -1,3 +1,4 @@
+import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 const entry = {
@@ -16,6 +17,7 @@ const entry = {
   "models/index": "src/models/index.ts",
   "engine/index": "src/engine/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
+  "dashboard/index": "src/dashboard/index.ts",
 };
 
 export default defineConfig({
@@ -33,4 +35,8 @@ export default defineConfig({
   splitting: true,
   // Keep `node:` in imports: `node:sqlite` exists only under that name.
   removeNodeProtocol: false,
+  // The dashboard's page (HTML, one script, one stylesheet) is served from files, not bundled.
+  onSuccess: async () => {
+    cpSync("src/dashboard/client", "dist/dashboard/client", { recursive: true });
+  },
 });

@@ -14,6 +14,7 @@ const entry = new URL("./index.ts", import.meta.url).href;
 const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
 const specEntry = new URL("./spec/index.ts", import.meta.url).href;
 const durableEntry = new URL("./durable/index.ts", import.meta.url).href;
+const dashboardEntry = new URL("./dashboard/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -50,6 +51,8 @@ spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
 // Nothing listens on port 1: the store loads its driver, then the connection is refused.
 await durable.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
+const { dashboard } = await import(${JSON.stringify(dashboardEntry)});
+await (await dashboard({ store: "memory:" })).close();
 const afterUse = snapshot();
 
 console.log(JSON.stringify({ afterImport, afterUse }));
@@ -66,6 +69,7 @@ const heavy = {
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
   "the PostgreSQL driver": ["postgres"],
+  "the dashboard's web server": ["hono", "@hono/node-server"],
 };
 
 function packagesIn(urls: string[]): Set<string> {

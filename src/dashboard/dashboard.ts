@@ -144,10 +144,13 @@ export async function dashboard(options: DashboardOptions = {}): Promise<Dashboa
       options.signal?.removeEventListener("abort", onAbort);
       closing.abort();
       await actions.close();
+      // The live streams end now (closing aborted them); give their last bytes a moment
+      // to go out, then cut whatever is still open.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Live pages hold their event streams open: cut them rather than wait.
-      server.closeAllConnections();
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), 500);
       await stopped;
+      clearTimeout(cut);
       await opened.release();
     })();
     return closed;

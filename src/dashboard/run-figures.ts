@@ -157,13 +157,16 @@ export function runTimeline(root: RunView): TimelineRow[] {
     });
     for (const step of run.steps) {
       const { record } = step;
+      // A step waiting for approval has not started: its bar is the wait, from the request.
+      const start =
+        record.startedAt ?? (record.status === "waiting" ? step.events[0]?.at : undefined);
       rows.push({
         kind: "step",
         label: step.id,
         depth: depth + 1,
         status: record.status,
         runId: run.runId,
-        start: record.startedAt ?? null,
+        start: start ?? null,
         end: record.endedAt ?? null,
         duration: elapsed(record.startedAt, record.endedAt),
       });

@@ -1,6 +1,7 @@
 import type { SerializedError } from "../core/events.js";
 import type { RunRecord, RunStatus, RunStore, StoredEvent } from "../core/ports/run-store.js";
 import { pendingApprovals } from "../durable/approvals.js";
+import { DurableError } from "../durable/durable-error.js";
 import { isOwnerGone } from "../durable/owner-liveness.js";
 import type { PendingApproval } from "../durable/pending-approvals-of.js";
 import { canRebuild, lookupWorkflow, type WorkflowRegistry } from "../durable/workflow-registry.js";
@@ -158,6 +159,9 @@ export async function runPage(
   runId: string,
   { workflows, now }: { workflows: WorkflowRegistry | undefined; now: number },
 ): Promise<RunPage> {
+  if (!(await store.getRun(runId))) {
+    throw new DurableError(`No run "${runId}" in the store`, { code: "run-not-found", runId });
+  }
   const trace = await loadRunTrace({ store, runId });
   const root = viewRun(trace);
   const report = reportOf(root);
