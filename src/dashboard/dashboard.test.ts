@@ -103,7 +103,7 @@ describe("dashboard()", { timeout: 30_000 }, () => {
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
     const html = await page.text();
-    expect(html).toContain('<script src="/app.js" defer></script>');
+    expect(html).toContain('<script type="module" src="/app.js"></script>');
     // Nothing from elsewhere: no CDN, works offline.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     const script = await fetch(`${base}/app.js`, { headers });
@@ -258,7 +258,8 @@ describe("The run page's API", { timeout: 60_000 }, () => {
         message: "Publish the review of tides?",
       }),
     ]);
-    expect(page.actions).toMatchObject({ replay: true, fork: true, resume: true });
+    // Nothing to resume while the approval is undecided.
+    expect(page.actions).toMatchObject({ replay: true, fork: true, resume: false });
     expect(page.lastSeq).toBe((await store.readLog(runId)).at(-1)!.seq);
   });
 

@@ -128,13 +128,14 @@ function actionsOf(
   record: RunRecord | undefined,
   status: RunStatus,
   stepIds: string[],
-  workflows: WorkflowRegistry | undefined,
+  { workflows, undecided }: { workflows: WorkflowRegistry | undefined; undecided: number },
 ): RunPage["actions"] {
   const topLevel = record !== undefined && record.parentId === undefined;
   const rebuildable = record !== undefined && canRebuild(record, workflows);
   const settled = status !== "running" && status !== "pending";
+  // A waiting run goes on once every approval it waits for is decided.
   const resumable =
-    status === "waiting" ||
+    (status === "waiting" && undecided === 0) ||
     status === "pending" ||
     (status === "running" && isOwnerGone(record?.owner));
   const actions: RunPage["actions"] = {
@@ -246,7 +247,7 @@ export async function runPage(
       record,
       report.status,
       root.steps.map((step) => step.id),
-      workflows,
+      { workflows, undecided: approvals.length },
     ),
   };
 }

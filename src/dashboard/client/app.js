@@ -1,6 +1,7 @@
 // The Baton dashboard's page: plain DOM, no framework. Every figure comes from the server
 // (the views module); this script lays them out, follows a run live (Server-Sent Events) and
-// sends decisions. Text is always set as text, never parsed as HTML.
+// sends decisions. Text is always set as text, never parsed as HTML. Loaded as a module, so
+// nothing it declares lands on `window`.
 
 const main = document.getElementById("main");
 const SVG = "http://www.w3.org/2000/svg";
@@ -26,6 +27,12 @@ function append(element, children) {
     element.append(child instanceof Node ? child : String(child));
   }
   return element;
+}
+
+/** Replaces what `element` holds with `children` (nested arrays flattened, empty ones skipped). */
+function put(element, ...children) {
+  element.replaceChildren();
+  return append(element, children);
 }
 
 function svg(tag, attributes, ...children) {
@@ -113,7 +120,7 @@ function marked(text) {
 }
 
 function showMessage(target, text, isError = false) {
-  target.replaceChildren(h("div", { class: `message${isError ? " error" : ""}` }, text));
+  put(target, h("div", { class: `message${isError ? " error" : ""}` }, text));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -137,7 +144,7 @@ function route() {
   else if (section === "approvals") page = approvalsPage();
   else if (section === "schedules") page = schedulesPage();
   else {
-    main.replaceChildren(h("p", {}, "No such page. ", h("a", { href: "#/runs" }, "See the runs.")));
+    put(main, h("p", {}, "No such page. ", h("a", { href: "#/runs" }, "See the runs.")));
     return;
   }
   leave = page;
@@ -163,7 +170,7 @@ function every(ms, task) {
 }
 
 function failed(error) {
-  main.replaceChildren(h("p", { class: "message error" }, error.message));
+  put(main, h("p", { class: "message error" }, error.message));
 }
 
 // --- Runs ------------------------------------------------------------------------------
@@ -215,7 +222,8 @@ function runsPage(params) {
       number(run.tokens),
       run.cost,
     ]);
-    main.replaceChildren(
+    put(
+      main,
       h("h1", {}, "Runs"),
       form,
       rows.length === 0
@@ -311,14 +319,15 @@ function approvalsPage() {
       // Leave the cards alone while they are the same (a comment may be half typed).
       if (keys === shown) return;
       shown = keys;
-      main.replaceChildren(
+      put(
+        main,
         h("h1", {}, "Approvals"),
         h(
           "p",
           { class: "muted" },
           "Steps and tool calls waiting for a decision, oldest first, across every run.",
         ),
-        decided.map((text) => h("p", { class: "note", "data-decided": "" }, text)),
+        ...decided.map((text) => h("p", { class: "note", "data-decided": "" }, text)),
         items.length === 0
           ? h("p", { class: "muted" }, "Nothing is waiting for a decision.")
           : h(
@@ -351,7 +360,8 @@ function schedulesPage() {
     try {
       const data = await api("/api/schedules");
       if (!data.available) {
-        main.replaceChildren(
+        put(
+          main,
           h("h1", {}, "Schedules"),
           h("p", { class: "muted" }, "This store keeps no schedules."),
         );
@@ -378,7 +388,8 @@ function schedulesPage() {
           },
           schedule.paused ? "Resume" : "Pause",
         );
-      main.replaceChildren(
+      put(
+        main,
         h("h1", {}, "Schedules"),
         data.schedules.length === 0
           ? h(
@@ -426,7 +437,7 @@ function runPage(runId) {
   ]) {
     sections[name] = h("section", { "data-section": name });
   }
-  main.replaceChildren(...Object.values(sections));
+  put(main, ...Object.values(sections));
   const live = { source: undefined, log: [], state: "connecting", stopped: false };
   let model;
   let loading;
@@ -444,7 +455,9 @@ function runPage(runId) {
       renderRun(model, sections, { reload: load });
       if (!live.source && !live.stopped) follow(model.lastSeq);
     } catch (error) {
+      // The first load fails the page; a later one keeps what is shown and says why.
       if (!model) failed(error);
+      else console.error(`Reading the run failed: ${error.message}`);
     } finally {
       loading = undefined;
       if (again) {
@@ -458,7 +471,8 @@ function runPage(runId) {
     timer = setTimeout(load, 120);
   };
   const renderLive = () => {
-    sections.live.replaceChildren(
+    put(
+      sections.live,
       h(
         "h2",
         {},
@@ -526,7 +540,8 @@ function runPage(runId) {
 
 function renderRun(model, sections, { reload }) {
   const { run } = model;
-  sections.head.replaceChildren(
+  put(
+    sections.head,
     h("h1", {}, run.workflow ?? "run", " ", statusBadge(run.status)),
     h(
       "div",
@@ -545,14 +560,12 @@ function renderRun(model, sections, { reload }) {
   );
   renderActions(model, sections.actions);
   renderApprovals(model, sections.approvals, reload);
-  sections.graph.replaceChildren(h("h2", {}, "Steps"), graphView(model.graph));
-  sections.timeline.replaceChildren(
-    h("h2", {}, "Timeline"),
-    timelineView(model.timeline, model.now),
-  );
-  sections.cost.replaceChildren(...costView(model));
-  sections.errors.replaceChildren(...errorsView(model));
-  sections.trace.replaceChildren(
+  put(sections.graph, h("h2", {}, "Steps"), graphView(model.graph));
+  put(sections.timeline, h("h2", {}, "Timeline"), timelineView(model.timeline, model.now));
+  put(sections.cost, ...costView(model));
+  put(sections.errors, ...errorsView(model));
+  put(
+    sections.trace,
     h("h2", {}, "Tool trace"),
     h("pre", { "data-figure": "trace" }, marked(model.toolTrace)),
   );
@@ -582,7 +595,7 @@ function keepOpen(section, render) {
   const open = new Set(
     [...section.querySelectorAll("details[open]")].map((item) => item.dataset.key),
   );
-  section.replaceChildren(...render().filter(Boolean));
+  put(section, render());
   for (const item of section.querySelectorAll("details")) item.open = open.has(item.dataset.key);
 }
 
@@ -606,7 +619,8 @@ function renderActions(model, section) {
       const replayed = await api(`/api/runs/${encodeURIComponent(run.id)}/replay`, {
         method: "POST",
       });
-      result.replaceChildren(
+      put(
+        result,
         h(
           "div",
           { class: "message" },
@@ -647,7 +661,8 @@ function renderActions(model, section) {
       showMessage(result, "Resumed in the dashboard's process.");
     }),
   );
-  section.replaceChildren(
+  put(
+    section,
     h(
       "div",
       { class: "bar-row" },
@@ -678,7 +693,8 @@ function renderApprovals(model, section, reload) {
   section.dataset.keys = keys;
   const decided = section.decided ?? [];
   section.decided = decided;
-  section.replaceChildren(
+  put(
+    section,
     ...decided.map((text) => h("p", { class: "note", "data-decided": "" }, text)),
     ...(model.approvals.length === 0
       ? []
