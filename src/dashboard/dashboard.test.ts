@@ -7,6 +7,11 @@
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runBaton } from "../../test/cli/cli-harness.js";
+import {
+  type PostgresServer,
+  postgresAvailable,
+  startPostgresServer,
+} from "../../test/support/postgres-server.js";
 import type { RunStore } from "../core/ports/run-store.js";
 import { type Durable, openDurable, schedule } from "../durable/index.js";
 import { gatedTwoSteps, otherHandle, tempDir } from "../durable/test-support.js";
@@ -605,5 +610,57 @@ describe("close()", { timeout: 30_000 }, () => {
       open();
       await run.result;
     }
+  });
+});
+
+describe.runIf(postgresAvailable())("The dashboard on PostgreSQL", { timeout: 90_000 }, () => {
+  let server: PostgresServer;
+  let url: string;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+    url = await server.createDatabase("dashboard");
+  }, 90_000);
+  afterAll(() => server?.stop());
+
+  it("opens a postgres:// store, lists its runs, follows one live (LISTEN/NOTIFY) and decides its approval", async () => {
+    const flow = reviewFlow();
+    const durable = await openDurable({
+      store: url,
+      workflows: { review: flow },
+      autoResume: true,
+      pollMs: 100,
+    });
+    closing.push(() => durable.close());
+    const runId = await waitingReview(durable, flow);
+    // A long poll: on PostgreSQL the stream wakes on each notification, not on a timer.
+    const { call, post, board } = await boardOn({ store: url, pollMs: 10_000 });
+    expect(board.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    const summary = await json<{ store: string; approvals: number }>(await call("/api/summary"));
+    expect(summary).toEqual({
+      store: url.replace(`:${encodeURIComponent(server.password)}@`, ":***@"),
+      approvals: 1,
+      schedules: true,
+    });
+    const { runs } = await json<{ runs: RunRow[] }>(await call("/api/runs"));
+    expect(runs.map((run) => [run.id, run.status])).toEqual([[runId, "waiting"]]);
+    const page = await json<RunPage>(await call(`/api/runs/${runId}`));
+    expect(page.toolTrace).toBe(await toolTrace({ store: durable.store, runId }));
+
+    // The stream is open (its headers came): decide, and watch the run go on and end.
+    const stream = await call(`/api/runs/${runId}/events?after=${page.lastSeq}`);
+    expect(stream.status).toBe(200);
+    await json(await post("/api/approvals", { runId, stepId: "publish", decision: "approve" }));
+    const seen: string[] = [];
+    for await (const frame of sseFrames(stream)) {
+      if (frame.event === "stream-end") {
+        seen.push(`stream-end ${(frame.data as { status: string }).status}`);
+        break;
+      }
+      const { event } = frame.data as { event: { type: string; stepId?: string } };
+      seen.push(`${event.type}${event.stepId ? ` ${event.stepId}` : ""}`);
+    }
+    expect(seen[0]).toBe("approval-decision publish");
+    expect(seen).toEqual(expect.arrayContaining(["run-resume", "step-end publish", "run-end"]));
+    expect(seen.at(-1)).toBe("stream-end succeeded");
   });
 });
