@@ -116,6 +116,18 @@ describe("dashboard()", { timeout: 30_000 }, () => {
     expect(await script.text()).toContain("EventSource");
   });
 
+  it("ships a light page: its three files weigh well under 200 KB", async () => {
+    const { call } = await boardOn({ store: sqlite() });
+    let bytes = 0;
+    for (const path of ["/", "/app.js", "/app.css"]) {
+      const response = await call(path);
+      expect(response.status, path).toBe(200);
+      bytes += (await response.arrayBuffer()).byteLength;
+    }
+    expect(bytes).toBeGreaterThan(10_000);
+    expect(bytes).toBeLessThan(200_000);
+  });
+
   it("checks its options", async () => {
     await expect(dashboard({ port: -1 })).rejects.toThrow(/options\.port.*0 to 65535.*-1/);
     await expect(dashboard({ port: 1.5 })).rejects.toThrow(TypeError);

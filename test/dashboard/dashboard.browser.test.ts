@@ -63,6 +63,8 @@ describe.runIf(chromiumAvailable())("The dashboard in Chromium", { timeout: 120_
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const errors = watchErrors(page);
+      const requested: string[] = [];
+      page.on("request", (request) => requested.push(request.url()));
 
       // The printed URL: the token is traded for a cookie and the address loses it.
       const opened = await page.goto(board.url);
@@ -128,6 +130,14 @@ describe.runIf(chromiumAvailable())("The dashboard in Chromium", { timeout: 120_
 
       expect(errors).toEqual([]);
       expect(inboxErrors).toEqual([]);
+      // Everything came from the dashboard itself: no CDN, nothing from the network.
+      expect(requested.filter((url) => !url.startsWith(`${base}/`))).toEqual([]);
+      const files = new Set(requested.map((url) => new URL(url).pathname));
+      // (A browser may ask for /favicon.ico too, or not.)
+      const pages = [...files].filter(
+        (path) => !path.startsWith("/api/") && path !== "/favicon.ico",
+      );
+      expect(pages.sort()).toEqual(["/", "/app.css", "/app.js"]);
       await context.close();
     } finally {
       release.open();
