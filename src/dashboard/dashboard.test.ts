@@ -28,6 +28,7 @@ import {
   gate,
   type OpenBoard,
   openBoard,
+  postFlow,
   reviewFlow,
   sseFrames,
 } from "./test-support.js";
@@ -496,6 +497,35 @@ describe("Decisions, replay, fork and resume", { timeout: 60_000 }, () => {
       body: "runId=x",
     });
     expect(form.status).toBe(415);
+  });
+
+  it("decides a tool call's approval: the card names the tool and its input", async () => {
+    const store = sqlite();
+    const flow = postFlow();
+    const durable = await durableOn(store);
+    const { runId, status } = await durable.start(flow, undefined).result;
+    expect(status).toBe("waiting");
+    const { call, post } = await boardOn({ store, workflows: { post: flow } });
+    const [pending] = await json<Array<Record<string, unknown>>>(await call("/api/approvals"));
+    expect(pending).toMatchObject({
+      runId,
+      stepId: "post",
+      tool: "publishPost",
+      toolCallId: expect.any(String),
+      input: { title: expect.any(String) },
+      message: "Publish it?",
+    });
+    const decided = await json(
+      await post("/api/approvals", {
+        runId,
+        stepId: "post",
+        toolCallId: pending!.toolCallId,
+        decision: "reject",
+        comment: "Not this one",
+      }),
+    );
+    expect(decided).toMatchObject({ approved: false, toolCallId: pending!.toolCallId });
+    expect(await json(await call("/api/approvals"))).toEqual([]);
   });
 
   it("resumes a decided run in the dashboard's process, and it finishes", async () => {

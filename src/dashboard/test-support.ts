@@ -1,5 +1,6 @@
 import { tool } from "ai";
 import { z } from "zod";
+import { requiresApproval } from "../durable/requires-approval.js";
 import { agent } from "../index.js";
 import { workflow } from "../runtime/workflow.js";
 import { type Dashboard, type DashboardOptions, dashboard } from "./dashboard.js";
@@ -147,4 +148,20 @@ export function brokenFlow() {
       },
       { dependsOn: ["read"], retry: { maxAttempts: 2, initialDelayMs: 1, retryOn: () => true } },
     );
+}
+
+/** A workflow whose agent calls a tool that needs approval (the run waits on the tool call). */
+export function postFlow() {
+  const publishPost = tool({
+    description: "Publishes a post on the blog.",
+    inputSchema: z.object({ title: z.string() }),
+    execute: async ({ title }) => ({ url: `https://blog.example.com/${title.length}` }),
+  });
+  const publisher = agent({
+    name: "publisher",
+    model: "simulated:publisher",
+    instructions: "Publish the post with the publishPost tool.",
+    tools: requiresApproval({ publishPost }, { message: "Publish it?" }),
+  });
+  return workflow("post").step("post", publisher, { input: () => "Publish the launch post." });
 }
