@@ -16,6 +16,7 @@ const entry = {
   "stats/index": "src/stats/index.ts",
   "models/index": "src/models/index.ts",
   "engine/index": "src/engine/index.ts",
+  "telemetry/index": "src/telemetry/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
   "dashboard/index": "src/dashboard/index.ts",
 };

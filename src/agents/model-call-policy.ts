@@ -21,6 +21,7 @@ import {
 } from "../core/policies/call-reservation.js";
 import type { Clock } from "../core/ports/clock.js";
 import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
+import type { RunContext } from "../core/run-context.js";
 import { emptyUsage, modelCallCost, possiblyBilledSpend, type Usage } from "../core/usage.js";
 import {
   type PriceTable,
@@ -52,6 +53,8 @@ export interface ModelCallPolicy {
   gate: ModelCallGate | undefined;
   prices: PriceTable | undefined;
   ledger: RunLedger;
+  /** The run the calls belong to, if any: in a traced run each call's request carries its trace context. */
+  context: Pick<RunContext, "runId" | "stepId" | "telemetry"> | undefined;
   /** Resolves the model a budget policy switches to. */
   resolve(model: string): ResolvedModel;
   /** Receives streamed text as it passes through, before the tool loop reads it. */
@@ -78,7 +81,12 @@ export interface AttemptOutcome {
 
 export type Settle = (outcome: AttemptOutcome) => void;
 
-type CallOnce<T> = (model: ResolvedModel, signal: AbortSignal, settle: Settle) => Promise<T>;
+type CallOnce<T> = (
+  model: ResolvedModel,
+  signal: AbortSignal,
+  settle: Settle,
+  headers: Record<string, string> | undefined,
+) => Promise<T>;
 
 type GatedAttempt<T> =
   | { kind: "done"; value: T }
@@ -100,14 +108,29 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
       return primary.model.supportedUrls;
     },
     doGenerate: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        generateAttempt(model, options, signal, settle),
+      callWithPolicy(policy, options, (model, signal, settle, headers) =>
+        generateAttempt(model, withHeaders(options, headers), signal, settle),
       ),
     doStream: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
+      callWithPolicy(policy, options, (model, signal, settle, headers) =>
+        streamAttempt(
+          model,
+          withHeaders(options, headers),
+          signal,
+          settle,
+          policy.clock,
+          policy.onTextDelta,
+        ),
       ),
   };
+}
+
+/** The call's options with the trace headers its HTTP request carries (providers send call headers). */
+function withHeaders(
+  options: LanguageModelV4CallOptions,
+  headers: Record<string, string> | undefined,
+): LanguageModelV4CallOptions {
+  return headers ? { ...options, headers: { ...options.headers, ...headers } } : options;
 }
 
 async function generateAttempt(
@@ -233,6 +256,15 @@ async function gatedAttempt<T>(
   const { clock, ledger } = policy;
   const startedAt = clock.now();
   ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  // Asked right after the start is logged (and observed), so the headers name this call's span.
+  const { context } = policy;
+  const headers = context?.telemetry?.modelCallHeaders({
+    runId: context.runId,
+    stepId: context.stepId,
+    agent: policy.agent,
+    model: model.id,
+    attempt,
+  });
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -331,7 +363,7 @@ async function gatedAttempt<T>(
   if (callSignal.aborted) onAbort();
   else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
-    return { kind: "done", value: await once(model, callSignal, settle) };
+    return { kind: "done", value: await once(model, callSignal, settle, headers) };
   } catch (thrown) {
     if (callSignal.aborted) {
       // Settled by the provider's own end or by the abort's grace turn (see onAbort).

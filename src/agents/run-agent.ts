@@ -129,6 +129,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       gate: options.gate,
       prices: settings.prices,
       ledger,
+      context: options.context,
       resolve: (model) => resolveModel(model, settings.modelOptions),
       ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
     });

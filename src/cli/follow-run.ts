@@ -15,23 +15,21 @@ export interface FollowedRun {
 }
 
 export interface FollowRunOptions extends PrintRunOptions {
-  /** Steps in the run, for the progress bar. */
-  totalSteps?: number;
   /** Draws the progress on stderr. @default the workflow progress view */
   progress?: (events: AsyncIterable<BatonEvent>, stderr: CliContext["stderr"]) => Promise<unknown>;
 }
 
 /**
  * Follows a run until it ends, then prints it from the store (`printRun`): a live
- * progress view on stderr (redrawn in place on a terminal, plain lines elsewhere) unless
- * `json`, and `run.cancel()` when the context's signal aborts (Ctrl-C), so the log records
- * the cancellation. Resolves with the exit code `printRun` returns.
+ * progress view on stderr, with the progress the run's events carry (redrawn in place on
+ * a terminal, plain lines elsewhere) unless `json`, and `run.cancel()` when the context's
+ * signal aborts (Ctrl-C), so the log records the cancellation. Resolves with the exit code `printRun` returns.
  */
 export async function followRun(
   run: FollowedRun,
   store: RunStore,
   context: CliContext,
-  { json = false, storeFlag, totalSteps, progress }: FollowRunOptions = {},
+  { json = false, storeFlag, progress }: FollowRunOptions = {},
 ): Promise<ExitCode> {
   const cancel = () => run.cancel("interrupted (SIGINT/SIGTERM)");
   if (context.signal?.aborted) cancel();
@@ -41,7 +39,6 @@ export async function followRun(
     else if (!json) {
       await progressView(run, {
         stream: context.stderr,
-        ...(totalSteps !== undefined ? { totalSteps } : {}),
         ...(context.clock ? { clock: context.clock } : {}),
       });
     }

@@ -1,6 +1,7 @@
 import { resume } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { followRun } from "./follow-run.js";
 import { openStore, storeLabel } from "./open-store.js";
@@ -42,7 +43,7 @@ export async function resumeCommand(
     }
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
-    const definition = record.definition as { spec?: { steps?: unknown[]; tools?: unknown } };
+    const definition = record.definition as { spec?: { tools?: unknown } } | undefined;
     // Runs started before specs declared tools kept the section in their metadata.
     const section = definition?.spec?.tools ?? record.metadata?.tools;
     const tools = await cliSpecTools(
@@ -54,6 +55,7 @@ export async function resumeCommand(
       const run = await resume(runId, {
         store,
         ...(options.force === true ? { force: true } : {}),
+        start: { telemetry: await cliTelemetry() },
         build: {
           tools: tools.registry,
           env: context.env,
@@ -63,11 +65,9 @@ export async function resumeCommand(
         ...(context.clock ? { clock: context.clock } : {}),
         ...(context.ids ? { ids: context.ids } : {}),
       });
-      const totalSteps = definition?.spec?.steps?.length;
       return await followRun(run, store, context, {
         json: options.json === true,
         storeFlag: options.store,
-        ...(totalSteps !== undefined ? { totalSteps } : {}),
       });
     } finally {
       await tools.close();

@@ -4,7 +4,7 @@ import { traceFormatter } from "../views/trace-formatter.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import { ExitCode } from "./exit-code.js";
-import { openStore, storeLabel } from "./open-store.js";
+import { openStore, requireRun } from "./open-store.js";
 import { printRun } from "./print-run.js";
 
 /**
@@ -61,12 +61,7 @@ export async function showCommand(
   }
   const store = await openStore(context, options.store, { readOnly: true });
   try {
-    if (!(await store.getRun(runId))) {
-      const recent = (await store.listRuns({ limit: 5 })).map((run) => run.id);
-      throw new CliInputError(
-        `Unknown run "${runId}" in ${storeLabel(context, options.store)}${recent.length > 0 ? ` (recent runs: ${recent.join(", ")})` : ""}`,
-      );
-    }
+    await requireRun(store, runId, context, options.store);
     if (options.follow) await followToEnd(store, runId, context);
     // Read after following: the log, not the record, says how the run ended.
     const trace = await loadRunTrace({ store, runId });

@@ -37,6 +37,7 @@ export {
   type RunStore,
   type StoredEvent,
 } from "../core/ports/run-store.js";
+export type { ModelCallRef, RunTelemetry } from "../core/ports/run-telemetry.js";
 export type { Runtime } from "../core/ports/runtime.js";
 export type {
   SchedulePatch,

@@ -1,4 +1,5 @@
 import type { ToolSet } from "ai";
+import type { RunTelemetry } from "../engine/index.js";
 import type {
   Agent,
   AgentOptions,
@@ -86,6 +87,8 @@ export interface OrchestratorOptions {
   clock?: Clock;
   /** Run and task ids. @default randomIdGenerator */
   ids?: IdGenerator;
+  /** Traces `process()` runs (delegations as child spans) and tasks: `telemetry()` of `baton-ai/telemetry`. */
+  telemetry?: RunTelemetry;
 }
 
 function received(value: unknown): string {
@@ -171,6 +174,10 @@ export function checkOrchestratorOptions(options: OrchestratorOptions): void {
     (typeof options.designerName !== "string" || options.designerName === "")
   ) {
     fail("designerName", "a non-empty string", options.designerName);
+  }
+  const telemetry = options.telemetry as Partial<RunTelemetry> | undefined;
+  if (telemetry !== undefined && typeof telemetry?.observe !== "function") {
+    fail("telemetry", "a RunTelemetry (telemetry() of baton-ai/telemetry)", telemetry);
   }
   const store = options.store as Partial<RunStore> | undefined;
   if (

@@ -196,7 +196,11 @@ export async function flowchart(
   options: FlowchartOptions = {},
 ): Promise<string> {
   const width = integerOption("flowchart", "width", options.width ?? 80, 40);
-  const root = viewRun(await loadRunTrace(source));
+  return flowchartOf(viewRun(await loadRunTrace(source)), width);
+}
+
+/** The flowchart of a run view (see `flowchart`). */
+export function flowchartOf(root: RunView, width: number): string {
   const given = new Map<string, string[]>();
   for (const run of allRuns(root))
     for (const agent of run.plannedAgents) given.set(agent.name, agent.tools);

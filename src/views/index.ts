@@ -1,8 +1,8 @@
 /**
  * Views of any run, live or stored, with the runs it started (sub-workflows; an
  * orchestrator's planning and delegation runs): a flowchart, a tool trace with ✓/✗, a
- * Mermaid diagram, a report (the `--json` object), usage and cost tables and a run
- * summary. Every total counts model calls and what tools reported they cost. The `baton`
+ * Mermaid diagram, a run report (the `--json` object), usage and cost tables, a run
+ * summary, and a report for people (Markdown or PDF; `pdfkit` loads only for a PDF). Every total counts model calls and what tools reported they cost. The `baton`
  * CLI prints runs with these.
  * @module baton/views
  */
@@ -17,6 +17,12 @@ export {
   type MermaidSource,
   mermaid,
 } from "./mermaid.js";
+export {
+  type DocumentGenerationEvent,
+  type ReportFormat,
+  type ReportOptions,
+  report,
+} from "./report.js";
 export {
   type AgentSpend,
   type ModelSpend,

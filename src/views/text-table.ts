@@ -1,3 +1,11 @@
+/** A table as data: drawn as text (`formatTable`), or as a Markdown or PDF table by reports. */
+export interface TableData {
+  header: string[];
+  rows: string[][];
+  /** Column indexes to align right (numbers). */
+  alignRight: number[];
+}
+
 export interface TextTableOptions {
   /** Column indexes to align right (numbers). @default [] */
   alignRight?: readonly number[];
@@ -35,4 +43,9 @@ export function formatTable(
     widths.map((width) => "-".repeat(width)).join(" ".repeat(gap)),
     ...rows.map(line),
   ].join("\n");
+}
+
+/** `formatTable` of a table given as data. */
+export function tableText(table: TableData): string {
+  return formatTable(table.header, table.rows, table);
 }

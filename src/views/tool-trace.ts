@@ -1,11 +1,12 @@
 import type { SerializedError } from "../core/events.js";
+import { agentRows } from "./cost-table.js";
 import { formatCents, formatDuration, oneLine } from "./format-values.js";
 import { reportOf } from "./run-report.js";
 import { spendOf } from "./run-spend.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import { type RunView, type StepView, type ToolCallView, viewRun } from "./run-view.js";
 import { callMark, integerOption, plural, spendText, statusMark, tree } from "./text-format.js";
-import { formatTable } from "./text-table.js";
+import { tableText } from "./text-table.js";
 
 export interface ToolTraceOptions {
   /** Characters of each call's arguments, and of its result, shown at most. @default 60 */
@@ -152,44 +153,8 @@ export function traceTree(root: RunView, chars = 60): string[] {
 
 /** Tokens and cost (model and tool cents) per agent, and the total of the whole tree. */
 function agentTable(root: RunView): string[] {
-  const { cost, usage } = reportOf(root);
-  const agents = Object.entries(cost.byAgent);
-  if (agents.length === 0) return [];
-  const calls = agents.reduce(
-    (sum, [, agent]) => ({ model: sum.model + agent.modelCalls, tool: sum.tool + agent.toolCalls }),
-    { model: 0, tool: 0 },
-  );
-  const total = (modelCents: number | null, toolCents: number) =>
-    formatCents(modelCents === null ? null : modelCents + toolCents);
-  return [
-    "Tokens and cost per agent",
-    formatTable(
-      ["agent", "role", "model calls", "tool calls", "input", "output", "total", "cost"],
-      [
-        ...agents.map(([name, agent]) => [
-          name,
-          agent.role,
-          String(agent.modelCalls),
-          String(agent.toolCalls),
-          String(agent.usage.inputTokens),
-          String(agent.usage.outputTokens),
-          String(agent.usage.totalTokens),
-          total(agent.modelCents, agent.toolCents),
-        ]),
-        [
-          "total",
-          "",
-          String(calls.model),
-          String(calls.tool),
-          String(usage.inputTokens),
-          String(usage.outputTokens),
-          String(usage.totalTokens),
-          formatCents(cost.totalCents),
-        ],
-      ],
-      { alignRight: [2, 3, 4, 5, 6, 7] },
-    ),
-  ];
+  const table = agentRows(reportOf(root));
+  return table ? ["Tokens and cost per agent", tableText(table)] : [];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RunProgress } from "../core/events.js";
 import type { LoggedEvent } from "../core/ports/run-store.js";
 import type { CostBreakdown, Usage } from "../core/usage.js";
 import { formatCents, formatDuration, oneLine } from "./format-values.js";
@@ -57,13 +58,13 @@ function describeEvent(event: LoggedEvent): string | undefined {
       return `step ${step} started${attempt > 1 ? ` (attempt ${attempt}${iteration})` : iteration ? ` (${iteration.slice(2)})` : ""}`;
     }
     case "step-end":
-      return `step ${step} succeeded in ${formatDuration(Number(event.durationMs))}${spent(event.usage, event.cost)}`;
+      return `step ${step} succeeded in ${formatDuration(Number(event.durationMs))}${spent(event.usage, event.cost)}${progressText(event)}`;
     case "step-error":
-      return `step ${step} failed on attempt ${String(event.attempt)}${event.willRetry ? " (will retry)" : ""}: ${failure}`;
+      return `step ${step} failed on attempt ${String(event.attempt)}${event.willRetry ? " (will retry)" : ""}: ${failure}${event.willRetry ? "" : progressText(event)}`;
     case "step-retry":
       return `step ${step} retries in ${formatDuration(Number(event.delayMs))} (attempt ${String(event.attempt)})`;
     case "step-skip":
-      return `step ${step} skipped (${String(event.reason)})`;
+      return `step ${step} skipped (${String(event.reason)})${progressText(event)}`;
     case "model-call-end":
       return `model ${String(event.model)} answered in ${formatDuration(Number(event.durationMs))}${spent(event.usage, event.cost)}`;
     case "model-call-error":
@@ -101,6 +102,12 @@ function describeEvent(event: LoggedEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** ` · 1/2 steps, 50%`: the run's progress, when the event carries it. */
+function progressText(event: LoggedEvent): string {
+  const progress = event.progress as RunProgress | undefined;
+  return progress ? ` · ${progress.completed}/${progress.total} steps, ${progress.percent}%` : "";
 }
 
 function spent(usage: unknown, cost: unknown): string {

@@ -3,7 +3,7 @@
  * A run goes on in this process (a step waits on a gate the test opens, then a step waits
  * for approval); the page shows it live, the approval is given through the inbox, and the
  * run page, never reloaded, shows the run finish. Screenshots go to
- * test-results/dashboard/*.png (ignored by git).
+ * test-artifacts/dashboard/*.png (ignored by git).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +16,7 @@ import { tempDir } from "../../src/durable/test-support.js";
 import { SqliteStore } from "../../src/stores/sqlite/sqlite-store.js";
 import { chromiumAvailable, chromiumPath } from "../support/chromium.js";
 
-const SHOTS = fileURLToPath(new URL("../../test-results/dashboard/", import.meta.url));
+const SHOTS = fileURLToPath(new URL("../../test-artifacts/dashboard/", import.meta.url));
 
 describe.runIf(chromiumAvailable())("The dashboard in Chromium", { timeout: 120_000 }, () => {
   let browser: Browser;

@@ -7,6 +7,7 @@ import type { Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import {
   type ResolvedRetryOptions,
@@ -41,6 +42,7 @@ export interface TaskHost {
   readonly input: unknown;
   readonly results: StepResults;
   readonly dispatcher: StepDispatcher;
+  readonly telemetry: RunTelemetry | undefined;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
   /** The run's gate, naming `stepId` as the caller in the gate's events. */

@@ -199,6 +199,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         gate: context.gate,
         signal: context.signal,
         parent: { runId: context.runId, stepId: context.stepId },
+        ...(context.telemetry ? { telemetry: context.telemetry } : {}),
       },
       (event) => context.relay(event),
       {
@@ -347,6 +348,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
       stepDefaults,
       resumeFrom,
       relay,
+      telemetry: options.telemetry,
       record: {
         ...(options.definition !== undefined ? { definition: options.definition } : {}),
         ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
