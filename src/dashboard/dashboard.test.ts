@@ -174,6 +174,10 @@ describe("The runs page's API", { timeout: 60_000 }, () => {
       expect(row.cost).toBe(formatCents(report.cost.totalCents));
     }
     expect(runs[1]!.duration).toMatch(/^\d+(ms|\.\ds)$/);
+    expect(runs.map((run) => run.progress)).toEqual([
+      { completed: 3, total: 5, percent: 60 },
+      { completed: 2, total: 2, percent: 100 },
+    ]);
   });
 
   it("filters by status, workflow and day (UTC), and names a bad filter (400)", async () => {
@@ -216,7 +220,10 @@ describe("The run page's API", { timeout: 60_000 }, () => {
       waitReason: "approval",
       tokens: { total: report.usage.totalTokens },
       cost: formatCents(report.cost.totalCents),
+      // research, check and gather ended of five steps, as the last event recorded it.
+      progress: { completed: 3, total: 5, percent: 60 },
     });
+    expect(page.run.progress).toEqual((await store.readLog(runId)).at(-1)!.progress);
     expect(page.toolTrace).toBe(await toolTrace({ store, runId }));
     expect(page.toolTrace).toContain("✓ lookup");
     expect(page.costLine).toBe(costTable(report).split("\n\n").at(-1));

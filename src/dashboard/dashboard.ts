@@ -28,7 +28,7 @@ export interface DashboardOptions {
   workflows?: WorkflowRegistry;
   /** For spec runs that are replayed, forked or resumed: tools, env (API keys), clock. @default {} */
   build?: BuildWorkflowOptions;
-  /** How the page names the store. @default the location (its password hidden), or the store's class name */
+  /** How the page names the store. @default the location (its password hidden), a SqliteStore's file, or the store's class name */
   label?: string;
   /**
    * How often a run page reads the log of a run that is going on, when the store cannot
@@ -74,6 +74,14 @@ function checkOptions(options: DashboardOptions): void {
   }
 }
 
+/** How the header names the store: its location (password hidden), its file, or its kind. */
+function storeLabel(store: StoreOption | undefined): string {
+  if (store === undefined) return ".baton/baton.db";
+  if (typeof store === "string") return redactLocation(store);
+  const path = (store as { path?: unknown }).path;
+  return typeof path === "string" ? path : store.constructor.name;
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -104,14 +112,7 @@ export async function dashboard(options: DashboardOptions = {}): Promise<Dashboa
   options.signal?.throwIfAborted();
   const assets = loadClientAssets();
   const opened = await openStore(options.store, "dashboard");
-  const given = options.store;
-  const label =
-    options.label ??
-    (typeof given === "string"
-      ? redactLocation(given)
-      : given === undefined
-        ? ".baton/baton.db"
-        : given.constructor.name);
+  const label = options.label ?? storeLabel(options.store);
   const actions = new RunActions(opened.store, {
     workflows,
     ...(options.build ? { build: options.build } : {}),

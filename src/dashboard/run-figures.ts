@@ -1,4 +1,5 @@
-import type { SerializedError } from "../core/events.js";
+import type { RunProgress, SerializedError } from "../core/events.js";
+import type { LoggedEvent } from "../core/ports/run-store.js";
 import { formatDuration } from "../views/format-values.js";
 import { spendOf } from "../views/run-spend.js";
 import { allRuns, type RunView, type StepView, totalSpend } from "../views/run-view.js";
@@ -243,4 +244,16 @@ export function runErrors(root: RunView): ErrorEntry[] {
     }
   }
   return entries;
+}
+
+/**
+ * How far a run is, as its log last recorded it (every `run-*` and `step-*` event carries
+ * the run's progress); `null` for a log written before Baton recorded progress.
+ */
+export function lastProgress(events: readonly LoggedEvent[]): RunProgress | null {
+  for (let index = events.length - 1; index >= 0; index--) {
+    const progress = events[index]!.progress as RunProgress | undefined;
+    if (progress && typeof progress.percent === "number") return progress;
+  }
+  return null;
 }

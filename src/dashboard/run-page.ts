@@ -1,4 +1,4 @@
-import type { SerializedError } from "../core/events.js";
+import type { RunProgress, SerializedError } from "../core/events.js";
 import type { RunRecord, RunStatus, RunStore, StoredEvent } from "../core/ports/run-store.js";
 import { pendingApprovals } from "../durable/approvals.js";
 import { DurableError } from "../durable/durable-error.js";
@@ -15,6 +15,7 @@ import { viewRun } from "../views/run-view.js";
 import { toolTrace } from "../views/tool-trace.js";
 import {
   type ErrorEntry,
+  lastProgress,
   type RunGraph,
   runErrors,
   runGraph,
@@ -34,6 +35,8 @@ export interface RunPage {
     duration: string;
     tokens: { input: number; output: number; total: number };
     cost: string;
+    /** Its steps ended of all its steps, as its log last recorded it. */
+    progress: RunProgress | null;
     error?: SerializedError;
     parentRunId?: string;
     /** The run this one was forked from, and the step it ran again from. */
@@ -190,6 +193,7 @@ export async function runPage(
       cost: formatCents(cost.totalCents, {
         partial: cost.unpricedModels.length > 0 && cost.totalCents !== null,
       }),
+      progress: lastProgress(trace.events),
       ...(report.error ? { error: report.error } : {}),
       ...(parentRunId ? { parentRunId } : {}),
       ...(forkOf ? { forkOf } : {}),

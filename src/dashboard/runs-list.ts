@@ -1,6 +1,10 @@
+import type { RunProgress } from "../core/events.js";
 import { RUN_STATUSES, type RunStatus, type RunStore } from "../core/ports/run-store.js";
 import { formatCents, formatDuration, formatTimestamp } from "../views/format-values.js";
-import { runReport } from "../views/run-report.js";
+import { reportOf } from "../views/run-report.js";
+import { loadRunTrace } from "../views/run-trace.js";
+import { viewRun } from "../views/run-view.js";
+import { lastProgress } from "./run-figures.js";
 
 /** Which runs the runs page lists. */
 export interface RunsQuery {
@@ -26,6 +30,8 @@ export interface RunRow {
   duration: string;
   tokens: number;
   cost: string;
+  /** Its steps ended of all its steps, as its log last recorded it. */
+  progress: RunProgress | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -92,7 +98,8 @@ export async function listRunRows(
     .slice(0, limit);
   const runs = await Promise.all(
     chosen.map(async (record): Promise<RunRow> => {
-      const report = await runReport({ store, runId: record.id });
+      const trace = await loadRunTrace({ store, runId: record.id });
+      const report = reportOf(viewRun(trace));
       const { cost } = report;
       return {
         id: record.id,
@@ -105,6 +112,7 @@ export async function listRunRows(
         cost: formatCents(cost.totalCents, {
           partial: cost.unpricedModels.length > 0 && cost.totalCents !== null,
         }),
+        progress: lastProgress(trace.events),
       };
     }),
   );

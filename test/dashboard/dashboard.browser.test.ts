@@ -117,6 +117,7 @@ describe.runIf(chromiumAvailable())("The dashboard in Chromium", { timeout: 120_
       await node("announce", "succeeded").waitFor();
       await expect.poll(() => page.locator("h1 .status").textContent()).toBe("succeeded");
       await expect.poll(() => page.locator(".live").textContent()).toBe("ended: succeeded");
+      expect(await page.locator('[data-figure="progress"]').textContent()).toBe("5/5 steps · 100%");
       expect(await page.evaluate(() => (window as unknown as { marked?: boolean }).marked)).toBe(
         true,
       );

@@ -64,6 +64,27 @@ async function api(path, { method = "GET", body } = {}) {
   return data;
 }
 
+/** `3/5 · 60%`: a run's steps ended of all its steps. */
+const progressText = (progress) =>
+  progress ? `${progress.completed}/${progress.total} · ${progress.percent}%` : "-";
+
+/** A bar filled to the run's percent, with `3/5 steps · 60%` beside it. */
+function progressBar(progress) {
+  if (!progress) return null;
+  const fill = h("span", { class: "fill" });
+  fill.style.width = `${progress.percent}%`;
+  return h(
+    "span",
+    { class: "progress" },
+    h("span", { class: "track" }, fill),
+    h(
+      "b",
+      { "data-figure": "progress" },
+      `${progress.completed}/${progress.total} steps · ${progress.percent}%`,
+    ),
+  );
+}
+
 const statusBadge = (status) => h("span", { class: `status ${status}` }, status);
 const runLink = (runId, text) =>
   h("a", { href: `#/runs/${encodeURIComponent(runId)}` }, text ?? runId);
@@ -217,6 +238,7 @@ function runsPage(params) {
       runLink(run.id),
       run.workflow,
       statusBadge(run.status),
+      progressText(run.progress),
       run.started,
       run.duration,
       number(run.tokens),
@@ -229,11 +251,9 @@ function runsPage(params) {
       rows.length === 0
         ? h("p", { class: "muted" }, "No runs match.")
         : table(
-            ["run", "workflow", "status", "started (UTC)", "duration", "tokens", "cost"],
+            ["run", "workflow", "status", "steps", "started (UTC)", "duration", "tokens", "cost"],
             rows,
-            {
-              numeric: [4, 5, 6],
-            },
+            { numeric: [3, 5, 6, 7] },
           ),
     );
   };
@@ -547,6 +567,7 @@ function renderRun(model, sections, { reload }) {
       "div",
       { class: "meta" },
       h("span", { class: "mono" }, run.id),
+      progressBar(run.progress),
       h("span", {}, "started ", h("b", {}, run.started), " UTC"),
       h("span", {}, "duration ", h("b", {}, run.duration)),
       h("span", {}, "tokens ", h("b", { "data-figure": "tokens" }, number(run.tokens.total))),
