@@ -339,8 +339,7 @@ function approvalsPage() {
       // Leave the cards alone while they are the same (a comment may be half typed).
       if (keys === shown) return;
       shown = keys;
-      put(
-        main,
+      keepTyped(main, () => [
         h("h1", {}, "Approvals"),
         h(
           "p",
@@ -364,7 +363,7 @@ function approvalsPage() {
                 }),
               ),
             ),
-      );
+      ]);
     } catch (error) {
       failed(error);
     }
@@ -611,6 +610,19 @@ function renderRun(model, sections, { reload }) {
   ]);
 }
 
+/** Re-renders `section`, keeping what was typed in its comment boxes (by `data-key`) and where. */
+function keepTyped(section, render) {
+  const typed = new Map(
+    [...section.querySelectorAll("textarea[data-key]")].map((box) => [box.dataset.key, box.value]),
+  );
+  const focused = document.activeElement?.dataset?.key;
+  put(section, render());
+  for (const box of section.querySelectorAll("textarea[data-key]")) {
+    box.value = typed.get(box.dataset.key) ?? "";
+    if (box.dataset.key === focused) box.focus();
+  }
+}
+
 /** Re-renders `section`, keeping open whichever of its <details> were open. */
 function keepOpen(section, render) {
   const open = new Set(
@@ -714,8 +726,7 @@ function renderApprovals(model, section, reload) {
   section.dataset.keys = keys;
   const decided = section.decided ?? [];
   section.decided = decided;
-  put(
-    section,
+  keepTyped(section, () => [
     ...decided.map((text) => h("p", { class: "note", "data-decided": "" }, text)),
     ...(model.approvals.length === 0
       ? []
@@ -736,7 +747,7 @@ function renderApprovals(model, section, reload) {
             ),
           ),
         ]),
-  );
+  ]);
 }
 
 /** The step graph: columns by dependency depth, a box per step or started run. */
