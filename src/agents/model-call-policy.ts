@@ -78,7 +78,18 @@ export interface AttemptOutcome {
 
 export type Settle = (outcome: AttemptOutcome) => void;
 
-type CallOnce<T> = (model: ResolvedModel, signal: AbortSignal, settle: Settle) => Promise<T>;
+/** The two signals of an attempt. */
+export interface AttemptSignals {
+  /** Aborts when the caller stops waiting: a timeout, a cancelled or failed run. */
+  signal: AbortSignal;
+  /**
+   * What the provider's request gets: it aborts `abortGraceTurns` event-loop turns after
+   * `signal`, unless the attempt settled first, so a reply that had arrived is still read.
+   */
+  requestSignal: AbortSignal;
+}
+
+type CallOnce<T> = (model: ResolvedModel, signals: AttemptSignals, settle: Settle) => Promise<T>;
 
 type GatedAttempt<T> =
   | { kind: "done"; value: T }
@@ -100,12 +111,12 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
       return primary.model.supportedUrls;
     },
     doGenerate: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        generateAttempt(model, options, signal, settle),
+      callWithPolicy(policy, options, (model, signals, settle) =>
+        generateAttempt(model, options, signals, settle),
       ),
     doStream: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
+      callWithPolicy(policy, options, (model, signals, settle) =>
+        streamAttempt(model, options, signals, settle, policy.clock, policy.onTextDelta),
       ),
   };
 }
@@ -113,12 +124,13 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
 async function generateAttempt(
   model: ResolvedModel,
   options: LanguageModelV4CallOptions,
-  signal: AbortSignal,
+  { signal, requestSignal }: AttemptSignals,
   settle: Settle,
 ): Promise<LanguageModelV4GenerateResult> {
-  const reply = model.model.doGenerate({ ...options, abortSignal: signal });
+  const reply = model.model.doGenerate({ ...options, abortSignal: requestSignal });
   // A reply that arrives is billed, even when the call was aborted as it came in (a timeout
-  // firing while the response is parsed): settled here, not by the abort.
+  // firing before the response was read or while it was parsed): settled here, not by the
+  // abort.
   reply.then(
     (result) =>
       settle({
@@ -242,6 +254,7 @@ async function gatedAttempt<T>(
           `Model call to ${model.id} timed out after ${policy.callTimeoutMs} ms`,
         );
   const callSignal = anySignal([signal, timer?.signal]);
+  const providerRequest = new AbortController();
 
   let settled = false;
   let ended!: () => void;
@@ -250,13 +263,19 @@ async function gatedAttempt<T>(
       ended = resolve;
     }),
   );
-  // An aborted call settles when its provider gives up, or bills its reply if that turns out
-  // to have arrived; a provider that ignores the abort is booked as possibly billed after
-  // the grace turns (the engine waits as long for an aborted attempt's spend).
+  // The caller stops waiting at once, but the request stays open for the grace turns: on a
+  // busy event loop the timeout can fire before the socket that holds the whole reply is
+  // read, and a reply that arrived is billed. Then the request is aborted; the call settles
+  // when its provider gives up, or bills its reply if it was still being parsed; a provider
+  // that ignores the abort is booked as possibly billed after as many turns again (the
+  // engine waits for an aborted attempt's spend longer than both, see stepAbortTurns).
   const onAbort = () => {
-    turnsUntil(() => settled, abortGraceTurns).then(() =>
-      settle({ error: abortError(callSignal) }),
-    );
+    turnsUntil(() => settled, abortGraceTurns)
+      .then(() => {
+        providerRequest.abort(callSignal.reason);
+        return turnsUntil(() => settled, abortGraceTurns);
+      })
+      .then(() => settle({ error: abortError(callSignal) }));
   };
   const settle: Settle = (outcome) => {
     if (settled) return;
@@ -328,10 +347,14 @@ async function gatedAttempt<T>(
     ended();
   };
 
-  if (callSignal.aborted) onAbort();
-  else callSignal.addEventListener("abort", onAbort, { once: true });
+  if (callSignal.aborted) {
+    // Aborted before it went: no request is sent.
+    providerRequest.abort(callSignal.reason);
+    onAbort();
+  } else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
-    return { kind: "done", value: await once(model, callSignal, settle) };
+    const signals = { signal: callSignal, requestSignal: providerRequest.signal };
+    return { kind: "done", value: await once(model, signals, settle) };
   } catch (thrown) {
     if (callSignal.aborted) {
       // Settled by the provider's own end or by the abort's grace turn (see onAbort).

@@ -29,6 +29,14 @@ export interface FakeOpenAIServerOptions {
    * @default systemClock
    */
   clock?: Clock;
+  /**
+   * Told right after a reply with usage (text or tool calls) was written in full, which is
+   * when `usageTotals` counts it, and before the client can have read it: a test can fire
+   * the client's timeout, or cancel its run, at that very moment.
+   * @example
+   * startFakeOpenAIServer({ onServed: () => controller.abort() });
+   */
+  onServed?: (request: FakeRequest, usage: FakeUsage) => void;
 }
 
 /** A local server speaking the OpenAI Chat Completions wire format, replying from a script. */
@@ -43,7 +51,11 @@ export interface FakeOpenAIServer {
   enqueueFor(model: string, ...replies: FakeReplySource[]): void;
   /** Scripted replies not yet used (shared queue plus per-model queues). */
   pendingReplies(): number;
-  /** The sum of the usage the server reported in its responses. */
+  /**
+   * The sum of the usage the server reported in the replies it wrote in full (text and
+   * tool-call replies; streams only with `stream_options.include_usage`). Faults carry no
+   * usage: a hang never completes, and a malformed body reports none that anyone can bill.
+   */
   usageTotals(): Usage;
   /** Stops listening and ends every open connection, hanging ones included. */
   close(): Promise<void>;
@@ -68,7 +80,7 @@ const ranOut = (request: FakeRequest): FakeReply => ({
 export async function startFakeOpenAIServer(
   options: FakeOpenAIServerOptions = {},
 ): Promise<FakeOpenAIServer> {
-  const { fallbackReply, clock = systemClock } = options;
+  const { fallbackReply, clock = systemClock, onServed } = options;
   const requests: FakeRequest[] = [];
   const sharedQueue: FakeReplySource[] = [];
   const modelQueues = new Map<string, FakeReplySource[]>();
@@ -136,10 +148,11 @@ export async function startFakeOpenAIServer(
       }
     }
     if (signal.aborted) return;
-    answer(request.body, reply, response);
+    answer(request, reply, response);
   };
 
-  const answer = (body: ChatCompletionRequestBody, reply: FakeReply, response: ServerResponse) => {
+  const answer = (request: FakeRequest, reply: FakeReply, response: ServerResponse) => {
+    const body = request.body as ChatCompletionRequestBody;
     const streaming = body.stream === true;
     if ("fault" in reply) {
       switch (reply.fault) {
@@ -207,16 +220,23 @@ export async function startFakeOpenAIServer(
       usage: wireUsage(usage),
     };
     if (!streaming) {
-      addTotals(usage);
       sendJson(response, 200, completionBody(parts));
+      served(request, usage);
       return;
     }
     const includeUsage = body.stream_options?.include_usage === true;
-    if (includeUsage) addTotals(usage);
     response.writeHead(200, sseHeaders);
     for (const chunk of completionChunks(parts, includeUsage))
       response.write(`data: ${JSON.stringify(chunk)}\n\n`);
     response.end("data: [DONE]\n\n");
+    // A stream reports usage only when asked to: one that did not cannot be billed exactly.
+    if (includeUsage) served(request, usage);
+  };
+
+  /** A reply with usage was written in full: what a provider bills. */
+  const served = (request: FakeRequest, usage: FakeUsage) => {
+    addTotals(usage);
+    onServed?.(request, usage);
   };
 
   const addTotals = (usage: FakeUsage) => {
