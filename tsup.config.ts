@@ -4,6 +4,7 @@ const entry = {
   index: "src/index.ts",
   "patterns/index": "src/patterns/index.ts",
   "orchestrator/index": "src/orchestrator/index.ts",
+  "registry/index": "src/registry/index.ts",
   "tools/index": "src/tools/index.ts",
   "testing/index": "src/testing/index.ts",
   "stores/sqlite/index": "src/stores/sqlite/index.ts",
@@ -15,6 +16,7 @@ const entry = {
   "stats/index": "src/stats/index.ts",
   "models/index": "src/models/index.ts",
   "engine/index": "src/engine/index.ts",
+  "telemetry/index": "src/telemetry/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
 };
 

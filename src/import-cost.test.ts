@@ -15,6 +15,7 @@ const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
 const specEntry = new URL("./spec/index.ts", import.meta.url).href;
 const durableEntry = new URL("./durable/index.ts", import.meta.url).href;
 const viewsEntry = new URL("./views/index.ts", import.meta.url).href;
+const telemetryEntry = new URL("./telemetry/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -51,6 +52,8 @@ spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
 // Nothing listens on port 1: the store loads its driver, then the connection is refused.
 await durable.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
+const { telemetry } = await import(${JSON.stringify(telemetryEntry)});
+await baton.workflow("w").step("s", async () => 1).start(undefined, { telemetry: telemetry() }).result;
 const afterUse = snapshot();
 
 // Reports: Markdown needs no PDF library; a PDF loads pdfkit then.
@@ -76,6 +79,7 @@ const heavy = {
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
   "the PostgreSQL driver": ["postgres"],
+  "OpenTelemetry API (baton-ai/telemetry)": ["@opentelemetry/api"],
 };
 
 function packagesIn(urls: string[]): Set<string> {

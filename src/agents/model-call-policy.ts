@@ -21,6 +21,7 @@ import {
 } from "../core/policies/call-reservation.js";
 import type { Clock } from "../core/ports/clock.js";
 import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
+import type { RunContext } from "../core/run-context.js";
 import { emptyUsage, modelCallCost, possiblyBilledSpend, type Usage } from "../core/usage.js";
 import {
   type PriceTable,
@@ -31,6 +32,12 @@ import {
 import { preloadModel } from "../models/preload-model.js";
 import { countPromptTokens, estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import {
+  type CacheScope,
+  generateThroughCache,
+  type ResolvedResponseCache,
+  streamThroughCache,
+} from "./response-cache.js";
 import type { RunLedger } from "./run-ledger.js";
 import { streamAttempt } from "./stream-attempt.js";
 import { toModelCallError } from "./to-model-call-error.js";
@@ -52,10 +59,14 @@ export interface ModelCallPolicy {
   gate: ModelCallGate | undefined;
   prices: PriceTable | undefined;
   ledger: RunLedger;
+  /** The run the calls belong to, if any: in a traced run each call's request carries its trace context. */
+  context: Pick<RunContext, "runId" | "stepId" | "telemetry"> | undefined;
   /** Resolves the model a budget policy switches to. */
   resolve(model: string): ResolvedModel;
   /** Receives streamed text as it passes through, before the tool loop reads it. */
   onTextDelta?: (delta: string) => void;
+  /** The response cache, when the agent or the run opted in. */
+  cache?: ResolvedResponseCache | undefined;
 }
 
 /** What the prompt of one call weighs, counted once for all its attempts. */
@@ -89,7 +100,12 @@ export interface AttemptSignals {
   requestSignal: AbortSignal;
 }
 
-type CallOnce<T> = (model: ResolvedModel, signals: AttemptSignals, settle: Settle) => Promise<T>;
+type CallOnce<T> = (
+  model: ResolvedModel,
+  signals: AttemptSignals,
+  settle: Settle,
+  headers: Record<string, string> | undefined,
+) => Promise<T>;
 
 type GatedAttempt<T> =
   | { kind: "done"; value: T }
@@ -103,6 +119,33 @@ type GatedAttempt<T> =
  */
 export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
   const primary = policy.route.models[0] as ResolvedModel;
+  // Which model answered: the last attempt that returned is the one that succeeded.
+  const answered = async <T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult>(
+    options: LanguageModelV4CallOptions,
+    attempt: CallOnce<T>,
+  ) => {
+    let model = primary.id;
+    const value = await callWithPolicy<T>(policy, options, (tried, signals, settle, headers) => {
+      model = tried.id;
+      return attempt(tried, signals, settle, headers);
+    });
+    return { value, model };
+  };
+  const generate = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signals, settle, headers) =>
+      generateAttempt(model, withHeaders(options, headers), signals, settle),
+    );
+  const stream = (options: LanguageModelV4CallOptions) =>
+    answered(options, (model, signals, settle, headers) =>
+      streamAttempt(
+        model,
+        withHeaders(options, headers),
+        signals,
+        settle,
+        policy.clock,
+        policy.onTextDelta,
+      ),
+    );
   return {
     specificationVersion: "v4",
     provider: primary.provider,
@@ -110,15 +153,39 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     get supportedUrls() {
       return primary.model.supportedUrls;
     },
-    doGenerate: (options) =>
-      callWithPolicy(policy, options, (model, signals, settle) =>
-        generateAttempt(model, options, signals, settle),
-      ),
-    doStream: (options) =>
-      callWithPolicy(policy, options, (model, signals, settle) =>
-        streamAttempt(model, options, signals, settle, policy.clock, policy.onTextDelta),
-      ),
+    doGenerate: async (options) => {
+      const scope = cacheScope(policy);
+      if (!scope) return (await generate(options)).value;
+      return generateThroughCache(scope, options, () => generate(options));
+    },
+    doStream: async (options) => {
+      const scope = cacheScope(policy);
+      if (!scope) return (await stream(options)).value;
+      return streamThroughCache(scope, options, () => stream(options));
+    },
   };
+}
+
+function cacheScope(policy: ModelCallPolicy): CacheScope | undefined {
+  if (!policy.cache) return undefined;
+  return {
+    agent: policy.agent,
+    purpose: policy.purpose,
+    cache: policy.cache,
+    clock: policy.clock,
+    ledger: policy.ledger,
+    // A budget switch changes the route: the request is then for the cheaper model.
+    model: (policy.route.models[0] as ResolvedModel).id,
+    onTextDelta: policy.onTextDelta,
+  };
+}
+
+/** The call's options with the trace headers its HTTP request carries (providers send call headers). */
+function withHeaders(
+  options: LanguageModelV4CallOptions,
+  headers: Record<string, string> | undefined,
+): LanguageModelV4CallOptions {
+  return headers ? { ...options, headers: { ...options.headers, ...headers } } : options;
 }
 
 async function generateAttempt(
@@ -245,6 +312,16 @@ async function gatedAttempt<T>(
   const { clock, ledger } = policy;
   const startedAt = clock.now();
   ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  // Asked right after the start is logged (and observed), so the headers name this call's span.
+  const { context } = policy;
+  const headers = context?.telemetry?.modelCallHeaders({
+    runId: context.runId,
+    stepId: context.stepId,
+    agent: policy.agent,
+    model: model.id,
+    attempt,
+  });
+  const endResponse = policy.purpose === "step" ? ledger.beginResponse() : undefined;
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -280,6 +357,7 @@ async function gatedAttempt<T>(
   const settle: Settle = (outcome) => {
     if (settled) return;
     settled = true;
+    endResponse?.();
     callSignal.removeEventListener("abort", onAbort);
     timer?.cancel();
     const durationMs = clock.now() - startedAt;
@@ -354,7 +432,7 @@ async function gatedAttempt<T>(
   } else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
     const signals = { signal: callSignal, requestSignal: providerRequest.signal };
-    return { kind: "done", value: await once(model, signals, settle) };
+    return { kind: "done", value: await once(model, signals, settle, headers) };
   } catch (thrown) {
     if (callSignal.aborted) {
       // Settled by the provider's own end or by the abort's grace turn (see onAbort).

@@ -30,10 +30,13 @@ type AgentEventType =
   | "model-call-error"
   | "model-call-retry"
   | "model-call-fallback"
+  | "model-call-cache-hit"
+  | "model-call-cache-miss"
   | "tool-call-start"
   | "tool-call-end"
   | "tool-call-error"
-  | "text-delta";
+  | "text-delta"
+  | "conversation-compress";
 
 type WithoutBase<EVENT> = EVENT extends unknown ? Omit<EVENT, keyof EventBase> : never;
 
@@ -54,6 +57,7 @@ export class RunLedger {
   refusal: Extract<ModelCallPermit, { granted: false }> | undefined;
   readonly #emit: ((event: RunnableEvent) => void) | undefined;
   #closed = false;
+  #responding: Promise<void> = Promise.resolve();
   /** Model call attempts not yet on the books (an aborted call waits for its reply or its grace turn). */
   readonly #pending = new Set<Promise<void>>();
 
@@ -77,6 +81,24 @@ export class RunLedger {
    */
   close(): void {
     this.#closed = true;
+  }
+
+  /**
+   * Marks a tool-loop step's model response as under way; the returned function marks it
+   * ended. A streamed response announces its tool calls one by one, and the AI SDK starts
+   * each as it comes: batch tools wait for the end to gather every call of the step.
+   */
+  beginResponse(): () => void {
+    let end!: () => void;
+    this.#responding = new Promise((resolve) => {
+      end = resolve;
+    });
+    return end;
+  }
+
+  /** Resolves once the current step's model response has ended (at once between responses). */
+  responseEnded(): Promise<void> {
+    return this.#responding;
   }
 
   /** Keeps track of a model call attempt until `ended` settles (it is on the books then). */

@@ -5,6 +5,7 @@ import { type BuiltOrchestrator, buildOrchestrator } from "../orchestrator/index
 import type { OrchestratorSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { type FollowedRun, followRun } from "./follow-run.js";
 import { openStore } from "./open-store.js";
@@ -34,7 +35,7 @@ function isOrchestratorDefinition(definition: unknown): definition is Orchestrat
 }
 
 /** The orchestrator a spec describes (its tools, MCP servers, subagents), on `store`. */
-function build(
+async function build(
   spec: OrchestratorSpec,
   specPath: string,
   source: string,
@@ -46,6 +47,7 @@ function build(
     baseDir: dirname(specPath),
     store,
     source,
+    telemetry: await cliTelemetry(),
     ...(context.clock ? { clock: context.clock } : {}),
     ...(context.ids ? { ids: context.ids } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
@@ -133,6 +135,7 @@ export async function resumeOrchestrator(
       store,
       ...(options.force === true ? { force: true } : {}),
       workflows: { [record.workflow]: built.orchestrator.processWorkflow },
+      start: { telemetry: await cliTelemetry() },
       ...(context.clock ? { clock: context.clock } : {}),
       ...(context.ids ? { ids: context.ids } : {}),
     });

@@ -1,6 +1,7 @@
 import { resume } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { followRun } from "./follow-run.js";
 import { openStore, storeLabel } from "./open-store.js";
@@ -54,6 +55,7 @@ export async function resumeCommand(
       const run = await resume(runId, {
         store,
         ...(options.force === true ? { force: true } : {}),
+        start: { telemetry: await cliTelemetry() },
         build: {
           tools: tools.registry,
           env: context.env,

@@ -3,6 +3,7 @@ import { type DurableRun, openDurable } from "../durable/index.js";
 import { buildWorkflow, type SpecWorkflow, type WorkflowSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { followRun } from "./follow-run.js";
 import { openStore } from "./open-store.js";
@@ -68,6 +69,7 @@ async function runWorkflowSpec(
     const durable = await openDurable({
       store,
       start: {
+        telemetry: await cliTelemetry(),
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.budgetCents !== undefined
           ? { budget: { ...spec.budget, maxCents: options.budgetCents } }

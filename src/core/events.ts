@@ -40,6 +40,8 @@ export interface RunStartEvent extends EventBase, WithProgress {
   input: unknown;
   /** Every step id of the workflow, so a fold knows the steps that never started. */
   steps?: string[];
+  /** For a child run: the step of `parentRunId` that started it. */
+  parentStepId?: string;
 }
 export interface RunEndEvent extends EventBase, WithProgress {
   type: "run-end";
@@ -129,6 +131,8 @@ export interface AgentStartEvent extends EventBase {
   type: "agent-start";
   agent: string;
   model: string;
+  /** For a subagent called as a tool (`asTool()`): the calling agent's tool call. */
+  toolCallId?: string;
 }
 export interface AgentEndEvent extends EventBase {
   type: "agent-end";
@@ -185,6 +189,28 @@ export interface ModelCallFallbackEvent extends EventBase {
   to: string;
 }
 
+/** The agent's response cache answered a model call: no model was called, nothing was spent. */
+export interface ModelCallCacheHitEvent extends EventBase {
+  type: "model-call-cache-hit";
+  agent: string;
+  /** The model that gave the stored answer. */
+  model: string;
+  /** The cache key: a hash of the model, messages, tools and call settings. */
+  key: string;
+  /** How long the lookup took. */
+  durationMs: number;
+  /** The stored response (content parts), recorded for replay like a model's. */
+  response: unknown;
+}
+/** The agent's response cache had no answer: the model is called (and its answer stored). */
+export interface ModelCallCacheMissEvent extends EventBase {
+  type: "model-call-cache-miss";
+  agent: string;
+  /** The model the request is for. */
+  model: string;
+  key: string;
+}
+
 export interface ToolCallStartEvent extends EventBase {
   type: "tool-call-start";
   agent: string;
@@ -210,6 +236,22 @@ export interface ToolCallErrorEvent extends EventBase {
   durationMs: number;
   /** What the tool reported it cost before it threw (`reportToolCost`), when anything. */
   costCents?: number;
+}
+
+/** An agent brought its conversation within its `compression.maxTokens` before a run. */
+export interface ConversationCompressEvent extends EventBase {
+  type: "conversation-compress";
+  agent: string;
+  /** What the conversation counted before (instructions included), by gpt-tokenizer. */
+  originalTokens: number;
+  /** What it counts now. */
+  tokens: number;
+  /** Messages folded into a summary. */
+  summarised: number;
+  /** Messages left out without a summary. */
+  dropped: number;
+  /** Whether the newest message had to be cut short. */
+  truncated: boolean;
 }
 
 export interface TextDeltaEvent extends EventBase {
@@ -274,6 +316,18 @@ export interface ApprovalDecisionEvent extends EventBase {
   comment?: string;
 }
 
+/** An agent registry's route picked an agent for a call (`registry.route(capability)`). */
+export interface RegistrySelectEvent extends EventBase {
+  type: "registry-select";
+  capability: string;
+  /** The agent picked. */
+  agent: string;
+  /** Set when the pick follows a failure: the agent that failed before it. */
+  after?: string;
+  /** The failed agent's error message. */
+  error?: string;
+}
+
 /** Phases that patterns and the orchestrator mark (decomposition, synthesis, documents). */
 export interface PhaseEvent extends EventBase {
   type:
@@ -315,10 +369,13 @@ export type BatonEvent =
   | ModelCallErrorEvent
   | ModelCallRetryEvent
   | ModelCallFallbackEvent
+  | ModelCallCacheHitEvent
+  | ModelCallCacheMissEvent
   | ToolCallStartEvent
   | ToolCallEndEvent
   | ToolCallErrorEvent
   | TextDeltaEvent
+  | ConversationCompressEvent
   | BudgetExceededEvent
   | CircuitOpenEvent
   | CircuitHalfOpenEvent
@@ -327,6 +384,7 @@ export type BatonEvent =
   | ApprovalRequestEvent
   | ApprovalDecisionEvent
   | ApprovalOutputEvent
+  | RegistrySelectEvent
   | PhaseEvent
   | CustomEvent;
 
@@ -356,10 +414,13 @@ export const BATON_EVENT_TYPES = [
   "model-call-error",
   "model-call-retry",
   "model-call-fallback",
+  "model-call-cache-hit",
+  "model-call-cache-miss",
   "tool-call-start",
   "tool-call-end",
   "tool-call-error",
   "text-delta",
+  "conversation-compress",
   "budget-exceeded",
   "circuit-open",
   "circuit-half-open",
@@ -368,6 +429,7 @@ export const BATON_EVENT_TYPES = [
   "approval-request",
   "approval-output",
   "approval-decision",
+  "registry-select",
   "decomposition-start",
   "decomposition-end",
   "synthesis-start",

@@ -27,6 +27,7 @@ export {
 } from "../core/policies/create-model-call-gate.js";
 export type { Clock } from "../core/ports/clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
+export type { ResponseCacheStore } from "../core/ports/response-cache-store.js";
 export {
   type LoggedEvent,
   type NewRunRecord,
@@ -37,6 +38,7 @@ export {
   type RunStore,
   type StoredEvent,
 } from "../core/ports/run-store.js";
+export type { ModelCallRef, RunTelemetry } from "../core/ports/run-telemetry.js";
 export type { Runtime } from "../core/ports/runtime.js";
 export type {
   SchedulePatch,

@@ -8,6 +8,7 @@ import type { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { ResolvedRetryOptions } from "../retry-policy.js";
 import type { ParentLink } from "../run-context.js";
@@ -53,6 +54,8 @@ export class Execution implements TaskHost {
   readonly stepDefaults: ExecutionOptions["stepDefaults"];
   readonly state: RunState;
   readonly run: Run;
+  /** Until the telemetry declines the run (see `RunTelemetry.observe`). */
+  #telemetry: RunTelemetry | undefined;
   readonly #options: ExecutionOptions;
   readonly #controller = new AbortController();
   readonly #stream = new EventStream<BatonEvent>();
@@ -91,6 +94,7 @@ export class Execution implements TaskHost {
     this.input = options.resumeFrom ? options.resumeFrom.input : options.input;
     this.defaultRetry = options.defaultRetry;
     this.stepDefaults = options.stepDefaults;
+    this.#telemetry = options.telemetry;
     this.state = options.resumeFrom
       ? { ...copyRunState(options.resumeFrom), runId: options.runId }
       : emptyRunState(options.runId);
@@ -155,6 +159,7 @@ export class Execution implements TaskHost {
         workflow: graph.name,
         input: this.input,
         steps: graph.ids,
+        ...(this.parent?.stepId ? { parentStepId: this.parent.stepId } : {}),
       });
     }
     this.record({
@@ -179,7 +184,9 @@ export class Execution implements TaskHost {
   /** Logs an event (secrets redacted) and applies it to the run's state. */
   record(event: LoggedEvent): void {
     if (this.#closed) return;
-    this.#journal.record(this.#progress.apply(this.state, redactSecrets(event)));
+    const clean = this.#progress.apply(this.state, redactSecrets(event));
+    if (this.#telemetry) this.#observe(this.#telemetry, clean);
+    this.#journal.record(clean);
   }
 
   /**
@@ -188,7 +195,19 @@ export class Execution implements TaskHost {
    */
   recordRedacted(event: LoggedEvent): void {
     if (this.#closed) return;
-    this.#journal.record(this.#progress.apply(this.state, event));
+    const applied = this.#progress.apply(this.state, event);
+    if (this.#telemetry) this.#observe(this.#telemetry, applied);
+    this.#journal.record(applied);
+  }
+
+  /** What traces the run (its steps and child runs ask here); none once it declined the run. */
+  get telemetry(): RunTelemetry | undefined {
+    return this.#telemetry;
+  }
+
+  #observe(telemetry: RunTelemetry, event: LoggedEvent): void {
+    // A run the telemetry does not trace (no tracer provider) costs nothing more from here on.
+    if (telemetry.observe(event as unknown as BatonEvent) === false) this.#telemetry = undefined;
   }
 
   after(effect: JournalEffect): void {

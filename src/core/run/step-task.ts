@@ -7,13 +7,9 @@ import type { Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
-import {
-  type ResolvedRetryOptions,
-  type RetryOptions,
-  retryAfterOf,
-  retryDelay,
-} from "../retry-policy.js";
+import { type ResolvedRetryOptions, retryAfterOf, retryDelay } from "../retry-policy.js";
 import type { ParentLink, RunOverrides } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
@@ -21,6 +17,7 @@ import type { StepDefinition, StepResults } from "../workflow/step-options.js";
 import { AttemptContext } from "./attempt-context.js";
 import { defaultInput } from "./default-input.js";
 import { failedWithoutSpend } from "./execute-step.js";
+import type { StepDefaults } from "./execution-options.js";
 import { noCost, noUsage, type RunState } from "./fold-run-log.js";
 import { redactEventField } from "./redact-secrets.js";
 import type { JournalEffect } from "./run-journal.js";
@@ -41,11 +38,12 @@ export interface TaskHost {
   readonly input: unknown;
   readonly results: StepResults;
   readonly dispatcher: StepDispatcher;
+  readonly telemetry: RunTelemetry | undefined;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
-  readonly stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
+  readonly stepDefaults: StepDefaults;
   /** The retry policy of function steps without their own. */
   readonly defaultRetry: ResolvedRetryOptions;
   record(event: LoggedEvent): void;
@@ -183,6 +181,7 @@ export class StepTask {
     if (own.timeout !== undefined) overrides.timeout = own.timeout;
     const fallbacks = own.fallbackModels ?? host.stepDefaults.fallbackModels;
     if (fallbacks !== undefined) overrides.fallbackModels = fallbacks;
+    if (host.stepDefaults.cache !== undefined) overrides.cache = host.stepDefaults.cache;
     return overrides;
   }
 
