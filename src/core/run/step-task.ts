@@ -42,6 +42,8 @@ export interface TaskHost {
   readonly dispatcher: StepDispatcher;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
+  /** The ids of the steps step `index` depends on, directly or not. */
+  ancestorsOf(index: number): readonly string[];
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
   readonly stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
