@@ -50,10 +50,12 @@ export interface WorkerOptions {
   prefix?: string;
   /**
    * How long a job stays locked without a renewal: when this worker dies, its steps run
-   * again elsewhere after about this long (plus up to `stalledCheckMs`). @default 5000
+   * again elsewhere after about this long (plus up to `stalledCheckMs`). A worker whose event
+   * loop stalls longer than half of it (a busy machine) loses its jobs to other workers,
+   * which run them again. @default 7000
    */
   lockMs?: number;
-  /** How often this worker looks for jobs whose worker died. @default 2500 */
+  /** How often this worker looks for jobs whose worker died. @default 2000 */
   stalledCheckMs?: number;
   /** Times a job may lose its worker before its steps fail. @default 10 */
   maxStalls?: number;
@@ -125,8 +127,8 @@ function checkOptions(options: WorkerOptions) {
     queue,
     prefix = "baton",
     concurrency = 16,
-    lockMs = 5000,
-    stalledCheckMs = 2500,
+    lockMs = 7000,
+    stalledCheckMs = 2000,
     maxStalls = 10,
     ownerWaitMs = 120_000,
   } = options;
