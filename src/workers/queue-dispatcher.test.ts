@@ -2,11 +2,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import {
+  type RedisServer,
+  redisAvailable,
+  startRedisServer,
+} from "../../test/support/redis-server.js";
+import { WorkerFleet } from "../../test/workers/worker-fleet.js";
 import { stepDispatcherConformance } from "../core/ports/step-dispatcher.conformance.js";
 import { dispatcherFixtures } from "../core/ports/step-dispatcher.fixtures.js";
 import { defaultRuntime } from "../runtime/default-runtime.js";
-import { type RedisServer, redisAvailable, startRedisServer } from "../../test/support/redis-server.js";
-import { WorkerFleet } from "../../test/workers/worker-fleet.js";
 import { type QueueDispatcher, queueDispatcher } from "./queue-dispatcher.js";
 
 const registry = new URL("../../test/dispatch/registry.ts", import.meta.url).href;

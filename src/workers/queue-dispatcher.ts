@@ -407,7 +407,23 @@ export class QueueDispatcher implements StepDispatcher {
     }
     for (const message of messages) {
       const entry = this.#entries.get(message.a);
-      if (!entry || entry.settled) continue;
+      if (!entry || entry.settled) {
+        // Another delivery of an attempt that ended (its job ran twice): it makes no more calls.
+        if (message.t === "acquire") {
+          this.#reply(message.w, {
+            t: "permit",
+            call: message.call,
+            granted: false,
+            stale: true,
+            error: {
+              name: "WorkerError",
+              message: "The attempt is no longer current",
+              code: "stale",
+            },
+          });
+        }
+        continue;
+      }
       entry.handle(message, (worker, permit) => this.#reply(worker, permit));
       if (entry.settled) this.#done(entry);
     }

@@ -10,6 +10,7 @@ import { RemoteError } from "../core/run/wire-outcome.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../core/run-context.js";
 import type { RunnableEvent } from "../core/runnable.js";
 import type { ToOwner, WireAttempt, WirePermit } from "./wire.js";
+import { WorkerError } from "./worker-error.js";
 
 /** What a worker gives the run contexts of the attempts it runs. */
 export interface RemoteContextDeps {
@@ -142,6 +143,16 @@ export class RemoteContext implements RunContext, ToolApprovals {
               });
             },
           };
+        }
+        if (answer.stale) {
+          const stale = new WorkerError(
+            answer.error?.message ?? "The attempt is no longer current",
+            {
+              code: "stale",
+            },
+          );
+          this.#controller.abort(stale);
+          throw stale;
         }
         const error = answer.budget
           ? new BudgetExceededError(answer.budget)

@@ -116,6 +116,8 @@ export interface WirePermit {
   switchTo?: string;
   /** A budget refusal's details, to rebuild its `BudgetExceededError`. */
   budget?: Omit<BudgetExceededEvent, "type" | keyof EventBase>;
+  /** The attempt is not current at this owner (it settled, or it is another delivery's): stop it. */
+  stale?: boolean;
 }
 
 /** What an owner tells every worker. */

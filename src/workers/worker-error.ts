@@ -13,7 +13,9 @@ export type WorkerErrorCode =
   /** The step's job failed in the queue (its workers died too often running it). */
   | "job-failed"
   /** No owner answered the worker for `ownerWaitMs`: the step was given up. */
-  | "owner-gone";
+  | "owner-gone"
+  /** The attempt is no longer current at its owner, or this worker lost its job's lock. */
+  | "stale";
 
 /** A step could not run on a worker, or its result could not come back. */
 export class WorkerError extends BatonError {

@@ -286,9 +286,16 @@ async function startWorker(
     else free++;
   };
 
-  async function runAttempt(wire: WireAttempt, delivery: string): Promise<JobOutcome> {
+  async function runAttempt(
+    wire: WireAttempt,
+    delivery: string,
+    lost: AbortSignal,
+  ): Promise<JobOutcome> {
     await slot();
     const controller = new AbortController();
+    const onLost = () => controller.abort(lost.reason);
+    if (lost.aborted) onLost();
+    else lost.addEventListener("abort", onLost, { once: true });
     attemptRuns.set(wire.id, wire.runId);
     running.set(wire.id, { runId: wire.runId, controller });
     const early = cancelled.get(wire.id);
@@ -310,16 +317,20 @@ async function startWorker(
     } catch (error) {
       outcome = failedWithoutSpend(error);
     } finally {
+      lost.removeEventListener("abort", onLost);
       running.delete(wire.id);
       freeSlot();
     }
     const wireOutcome = toWire(outcome, wire.stepId);
-    const settle: ToOwner = { t: "settle", a: wire.id, d: delivery, outcome: wireOutcome };
-    outbox.send(wire.runId, settle);
-    const runSettles = settled.get(wire.runId) ?? new Map<string, ToOwner>();
-    runSettles.set(wire.id, settle);
-    settled.set(wire.runId, runSettles);
+    // Given up (no owner, a stale attempt, a lost lock): another delivery or owner decides.
     const gaveUp = WorkerError.isInstance(controller.signal.reason);
+    if (!gaveUp) {
+      const settle: ToOwner = { t: "settle", a: wire.id, d: delivery, outcome: wireOutcome };
+      outbox.send(wire.runId, settle);
+      const runSettles = settled.get(wire.runId) ?? new Map<string, ToOwner>();
+      runSettles.set(wire.id, settle);
+      settled.set(wire.runId, runSettles);
+    }
     return {
       a: wire.id,
       d: delivery,
@@ -328,11 +339,25 @@ async function startWorker(
     };
   }
 
-  async function processJob(job: Job<StepJob>): Promise<JobOutcome[]> {
+  async function processJob(
+    job: Job<StepJob>,
+    _token?: string,
+    signal?: AbortSignal,
+  ): Promise<JobOutcome[]> {
     const delivery = `${id}#${++deliveries}`;
     const attempts = job.data.attempts;
+    // Aborted when this worker lost the job's lock: another worker runs it now.
+    const lost = new AbortController();
+    const onLost = () =>
+      lost.abort(
+        new WorkerError(`Worker ${id} lost the lock of job ${job.id}: another worker runs it`, {
+          code: "stale",
+        }),
+      );
+    if (signal?.aborted) onLost();
+    else signal?.addEventListener("abort", onLost, { once: true });
     try {
-      return await Promise.all(attempts.map((wire) => runAttempt(wire, delivery)));
+      return await Promise.all(attempts.map((wire) => runAttempt(wire, delivery, lost.signal)));
     } finally {
       for (const wire of attempts) {
         settled.get(wire.runId)?.delete(wire.id);
@@ -355,7 +380,13 @@ async function startWorker(
       maxStalledCount: settings.maxStalls,
     });
   });
-  for (const queue of queues) queue.on("error", onError);
+  for (const queue of queues) {
+    queue.on("error", onError);
+    // A lock this worker could not renew is another worker's now: stop running the job here.
+    queue.on("lockRenewalFailed", (jobIds: string[]) => {
+      for (const jobId of jobIds) queue.cancelJob(jobId, "lock lost");
+    });
+  }
   await Promise.all(queues.map((queue) => queue.waitUntilReady()));
 
   const entry = (): string => {
