@@ -15,6 +15,7 @@ const entry = {
   "models/index": "src/models/index.ts",
   "engine/index": "src/engine/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
+  "workers/index": "src/workers/index.ts",
 };
 
 export default defineConfig({
