@@ -21,13 +21,20 @@ export class WorkerFleet {
 
   /** Starts one worker process; resolves once it takes jobs. */
   async start(config: WorkerProcessConfig): Promise<ChildProcess> {
+    const { child, ready } = this.spawn(config);
+    await ready;
+    return child;
+  }
+
+  /** Starts one worker process and returns at once; `ready` resolves once it takes jobs. */
+  spawn(config: WorkerProcessConfig): { child: ChildProcess; ready: Promise<void> } {
     const child = fork(script, [JSON.stringify(config)], {
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.#children.add(child);
     child.once("exit", () => this.#children.delete(child));
-    await new Promise<void>((resolve, reject) => {
+    const ready = new Promise<void>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`worker exited with ${code}`));
       child.once("exit", onExit);
       child.on("message", function ready(message: { type?: string }) {
@@ -37,7 +44,14 @@ export class WorkerFleet {
         resolve();
       });
     });
-    return child;
+    return { child, ready };
+  }
+
+  /** The worker processes alive now (started or still starting). */
+  get alive(): ChildProcess[] {
+    return [...this.#children].filter(
+      (child) => child.exitCode === null && child.signalCode === null,
+    );
   }
 
   get size(): number {
