@@ -129,9 +129,7 @@ export async function workersChaos({
     log(`expected outputs of ${runs} runs computed`);
 
     const workerConfig = { queue: redis.url(), store, registry, prefix, concurrency };
-    const members = await Promise.all(
-      Array.from({ length: workers }, () => fleet.start(workerConfig)),
-    );
+    await Promise.all(Array.from({ length: workers }, () => fleet.start(workerConfig)));
     const startOwner = async () => {
       const owner = fork(ownerScript, [JSON.stringify({ queue: redis.url(), store, prefix })], {
         execArgv: ["--import", "tsx"],
@@ -169,18 +167,19 @@ export async function workersChaos({
     const kills: { pid: number; at: number }[] = [];
     let workerKills = 0;
     let ownerKills = 0;
-    const live = [...members];
     const chaosEnd = Date.now() + durationMs;
     const ownerKillAt = [Date.now() + durationMs / 3, Date.now() + (2 * durationMs) / 3];
     const restarts: Promise<unknown>[] = [];
     while (Date.now() < chaosEnd) {
       await new Promise((resolve) => setTimeout(resolve, killEveryMs * (0.75 + random() / 2)));
-      if (live.length > 0) {
-        const victim = live.splice(Math.floor(random() * live.length), 1)[0]!;
+      // Any worker process, started or still starting, and a new one in its place.
+      const alive = fleet.alive;
+      if (alive.length > 0) {
+        const victim = alive[Math.floor(random() * alive.length)]!;
         kills.push({ pid: victim.pid!, at: Date.now() });
         await fleet.kill(victim);
         workerKills++;
-        restarts.push(fleet.start(workerConfig).then((child) => live.push(child)));
+        restarts.push(fleet.spawn(workerConfig).ready.catch(() => {}));
       }
       const due = ownerKillAt[0];
       if (due !== undefined && Date.now() >= due) {
