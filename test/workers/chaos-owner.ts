@@ -24,3 +24,5 @@ process.on("message", (message: { start?: number[] }) => {
   process.send?.({ runIds });
 });
 process.send?.({ ready: true });
+// The test that started this process is gone: so is this process (no orphans left behind).
+process.on("disconnect", () => process.exit(0));

@@ -23,4 +23,6 @@ const durable = await openDurable({
 });
 const run = durable.start(config.workflow, config.input);
 process.send?.({ runId: run.id });
+// The test that started this process is gone: so is this process (no orphans left behind).
+process.on("disconnect", () => process.exit(0));
 await run.result;

@@ -27,6 +27,8 @@ const running = await worker({
   onError: (error) => process.stderr.write(`worker error: ${String(error)}\n`),
 });
 process.send?.({ type: "ready", id: running.id });
+// The test that started this process is gone: so is this process (no orphans left behind).
+process.on("disconnect", () => process.exit(0));
 process.on("message", async (message) => {
   if (message === "stop") {
     await running.close();
