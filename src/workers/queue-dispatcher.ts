@@ -10,7 +10,7 @@ import { failedWithoutSpend } from "../core/run/execute-step.js";
 import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { fromWire } from "../core/run/wire-outcome.js";
 import { AttemptEntry } from "./attempt-entry.js";
-import { checkMs, checkPrefix, checkQueueUrl, connectRedis } from "./redis-connection.js";
+import { checkInteger, checkMs, checkQueueOptions, connectRedis } from "./redis-connection.js";
 import {
   type Broadcast,
   type InflightRecord,
@@ -109,24 +109,9 @@ export class QueueDispatcher implements StepDispatcher {
   #closed = false;
 
   constructor(options: QueueDispatcherOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`queueDispatcher: expected options, received ${String(options)}`);
-    }
-    const {
-      queue,
-      prefix = "baton",
-      batchSize = 16,
-      retentionMs = 3_600_000,
-      pollMs = 2000,
-      onWarning,
-    } = options;
-    checkQueueUrl(queue, "queueDispatcher");
-    checkPrefix(prefix, "queueDispatcher");
-    if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
-      throw new TypeError(
-        `queueDispatcher: expected options.batchSize to be an integer >= 1, received ${String(batchSize)}`,
-      );
-    }
+    const { queue, prefix } = checkQueueOptions(options, "queueDispatcher");
+    const { batchSize = 16, retentionMs = 3_600_000, pollMs = 2000, onWarning } = options;
+    checkInteger("queueDispatcher", "batchSize", batchSize, 1);
     checkMs("queueDispatcher", "retentionMs", retentionMs);
     checkMs("queueDispatcher", "pollMs", pollMs);
     this.#keys = queueKeys(prefix);

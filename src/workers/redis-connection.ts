@@ -29,6 +29,29 @@ export function connectRedis(url: string, name: string): Redis {
   return connection;
 }
 
+/** Checks what owners and workers share: an options object, `queue` and `prefix` (default "baton"). */
+export function checkQueueOptions(
+  options: unknown,
+  where: string,
+): { queue: string; prefix: string } {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${where}: expected options, received ${String(options)}`);
+  }
+  const { queue, prefix = "baton" } = options as { queue?: unknown; prefix?: unknown };
+  checkQueueUrl(queue, where);
+  checkPrefix(prefix, where);
+  return { queue, prefix };
+}
+
+/** An integer >= `minimum`, or a TypeError naming the option. */
+export function checkInteger(where: string, name: string, value: unknown, minimum: number): void {
+  if (!(Number.isInteger(value) && (value as number) >= minimum)) {
+    throw new TypeError(
+      `${where}: expected options.${name} to be an integer >= ${minimum}, received ${String(value)}`,
+    );
+  }
+}
+
 /** A positive number of ms, or a TypeError naming the option. */
 export function checkMs(where: string, name: string, value: unknown): void {
   if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {

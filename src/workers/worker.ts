@@ -18,7 +18,7 @@ import {
 import { randomIdGenerator } from "../runtime/random-id-generator.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { OwnerOutbox } from "./owner-outbox.js";
-import { checkMs, checkPrefix, checkQueueUrl, connectRedis } from "./redis-connection.js";
+import { checkInteger, checkMs, checkQueueOptions, connectRedis } from "./redis-connection.js";
 import { RemoteContext, type RemoteContextDeps } from "./remote-context.js";
 import {
   type Broadcast,
@@ -120,30 +120,16 @@ export async function worker(options: WorkerOptions): Promise<BatonWorker> {
 type Settings = ReturnType<typeof checkOptions>;
 
 function checkOptions(options: WorkerOptions) {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`worker: expected options, received ${String(options)}`);
-  }
+  const { queue, prefix } = checkQueueOptions(options, "worker");
   const {
-    queue,
-    prefix = "baton",
     concurrency = 16,
     lockMs = 7000,
     stalledCheckMs = 2000,
     maxStalls = 10,
     ownerWaitMs = 120_000,
   } = options;
-  checkQueueUrl(queue, "worker");
-  checkPrefix(prefix, "worker");
-  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new TypeError(
-      `worker: expected options.concurrency to be an integer >= 1, received ${String(concurrency)}`,
-    );
-  }
-  if (!(Number.isInteger(maxStalls) && maxStalls >= 0)) {
-    throw new TypeError(
-      `worker: expected options.maxStalls to be an integer >= 0, received ${String(maxStalls)}`,
-    );
-  }
+  checkInteger("worker", "concurrency", concurrency, 1);
+  checkInteger("worker", "maxStalls", maxStalls, 0);
   for (const [name, value] of Object.entries({ lockMs, stalledCheckMs, ownerWaitMs })) {
     checkMs("worker", name, value);
   }

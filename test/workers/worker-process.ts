@@ -5,16 +5,9 @@
  */
 import type { WorkflowRegistry } from "../../src/durable/workflow-registry.js";
 import { worker } from "../../src/workers/worker.js";
+import type { WorkerProcessConfig } from "./worker-fleet.js";
 
-const config = JSON.parse(process.argv[2]!) as {
-  queue: string;
-  store: string;
-  registry: string;
-  prefix?: string;
-  concurrency?: number;
-  lockMs?: number;
-  stalledCheckMs?: number;
-};
+const config = JSON.parse(process.argv[2]!) as WorkerProcessConfig;
 const { default: workflows } = (await import(config.registry)) as { default: WorkflowRegistry };
 const running = await worker({
   queue: config.queue,
