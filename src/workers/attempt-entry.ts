@@ -140,6 +140,16 @@ export class AttemptEntry {
     this.host.settle({ ...outcome, usage, cost } as Outcome);
   }
 
+  /** Takes the spend books each delivery's worker kept (complete, where this owner's may not be). */
+  takeBooks(books: Record<string, string>): void {
+    for (const [delivery, text] of Object.entries(books)) {
+      try {
+        const spend = JSON.parse(text) as { usage?: Usage; cost?: CostBreakdown };
+        this.#spend.set(delivery, { usage: spend.usage ?? noUsage, cost: spend.cost ?? noCost });
+      } catch {}
+    }
+  }
+
   /** Releases the permits held by workers that are gone (`alive` says which are not). */
   releaseLost(alive: (worker: string) => boolean): void {
     for (const [key, held] of this.#permits) {

@@ -332,6 +332,10 @@ export class QueueDispatcher implements StepDispatcher {
     const id = entry.adoptedFrom ?? entry.wire.id;
     const ended = state.outcomes?.find((outcome) => outcome.a === id);
     if (ended && (!adopted || ended.adoptable)) {
+      if (ended.r || adopted) {
+        void this.#withBooks(entry).then(() => this.#finish(entry, fromWire(ended.o), ended.d));
+        return;
+      }
       this.#finish(entry, fromWire(ended.o), ended.d);
     } else if (adopted) {
       this.#resend(entry);
@@ -365,6 +369,15 @@ export class QueueDispatcher implements StepDispatcher {
       "failedReason",
     );
     return stateOf(timestamp, finishedOn, returnvalue, failedReason);
+  }
+
+  /** Reads what each delivery of the attempt spent, as its workers kept it. */
+  async #withBooks(entry: AttemptEntry): Promise<void> {
+    const ids = [entry.wire.id, ...(entry.adoptedFrom !== undefined ? [entry.adoptedFrom] : [])];
+    for (const id of ids) {
+      const books = await this.#connection.hgetall(this.#keys.spend(id)).catch(() => ({}));
+      entry.takeBooks(books);
+    }
   }
 
   #announce(attempt: string): void {
@@ -407,6 +420,15 @@ export class QueueDispatcher implements StepDispatcher {
             },
           });
         }
+        continue;
+      }
+      if (message.t === "settle" && (message.r || entry.adoptedFrom !== undefined)) {
+        // Other deliveries ran it (some may have died): bill what each spent, then settle.
+        void this.#withBooks(entry).then(() => {
+          if (entry.settled) return;
+          entry.handle(message, (worker, permit) => this.#reply(worker, permit));
+          this.#done(entry);
+        });
         continue;
       }
       entry.handle(message, (worker, permit) => this.#reply(worker, permit));

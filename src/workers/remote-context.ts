@@ -9,6 +9,7 @@ import type { ToolApprovalRecord } from "../core/run/fold-run-log.js";
 import { RemoteError } from "../core/run/wire-outcome.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../core/run-context.js";
 import type { RunnableEvent } from "../core/runnable.js";
+import type { CostBreakdown, Usage } from "../core/usage.js";
 import type { ToOwner, WireAttempt, WirePermit } from "./wire.js";
 import { WorkerError } from "./worker-error.js";
 
@@ -24,6 +25,12 @@ export interface RemoteContextDeps {
   ask(message: Extract<ToOwner, { t: "acquire" }>, signal: AbortSignal): Promise<WirePermit>;
   /** Numbers permit requests (unique in this worker). */
   nextCall(): number;
+  /** Keeps what a model call of the attempt spent (in Redis, for whichever owner settles it). */
+  recordSpend(
+    attemptId: string,
+    delivery: string,
+    spend: { usage?: Usage; cost?: CostBreakdown },
+  ): void;
 }
 
 /**
@@ -133,6 +140,7 @@ export class RemoteContext implements RunContext, ToolApprovals {
             granted: true,
             release: (outcome) => {
               const { error, ...spend } = outcome;
+              if (spend.usage || spend.cost) deps.recordSpend(this.#wire.id, this.#delivery, spend);
               this.#send({
                 t: "release",
                 call,

@@ -14,6 +14,8 @@ import type { CostBreakdown, Usage } from "../core/usage.js";
  * - `<prefix>:workers`: the owner -> every worker (cancellations, "a new owner took run X").
  * - `<prefix>:inflight:<runId>`: the attempt each step of the run was last sent as, so a new
  *   owner adopts the attempts still running on workers instead of running them again.
+ * - `<prefix>:spend:<attemptId>`: what each delivery of an attempt spent, kept by its worker,
+ *   so a delivery that died is billed by whichever owner settles the attempt.
  * - `<prefix>:registry`: the live workers and the workflows (and steps) each one runs.
  */
 
@@ -50,6 +52,8 @@ export interface JobOutcome {
   a: string;
   /** The delivery that ran it. */
   d: string;
+  /** The job ran before this delivery (see the settle message's `r`). */
+  r?: boolean;
   o: WireOutcome;
   /**
    * Whether a new owner may take this outcome as the step's (it succeeded or failed on its
@@ -88,7 +92,12 @@ interface FromAttempt {
 
 /** What a worker sends the run's owner. */
 export type ToOwner =
-  | (FromAttempt & { t: "settle"; outcome: WireOutcome })
+  | (FromAttempt & {
+      t: "settle";
+      outcome: WireOutcome;
+      /** The job ran before (a worker died or lost it): other deliveries' spend is in Redis. */
+      r?: boolean;
+    })
   | (FromAttempt & { t: "emit"; event: { type: string; [key: string]: unknown } })
   | (FromAttempt & { t: "relay"; event: { type: string; [key: string]: unknown } })
   | (FromAttempt & {
@@ -145,6 +154,8 @@ export interface QueueKeys {
   worker(workerId: string): string;
   readonly broadcast: string;
   inflight(runId: string): string;
+  /** What each delivery of an attempt spent, as its worker reports it (delivery -> JSON). */
+  spend(attemptId: string): string;
   readonly registry: string;
   /** The hash BullMQ keeps a job in. */
   job(queue: string, jobId: string): string;
@@ -159,6 +170,7 @@ export function queueKeys(prefix: string): QueueKeys {
     worker: (workerId) => `${prefix}:worker:${workerId}`,
     broadcast: `${prefix}:workers`,
     inflight: (runId) => `${prefix}:inflight:${runId}`,
+    spend: (attemptId) => `${prefix}:spend:${attemptId}`,
     registry: `${prefix}:registry`,
     job: (queue, jobId) => `${prefix}:${queue}:${jobId}`,
   };

@@ -7,7 +7,9 @@ import type { Outcome } from "../core/outcome.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { IdGenerator } from "../core/ports/id-generator.js";
 import { executeStep, failedWithoutSpend } from "../core/run/execute-step.js";
+import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { toWire } from "../core/run/wire-outcome.js";
+import { addCost, addUsage, type CostBreakdown, type Usage } from "../core/usage.js";
 import type { Workflow } from "../core/workflow/workflow.js";
 import { openStore, type StoreOption } from "../durable/store-option.js";
 import {
@@ -216,7 +218,23 @@ async function startWorker(
         outbox.send(runId, message);
       }),
     nextCall: () => ++callCount,
+    recordSpend: (attemptId, delivery, spend) => {
+      const key = `${attemptId}|${delivery}`;
+      const books = spent.get(key) ?? { usage: noUsage, cost: noCost };
+      if (spend.usage) books.usage = addUsage(books.usage, spend.usage);
+      if (spend.cost) books.cost = addCost(books.cost, spend.cost);
+      spent.set(key, books);
+      const spendKey = keys.spend(attemptId);
+      connection
+        .multi()
+        .hset(spendKey, delivery, JSON.stringify(books))
+        .pexpire(spendKey, 86_400_000)
+        .exec()
+        .catch(onError);
+    },
   };
+  /** What each delivery of each running attempt spent so far (`<attempt>|<delivery>`). */
+  const spent = new Map<string, { usage: Usage; cost: CostBreakdown }>();
   /** The run of a message: its attempt's (attempt ids are looked up while they run). */
   const attemptRuns = new Map<string, string>();
   const runOf = (message: ToOwner) => attemptRuns.get(message.a)!;
@@ -276,6 +294,7 @@ async function startWorker(
     wire: WireAttempt,
     delivery: string,
     lost: AbortSignal,
+    redelivered: boolean,
   ): Promise<JobOutcome> {
     await slot();
     const controller = new AbortController();
@@ -311,15 +330,23 @@ async function startWorker(
     // Given up (no owner, a stale attempt, a lost lock): another delivery or owner decides.
     const gaveUp = WorkerError.isInstance(controller.signal.reason);
     if (!gaveUp) {
-      const settle: ToOwner = { t: "settle", a: wire.id, d: delivery, outcome: wireOutcome };
+      const settle: ToOwner = {
+        t: "settle",
+        a: wire.id,
+        d: delivery,
+        outcome: wireOutcome,
+        ...(redelivered ? { r: true } : {}),
+      };
       outbox.send(wire.runId, settle);
       const runSettles = settled.get(wire.runId) ?? new Map<string, ToOwner>();
       runSettles.set(wire.id, settle);
       settled.set(wire.runId, runSettles);
     }
+    spent.delete(`${wire.id}|${delivery}`);
     return {
       a: wire.id,
       d: delivery,
+      ...(redelivered ? { r: true } : {}),
       o: wireOutcome,
       adoptable: !gaveUp && (outcome.status === "succeeded" || outcome.status === "failed"),
     };
@@ -343,7 +370,10 @@ async function startWorker(
     if (signal?.aborted) onLost();
     else signal?.addEventListener("abort", onLost, { once: true });
     try {
-      return await Promise.all(attempts.map((wire) => runAttempt(wire, delivery, lost.signal)));
+      const redelivered = (job.attemptsStarted ?? 1) > 1 || (job.stalledCounter ?? 0) > 0;
+      return await Promise.all(
+        attempts.map((wire) => runAttempt(wire, delivery, lost.signal, redelivered)),
+      );
     } finally {
       for (const wire of attempts) {
         settled.get(wire.runId)?.delete(wire.id);

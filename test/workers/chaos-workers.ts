@@ -39,7 +39,7 @@ const rows: [string, string, string, boolean][] = [
   [
     "usage: tokens recorded = tokens served",
     `${report.servedTokens}`,
-    `${report.recordedTokens}${short !== 0 ? ` (${short / report.tokensPerAnswer} answers short; ${report.answersToDyingWorkers} answers went to workers as they were killed)` : ""}`,
+    `${report.recordedTokens}${short !== 0 ? ` (${short / report.tokensPerAnswer} answers short, of at most ${report.workerKills * report.concurrency} calls in flight on the killed workers)` : ""}`,
     short === 0,
   ],
   ["workers SIGKILLed", "~1 per 2 s", `${report.workerKills}`, report.workerKills > 0],
