@@ -26,6 +26,12 @@ export interface WorkersFigures {
   callsMakespanMs: number;
 }
 
+/**
+ * Steps at once per worker in the agent-steps case: few, so that one worker waits on the
+ * model rather than on the CPU (the case the issue measures scaling in).
+ */
+export const CALLS_CONCURRENCY = 2;
+
 /** Runs the workers benchmark; undefined (with why) when there is no redis-server. */
 export async function measureWorkers({
   steps = 2000,
@@ -73,20 +79,36 @@ export async function measureWorkers({
       };
       await Promise.all(Array.from({ length: count }, () => fleet.start(config)));
       const dispatcher = queueDispatcher({ queue: redis.url(), prefix });
-      const timed = async (name: string) => {
+      const timed = async (name: string, through = dispatcher) => {
         const started = performance.now();
         const result = await flows[name]!.start(undefined as never, {
-          dispatcher,
+          dispatcher: through,
           store: new MemoryStore(),
         }).result;
-        if (result.status !== "succeeded")
+        if (result.status !== "succeeded") {
           throw new Error(`${name} ${result.status}: ${result.error?.message}`);
+        }
         return performance.now() - started;
       };
       await timed("noop"); // warm-up: connections, JIT
       const noopMs = await timed("noop");
       const chainMs = await timed("chain");
-      const callsMs = await timed("calls");
+      await dispatcher.close();
+      await fleet.stopAll();
+      // The agent steps: workers that run CALLS_CONCURRENCY steps at once, one step per job.
+      const callsPrefix = `${prefix}calls`;
+      await Promise.all(
+        Array.from({ length: count }, () =>
+          fleet.start({ ...config, prefix: callsPrefix, concurrency: CALLS_CONCURRENCY }),
+        ),
+      );
+      const callsDispatcher = queueDispatcher({
+        queue: redis.url(),
+        prefix: callsPrefix,
+        batchSize: 1,
+      });
+      const callsMs = await timed("calls", callsDispatcher);
+      await callsDispatcher.close();
       const row = {
         workers: count,
         noopStepsPerSecond: Math.round(steps / (noopMs / 1000)),
@@ -95,7 +117,6 @@ export async function measureWorkers({
       };
       log(`workers: ${JSON.stringify(row)}`);
       rows.push(row);
-      await dispatcher.close();
       await fleet.stopAll();
     }
     return rows;
@@ -114,7 +135,7 @@ export function workersTable(rows: WorkersFigures[] | string, concurrency = 16):
   const lines = [
     "### Workers (steps through a BullMQ queue to worker processes)",
     "",
-    `2,000 no-op steps (one run, every step ready at once); a 200-step chain (one step at a time); 2,000 agent steps on a fake OpenAI-compatible server answering after 50 ms, ${concurrency} steps at once per worker.`,
+    `2,000 no-op steps (one run, every step ready at once) and a 200-step chain (one step at a time), ${concurrency} steps at once per worker; 2,000 agent steps on a fake OpenAI-compatible server answering after 50 ms, ${CALLS_CONCURRENCY} steps at once per worker, one step per job.`,
     "",
     "| workers | no-op steps/s | one step's round trip (chain) | 2,000 agent steps of 50 ms: makespan | speed-up over 1 worker |",
     "| --- | --- | --- | --- | --- |",
