@@ -14,6 +14,8 @@ const entry = new URL("./index.ts", import.meta.url).href;
 const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
 const specEntry = new URL("./spec/index.ts", import.meta.url).href;
 const durableEntry = new URL("./durable/index.ts", import.meta.url).href;
+const viewsEntry = new URL("./views/index.ts", import.meta.url).href;
+const telemetryEntry = new URL("./telemetry/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -50,9 +52,20 @@ spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
 // Nothing listens on port 1: the store loads its driver, then the connection is refused.
 await durable.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
+const { telemetry } = await import(${JSON.stringify(telemetryEntry)});
+await baton.workflow("w").step("s", async () => 1).start(undefined, { telemetry: telemetry() }).result;
 const afterUse = snapshot();
 
-console.log(JSON.stringify({ afterImport, afterUse }));
+// Reports: Markdown needs no PDF library; a PDF loads pdfkit then.
+const views = await import(${JSON.stringify(viewsEntry)});
+const run = baton.workflow("w").step("s", async () => 1).start(null);
+await run.result;
+await views.report(run.events);
+const afterMarkdown = snapshot();
+await views.report(run.events, { format: "pdf" });
+const afterPdf = snapshot();
+
+console.log(JSON.stringify({ afterImport, afterUse, afterMarkdown, afterPdf }));
 `;
 
 /** Packages, by the folder under node_modules, that `import "baton-ai"` must not load. */
@@ -66,6 +79,7 @@ const heavy = {
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
   "the PostgreSQL driver": ["postgres"],
+  "OpenTelemetry API (baton-ai/telemetry)": ["@opentelemetry/api"],
 };
 
 function packagesIn(urls: string[]): Set<string> {
@@ -80,6 +94,8 @@ function packagesIn(urls: string[]): Set<string> {
 describe('import "baton"', () => {
   let afterImport: Set<string>;
   let afterUse: Set<string>;
+  let afterMarkdown: Set<string>;
+  let afterPdf: Set<string>;
 
   beforeAll(async () => {
     const { stdout } = await promisify(execFile)(
@@ -98,9 +114,13 @@ describe('import "baton"', () => {
     const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
       afterImport: string[];
       afterUse: string[];
+      afterMarkdown: string[];
+      afterPdf: string[];
     };
     afterImport = packagesIn(report.afterImport);
     afterUse = packagesIn(report.afterUse);
+    afterMarkdown = packagesIn(report.afterMarkdown);
+    afterPdf = packagesIn(report.afterPdf);
   }, 60_000);
 
   for (const [what, packages] of Object.entries(heavy)) {
@@ -109,4 +129,10 @@ describe('import "baton"', () => {
       expect(packages.filter((name) => !afterUse.has(name))).toEqual([]);
     });
   }
+
+  it("loads no PDF library until a report is asked for as a PDF", () => {
+    expect(afterImport.has("pdfkit")).toBe(false);
+    expect(afterMarkdown.has("pdfkit")).toBe(false);
+    expect(afterPdf.has("pdfkit")).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import type { FlexibleSchema, ToolSet } from "ai";
 import type { Clock } from "../core/ports/clock.js";
+import { resolveCacheOption } from "../core/response-cache-options.js";
 import { type RetryOptions, resolveRetryOptions } from "../core/retry-policy.js";
 import {
   type ModelInput,
@@ -8,7 +9,9 @@ import {
   type ResolveModelOptions,
   resolveModel,
 } from "../models/index.js";
+import { MemoryResponseCache } from "../stores/memory/memory-response-cache.js";
 import { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
+import type { ResolvedResponseCache, ResponseCacheOptions } from "./response-cache.js";
 
 /** Everything `agent()` takes. Only `name` and `model` are required. */
 export interface AgentOptions<OUTPUT = string> {
@@ -32,6 +35,13 @@ export interface AgentOptions<OUTPUT = string> {
   /** Model calls in one run's tool loop, at most. @default 10 */
   maxSteps?: number;
   /**
+   * The most tokens each model call of the tool loop may write (the provider stops there).
+   * A budget reserves it for each call in flight, so with it set a budget is never passed,
+   * at any concurrency; without it a call reserves the budget's `reserveOutputTokens`.
+   * @default no cap (the provider's own)
+   */
+  maxOutputTokens?: number;
+  /**
    * A schema (zod, JSON schema, ...) for structured output: `result.output` is then the
    * parsed, validated object.
    * @example output: z.object({ title: z.string(), tags: z.array(z.string()) })
@@ -48,12 +58,39 @@ export interface AgentOptions<OUTPUT = string> {
   timeout?: number | { callMs?: number; runMs?: number };
   /** Keep the conversation across runs, summarising it past a token threshold. @default none */
   memory?: MemoryOptions;
+  /**
+   * Before each run, brings the conversation the model will see (memory and input, with the
+   * instructions) within `maxTokens`: the newest messages are kept, the middle summarised by
+   * `model` or, without one, dropped (see `compressMessages`). Logs `conversation-compress`.
+   * @default none
+   * @example compression: { maxTokens: 8_000, model: "openai:gpt-4o-mini" }
+   */
+  compression?: CompressionOptions;
+  /**
+   * Answers a model call from a cache when the same request (model, messages, tools, call
+   * settings) was answered within `ttlMs`: no model call, no tokens, no cost, a
+   * `model-call-cache-hit` event. Failed calls are never stored.
+   * @default none (every call goes to the model)
+   * @example cache: { ttlMs: 3_600_000 } // in memory, one hour
+   * @example cache: { ttlMs: 86_400_000, store: sqliteStore.responseCache } // shared, on disk
+   */
+  cache?: ResponseCacheOptions;
   /** Prices that override the bundled price table, by `"provider:model-id"`. */
   prices?: PriceTable;
   /** Time source for durations, timeouts and retry delays. @default systemClock */
   clock?: Clock;
   /** How model strings are resolved: API key, base URL, headers, env. */
   modelOptions?: ResolveModelOptions;
+}
+
+/** An agent's prompt compression (`compression`). */
+export interface CompressionOptions {
+  /** What the conversation, with the instructions, may count at most (gpt-tokenizer). */
+  maxTokens: number;
+  /** Summarises the middle of the conversation; without it the middle is dropped. @default none */
+  model?: ModelInput;
+  /** The summary's length limit, in tokens. @default a quarter of `maxTokens` */
+  summaryMaxTokens?: number;
 }
 
 /** Validated, resolved options (internal). */
@@ -64,6 +101,7 @@ export interface AgentSettings {
   description: string | undefined;
   tools: ToolSet;
   maxSteps: number;
+  maxOutputTokens: number | undefined;
   /** The `output` schema as given; the run turns it into `Output.object` once `ai` is loaded. */
   output: FlexibleSchema<unknown> | undefined;
   fallbackModels: ResolvedModel[];
@@ -76,11 +114,18 @@ export interface AgentSettings {
         keepLast: number;
         summaryModel: ResolvedModel;
         summaryInstructions: string;
+        summaryMaxTokens: number | undefined;
       }
+    | undefined;
+  compression:
+    | { maxTokens: number; model: ResolvedModel | undefined; summaryMaxTokens: number | undefined }
     | undefined;
   prices: PriceTable | undefined;
   clock: Clock | undefined;
   modelOptions: ResolveModelOptions;
+  cache: ResolvedResponseCache | undefined;
+  /** Warnings already given for this agent (a misspelled tool cost field), each given once. */
+  warned: Set<string>;
 }
 
 function received(value: unknown): string {
@@ -212,6 +257,27 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
       summaryInstructions:
         optionalString("memory.summaryInstructions", given.summaryInstructions) ??
         defaultSummaryInstructions,
+      summaryMaxTokens:
+        given.summaryMaxTokens === undefined
+          ? undefined
+          : positive("memory.summaryMaxTokens", given.summaryMaxTokens, true),
+    };
+  }
+
+  let compression: AgentSettings["compression"];
+  if (options.compression !== undefined) {
+    const given = options.compression;
+    if (!isPlainObject(given)) fail("compression", "{ maxTokens, model? }", given);
+    compression = {
+      maxTokens: positive("compression.maxTokens", given.maxTokens, true),
+      model:
+        given.model === undefined
+          ? undefined
+          : resolveModelOption("compression.model", given.model, resolveOptions),
+      summaryMaxTokens:
+        given.summaryMaxTokens === undefined
+          ? undefined
+          : positive("compression.summaryMaxTokens", given.summaryMaxTokens, true),
     };
   }
 
@@ -219,6 +285,10 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     fail("prices", "an object", options.prices);
   const maxSteps =
     options.maxSteps === undefined ? 10 : positive("maxSteps", options.maxSteps, true);
+  const maxOutputTokens =
+    options.maxOutputTokens === undefined
+      ? undefined
+      : positive("maxOutputTokens", options.maxOutputTokens, true);
 
   return {
     name: options.name,
@@ -227,14 +297,29 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     description: optionalString("description", options.description),
     tools,
     maxSteps,
+    maxOutputTokens,
     output: options.output as FlexibleSchema<unknown> | undefined,
     fallbackModels,
     retry: options.retry,
     callTimeoutMs,
     runTimeoutMs,
     memory,
+    compression,
     prices: options.prices,
     clock,
     modelOptions: resolveOptions,
+    cache: resolveAgentCache("agent(): options.cache", options.cache),
+    warned: new Set(),
   };
+}
+
+/**
+ * Checks a `cache` option; an agent's own in-memory store is made here, once per agent.
+ * `false` (allowed for a run) turns the agent's cache off.
+ */
+export function resolveAgentCache(
+  where: string,
+  given: unknown,
+): ResolvedResponseCache | undefined {
+  return resolveCacheOption(where, given, () => new MemoryResponseCache());
 }

@@ -6,11 +6,17 @@ import type { RetryOptions } from "../core/retry-policy.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Runnable, RunnableEvent } from "../core/runnable.js";
 import { requireModule } from "../models/require-module.js";
-import { type AgentOptions, type AgentSettings, resolveAgentSettings } from "./agent-options.js";
+import {
+  type AgentOptions,
+  type AgentSettings,
+  resolveAgentCache,
+  resolveAgentSettings,
+} from "./agent-options.js";
 import type { AgentResult } from "./agent-result.js";
 import { AsyncQueue } from "./async-queue.js";
 import { toolCallScope } from "./instrument-tools.js";
 import { ConversationMemory } from "./memory.js";
+import type { ResponseCacheOptions } from "./response-cache.js";
 import { type AgentCall, type RunOutcome, runAgent } from "./run-agent.js";
 
 /** What an agent takes as input: a user message, or a whole conversation. */
@@ -28,6 +34,11 @@ export interface AgentRunOptions {
   fallbackModels?: readonly string[];
   /** Receives the run's events as they happen (agent-start, model-call-end, ...). */
   onEvent?: (event: RunnableEvent) => void;
+  /**
+   * A response cache for this run, instead of the agent's (`false`: none for this run).
+   * @default the agent's `cache`
+   */
+  cache?: ResponseCacheOptions | false;
 }
 
 /** A streaming run: read `textStream` and/or `events`; `result` settles when the run ends. */
@@ -97,6 +108,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       retry: overrides.retry,
       timeout: overrides.timeout,
       fallbackModels: overrides.fallbackModels,
+      runCache: overrides.cache,
       context,
     });
     if (outcome.ok) {
@@ -168,7 +180,13 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
         signal: toolOptions.abortSignal,
         ...(scope
           ? {
-              emit: (event: RunnableEvent) => scope.ledger.forward(event),
+              // The subagent's start names the tool call it runs in, so a trace nests it there.
+              emit: (event: RunnableEvent) =>
+                scope.ledger.forward(
+                  event.type === "agent-start" && event.toolCallId === undefined
+                    ? { ...event, toolCallId: scope.toolCallId }
+                    : event,
+                ),
               clock: scope.clock,
               gate: scope.gate,
               context: scope.context,
@@ -207,13 +225,17 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
         `${this.name}.${method}(): expected options to be an object, received ${String(options)}`,
       );
     }
-    const { onEvent, signal, timeout, retry, fallbackModels } = options;
+    const { onEvent, signal, timeout, retry, fallbackModels, cache } = options;
     if (onEvent !== undefined && typeof onEvent !== "function") {
       throw new TypeError(
         `${this.name}.${method}(): expected options.onEvent to be a function, received ${typeof onEvent}`,
       );
     }
-    return { signal, timeout, retry, fallbackModels, emit: onEvent };
+    const call: AgentCall = { signal, timeout, retry, fallbackModels, emit: onEvent };
+    if (cache !== undefined) {
+      call.cache = resolveAgentCache(`${this.name}.${method}(): options.cache`, cache) ?? null;
+    }
+    return call;
   }
 
   async #execute(

@@ -38,6 +38,20 @@ export function estimateMessageTokens(messages: readonly MessageLike[]): number 
   return total;
 }
 
+/**
+ * Counts a model call's prompt with gpt-tokenizer: its messages (as
+ * {@link countMessageTokens}) plus the tool definitions sent with them. What a budget
+ * reserves for the call's input; exact for OpenAI models, an estimate for others.
+ */
+export function countPromptTokens(
+  messages: readonly MessageLike[],
+  tools: readonly unknown[] | undefined,
+): number {
+  let total = countMessageTokens(messages);
+  for (const tool of tools ?? []) total += perMessageOverhead + countText(stringify(tool));
+  return total;
+}
+
 export function countText(text: string): number {
   if (text.length === 0) return 0;
   // Loaded on the first count, not when Baton is imported.
@@ -77,4 +91,12 @@ function partText(part: unknown): string {
 function stringify(value: unknown): string {
   if (typeof value === "string") return value;
   return JSON.stringify(value) ?? "";
+}
+
+/** `text` cut to at most `maxTokens` tokens (whole tokens, from the start). */
+export function truncateText(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return "";
+  const { encode, decode } = requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
+  const tokens = encode(text, noSpecialTokens);
+  return tokens.length <= maxTokens ? text : decode(tokens.slice(0, maxTokens));
 }

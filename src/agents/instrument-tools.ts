@@ -79,6 +79,8 @@ export interface ToolRun {
   clock: Clock;
   gate: ModelCallGate | undefined;
   context: RunContext | undefined;
+  /** What was already warned about, so each warning is given once per agent. */
+  warned?: Set<string>;
 }
 
 /**
@@ -139,8 +141,9 @@ function runTool(
   };
 
   const succeed = (returned: unknown): unknown => {
-    const ownCost = costInCentsOf(returned, name);
-    const output = withoutCost(returned);
+    const { cents: ownCost, field } = costInCentsOf(returned, name);
+    if (field !== "costInCents" && field !== undefined) warnMisspelledCost(run, name, field);
+    const output = withoutCost(returned, field);
     record.durationMs = clock.now() - record.startedAt;
     record.output = output;
     record.costCents = reported + ownCost;
@@ -203,7 +206,7 @@ async function* relayPreliminary(
   try {
     for await (const value of results) {
       last = value;
-      yield withoutCost(value);
+      yield withoutCost(value, costFieldOf(value));
     }
   } catch (error) {
     fail(error);
@@ -215,16 +218,44 @@ async function* relayPreliminary(
   }
 }
 
-function costInCentsOf(output: unknown, name: string): number {
-  if (typeof output !== "object" || output === null || !("costInCents" in output)) return 0;
-  return checkCents((output as { costInCents: unknown }).costInCents, `tool "${name}" costInCents`);
+/**
+ * Spellings of `costInCents` that a tool plainly meant (`cost_in_cents`, `costCents`, ...):
+ * billed like it, with a warning, rather than billed as 0 without a word.
+ */
+const nearMisses = new Set(["costincents", "costcents", "costincent", "costcent"]);
+
+/** The field of a tool's result that carries its cost: `costInCents`, or a near miss of it. */
+function costFieldOf(output: unknown): string | undefined {
+  if (typeof output !== "object" || output === null || Array.isArray(output)) return undefined;
+  if ("costInCents" in output) return "costInCents";
+  return Object.keys(output).find((key) =>
+    nearMisses.has(key.toLowerCase().replace(/[_\-\s]/g, "")),
+  );
 }
 
-/** `costInCents` is for the books, not for the model: it is taken out of the output. */
-function withoutCost(output: unknown): unknown {
-  if (typeof output !== "object" || output === null || !("costInCents" in output)) return output;
+function costInCentsOf(output: unknown, name: string): { cents: number; field?: string } {
+  const field = costFieldOf(output);
+  if (field === undefined) return { cents: 0 };
+  const cents = (output as Record<string, unknown>)[field];
+  return { cents: checkCents(cents, `tool "${name}" ${field}`), field };
+}
+
+function warnMisspelledCost(run: ToolRun, tool: string, field: string): void {
+  const key = `cost-field:${tool}:${field}`;
+  if (run.warned?.has(key)) return;
+  run.warned?.add(key);
+  process.emitWarning(
+    `Tool "${tool}" of agent "${run.agent}" reported its cost as "${field}"; the field is ` +
+      `spelled "costInCents". It was billed as tool cost this time; rename it to keep it so.`,
+    { type: "BatonToolCostWarning" },
+  );
+}
+
+/** The cost field is for the books, not for the model: it is taken out of the output. */
+function withoutCost(output: unknown, field: string | undefined): unknown {
+  if (field === undefined || typeof output !== "object" || output === null) return output;
   if (Object.getPrototypeOf(output) !== Object.prototype) return output;
-  const { costInCents: _cost, ...rest } = output as Record<string, unknown>;
+  const { [field]: _cost, ...rest } = output as Record<string, unknown>;
   return rest;
 }
 

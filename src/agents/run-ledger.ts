@@ -6,12 +6,20 @@ import {
   addUsage,
   type CostBreakdown,
   modelCallCost,
+  possiblyBilledSpend,
   sumCost,
   sumUsage,
   toolCost,
   type Usage,
 } from "../core/usage.js";
 import type { ModelCallRecord, SubagentRecord, ToolCallRecord } from "./agent-result.js";
+
+/** One model call attempt's cost: confirmed, or (cut short before its reply) possibly billed. */
+function callCost(call: ModelCallRecord): CostBreakdown {
+  return call.possiblyBilled
+    ? possiblyBilledSpend(call.model, call.possiblyBilled).cost
+    : modelCallCost(call.model, call.costCents);
+}
 
 type AgentEventType =
   | "agent-start"
@@ -22,10 +30,13 @@ type AgentEventType =
   | "model-call-error"
   | "model-call-retry"
   | "model-call-fallback"
+  | "model-call-cache-hit"
+  | "model-call-cache-miss"
   | "tool-call-start"
   | "tool-call-end"
   | "tool-call-error"
-  | "text-delta";
+  | "text-delta"
+  | "conversation-compress";
 
 type WithoutBase<EVENT> = EVENT extends unknown ? Omit<EVENT, keyof EventBase> : never;
 
@@ -46,6 +57,9 @@ export class RunLedger {
   refusal: Extract<ModelCallPermit, { granted: false }> | undefined;
   readonly #emit: ((event: RunnableEvent) => void) | undefined;
   #closed = false;
+  #responding: Promise<void> = Promise.resolve();
+  /** Model call attempts not yet on the books (an aborted call waits for its reply or its grace turn). */
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(agent: string, emit?: (event: RunnableEvent) => void) {
     this.agent = agent;
@@ -69,6 +83,35 @@ export class RunLedger {
     this.#closed = true;
   }
 
+  /**
+   * Marks a tool-loop step's model response as under way; the returned function marks it
+   * ended. A streamed response announces its tool calls one by one, and the AI SDK starts
+   * each as it comes: batch tools wait for the end to gather every call of the step.
+   */
+  beginResponse(): () => void {
+    let end!: () => void;
+    this.#responding = new Promise((resolve) => {
+      end = resolve;
+    });
+    return end;
+  }
+
+  /** Resolves once the current step's model response has ended (at once between responses). */
+  responseEnded(): Promise<void> {
+    return this.#responding;
+  }
+
+  /** Keeps track of a model call attempt until `ended` settles (it is on the books then). */
+  track(ended: Promise<void>): void {
+    this.#pending.add(ended);
+    ended.then(() => this.#pending.delete(ended));
+  }
+
+  /** Resolves once every model call attempt started so far is on the books. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+
   /** The models that answered tool-loop steps, in order (one per step). */
   answeringModels(): string[] {
     return this.modelCalls
@@ -86,7 +129,7 @@ export class RunLedger {
   cost(): CostBreakdown {
     return addCost(
       addCost(
-        sumCost(this.modelCalls.map((call) => modelCallCost(call.model, call.costCents))),
+        sumCost(this.modelCalls.map(callCost)),
         sumCost(this.toolCalls.map((call) => toolCost(call.costCents))),
       ),
       sumCost(this.subagents.map((run) => run.cost)),

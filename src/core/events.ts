@@ -16,33 +16,53 @@ export interface EventBase {
   stepId?: string;
 }
 
-export interface RunStartEvent extends EventBase {
+/**
+ * How far a run is: of its steps (`total`, every step of its workflow), how many have
+ * ended (`completed`: succeeded, failed for good, cancelled or skipped). Counts the run's
+ * own steps; a sub-workflow or a delegation is a run with a progress of its own.
+ */
+export interface RunProgress {
+  completed: number;
+  total: number;
+  /** `completed / total` in whole percent, rounded down: 100 only once every step ended. */
+  percent: number;
+}
+
+/** The run's progress once the event is applied; on every `run-*` and `step-*` event. */
+interface WithProgress {
+  /** Absent from logs written before Baton recorded it. */
+  progress?: RunProgress;
+}
+
+export interface RunStartEvent extends EventBase, WithProgress {
   type: "run-start";
   workflow: string;
   input: unknown;
   /** Every step id of the workflow, so a fold knows the steps that never started. */
   steps?: string[];
+  /** For a child run: the step of `parentRunId` that started it. */
+  parentStepId?: string;
 }
-export interface RunEndEvent extends EventBase {
+export interface RunEndEvent extends EventBase, WithProgress {
   type: "run-end";
   output: unknown;
   usage: Usage;
   cost: CostBreakdown;
 }
-export interface RunErrorEvent extends EventBase {
+export interface RunErrorEvent extends EventBase, WithProgress {
   type: "run-error";
   error: SerializedError;
 }
-export interface RunCancelEvent extends EventBase {
+export interface RunCancelEvent extends EventBase, WithProgress {
   type: "run-cancel";
   reason?: string;
 }
 /** The run is waiting for something outside it (an approval); it may be resumed later. */
-export interface RunWaitEvent extends EventBase {
+export interface RunWaitEvent extends EventBase, WithProgress {
   type: "run-wait";
   reason: string;
 }
-export interface RunResumeEvent extends EventBase {
+export interface RunResumeEvent extends EventBase, WithProgress {
   type: "run-resume";
   owner?: string;
 }
@@ -61,7 +81,7 @@ export interface WorkflowErrorEvent extends EventBase {
   error: SerializedError;
 }
 
-export interface StepStartEvent extends EventBase {
+export interface StepStartEvent extends EventBase, WithProgress {
   type: "step-start";
   stepId: string;
   attempt: number;
@@ -69,7 +89,7 @@ export interface StepStartEvent extends EventBase {
   /** The loop iteration this start belongs to, for steps with a loop. */
   iteration?: number;
 }
-export interface StepEndEvent extends EventBase {
+export interface StepEndEvent extends EventBase, WithProgress {
   type: "step-end";
   stepId: string;
   /** The recorded output, reused on resume and replay. */
@@ -84,7 +104,7 @@ export interface StepEndEvent extends EventBase {
   /** For loop steps: how many iterations ran. */
   iterations?: number;
 }
-export interface StepErrorEvent extends EventBase {
+export interface StepErrorEvent extends EventBase, WithProgress {
   type: "step-error";
   stepId: string;
   error: SerializedError;
@@ -95,13 +115,13 @@ export interface StepErrorEvent extends EventBase {
   usage?: Usage;
   cost?: CostBreakdown;
 }
-export interface StepRetryEvent extends EventBase {
+export interface StepRetryEvent extends EventBase, WithProgress {
   type: "step-retry";
   stepId: string;
   attempt: number;
   delayMs: number;
 }
-export interface StepSkipEvent extends EventBase {
+export interface StepSkipEvent extends EventBase, WithProgress {
   type: "step-skip";
   stepId: string;
   reason: "condition" | "route" | "upstream-failed" | "upstream-skipped" | "cancelled";
@@ -111,6 +131,8 @@ export interface AgentStartEvent extends EventBase {
   type: "agent-start";
   agent: string;
   model: string;
+  /** For a subagent called as a tool (`asTool()`): the calling agent's tool call. */
+  toolCallId?: string;
 }
 export interface AgentEndEvent extends EventBase {
   type: "agent-end";
@@ -167,6 +189,28 @@ export interface ModelCallFallbackEvent extends EventBase {
   to: string;
 }
 
+/** The agent's response cache answered a model call: no model was called, nothing was spent. */
+export interface ModelCallCacheHitEvent extends EventBase {
+  type: "model-call-cache-hit";
+  agent: string;
+  /** The model that gave the stored answer. */
+  model: string;
+  /** The cache key: a hash of the model, messages, tools and call settings. */
+  key: string;
+  /** How long the lookup took. */
+  durationMs: number;
+  /** The stored response (content parts), recorded for replay like a model's. */
+  response: unknown;
+}
+/** The agent's response cache had no answer: the model is called (and its answer stored). */
+export interface ModelCallCacheMissEvent extends EventBase {
+  type: "model-call-cache-miss";
+  agent: string;
+  /** The model the request is for. */
+  model: string;
+  key: string;
+}
+
 export interface ToolCallStartEvent extends EventBase {
   type: "tool-call-start";
   agent: string;
@@ -192,6 +236,22 @@ export interface ToolCallErrorEvent extends EventBase {
   durationMs: number;
   /** What the tool reported it cost before it threw (`reportToolCost`), when anything. */
   costCents?: number;
+}
+
+/** An agent brought its conversation within its `compression.maxTokens` before a run. */
+export interface ConversationCompressEvent extends EventBase {
+  type: "conversation-compress";
+  agent: string;
+  /** What the conversation counted before (instructions included), by gpt-tokenizer. */
+  originalTokens: number;
+  /** What it counts now. */
+  tokens: number;
+  /** Messages folded into a summary. */
+  summarised: number;
+  /** Messages left out without a summary. */
+  dropped: number;
+  /** Whether the newest message had to be cut short. */
+  truncated: boolean;
 }
 
 export interface TextDeltaEvent extends EventBase {
@@ -256,6 +316,18 @@ export interface ApprovalDecisionEvent extends EventBase {
   comment?: string;
 }
 
+/** An agent registry's route picked an agent for a call (`registry.route(capability)`). */
+export interface RegistrySelectEvent extends EventBase {
+  type: "registry-select";
+  capability: string;
+  /** The agent picked. */
+  agent: string;
+  /** Set when the pick follows a failure: the agent that failed before it. */
+  after?: string;
+  /** The failed agent's error message. */
+  error?: string;
+}
+
 /** Phases that patterns and the orchestrator mark (decomposition, synthesis, documents). */
 export interface PhaseEvent extends EventBase {
   type:
@@ -297,10 +369,13 @@ export type BatonEvent =
   | ModelCallErrorEvent
   | ModelCallRetryEvent
   | ModelCallFallbackEvent
+  | ModelCallCacheHitEvent
+  | ModelCallCacheMissEvent
   | ToolCallStartEvent
   | ToolCallEndEvent
   | ToolCallErrorEvent
   | TextDeltaEvent
+  | ConversationCompressEvent
   | BudgetExceededEvent
   | CircuitOpenEvent
   | CircuitHalfOpenEvent
@@ -309,6 +384,7 @@ export type BatonEvent =
   | ApprovalRequestEvent
   | ApprovalDecisionEvent
   | ApprovalOutputEvent
+  | RegistrySelectEvent
   | PhaseEvent
   | CustomEvent;
 
@@ -338,10 +414,13 @@ export const BATON_EVENT_TYPES = [
   "model-call-error",
   "model-call-retry",
   "model-call-fallback",
+  "model-call-cache-hit",
+  "model-call-cache-miss",
   "tool-call-start",
   "tool-call-end",
   "tool-call-error",
   "text-delta",
+  "conversation-compress",
   "budget-exceeded",
   "circuit-open",
   "circuit-half-open",
@@ -350,6 +429,7 @@ export const BATON_EVENT_TYPES = [
   "approval-request",
   "approval-output",
   "approval-decision",
+  "registry-select",
   "decomposition-start",
   "decomposition-end",
   "synthesis-start",

@@ -18,6 +18,8 @@ export type DurableStartOptions = Pick<
   | "failureMode"
   | "gate"
   | "metadata"
+  | "telemetry"
+  | "cache"
   | "dispatcher"
 >;
 

@@ -20,12 +20,14 @@ export type {
 export type { Outcome, Spend, Succeeded, WaitReason } from "../core/outcome.js";
 export type { BudgetLimit, SwitchModelOptions } from "../core/policies/budget.js";
 export type { BudgetAction } from "../core/policies/budget-exceeded-error.js";
+export type { CallEstimate, CallReservation } from "../core/policies/call-reservation.js";
 export {
   createModelCallGate,
   type ModelCallGateOptions,
 } from "../core/policies/create-model-call-gate.js";
 export type { Clock } from "../core/ports/clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
+export type { ResponseCacheStore } from "../core/ports/response-cache-store.js";
 export {
   type LoggedEvent,
   type NewRunRecord,
@@ -36,6 +38,7 @@ export {
   type RunStore,
   type StoredEvent,
 } from "../core/ports/run-store.js";
+export type { ModelCallRef, RunTelemetry } from "../core/ports/run-telemetry.js";
 export type { Runtime } from "../core/ports/runtime.js";
 export type {
   SchedulePatch,

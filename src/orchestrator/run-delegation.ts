@@ -8,6 +8,7 @@ import {
   workflow,
 } from "../index.js";
 import type { DelegationTask } from "./check-tasks.js";
+import type { Subagent } from "./orchestrator-options.js";
 import type { Plan, PlannedAgent } from "./plan.js";
 import type { ProcessScope } from "./process-scope.js";
 
@@ -18,7 +19,7 @@ export interface OrchestratorRuntime {
   readonly designer: Agent<Plan>;
   readonly availableTools: ToolSet;
   /** Registered subagents by name (live: registerSubagent adds to it). */
-  readonly subagents: ReadonlyMap<string, Agent<unknown>>;
+  readonly subagents: ReadonlyMap<string, Subagent>;
   /** What each registered subagent does, as the main agent is told. */
   readonly descriptions: ReadonlyMap<string, string>;
   readonly maxParallelTasks: number;

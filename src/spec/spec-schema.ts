@@ -147,6 +147,7 @@ function buildSpecSchemas(z: Zod) {
     tools: z.array(identifier, { error: "expected a list of tool names" }).optional(),
     maxSteps: count.optional(),
     fallbackModels: modelStrings.optional(),
+    maxOutputTokens: count.optional(),
     retry: retrySpec.optional(),
     timeout: agentTimeout.optional(),
     memory: memorySpec.optional(),
@@ -301,6 +302,7 @@ function buildSpecSchemas(z: Zod) {
 
   const budgetSpec = budgetLimit.extend({
     perAgent: z.record(identifier, budgetLimit).optional(),
+    reserveOutputTokens: z.int({ error: "expected an integer" }).nonnegative().optional(),
     onExceeded: z
       .union(
         [
@@ -359,6 +361,7 @@ function buildSpecSchemas(z: Zod) {
         retry: retrySpec.optional(),
         timeout: agentTimeout.optional(),
         maxSteps: count.optional(),
+        maxOutputTokens: count.optional(),
       })
       .optional(),
     tools: toolsSpec.optional(),

@@ -84,7 +84,12 @@ export class AttemptEntry {
             return;
           }
           this.#permits.set(key, { permit, worker: message.w });
-          reply(message.w, { t: "permit", call: message.call, granted: true });
+          reply(message.w, {
+            t: "permit",
+            call: message.call,
+            granted: true,
+            ...(permit.reservation ? { reservation: permit.reservation } : {}),
+          });
           return;
         }
         reply(message.w, {

@@ -149,6 +149,7 @@ export class QueueDispatcher implements StepDispatcher {
       toolApprovals: [...attempt.toolApprovals],
       parentRunId: attempt.parentRunId,
       overrides: host.context.overrides,
+      ...(host.context.gate.reservesBudget ? { reservesBudget: true } : {}),
     };
     try {
       checkJson(wire.input, `step "${attempt.stepId}" input`);

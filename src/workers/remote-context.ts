@@ -120,6 +120,7 @@ export class RemoteContext implements RunContext, ToolApprovals {
   #makeGate(): ModelCallGate {
     const deps = this.#deps;
     return {
+      ...(this.#wire.reservesBudget ? { reservesBudget: true } : {}),
       acquire: async (request: ModelCallRequest): Promise<ModelCallPermit> => {
         const { signal, ...rest } = request;
         if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
@@ -138,6 +139,7 @@ export class RemoteContext implements RunContext, ToolApprovals {
         if (answer.granted) {
           return {
             granted: true,
+            ...(answer.reservation ? { reservation: answer.reservation } : {}),
             release: (outcome) => {
               const { error, ...spend } = outcome;
               if (spend.usage || spend.cost) deps.recordSpend(this.#wire.id, this.#delivery, spend);

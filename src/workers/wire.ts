@@ -1,5 +1,6 @@
 import type { BudgetExceededEvent, EventBase, SerializedError } from "../core/events.js";
 import type { ModelCallRequest, ToolCostReport } from "../core/model-call-gate.js";
+import type { CallReservation } from "../core/policies/call-reservation.js";
 import type { ToolApprovalRecord } from "../core/run/fold-run-log.js";
 import type { WireOutcome } from "../core/run/wire-outcome.js";
 import type { RunOverrides } from "../core/run-context.js";
@@ -37,6 +38,8 @@ export interface WireAttempt {
   toolApprovals: ToolApprovalRecord[];
   parentRunId: string | undefined;
   overrides: RunOverrides;
+  /** The owner's gate keeps budgets: calls send what they may spend (`estimate`). */
+  reservesBudget?: boolean;
 }
 
 /** A job's data: attempts that became ready together, run side by side by one worker. */
@@ -78,6 +81,8 @@ export interface InflightRecord {
 export interface WireRelease {
   usage?: Usage;
   cost?: CostBreakdown;
+  /** The call was aborted before its reply: its reservation stays spent. */
+  possiblyBilled?: boolean;
   error?: SerializedError;
   retryAfterMs?: number;
 }
@@ -125,6 +130,8 @@ export interface WirePermit {
   switchTo?: string;
   /** A budget refusal's details, to rebuild its `BudgetExceededError`. */
   budget?: Omit<BudgetExceededEvent, "type" | keyof EventBase>;
+  /** What a granted call holds against the budgets until it is released. */
+  reservation?: CallReservation;
   /** The attempt is not current at this owner (it settled, or it is another delivery's): stop it. */
   stale?: boolean;
 }

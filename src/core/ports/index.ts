@@ -1,5 +1,6 @@
 export type { Clock } from "./clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "./id-generator.js";
+export type { ResponseCacheStore } from "./response-cache-store.js";
 export {
   type LoggedEvent,
   type NewRunRecord,
@@ -10,6 +11,7 @@ export {
   type RunStore,
   type StoredEvent,
 } from "./run-store.js";
+export type { ModelCallRef, RunTelemetry } from "./run-telemetry.js";
 export type { Runtime } from "./runtime.js";
 export type {
   SchedulePatch,

@@ -133,6 +133,7 @@ export class FunctionStepContext implements StepContext {
           : {}),
         ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
         ...(fallbackModels !== undefined ? { fallbackModels } : {}),
+        ...(overrides.cache !== undefined ? { cache: overrides.cache } : {}),
       },
     });
     let outcome: Outcome<Output>;

@@ -5,8 +5,10 @@ import type { BatonEvent } from "../events.js";
 import type { Outcome } from "../outcome.js";
 import { createModelCallGate } from "../policies/create-model-call-gate.js";
 import type { Runtime } from "../ports/runtime.js";
+import { resolveCacheOption } from "../response-cache-options.js";
 import { type RetryOptions, resolveRetryOptions } from "../retry-policy.js";
 import { Execution } from "../run/execution.js";
+import type { StepDefaults } from "../run/execution-options.js";
 import { inlineDispatcher } from "../run/inline-dispatcher.js";
 import type { Run, WorkflowResult } from "../run/run.js";
 import type { RunContext } from "../run-context.js";
@@ -17,6 +19,7 @@ import {
   describeGraph,
   type WorkflowGraph,
 } from "./compile-graph.js";
+import { expandPrefetch } from "./expand-prefetch.js";
 import type { StartOptions } from "./start-options.js";
 import {
   defineStep,
@@ -130,8 +133,21 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     return [...this.#ids];
   }
 
-  /** Adds a step; throws at once on bad arguments or a duplicate id. */
+  /**
+   * Adds a step (and one step per context loader in its `prefetch`); throws at once on bad
+   * arguments or a duplicate id.
+   */
   step(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
+    if (typeof id === "string" && options?.prefetch !== undefined) {
+      for (const planned of expandPrefetch(id, target, options)) {
+        this.#add(planned.id, planned.target, planned.options);
+      }
+      return this;
+    }
+    return this.#add(id, target, options);
+  }
+
+  #add(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
     const step = defineStep(id, target, options);
     if (this.#ids.has(step.id)) {
       throw new ConfigurationError(`Workflow "${this.name}" already has a step "${step.id}"`, {
@@ -199,6 +215,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         gate: context.gate,
         signal: context.signal,
         parent: { runId: context.runId, stepId: context.stepId },
+        ...(context.telemetry ? { telemetry: context.telemetry } : {}),
       },
       (event) => context.relay(event),
       {
@@ -206,6 +223,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         ...(overrides.fallbackModels !== undefined
           ? { fallbackModels: overrides.fallbackModels }
           : {}),
+        ...(overrides.cache !== undefined ? { cache: overrides.cache } : {}),
       },
     );
     const result = await this.#settle(execution, overrides.timeout, context.clock);
@@ -266,10 +284,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     input: Input,
     options: StartOptions,
     relay: ((event: BatonEvent) => void) | undefined,
-    stepDefaults: {
-      retry?: RetryOptions | number;
-      fallbackModels?: readonly string[];
-    },
+    stepDefaults: StepDefaults,
   ): Execution {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`start options: expected an object, received ${String(options)}`);
@@ -320,13 +335,20 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
           ? { runId: resumeFrom.parentRunId, stepId: "" }
           : undefined);
     const { gate, limits, budget, circuitBreaker } = options;
+    const store = options.store ?? runtime.createRunStore();
+    const cache = resolveCacheOption("start options: cache", options.cache, () => {
+      if (store.responseCache) return store.responseCache;
+      throw new TypeError(
+        "start options: cache.store: expected a ResponseCacheStore, as the run store keeps no response cache (it has no responseCache)",
+      );
+    });
     const execution = new Execution({
       graph,
       input,
       output: this.options.output,
       runId,
       parent,
-      store: options.store ?? runtime.createRunStore(),
+      store,
       clock,
       ids,
       random,
@@ -344,9 +366,10 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         }),
       defaultRetry:
         stepDefaults.retry !== undefined ? resolveRetryOptions(stepDefaults.retry) : defaultRetry,
-      stepDefaults,
+      stepDefaults: cache !== undefined ? { ...stepDefaults, cache } : stepDefaults,
       resumeFrom,
       relay,
+      telemetry: options.telemetry,
       record: {
         ...(options.definition !== undefined ? { definition: options.definition } : {}),
         ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
