@@ -1,4 +1,4 @@
-import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
+import { stepAbortTurns, turnsUntil } from "../abort-grace.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import type { BatonEvent } from "../events.js";
 import { serializeError } from "../events.js";
@@ -41,6 +41,8 @@ export interface TaskHost {
   readonly telemetry: RunTelemetry | undefined;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
+  /** The ids of the steps step `index` depends on, directly or not. */
+  ancestorsOf(index: number): readonly string[];
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
   readonly stepDefaults: StepDefaults;
@@ -256,7 +258,7 @@ export class StepTask {
       // spent: wait that long, so the timed-out attempt is billed, then fail it whether or
       // not it settled.
       this.#timedOut = { key, error };
-      turnsUntil(() => !this.isCurrent(key), 2 * abortGraceTurns).then(() =>
+      turnsUntil(() => !this.isCurrent(key), stepAbortTurns).then(() =>
         this.settle(key, failedWithoutSpend(error)),
       );
     }, noop);
