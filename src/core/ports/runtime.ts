@@ -1,3 +1,4 @@
+import type { OptionsSchema } from "../options/options-schema.js";
 import type { Clock } from "./clock.js";
 import type { IdGenerator } from "./id-generator.js";
 import type { RunStore } from "./run-store.js";
@@ -15,4 +16,11 @@ export interface Runtime {
   readonly random: () => number;
   /** The store of a run started without one. */
   createRunStore(): RunStore;
+  /**
+   * Checks an options object against its schema, throwing an `OptionsError` (a
+   * `TypeError`) that lists every problem with its path (`options.retry.maxAttempts`),
+   * unknown keys included. `where` names the call (`step "draft"`). The Node runtime
+   * checks with zod, loaded on first use: core declares schemas but loads nothing.
+   */
+  checkOptions(schema: OptionsSchema, value: unknown, where: string): void;
 }
