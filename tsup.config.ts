@@ -14,6 +14,7 @@ const entry = {
   "stats/index": "src/stats/index.ts",
   "models/index": "src/models/index.ts",
   "engine/index": "src/engine/index.ts",
+  "stores/postgres/index": "src/stores/postgres/index.ts",
 };
 
 export default defineConfig({

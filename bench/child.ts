@@ -13,18 +13,29 @@ import { FakeProvider } from "./workloads/fake-provider.js";
 import type { CaseReport, ChildReport, ExtraReport } from "./workloads/report-types.js";
 import { findWorkload, type WorkloadCase } from "./workloads/workload.js";
 
+type StoreKind = "sqlite" | "postgres";
+
 interface ContenderModule {
-  createContender(options: { estimates?: boolean }): Contender;
-  extras?(workloadId: string, options: { runs: number; directory: string }): Promise<ExtraReport[]>;
+  createContender(options: { estimates?: boolean; store?: StoreKind }): Contender;
+  extras?(
+    workloadId: string,
+    options: { runs: number; directory: string; store?: StoreKind; postgresUrl?: string },
+  ): Promise<ExtraReport[]>;
 }
 
-const modules: Record<string, { path: string; estimates?: boolean }> = {
+const modules: Record<string, { path: string; estimates?: boolean; store?: StoreKind }> = {
   baseline: { path: "./workloads/baseline.js" },
   baton: { path: "./workloads/baton.js" },
   "baton-est": { path: "./workloads/baton.js", estimates: true },
+  "baton-pg": { path: "./workloads/baton.js", store: "postgres" },
+  "baton-pg-async": { path: "./workloads/baton.js", store: "postgres" },
   langgraph: { path: "./peers/langgraph.js" },
+  "langgraph-pg": { path: "./peers/langgraph.js", store: "postgres" },
   mastra: { path: "./peers/mastra.js" },
 };
+
+/** The database of a PostgreSQL column (bench/run.ts starts the server and names it). */
+const postgresUrl = process.env.BATON_BENCH_POSTGRES_URL || undefined;
 
 // Run every contender as production code runs: without source-map translation of stacks
 // (tsx turns it on; it makes each captured stack trace several times dearer).
@@ -77,6 +88,7 @@ async function runCase(
       model,
       directory,
       ...(provider ? { provider } : {}),
+      ...(postgresUrl ? { postgresUrl } : {}),
     });
     if (isUnsupported(prepared)) {
       return { label: workloadCase.label, samples: [], status: prepared.unsupported };
@@ -158,10 +170,16 @@ async function main(): Promise<void> {
     return;
   }
   if (values.extras) {
-    await send({ cases: [], extras: await runExtras(module, workload.id, Number(values.runs)) });
+    await send({
+      cases: [],
+      extras: await runExtras(module, workload.id, Number(values.runs), entry.store),
+    });
     return;
   }
-  const contender = module.createContender({ estimates: entry.estimates === true });
+  const contender = module.createContender({
+    estimates: entry.estimates === true,
+    ...(entry.store ? { store: entry.store } : {}),
+  });
   const cases: CaseReport[] = [];
   for (const workloadCase of workload.cases) {
     try {
@@ -178,11 +196,17 @@ async function runExtras(
   module: ContenderModule,
   workloadId: string,
   runs: number,
+  store: StoreKind | undefined,
 ): Promise<ExtraReport[]> {
   if (!module.extras) return [];
   const directory = await mkdtemp(join(tmpdir(), "baton-bench-"));
   try {
-    return await module.extras(workloadId, { runs, directory });
+    return await module.extras(workloadId, {
+      runs,
+      directory,
+      ...(store ? { store } : {}),
+      ...(postgresUrl ? { postgresUrl } : {}),
+    });
   } catch (error) {
     return [{ label: "extras", samples: [], status: `error: ${(error as Error).message}` }];
   } finally {

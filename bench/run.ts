@@ -15,6 +15,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import {
+  findPostgresBinaries,
+  type PostgresServer,
+  startPostgresServer,
+} from "../test/support/postgres-server.js";
+import {
   type ImportResult,
   importTable,
   type WorkloadResult,
@@ -37,6 +42,7 @@ const { values } = parseArgs({
     libs: { type: "string", default: "baseline,baton,langgraph,mastra" },
     json: { type: "boolean", default: false },
     timeout: { type: "string", default: "240" },
+    "skip-postgres": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -49,6 +55,8 @@ if (values.help) {
   --only LIST     workloads to run, e.g. W1,W3,import (default: all)
   --libs LIST     contenders: baseline,baton,langgraph,mastra (default: all)
   --timeout S     seconds before a contender's process is stopped (default 240)
+  --skip-postgres leave out W5's PostgreSQL columns (Baton and LangGraph.js on a temporary
+                  server the bench starts from Debian's postgresql binaries)
   --json          print JSON instead of Markdown`);
   process.exit(0);
 }
@@ -115,6 +123,7 @@ function packageVersion(directory: string, name: string): string | undefined {
 
 const peerPackages: Record<string, string> = {
   langgraph: "@langchain/langgraph",
+  "langgraph-pg": "@langchain/langgraph-checkpoint-postgres",
   mastra: "@mastra/core",
 };
 
@@ -123,10 +132,36 @@ function isInstalled(contender: string): boolean {
   return name === undefined || packageVersion(peersDir, name) !== undefined;
 }
 
+/** W5 also runs on PostgreSQL: Baton (commits synchronous, and not) and LangGraph.js. */
+const withPostgres = !values["skip-postgres"];
+
 function contendersFor(workload: Workload): string[] {
+  const onPostgres = workload.id === "W5" && withPostgres;
   const all = ["baseline", "baton", ...(workload.id === "W7" ? ["baton-est"] : [])];
-  all.push("langgraph", "mastra");
-  return all.filter((id) => libs.has(id) || (id === "baton-est" && libs.has("baton")));
+  if (onPostgres) all.push("baton-pg", "baton-pg-async");
+  all.push("langgraph", ...(onPostgres ? ["langgraph-pg"] : []), "mastra");
+  // Variant columns (baton-est, baton-pg, langgraph-pg) come with their library.
+  return all.filter((id) => libs.has(id.split("-")[0]!));
+}
+
+/**
+ * The bench's own PostgreSQL server for W5's PostgreSQL columns, started on first use with
+ * the server's default durability (fsync, synchronous commits) and stopped at the end; one
+ * database per column. Undefined when the machine has no server binaries.
+ */
+let postgres: Promise<PostgresServer | undefined> | undefined;
+const NO_POSTGRES = "n/a: no PostgreSQL server binaries (apt-get install postgresql)";
+
+async function postgresUrlFor(contender: string): Promise<string | undefined> {
+  if (!contender.includes("-pg")) return undefined;
+  postgres ??= findPostgresBinaries()
+    ? startPostgresServer({ durable: true })
+    : Promise.resolve(undefined);
+  const server = await postgres;
+  if (!server) return undefined;
+  const url = await server.createDatabase(contender.replaceAll("-", "_"));
+  // Commits that return before their WAL is flushed: what SQLite's synchronous = NORMAL does.
+  return contender.endsWith("-async") ? `${url}?synchronous_commit=off` : url;
 }
 
 function failedReport(workload: Workload, status: string): ChildReport {
@@ -134,12 +169,12 @@ function failedReport(workload: Workload, status: string): ChildReport {
 }
 
 /** Extra measurements some contenders offer, run in a process of their own after the cases. */
-const extrasFor: Record<string, readonly string[]> = { baton: ["W5"] };
+const extrasFor: Record<string, readonly string[]> = { baton: ["W5"], "baton-pg": ["W5"] };
 
 function runChild(
   contender: string,
   workload: Workload,
-  { extras = false }: { extras?: boolean } = {},
+  { extras = false, postgresUrl }: { extras?: boolean; postgresUrl?: string | undefined } = {},
 ): Promise<ChildReport> {
   const plan = planFor(workload);
   const args = [
@@ -157,6 +192,7 @@ function runChild(
     const child: ChildProcess = spawn(process.execPath, args, {
       cwd: rootDir,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
+      env: { ...process.env, BATON_BENCH_POSTGRES_URL: postgresUrl ?? "" },
     });
     let stderr = "";
     let report: ChildReport | undefined;
@@ -287,6 +323,7 @@ function machine(): Record<string, string> {
     "@langchain/langgraph",
     "@langchain/core",
     "@langchain/langgraph-checkpoint-sqlite",
+    "@langchain/langgraph-checkpoint-postgres",
     "better-sqlite3",
     "@mastra/core",
     "@mastra/libsql",
@@ -331,11 +368,16 @@ async function main(): Promise<void> {
         result.reports[contender] = failedReport(workload, NOT_INSTALLED);
         continue;
       }
+      const postgresUrl = await postgresUrlFor(contender);
+      if (contender.includes("-pg") && !postgresUrl) {
+        result.reports[contender] = failedReport(workload, NO_POSTGRES);
+        continue;
+      }
       log(`${workload.id}: ${contender}`);
-      const report = await runChild(contender, workload);
+      const report = await runChild(contender, workload, { postgresUrl });
       if (extrasFor[contender]?.includes(workload.id)) {
         log(`${workload.id}: ${contender} (extras)`);
-        report.extras = (await runChild(contender, workload, { extras: true })).extras;
+        report.extras = (await runChild(contender, workload, { extras: true, postgresUrl })).extras;
       }
       result.reports[contender] = report;
     }
@@ -386,4 +428,8 @@ async function main(): Promise<void> {
   console.log(out.join("\n"));
 }
 
-await main();
+try {
+  await main();
+} finally {
+  await (await postgres)?.stop();
+}

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 const entry = new URL("./index.ts", import.meta.url).href;
 const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
 const specEntry = new URL("./spec/index.ts", import.meta.url).href;
+const durableEntry = new URL("./durable/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -33,6 +34,7 @@ const baton = await import(${JSON.stringify(entry)});
 const afterImport = snapshot();
 const models = await import(${JSON.stringify(modelsEntry)});
 const spec = await import(${JSON.stringify(specEntry)});
+const durable = await import(${JSON.stringify(durableEntry)});
 
 const env = {
   OPENAI_API_KEY: "k",
@@ -46,6 +48,8 @@ const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoning
 models.priceModelCall({ provider: "openai", modelId: "gpt-4o-mini", usage });
 spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id: s, agent: a }]");
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
+// Nothing listens on port 1: the store loads its driver, then the connection is refused.
+await durable.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
 const afterUse = snapshot();
 
 console.log(JSON.stringify({ afterImport, afterUse }));
@@ -61,6 +65,7 @@ const heavy = {
   ],
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
+  "the PostgreSQL driver": ["postgres"],
 };
 
 function packagesIn(urls: string[]): Set<string> {

@@ -2,7 +2,8 @@
  * LangGraph.js (`@langchain/langgraph` 1.x) running the benchmark's workloads the way its users
  * would: a StateGraph with one node per step, edges from START, join edges (`addEdge([a, b], c)`)
  * for steps that wait on several others, `maxConcurrency` for a concurrency limit, and the
- * SqliteSaver checkpointer (`@langchain/langgraph-checkpoint-sqlite`) for the durable case.
+ * SqliteSaver checkpointer (`@langchain/langgraph-checkpoint-sqlite`) for the durable case, or
+ * (the "langgraph-pg" column) the PostgresSaver (`@langchain/langgraph-checkpoint-postgres`).
  */
 import { join } from "node:path";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
@@ -24,14 +25,26 @@ type StateValue = typeof State.State;
 interface LooseGraph {
   addNode(name: string, action: (state: StateValue) => Promise<Partial<StateValue>>): LooseGraph;
   addEdge(from: string | string[], to: string): LooseGraph;
-  compile(options?: { checkpointer?: SqliteSaver }): {
+  compile(options?: { checkpointer?: unknown }): {
     invoke(input: Partial<StateValue>, config: Record<string, unknown>): Promise<StateValue>;
   };
 }
 
-export function createContender(): Contender {
+/** The PostgreSQL checkpointer, loaded only for its column (it brings the `pg` driver). */
+async function postgresSaver(url: string) {
+  const { PostgresSaver } = await import("@langchain/langgraph-checkpoint-postgres");
+  const saver = PostgresSaver.fromConnString(url, { schema: `langgraph_${process.pid}` });
+  await saver.setup();
+  return saver;
+}
+
+export function createContender({
+  store = "sqlite",
+}: {
+  store?: "sqlite" | "postgres";
+} = {}): Contender {
   return {
-    async prepare(workloadCase: WorkloadCase, { model, directory, provider }) {
+    async prepare(workloadCase: WorkloadCase, { model, directory, provider, postgresUrl }) {
       const graph = new StateGraph(State) as unknown as LooseGraph;
       const isChain = workloadCase.shape.kind === "chain";
       const { llm } = workloadCase;
@@ -51,11 +64,16 @@ export function createContender(): Contender {
         else graph.addEdge(step.deps, step.id);
         if (!next.has(step.id)) graph.addEdge(step.id, END);
       }
-      let checkpointer: SqliteSaver | undefined;
-      if (workloadCase.durable) {
-        checkpointer = SqliteSaver.fromConnString(join(directory, "langgraph.sqlite"));
+      let checkpointer: { close(): Promise<void> | void; saver: unknown } | undefined;
+      if (workloadCase.durable && store === "postgres") {
+        if (!postgresUrl) throw new Error("no PostgreSQL server for the bench");
+        const saver = await postgresSaver(postgresUrl);
+        checkpointer = { saver, close: () => saver.end() };
+      } else if (workloadCase.durable) {
+        const saver = SqliteSaver.fromConnString(join(directory, "langgraph.sqlite"));
+        checkpointer = { saver, close: () => saver.db.close() };
       }
-      const app = graph.compile(checkpointer ? { checkpointer } : {});
+      const app = graph.compile(checkpointer ? { checkpointer: checkpointer.saver } : {});
       let runs = 0;
       const prepared: PreparedCase = {
         async run() {
@@ -69,7 +87,7 @@ export function createContender(): Contender {
           return isChain ? state.value : state.ended;
         },
         async close() {
-          checkpointer?.db.close();
+          await checkpointer?.close();
         },
       };
       return prepared satisfies PreparedCase | Unsupported;

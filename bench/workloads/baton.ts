@@ -1,23 +1,49 @@
 import { join } from "node:path";
 import { foldRunLog, type StepResults } from "../../src/core/index.js";
-import type { LoggedEvent } from "../../src/core/ports/run-store.js";
+import type { LoggedEvent, RunStore } from "../../src/core/ports/run-store.js";
 import { workflow } from "../../src/runtime/workflow.js";
+import { MemoryStore } from "../../src/stores/memory/memory-store.js";
+import { PostgresStore } from "../../src/stores/postgres/index.js";
 import { SqliteStore } from "../../src/stores/sqlite/index.js";
 import type { Contender, PreparedCase, Unsupported } from "./contender.js";
 import { batonLlmRun } from "./llm-contenders.js";
 import type { ExtraReport } from "./report-types.js";
 import type { WorkloadCase } from "./workload.js";
 
+/** Where the durable case (W5) keeps its runs. */
+export type DurableStoreKind = "sqlite" | "postgres";
+
+/**
+ * Opens the durable store: an SQLite file in `directory`, or a fresh schema of the
+ * PostgreSQL database `postgresUrl` (the bench's own temporary server).
+ */
+async function openDurableStore(
+  kind: DurableStoreKind,
+  { directory, postgresUrl, name }: { directory: string; postgresUrl?: string; name: string },
+): Promise<RunStore> {
+  if (kind === "sqlite") return new SqliteStore({ path: join(directory, `${name}.sqlite`) });
+  if (!postgresUrl)
+    throw new Error("no PostgreSQL server for the bench (BATON_BENCH_POSTGRES_URL)");
+  return PostgresStore.open(postgresUrl, { schema: `${name}_${process.pid}` });
+}
+
 /**
  * Baton running the workloads the way its users would: one `.step` per step with
- * `dependsOn`, the run's `concurrency`, a `SqliteStore` for the durable case, and (for the
- * "baton-est" column) `estimatedMs` on every step so the scheduler knows the critical path.
+ * `dependsOn`, the run's `concurrency`, a `SqliteStore` (or, for the "baton-pg" columns, a
+ * `PostgresStore`) for the durable case, and (for the "baton-est" column) `estimatedMs` on
+ * every step so the scheduler knows the critical path.
  */
-export function createContender({ estimates = false }: { estimates?: boolean } = {}): Contender {
+export function createContender({
+  estimates = false,
+  store: storeKind = "sqlite",
+}: {
+  estimates?: boolean;
+  store?: DurableStoreKind;
+} = {}): Contender {
   return {
     async prepare(
       workloadCase: WorkloadCase,
-      { model, directory, provider },
+      { model, directory, provider, postgresUrl },
     ): Promise<PreparedCase | Unsupported> {
       const { llm } = workloadCase;
       if (llm && provider) return batonLlmRun({ ...workloadCase, llm }, provider);
@@ -35,7 +61,11 @@ export function createContender({ estimates = false }: { estimates?: boolean } =
         );
       }
       const store = workloadCase.durable
-        ? new SqliteStore({ path: join(directory, "baton.sqlite") })
+        ? await openDurableStore(storeKind, {
+            directory,
+            ...(postgresUrl ? { postgresUrl } : {}),
+            name: "baton",
+          })
         : undefined;
       return {
         async run() {
@@ -63,13 +93,19 @@ const RESUME_STEPS = 10_000;
 
 /**
  * W5's extra figure: resuming a run whose log holds 10,000 ended steps. A chain of 10,001
- * steps runs once into a SqliteStore; its log, cut just before the last step started (as if
- * the process had died there), is copied into a fresh run for each sample. The time covers
- * reading the log from SQLite, folding it, and running the run to its end (the one step left).
+ * steps runs once (in memory); its log, cut just before the last step started (as if the
+ * process had died there), is copied into a fresh run in the durable store (SQLite or
+ * PostgreSQL) for each sample. The time covers reading the log from that store, folding it,
+ * and running the run to its end (the one step left, recorded in that store).
  */
 export async function extras(
   workloadId: string,
-  { runs, directory }: { runs: number; directory: string },
+  {
+    runs,
+    directory,
+    store: storeKind = "sqlite",
+    postgresUrl,
+  }: { runs: number; directory: string; store?: DurableStoreKind; postgresUrl?: string },
 ): Promise<ExtraReport[]> {
   if (workloadId !== "W5") return [];
   const label = `resume a ${RESUME_STEPS.toLocaleString("en")}-step log (read + fold + finish)`;
@@ -86,16 +122,21 @@ export async function extras(
       index === 0 ? {} : { dependsOn: [`s${index - 1}`] },
     );
   }
-  const store = new SqliteStore({ path: join(directory, "resume.sqlite") });
+  const seedStore = new MemoryStore();
+  const first = await flow.start(undefined, { store: seedStore }).result;
+  if (first.status !== "succeeded") {
+    return [{ label, samples: [], status: `error: the seed run ended ${first.status}` }];
+  }
+  const log = await seedStore.readLog(first.runId);
+  const cut = log.findIndex((event) => event.stepId === last);
+  const prefix: LoggedEvent[] = log.slice(0, cut).map(({ seq: _seq, ...event }) => event);
+  const record = await seedStore.getRun(first.runId);
+  const store = await openDurableStore(storeKind, {
+    directory,
+    ...(postgresUrl ? { postgresUrl } : {}),
+    name: "resume",
+  });
   try {
-    const first = await flow.start(undefined, { store }).result;
-    if (first.status !== "succeeded") {
-      return [{ label, samples: [], status: `error: the seed run ended ${first.status}` }];
-    }
-    const log = await store.readLog(first.runId);
-    const cut = log.findIndex((event) => event.stepId === last);
-    const prefix: LoggedEvent[] = log.slice(0, cut).map(({ seq: _seq, ...event }) => event);
-    const record = await store.getRun(first.runId);
     const samples: number[] = [];
     for (let index = 0; index < runs + 1; index++) {
       const runId = `resume-${index}`;

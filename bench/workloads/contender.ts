@@ -16,6 +16,8 @@ export interface PrepareContext {
   model: FakeModel;
   /** A fresh directory for durable stores (W5). */
   directory: string;
+  /** For the PostgreSQL columns of W5: a database on the bench's own temporary server. */
+  postgresUrl?: string;
   /** For an LLM-shaped case (W8): the rate-limited provider the steps call. */
   provider?: FakeProvider;
 }

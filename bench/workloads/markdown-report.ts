@@ -25,7 +25,10 @@ const names: Record<string, string> = {
   baseline: "baseline (async/await)",
   "baton-est": "Baton + estimatedMs",
   baton: "Baton",
+  "baton-pg": "Baton on PostgreSQL",
+  "baton-pg-async": "Baton on PostgreSQL, synchronous_commit=off",
   langgraph: "LangGraph.js",
+  "langgraph-pg": "LangGraph.js on PostgreSQL",
   mastra: "Mastra",
 };
 

@@ -43,6 +43,18 @@ function median(result: WorkloadResult, contender: string, index: number): Summa
   return summarize(caseReport.samples) ?? "no samples";
 }
 
+/** A contender's resume-10k extra against a limit in ms. */
+function resumeVerdict(
+  result: WorkloadResult,
+  contender: string,
+  target: string,
+  limit: number,
+): string {
+  const extra = result.reports[contender]?.extras?.find((item) => item.label.startsWith("resume"));
+  const summary = extra?.status === "ok" ? summarize(extra.samples) : undefined;
+  return verdict(target, summary?.median, (v) => v < limit, "ms", extra?.status ?? "not run");
+}
+
 function workloadTargets(result: WorkloadResult): string[] {
   const { workload } = result;
   const first = workload.cases[0]!;
@@ -68,17 +80,34 @@ function workloadTargets(result: WorkloadResult): string[] {
         ),
       ];
       if (workload.id === "W5") {
-        const extra = result.reports.baton?.extras?.find((item) => item.label.startsWith("resume"));
-        const summary = extra?.status === "ok" ? summarize(extra.samples) : undefined;
         lines.push(
-          verdict(
-            "W5: Baton resumes a 10,000-step log in < 300 ms",
-            summary?.median,
-            (v) => v < 300,
-            "ms",
-            extra?.status ?? "not run",
-          ),
+          resumeVerdict(result, "baton", "W5: Baton resumes a 10,000-step log in < 300 ms", 300),
         );
+        for (const contender of ["baton-pg", "baton-pg-async"]) {
+          if (!result.contenders.includes(contender)) continue;
+          const onPostgres = median(result, contender, 0);
+          lines.push(
+            verdict(
+              `W5: Baton on PostgreSQL${contender.endsWith("-async") ? " (synchronous_commit=off)" : ""} overhead ≤ 300 µs/step`,
+              typeof onPostgres === "object" && typeof baseline === "object"
+                ? ((onPostgres.median - baseline.median) * 1000) / first.steps.length
+                : undefined,
+              (v) => v <= 300,
+              "µs/step",
+              typeof onPostgres === "string" ? onPostgres : why,
+            ),
+          );
+        }
+        if (result.contenders.includes("baton-pg")) {
+          lines.push(
+            resumeVerdict(
+              result,
+              "baton-pg",
+              "W5: Baton resumes a 10,000-step log from PostgreSQL in < 500 ms",
+              500,
+            ),
+          );
+        }
       }
       return lines;
     }

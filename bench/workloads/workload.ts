@@ -165,7 +165,8 @@ export const workloads: readonly Workload[] = [
   },
   {
     id: "W5",
-    title: "W5: chain of 200 steps, 0 ms each, every step recorded in SQLite",
+    title:
+      "W5: chain of 200 steps, 0 ms each, every step recorded in SQLite (in PostgreSQL in the PostgreSQL columns)",
     cases: [
       {
         label: "200 steps, SQLite",

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { RunStore } from "../core/ports/run-store.js";
 import { openStoreLocation } from "../stores/open-store-location.js";
+import { redactLocation } from "../stores/redact-location.js";
 import { StoreError } from "../stores/store-error.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
@@ -31,9 +32,9 @@ export function storeFile(context: CliContext, flag: string | undefined): string
   return path === ":memory:" ? undefined : resolve(context.cwd, path);
 }
 
-/** How the store is named in messages: its file, else its location. */
+/** How the store is named in messages: its file, else its location (without a password). */
 export function storeLabel(context: CliContext, flag: string | undefined): string {
-  return storeFile(context, flag) ?? locationOf(context, flag);
+  return storeFile(context, flag) ?? redactLocation(locationOf(context, flag));
 }
 
 /**
@@ -59,12 +60,12 @@ export async function openStore(
   } catch (error) {
     if (StoreError.isInstance(error) && error.code === "store-not-found") {
       throw new CliInputError(
-        `No run store at ${error.path ?? location}: start a run with "baton run <spec>" first, or name the store with --store <path>.`,
+        `No run store at ${error.path ?? storeLabel(context, flag)}: start a run with "baton run <spec>" first, or name the store with --store <path>.`,
       );
     }
     if (StoreError.isInstance(error)) {
       throw new CliInputError(
-        `Cannot open the run store ${file ?? location}: ${(error as Error).message}`,
+        `Cannot open the run store ${storeLabel(context, flag)}: ${(error as Error).message}`,
         { cause: error },
       );
     }

@@ -87,10 +87,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .allowExcessArguments(false);
 
   const storeOption = () =>
-    new Option("--store <path>", "the run store (SQLite file)").default(
-      undefined,
-      "$BATON_STORE, else .baton/baton.db",
-    );
+    new Option(
+      "--store <location>",
+      "the run store: an SQLite file (a path or sqlite:<path>), postgres://user:password@host:port/db, or memory:",
+    ).default(undefined, "$BATON_STORE, else .baton/baton.db");
   // Commands are loaded when used, so `baton --version` does not load the AI SDK.
   const act = async (command: Promise<ExitCode>) => setExit(await command);
 
@@ -148,6 +148,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .option("--trace", "every step, model call and tool call, with times")
     .option("--mermaid", "the steps as a Mermaid flowchart")
     .option("--json", "the run report as JSON (as baton run --json prints it)")
+    .option(
+      "--follow",
+      "wait for the run to end, whichever process runs it, printing its steps on stderr as they happen; then show it",
+    )
     .addOption(storeOption())
     .action((runId: string, options: ShowCommandOptions) =>
       act(

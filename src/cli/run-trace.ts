@@ -14,23 +14,37 @@ import { formatCents, formatDuration, oneLine } from "./format-values.js";
  * // +70ms      model simulated:researcher answered in 68ms: 30 in / 9 out tokens, 0.0000¢
  */
 export function formatTrace(events: readonly LoggedEvent[]): string[] {
-  const first = events[0]?.at ?? 0;
+  const format = traceFormatter();
   const lines: string[] = [];
+  for (const event of events) {
+    const line = format(event);
+    if (line !== undefined) lines.push(line);
+  }
+  return lines;
+}
+
+/**
+ * `formatTrace` one event at a time, for a log that is still growing (`baton show
+ * --follow`): each call formats the next event (undefined for one a reader skips), with
+ * its offset from the first event formatted.
+ */
+export function traceFormatter(): (event: LoggedEvent) => string | undefined {
+  let first: number | undefined;
   // `tool-call-end` does not repeat the input its `tool-call-start` carried.
   const toolInputs = new Map<unknown, unknown>();
-  for (const event of events) {
+  return (event) => {
+    first ??= event.at;
     if (event.type === "tool-call-start") toolInputs.set(event.toolCallId, event.input);
     const text = describeEvent(
       event.type.startsWith("tool-call-") && event.input === undefined
         ? { ...event, input: toolInputs.get(event.toolCallId) }
         : event,
     );
-    if (text === undefined) continue;
+    if (text === undefined) return undefined;
     const offset = `+${formatDuration(event.at - first)}`.padEnd(9);
     const depth = event.type.startsWith("run-") ? 0 : event.type.startsWith("step-") ? 1 : 2;
-    lines.push(`${offset}${"  ".repeat(depth)}${text}`);
-  }
-  return lines;
+    return `${offset}${"  ".repeat(depth)}${text}`;
+  };
 }
 
 function describeEvent(event: LoggedEvent): string | undefined {

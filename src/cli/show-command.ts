@@ -1,4 +1,4 @@
-import type { RunStore } from "../core/ports/run-store.js";
+import type { RunRecord, RunStatus, RunStore } from "../core/ports/run-store.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
@@ -9,7 +9,27 @@ import { printOrchestratorRun } from "./print-orchestrator-run.js";
 import { printRun } from "./print-run.js";
 import { formatFlowchart, formatMermaid, runGraph } from "./run-graph.js";
 import { runReport } from "./run-report.js";
-import { formatTrace } from "./run-trace.js";
+import { formatTrace, traceFormatter } from "./run-trace.js";
+
+/**
+ * Prints a run's trace on stderr as its log grows, from its first event, until it ends
+ * (or Ctrl-C): the log is read from the store, so the run may be owned by any process.
+ */
+async function followToEnd(store: RunStore, runId: string, context: CliContext): Promise<void> {
+  const { followRun } = await import("../durable/follow-run.js");
+  const format = traceFormatter();
+  const events = followRun(store, runId, context.signal ? { signal: context.signal } : {});
+  for await (const event of events) {
+    if (event.runId !== undefined && event.runId !== runId) continue;
+    const line = format(event);
+    if (line !== undefined) context.stderr.write(`${line}\n`);
+  }
+}
+
+/** How `baton show --follow` exits: as `baton run` does for the run's status. */
+function exitCodeOf(status: RunStatus): ExitCode {
+  return status === "failed" || status === "cancelled" ? ExitCode.runFailed : ExitCode.success;
+}
 
 /** An orchestrator run, with its planning and delegation runs: the orchestrator's own views. */
 async function showOrchestratorRun(
@@ -48,6 +68,11 @@ export interface ShowCommandOptions {
   mermaid?: boolean;
   json?: boolean;
   store?: string;
+  /**
+   * Wait for the run to end (whichever process runs it), printing its trace on stderr as
+   * it happens, then show it; exit 1 if it failed or was cancelled. @default false
+   */
+  follow?: boolean;
 }
 
 const VIEWS = ["flowchart", "trace", "mermaid", "json"] as const;
@@ -73,30 +98,55 @@ export async function showCommand(
         `Unknown run "${runId}" in ${storeLabel(context, options.store)}${recent.length > 0 ? ` (recent runs: ${recent.join(", ")})` : ""}`,
       );
     }
-    if (isOrchestratorRun(record))
-      return await showOrchestratorRun(store, runId, views[0], context);
-    const events = await store.readLog(runId);
-    const own = events.filter((event) => event.runId === runId);
-    switch (views[0]) {
-      case "json":
-        context.stdout.write(`${JSON.stringify(runReport(events, { runId, record }), null, 2)}\n`);
-        return ExitCode.success;
-      case "trace":
-        context.stdout.write(`${formatTrace(own).join("\n")}\n`);
-        return ExitCode.success;
-      case "flowchart":
-        context.stdout.write(
-          `${formatFlowchart(runGraph(foldRunLog(events, { runId }), record))}\n`,
-        );
-        return ExitCode.success;
-      case "mermaid":
-        context.stdout.write(`${formatMermaid(runGraph(foldRunLog(events, { runId }), record))}\n`);
-        return ExitCode.success;
-      default:
-        printRun(events, { runId, record }, context, { storeFlag: options.store });
-        return ExitCode.success;
+    if (options.follow) {
+      await followToEnd(store, runId, context);
+      return await showRun(
+        store,
+        runId,
+        (await store.getRun(runId)) ?? record,
+        views[0],
+        options,
+        context,
+      );
     }
+    return await showRun(store, runId, record, views[0], options, context);
   } finally {
     await store.close();
   }
+}
+
+/** Prints one view of a run; with `--follow`, exits as `baton run` does for the run's status. */
+async function showRun(
+  store: RunStore,
+  runId: string,
+  record: RunRecord,
+  view: (typeof VIEWS)[number] | undefined,
+  options: ShowCommandOptions,
+  context: CliContext,
+): Promise<ExitCode> {
+  const events = await store.readLog(runId);
+  // The log, not the record, says how the run ended: its record is updated just after.
+  const code = options.follow ? exitCodeOf(foldRunLog(events, { runId }).status) : ExitCode.success;
+  if (isOrchestratorRun(record)) {
+    await showOrchestratorRun(store, runId, view, context);
+    return code;
+  }
+  const own = events.filter((event) => event.runId === runId);
+  switch (view) {
+    case "json":
+      context.stdout.write(`${JSON.stringify(runReport(events, { runId, record }), null, 2)}\n`);
+      break;
+    case "trace":
+      context.stdout.write(`${formatTrace(own).join("\n")}\n`);
+      break;
+    case "flowchart":
+      context.stdout.write(`${formatFlowchart(runGraph(foldRunLog(events, { runId }), record))}\n`);
+      break;
+    case "mermaid":
+      context.stdout.write(`${formatMermaid(runGraph(foldRunLog(events, { runId }), record))}\n`);
+      break;
+    default:
+      printRun(events, { runId, record }, context, { storeFlag: options.store });
+  }
+  return code;
 }

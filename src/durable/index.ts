@@ -20,6 +20,7 @@ export {
 export { DurableError, type DurableErrorCode } from "./durable-error.js";
 export type { DurableRun } from "./durable-run.js";
 export type { DurableSettings, DurableStartOptions } from "./durable-settings.js";
+export { type FollowRunOptions, followRun, type RunLogWatch } from "./follow-run.js";
 export { type ForkOptions, fork } from "./fork.js";
 export { Durable, type DurableOptions, openDurable } from "./open-durable.js";
 export { isOwnerGone } from "./owner-liveness.js";

@@ -1,4 +1,4 @@
-import type { RunStatus, RunStore } from "../core/ports/run-store.js";
+import type { RunStatus, RunStore, StoredEvent } from "../core/ports/run-store.js";
 import type { WorkflowResult } from "../core/run/run.js";
 import type { Workflow } from "../core/workflow/workflow.js";
 import {
@@ -16,6 +16,7 @@ import {
   type ResolvedSettings,
   resolveSettings,
 } from "./durable-settings.js";
+import { type FollowRunOptions, followRun } from "./follow-run.js";
 import { launchLeased } from "./launch-run.js";
 import { isOwnerGone } from "./owner-liveness.js";
 import type { PendingApproval } from "./pending-approvals-of.js";
@@ -186,6 +187,15 @@ export class Durable {
       options: { clock: this.#settings.clock, ...options },
       live: this.#liveRuns,
     });
+  }
+
+  /**
+   * The events of a run as they are logged, whichever process (on whichever machine) owns
+   * it, until it ends: see {@link followRun}. Timed by this instance's clock.
+   * @example for await (const event of durable.follow(runId)) console.log(event.type);
+   */
+  follow(runId: string, options: Omit<FollowRunOptions, "clock"> = {}): AsyncIterable<StoredEvent> {
+    return followRun(this.store, runId, { clock: this.#settings.clock, ...options });
   }
 
   /** Approvals that runs in the store wait for (see `pendingApprovals`). */

@@ -8,7 +8,8 @@ import type {
   LanguageModelV4Prompt,
 } from "@ai-sdk/provider";
 import { MockLanguageModelV4 } from "ai/test";
-import type { LoggedEvent, RunStore } from "../core/ports/run-store.js";
+import type { LoggedEvent, RunStore, StoredEvent } from "../core/ports/run-store.js";
+import { workflow } from "../runtime/workflow.js";
 
 /** Test helpers for the durable tests (not exported from the package). */
 
@@ -141,4 +142,35 @@ export function otherHandle(store: RunStore): RunStore {
     claimRun: (runId, owner, options) => store.claimRun(runId, owner, options),
     close: async () => {},
   };
+}
+
+/**
+ * A two-step workflow whose second step waits for `release()`: its run is still going when
+ * the first step's end is logged, which is what a live follower must see.
+ */
+export function gatedTwoSteps() {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const flow = workflow("two")
+    .step("first", () => "one")
+    .step("second", () => gate.then(() => "two"), { dependsOn: ["first"] });
+  return { flow, release: () => release() };
+}
+
+/**
+ * Follows a run of `gatedTwoSteps`, releasing its gate when the first step's end arrives
+ * (so the run ends only if the follower saw that live); resolves `"<type> <stepId>"` labels.
+ */
+export async function followReleasing(
+  events: AsyncIterable<StoredEvent>,
+  release: () => void,
+): Promise<string[]> {
+  const labels: string[] = [];
+  for await (const event of events) {
+    labels.push(`${event.type}${event.stepId ? ` ${event.stepId}` : ""}`);
+    if (event.type === "step-end" && event.stepId === "first") release();
+  }
+  return labels;
 }

@@ -46,14 +46,14 @@ describe("openStoreLocation", () => {
 
   it("refuses a scheme no adapter opens, naming the ones it knows, and creates nothing", async () => {
     const cwd = tempDir();
-    const error = await openStoreLocation("postgres://baton@127.0.0.1:5432/runs", { cwd }).catch(
+    const error = await openStoreLocation("redis://127.0.0.1:6379/0", { cwd }).catch(
       (caught: unknown) => caught,
     );
     expect(ConfigurationError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
-      'No store opens "postgres:" locations (postgres://baton@127.0.0.1:5432/runs); known: sqlite:, memory:, or a file path for SQLite',
+      'No store opens "redis:" locations (redis://127.0.0.1:6379/0); known: sqlite:, memory:, postgres:, postgresql:, or a file path for SQLite',
     );
-    expect(existsSync(join(cwd, "postgres:"))).toBe(false);
+    expect(existsSync(join(cwd, "redis:"))).toBe(false);
   });
 
   it("with mustExist, fails on a missing SQLite file without creating it", async () => {

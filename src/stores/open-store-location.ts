@@ -1,10 +1,15 @@
 import { ConfigurationError } from "../core/errors/configuration-error.js";
 import { memoryStoreAdapter } from "./memory/memory-store-adapter.js";
+import { postgresStoreAdapter } from "./postgres/postgres-store-adapter.js";
 import { sqliteStoreAdapter } from "./sqlite/sqlite-store-adapter.js";
 import type { OpenedStores, OpenStoreOptions, StoreAdapter } from "./store-adapter.js";
 
 /** The adapters Baton knows by scheme. A new store adds its adapter here, nowhere else. */
-export const storeAdapters: readonly StoreAdapter[] = [sqliteStoreAdapter, memoryStoreAdapter];
+export const storeAdapters: readonly StoreAdapter[] = [
+  sqliteStoreAdapter,
+  memoryStoreAdapter,
+  postgresStoreAdapter,
+];
 
 /** `<scheme>:` at the start of a location; one letter is a Windows drive, not a scheme. */
 const schemePattern = /^([a-zA-Z][a-zA-Z0-9+.-]+):/;

@@ -20,16 +20,23 @@ export type StoreErrorCode =
   | "not-owner"
   /** Opening with `mustExist`, or read-only: there is no store at that location yet. */
   | "store-not-found"
-  /** The file is not a Baton database, or is damaged or truncated. */
+  /** The file (or database schema) is not Baton's, or is damaged or truncated. */
   | "corrupt"
-  /** The file was written by a newer Baton (unknown schema version). */
+  /** The file or database was written by a newer Baton (unknown schema version). */
   | "unsupported-schema"
+  /** The store location cannot be read (a malformed `postgres://` URL, say). */
+  | "invalid-location"
+  /** The database server cannot be reached: refused, unknown host, timed out, connection lost. */
+  | "connection"
+  /** The server refused the credentials, or the role lacks a privilege the store needs. */
+  | "auth"
   /** The underlying driver failed (disk full, locked too long, ...); see `cause`. */
   | "io";
 
 /**
  * A run or schedule store refused an operation. `code` says why; `path` names the file
- * for stores that have one (SQLite), so a user can find the database in question.
+ * for stores that have one (SQLite), so a user can find the database in question. Stores
+ * on a server (PostgreSQL) name it in the message, without its password.
  */
 export class StoreError extends BatonError {
   readonly [marker] = true;

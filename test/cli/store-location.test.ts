@@ -36,13 +36,12 @@ describe("The CLI's store location (--store, BATON_STORE)", () => {
 
   it("refuses a scheme no store opens, exit 2, naming the known ones, and creates nothing", async () => {
     const file = await workspace.write("tiny.yaml", spec);
-    const outcome = await runBaton(
-      ["run", file, "--store", "postgres://baton@127.0.0.1:5432/runs"],
-      { cwd: workspace.dir },
-    );
+    const outcome = await runBaton(["run", file, "--store", "redis://127.0.0.1:6379/0"], {
+      cwd: workspace.dir,
+    });
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toBe(
-      'baton: No store opens "postgres:" locations (postgres://baton@127.0.0.1:5432/runs); known: sqlite:, memory:, or a file path for SQLite\n',
+      'baton: No store opens "redis:" locations (redis://127.0.0.1:6379/0); known: sqlite:, memory:, postgres:, postgresql:, or a file path for SQLite\n',
     );
     expect(readdirSync(workspace.dir)).toEqual(["tiny.yaml"]);
   });

@@ -70,7 +70,10 @@ const family: Array<[{ name: string; isInstance(error: unknown): boolean }, Bato
 ];
 
 /** Subclasses recognised by their parents' `isInstance`, as `instanceof` would be. */
-const parents = new Map<unknown, unknown[]>([[SpecError, [ConfigurationError]]]);
+const parents = new Map<unknown, unknown[]>([
+  [SpecError, [ConfigurationError]],
+  [OrchestratorError, [WorkflowError]],
+]);
 
 describe("Baton's error family", () => {
   it("gives every class its own name, and so its own marker", () => {

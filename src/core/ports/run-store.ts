@@ -1,7 +1,7 @@
 /**
  * Where runs live. A run is event-sourced: its log is append-only and its state is a
  * fold of the log. Adapters: MemoryStore (baton), SqliteStore (baton/stores/sqlite),
- * PostgresStore later. Every adapter passes the RunStore conformance suite.
+ * PostgresStore (baton/stores/postgres). Every adapter passes the RunStore conformance suite.
  */
 export interface RunStore {
   /** Records a new run; fails if the id exists. */

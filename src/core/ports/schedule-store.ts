@@ -2,8 +2,8 @@
  * Where schedules live, so they survive a restart: what to start, when, and when it last
  * and next fires. A scheduler reads due schedules, starts their runs, and moves
  * `nextFireAt` on with a conditional update so that two processes never fire the same
- * slot. Adapters: MemoryStore (baton), SqliteStore (baton/stores/sqlite). Every adapter
- * passes the ScheduleStore conformance suite.
+ * slot. Adapters: MemoryStore (baton), SqliteStore (baton/stores/sqlite), PostgresStore
+ * (baton/stores/postgres). Every adapter passes the ScheduleStore conformance suite.
  */
 export interface ScheduleStore {
   /** Creates the schedule, or replaces every field of the one with the same id. */

@@ -15,20 +15,29 @@ export class WorkflowError extends BatonError {
   readonly runId: string;
   readonly status: WorkflowResult["status"];
   readonly result: WorkflowResult;
-  readonly usage: Usage;
+  usage: Usage;
   readonly cost: CostBreakdown;
   readonly isRetryable = false;
 
-  constructor(workflow: string, result: WorkflowResult) {
+  /**
+   * @param options.kind what ran, for the message (`Orchestrator "x" (run ...) failed`) and
+   *   `code` (`orchestrator-failed`) of subclasses. @default "workflow"
+   */
+  constructor(
+    workflow: string,
+    result: WorkflowResult,
+    { kind = "workflow" }: { kind?: string } = {},
+  ) {
     const why =
       result.status === "waiting"
         ? `is waiting (${result.waitReason ?? "approval"})`
         : result.status === "cancelled"
           ? "was cancelled"
           : `failed: ${result.error?.message ?? "unknown error"}`;
-    super(`Workflow "${workflow}" (run ${result.runId}) ${why}`, {
+    const what = `${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+    super(`${what} "${workflow}" (run ${result.runId}) ${why}`, {
       cause: result.error,
-      code: "workflow-failed",
+      code: `${kind}-failed`,
     });
     this.name = name;
     this.runId = result.runId;

@@ -3,15 +3,17 @@ import type {
   SchedulePatch,
   ScheduleRecord,
   ScheduleStore,
-  ScheduleTrigger,
 } from "../../core/ports/schedule-store.js";
 import { checkId, checkListLimit, checkSchedule, checkSchedulePatch } from "../argument-checks.js";
+import {
+  scheduleColumns as columns,
+  type ScheduleValue,
+  schedulePatchColumns,
+  scheduleValues,
+  toSchedule,
+} from "../schedule-row.js";
 import { StoreError } from "../store-error.js";
-import { decodeJson, encodeJson, type StatementCache } from "./sqlite-codec.js";
-
-const columns =
-  "id, target, input, trigger, timezone, paused, next_fire_at, last_fire_at, catch_up, " +
-  "created_at, updated_at, metadata";
+import type { StatementCache } from "./sqlite-codec.js";
 
 /** The schedule half of SqliteStore: one row per schedule in the `schedules` table. */
 export class SqliteSchedules implements ScheduleStore {
@@ -31,20 +33,7 @@ export class SqliteSchedules implements ScheduleStore {
 
   async saveSchedule(schedule: ScheduleRecord): Promise<void> {
     checkSchedule(schedule);
-    const values: SQLInputValue[] = [
-      schedule.id,
-      schedule.target,
-      encodeJson("saveSchedule: schedule.input", schedule.input),
-      encodeJson("saveSchedule: schedule.trigger", schedule.trigger),
-      schedule.timezone ?? null,
-      schedule.paused ? 1 : 0,
-      schedule.nextFireAt ?? null,
-      schedule.lastFireAt ?? null,
-      schedule.catchUp ? 1 : 0,
-      schedule.createdAt,
-      schedule.updatedAt,
-      encodeJson("saveSchedule: schedule.metadata", schedule.metadata),
-    ];
+    const values = scheduleValues(schedule).map(toSqlite);
     this.#guard("saveSchedule", () =>
       this.#statements
         .get(
@@ -108,27 +97,9 @@ export class SqliteSchedules implements ScheduleStore {
   ): Promise<boolean> {
     checkId("updateSchedule: id", id);
     checkSchedulePatch(patch);
-    const sets: string[] = [];
-    const values: SQLInputValue[] = [];
-    const set = (column: string, value: SQLInputValue) => {
-      sets.push(`${column} = ?`);
-      values.push(value);
-    };
-    if (patch.target !== undefined) set("target", patch.target);
-    if (patch.input !== undefined)
-      set("input", encodeJson("updateSchedule: patch.input", patch.input));
-    if (patch.trigger !== undefined) {
-      set("trigger", encodeJson("updateSchedule: patch.trigger", patch.trigger));
-    }
-    if (patch.timezone !== undefined) set("timezone", patch.timezone);
-    if (patch.paused !== undefined) set("paused", patch.paused ? 1 : 0);
-    if (patch.nextFireAt !== undefined) set("next_fire_at", patch.nextFireAt);
-    if (patch.lastFireAt !== undefined) set("last_fire_at", patch.lastFireAt);
-    if (patch.catchUp !== undefined) set("catch_up", patch.catchUp ? 1 : 0);
-    if (patch.updatedAt !== undefined) set("updated_at", patch.updatedAt);
-    if (patch.metadata !== undefined) {
-      set("metadata", encodeJson("updateSchedule: patch.metadata", patch.metadata ?? undefined));
-    }
+    const columns = schedulePatchColumns(patch);
+    const sets = columns.map(([column]) => `${column} = ?`);
+    const values: SQLInputValue[] = columns.map(([, value]) => toSqlite(value));
     const expected = options.expectedNextFireAt;
     // `id = id` keeps the statement valid for an empty patch: it still checks the condition.
     let sql = `UPDATE schedules SET ${sets.length > 0 ? sets.join(", ") : "id = id"} WHERE id = ?`;
@@ -152,20 +123,7 @@ export class SqliteSchedules implements ScheduleStore {
   }
 }
 
-/** A row of `columns`, in order, as a record without the fields that are NULL. */
-function toSchedule(row: SQLOutputValue[]): ScheduleRecord {
-  const [id, target, input, trigger, timezone, paused, nextFireAt, lastFireAt, catchUp] = row;
-  const [createdAt, updatedAt, metadata] = row.slice(9);
-  const schedule = { id, target } as ScheduleRecord;
-  if (input !== null) schedule.input = decodeJson(input);
-  schedule.trigger = decodeJson(trigger) as ScheduleTrigger;
-  if (timezone !== null) schedule.timezone = timezone as string;
-  schedule.paused = paused === 1;
-  if (nextFireAt !== null) schedule.nextFireAt = nextFireAt as number;
-  if (lastFireAt !== null) schedule.lastFireAt = lastFireAt as number;
-  schedule.catchUp = catchUp === 1;
-  schedule.createdAt = createdAt as number;
-  schedule.updatedAt = updatedAt as number;
-  if (metadata !== null) schedule.metadata = decodeJson(metadata) as Record<string, unknown>;
-  return schedule;
+/** SQLite has no booleans: they are stored as 1 and 0. */
+function toSqlite(value: ScheduleValue): SQLInputValue {
+  return typeof value === "boolean" ? (value ? 1 : 0) : value;
 }

@@ -6,7 +6,6 @@ import type {
   NewRunRecord,
   RunPatch,
   RunRecord,
-  RunStatus,
   RunStore,
   StoredEvent,
 } from "../../core/ports/run-store.js";
@@ -14,16 +13,15 @@ import {
   checkClaim,
   checkEvents,
   checkId,
-  checkListLimit,
   checkNewRun,
   checkOwnerOption,
   checkReadLogOptions,
   checkRunPatch,
 } from "../argument-checks.js";
+import { listRunsQuery, runColumns, runFrom, runPatchColumns, toRunRecord } from "../run-row.js";
 import { StoreError } from "../store-error.js";
 import { SqliteAppender } from "./sqlite-appender.js";
 import { encodeJson, hasFields, StatementCache } from "./sqlite-codec.js";
-import { runColumns, runFrom, toRunRecord } from "./sqlite-run-row.js";
 import { SqliteSchedules } from "./sqlite-schedules.js";
 import { createSchema, inspectDatabaseFile, toStoreError } from "./sqlite-schema.js";
 
@@ -268,54 +266,23 @@ export class SqliteStore implements RunStore {
     return row === undefined ? undefined : toRunRecord(row as unknown as SQLOutputValue[]);
   }
 
-  async listRuns(
-    options: { status?: RunStatus | readonly RunStatus[]; limit?: number; parentId?: string } = {},
-  ): Promise<RunRecord[]> {
-    const { status, limit, parentId } = options;
-    checkListLimit("listRuns: options.limit", limit);
-    const statuses =
-      status === undefined ? undefined : typeof status === "string" ? [status] : [...status];
-    if (statuses?.length === 0 || limit === 0) {
+  async listRuns(options?: Parameters<RunStore["listRuns"]>[0]): Promise<RunRecord[]> {
+    const query = listRunsQuery(options, { placeholder: () => "?", tieBreak: "r.rowid" });
+    if (query === undefined) {
       this.#assertOpen();
       return [];
     }
-    const where: string[] = [];
-    const values: SQLInputValue[] = [];
-    if (statuses !== undefined) {
-      where.push(`r.status IN (${statuses.map(() => "?").join(", ")})`);
-      values.push(...statuses);
-    }
-    if (parentId !== undefined) {
-      where.push("r.parent_id = ?");
-      values.push(parentId);
-    }
-    const sql =
-      `SELECT ${runColumns} ${runFrom}` +
-      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      " ORDER BY r.created_at DESC, r.rowid DESC" +
-      (limit === undefined ? "" : " LIMIT ?");
-    if (limit !== undefined) values.push(limit);
     const rows = this.#guard("listRuns", () =>
-      this.#statements.get(sql, { arrays: true }).all(...values),
+      this.#statements.get(query.text, { arrays: true }).all(...query.values),
     ) as unknown as SQLOutputValue[][];
     return rows.map(toRunRecord);
   }
 
   async updateRun(runId: string, patch: RunPatch): Promise<void> {
     checkRunPatch(patch);
-    const sets: string[] = [];
-    const values: SQLInputValue[] = [];
-    const set = (column: string, value: SQLInputValue) => {
-      sets.push(`${column} = ?`);
-      values.push(value);
-    };
-    if (patch.status !== undefined) set("status", patch.status);
-    if (patch.updatedAt !== undefined) set("updated_at", patch.updatedAt);
-    if (patch.owner !== undefined) set("owner", patch.owner);
-    if (patch.heartbeatAt !== undefined) set("heartbeat_at", patch.heartbeatAt);
-    if (patch.output !== undefined)
-      set("output", encodeJson("updateRun: patch.output", patch.output));
-    if (patch.error !== undefined) set("error", patch.error);
+    const columns = runPatchColumns(patch);
+    const sets = columns.map(([column]) => `${column} = ?`);
+    const values: SQLInputValue[] = columns.map(([, value]) => value);
     this.#guard("updateRun", () => {
       const sql =
         sets.length === 0
