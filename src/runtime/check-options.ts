@@ -1,22 +1,26 @@
 import { OptionsError } from "../core/errors/options-error.js";
 import { describeIssues } from "../core/options/describe-issues.js";
 import { formatPath } from "../core/options/option-path.js";
-import type { OptionsSchema } from "../core/options/options-schema.js";
+import type { OptionRule } from "../core/options/option-rule.js";
 import { requireModule } from "../models/require-module.js";
 
 /**
- * Checks `value` against `schema` with zod (loaded on first use), throwing an
- * `OptionsError` that lists every problem with its path under `options`. The options
- * check of the Node runtime (`Runtime.checkOptions`), and of everything outside core.
- * @example checkOptions(httpFetchSchema, options, "httpFetch()")
+ * Checks `value` against `rule`, throwing an `OptionsError` that lists every problem
+ * with its path, unknown options included. Valid options cost one plain test; zod is
+ * loaded (and the rule's schema built) only to describe a failure. The options check of
+ * the Node runtime (`Runtime.checkOptions`), and of everything outside core.
+ * @example checkOptions(agentOptionsRule, options, `agent("writer")`)
  */
-export function checkOptions(schema: OptionsSchema, value: unknown, where: string): void {
-  const built = schema.schema(requireModule<typeof import("zod")>("zod").z);
-  const parsed = built.safeParse(value, { reportInput: true });
+export function checkOptions(rule: OptionRule, value: unknown, where: string): void {
+  if (rule.test(value)) return;
+  // Built afresh: this runs only when something is wrong, and then once.
+  const schema = rule.zod(requireModule<typeof import("zod")>("zod").z);
+  const parsed = schema.safeParse(value, { reportInput: true });
+  // zod has the last word: a rule's plain test and its schema agree (a test compares them).
   if (parsed.success) return;
   const seen = new Set<string>();
-  const issues = describeIssues(parsed.error.issues, built, { key: "option", received })
-    .map((issue) => ({ path: formatPath(["options", ...issue.path]), message: issue.message }))
+  const issues = describeIssues(parsed.error.issues, schema, { key: "option", received })
+    .map((issue) => ({ path: formatPath(issue.path), message: issue.message }))
     .filter((issue) => {
       const key = `${issue.path}\u0000${issue.message}`;
       if (seen.has(key)) return false;

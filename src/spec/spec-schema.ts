@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { optionFragments } from "../core/options/option-fragments.js";
+import { specFragments } from "../core/options/option-fragments.js";
+import { schemasOf } from "../core/options/option-rule.js";
 import { keysAt, objectKeys } from "../core/options/schema-keys.js";
 import { requireModule } from "../models/require-module.js";
 
@@ -75,11 +76,11 @@ function buildSpecSchemas(z: Zod) {
     positiveMs,
     retry: retrySpec,
     agentTimeout,
-    memory,
+    memory: memorySpec,
     budget: budgetSpec,
     limits,
     circuitBreaker: breakerSpec,
-  } = optionFragments(z, "spec");
+  } = schemasOf(specFragments, z);
   const modelStrings = z.array(modelString, { error: "expected a list of model strings" });
 
   const priceSpec = z.strictObject({
@@ -103,8 +104,6 @@ function buildSpecSchemas(z: Zod) {
     /** US dollars per million tokens, by model id (without the provider prefix). */
     prices: z.record(z.string(), priceSpec).optional(),
   });
-
-  const memorySpec = memory(modelString);
 
   const agentFields = {
     model: modelString.optional(),

@@ -1,232 +1,197 @@
-import type { z } from "zod";
 import { CircuitBreakers } from "../policies/circuit-breakers.js";
 import { ModelLimiters } from "../policies/model-limiters.js";
-import type { Zod } from "./options-schema.js";
+import { type OptionRule, type RuleProblem, rules } from "./option-rule.js";
+
+const { number, string, literal, oneOf, union, object, optional, record, fn, instanceOf, refine } =
+  rules;
 
 /**
- * Which options a schema checks: a spec's (JSON as written: model strings, names) or a
+ * Which options a rule checks: a spec's (JSON as written: model strings, names) or a
  * program's (which may also hold functions, shared instances and `Infinity`).
  */
 export type OptionsFlavour = "spec" | "code";
 
-/** `retry` as written: a number of attempts or the policy's fields. */
 const RETRY_SHAPE = "{ maxAttempts, initialDelayMs, backoffFactor, maxDelayMs, jitter }";
 const BREAKER_SHAPE =
   "{ failureRateThreshold, minimumCalls, windowSize, cooldownMs, halfOpenProbes }";
 
 /**
- * The parts of options that specs and code share: retry policies, timeouts, memory,
- * budgets, model limits and circuit breakers, with the messages their problems get. A
- * spec's schema and the schemas of `agent()`, `flow.step()`, `flow.start()`, `new
- * Orchestrator()` and the durable API are all built from these, so the rules cannot drift
+ * The parts of options that specs and code share: names, numbers, retry policies, time
+ * limits, memory, budgets, model limits and circuit breakers, with the words their
+ * problems get. A spec's schema and the options of `agent()`, `flow.step()`,
+ * `flow.start()` and `new Orchestrator()` are all made of these, so the rules cannot drift
  * apart; `flavour` says only what code may add (functions, instances, `Infinity`).
  */
-export function optionFragments(z: Zod, flavour: OptionsFlavour) {
-  const code = flavour === "code";
-  /**
-   * The spec's schema, or in code the one that also takes what code may give (functions,
-   * instances, `Infinity`). Typed as the spec's: specs use the parsed value, code only
-   * checks.
-   */
-  const either = <S extends z.ZodType>(spec: () => S, program: () => z.ZodType): S =>
-    code ? (program() as unknown as S) : spec();
+function optionFragments(flavour: OptionsFlavour) {
+  const inCode = flavour === "code";
+  /** The spec's rule, or in code the one that also takes what code may give (typed as the spec's: specs use the parsed value, code only checks). */
+  const either = <Rule extends OptionRule>(spec: () => Rule, code: () => OptionRule): Rule =>
+    inCode ? (code() as Rule) : spec();
 
-  const identifier = z.string({ error: "expected a name" }).regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, {
-    error: "expected a name of letters, digits, _ and - that starts with a letter or _",
-  });
-  const text = z.string({ error: "expected a string" });
-  const nonEmpty = z
-    .string({ error: "expected a non-empty string" })
-    .min(1, { error: "expected a non-empty string" });
+  const identifier = string(
+    "expected a name of letters, digits, _ and - that starts with a letter or _",
+    { pattern: /^[A-Za-z_][A-Za-z0-9_-]*$/ },
+  );
+  const text = string("expected a string");
+  const nonEmpty = string("expected a non-empty string", { nonEmpty: true });
   /** `provider:model-id`; the provider is checked against known providers later. */
-  const modelString = z
-    .string({ error: 'expected a model string "provider:model-id"' })
-    .regex(/^[^:\s]+:\S.*$/, { error: 'expected a model string "provider:model-id"' });
-  /** A model named in options that hold no model objects (fallbacks, a budget's `switchTo`). */
+  const modelString = string('expected a model string "provider:model-id"', {
+    pattern: /^[^:\s]+:\S.*$/,
+  });
+  /** A model named where no model object can go (a step's fallbacks, a budget's `switchTo`). */
   const modelName = either(
     () => modelString,
-    () => z.string({ error: "expected a model name" }).min(1, { error: "expected a model name" }),
+    () => string("expected a model name", { nonEmpty: true }),
+  );
+  /** A model as an agent takes it: in code also an AI SDK model or a function. */
+  const model = either(
+    () => modelString,
+    () =>
+      rules.custom(
+        (value) =>
+          (typeof value === "string" && value !== "") ||
+          typeof value === "function" ||
+          (typeof value === "object" && value !== null && !Array.isArray(value)),
+        'expected a model: a "provider:model-id" string, an AI SDK model or a function',
+      ),
   );
 
-  const count = z
-    .int({ error: "expected an integer" })
-    .min(1, { error: "expected an integer >= 1" });
-  const positive = z
-    .number({ error: "expected a number" })
-    .positive({ error: "expected a number > 0" });
-  const nonNegative = z.number({ error: "expected a number" }).nonnegative({
-    error: "expected a number >= 0",
-  });
-  const positiveMs = z.number({ error: "expected a number of ms" }).positive({
-    error: "expected a number of ms > 0",
-  });
+  const count = number({ integer: true, min: 1 }, "expected an integer >= 1");
+  const positive = number({ gt: 0 }, "expected a number > 0");
+  const nonNegative = number({ min: 0 }, "expected a number >= 0");
+  const positiveMs = number({ gt: 0 }, "expected a number of ms > 0");
   /** Code may say "no limit" with `Infinity`; JSON cannot. */
-  const orInfinity = <S extends z.ZodNumber>(schema: S, expected: string) =>
+  const orInfinity = <Rule extends OptionRule>(rule: Rule, expected: string): Rule =>
     either(
-      () => schema,
-      () => z.union([schema, z.literal(Number.POSITIVE_INFINITY)], { error: expected }),
+      () => rule,
+      () => union([rule, literal(Number.POSITIVE_INFINITY, expected)], expected),
     );
-
-  /** A function (code only). */
-  const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === "function", {
-    error: "expected a function",
-  });
-  /** An object with these methods (code only: a store, a clock, a gate). */
-  const withMethods = (what: string, methods: readonly string[]) =>
-    z.custom<object>(
-      (value) =>
-        typeof value === "object" &&
-        value !== null &&
-        methods.every((method) => typeof (value as Record<string, unknown>)[method] === "function"),
-      { error: `expected ${what}` },
-    );
-  const instanceOf = <T>(type: abstract new (...args: never[]) => T, what: string) =>
-    z.custom<T>((value) => value instanceof type, { error: `expected ${what}` });
 
   const retryFields = {
-    maxAttempts: count.optional(),
-    initialDelayMs: nonNegative.optional(),
-    backoffFactor: nonNegative.optional(),
-    maxDelayMs: nonNegative.optional(),
-    jitter: z
-      .number({ error: "expected a number in [0, 1]" })
-      .min(0, { error: "expected a number in [0, 1]" })
-      .max(1, { error: "expected a number in [0, 1]" })
-      .optional(),
+    maxAttempts: optional(count),
+    initialDelayMs: optional(nonNegative),
+    backoffFactor: optional(nonNegative),
+    maxDelayMs: optional(nonNegative),
+    jitter: optional(number({ min: 0, max: 1 }, "expected a number in [0, 1]")),
   };
   const retryError = `expected a number of attempts or ${RETRY_SHAPE}`;
+  /** A retry policy: a number is `maxAttempts`. */
   const retry = either(
-    () => z.union([count, z.strictObject(retryFields)], { error: retryError }),
+    () => union([count, object(retryFields, retryError)], retryError),
     () =>
-      z.union([count, z.strictObject({ ...retryFields, retryOn: fn.optional() })], {
-        error: retryError,
-      }),
+      union([count, object({ ...retryFields, retryOn: optional(fn()) }, retryError)], retryError),
   );
 
   /** An agent's time limits: a number is the whole run's. */
-  const agentTimeout = z.union(
-    [positiveMs, z.strictObject({ callMs: positiveMs.optional(), runMs: positiveMs.optional() })],
-    { error: "expected a number of ms or { callMs, runMs }" },
+  const agentTimeout = union(
+    [
+      positiveMs,
+      object(
+        { callMs: optional(positiveMs), runMs: optional(positiveMs) },
+        "expected a number of ms or { callMs, runMs }",
+      ),
+    ],
+    "expected a number of ms or { callMs, runMs }",
   );
 
-  /** An agent's memory, with the model that summarises it. */
-  const memory = <M extends z.ZodType>(summaryModel: M) =>
-    z.strictObject(
-      {
-        tokenThreshold: count,
-        keepLast: count.optional(),
-        summaryModel: summaryModel.optional(),
-        summaryInstructions: text.optional(),
-      },
-      { error: "expected { tokenThreshold, keepLast, summaryModel, summaryInstructions }" },
-    );
+  /** An agent's memory, summarised by its own model unless `summaryModel` says otherwise. */
+  const memory = object(
+    {
+      tokenThreshold: count,
+      keepLast: optional(count),
+      summaryModel: optional(model),
+      summaryInstructions: optional(text),
+    },
+    "expected { tokenThreshold, keepLast, summaryModel, summaryInstructions }",
+  );
 
   const budgetLimitFields = {
-    maxCents: nonNegative.optional(),
-    maxTokens: z.int({ error: "expected an integer" }).nonnegative().optional(),
+    maxCents: optional(nonNegative),
+    maxTokens: optional(number({ integer: true, min: 0 }, "expected an integer >= 0")),
   };
-  const budgetLimit = z.strictObject(budgetLimitFields, {
-    error: "expected { maxCents, maxTokens }",
-  });
-  const budget = z.strictObject(
+  const budgetLimit = object(budgetLimitFields, "expected { maxCents, maxTokens }");
+  const budget = object(
     {
       ...budgetLimitFields,
-      perAgent: z
-        .record(
+      perAgent: optional(
+        record(
           either(
             () => identifier,
-            () => z.string(),
+            () => text,
           ),
           budgetLimit,
-          {
-            error: "expected a map of limits by agent name",
-          },
-        )
-        .optional(),
-      onExceeded: z
-        .union(
+          "expected a map of limits by agent name",
+        ),
+      ),
+      onExceeded: optional(
+        union(
           [
-            z.enum(["stop", "pause"]),
-            z.strictObject({
-              switchTo: modelName,
-              headroom: orInfinity(nonNegative, "expected a number >= 0").optional(),
-            }),
+            oneOf(["stop", "pause"], 'expected "stop" or "pause"'),
+            object(
+              {
+                switchTo: modelName,
+                headroom: optional(orInfinity(nonNegative, "expected a number >= 0")),
+              },
+              'expected { switchTo: "provider:model-id", headroom? }',
+            ),
           ],
-          { error: 'expected "stop", "pause" or { switchTo: "provider:model-id", headroom? }' },
-        )
-        .optional(),
+          'expected "stop", "pause" or { switchTo: "provider:model-id", headroom? }',
+        ),
+      ),
     },
-    { error: "expected { maxCents, maxTokens, perAgent, onExceeded }" },
+    "expected { maxCents, maxTokens, perAgent, onExceeded }",
   );
 
-  const modelLimit = z.strictObject(
+  const modelLimit = object(
     {
-      concurrency: orInfinity(count, "expected an integer >= 1 or Infinity").optional(),
-      requestsPerMinute: orInfinity(positive, "expected a number > 0").optional(),
-      tokensPerMinute: orInfinity(positive, "expected a number > 0").optional(),
-      burstSeconds: positive
-        .max(60, { error: "expected a number of seconds in (0, 60]" })
-        .optional(),
+      concurrency: optional(orInfinity(count, "expected an integer >= 1 or Infinity")),
+      requestsPerMinute: optional(orInfinity(positive, "expected a number > 0")),
+      tokensPerMinute: optional(orInfinity(positive, "expected a number > 0")),
+      burstSeconds: optional(number({ gt: 0, max: 60 }, "expected a number of seconds in (0, 60]")),
     },
-    { error: "expected { concurrency, requestsPerMinute, tokensPerMinute, burstSeconds }" },
+    "expected { concurrency, requestsPerMinute, tokensPerMinute, burstSeconds }",
   );
-  const modelLimits = z.record(z.string(), modelLimit, {
-    error: "expected a map of limits by model name",
-  });
+  const modelLimits = record(text, modelLimit, "expected a map of limits by model name");
+  /** Per-model limits; in code also a `ModelLimiters` shared by several runs. */
   const limits = either(
     () => modelLimits,
     () =>
-      z.union([modelLimits, instanceOf(ModelLimiters, "a ModelLimiters")], {
-        error: "expected a map of limits by model name, or a ModelLimiters",
-      }),
+      union(
+        [modelLimits, instanceOf(ModelLimiters, "a ModelLimiters")],
+        "expected a map of limits by model name, or a ModelLimiters",
+      ),
   );
 
-  const breakerOptions = z
-    .strictObject({
-      failureRateThreshold: z
-        .number({ error: "expected a number" })
-        .gt(0, { error: "expected a number in (0, 1]" })
-        .max(1, { error: "expected a number in (0, 1]" })
-        .optional(),
-      minimumCalls: count.optional(),
-      windowSize: count.optional(),
-      cooldownMs: nonNegative.optional(),
-      halfOpenProbes: count.optional(),
-      /** @deprecated use failureRateThreshold and minimumCalls */
-      failureThreshold: count.optional(),
-    })
-    .superRefine((options, context) => {
-      const { failureThreshold, windowSize } = options;
-      if (failureThreshold !== undefined) {
-        const windowOptions = (
-          ["failureRateThreshold", "minimumCalls", "windowSize"] as const
-        ).filter((name) => options[name] !== undefined);
-        if (windowOptions.length > 0) {
-          context.addIssue({
-            code: "custom",
-            path: ["failureThreshold"],
-            input: failureThreshold,
-            message: `expected it alone (a deprecated shorthand for a window of consecutive failures), not with ${windowOptions.join(", ")}`,
-          });
-        }
-      }
-      const minimumCalls = options.minimumCalls ?? failureThreshold ?? 20;
-      if (windowSize !== undefined && windowSize < minimumCalls) {
-        context.addIssue({
-          code: "custom",
-          path: ["windowSize"],
-          input: windowSize,
-          message: `expected an integer >= minimumCalls (${minimumCalls})`,
-        });
-      }
-    });
+  const breakerOptions = refine(
+    object(
+      {
+        failureRateThreshold: optional(number({ gt: 0, max: 1 }, "expected a number in (0, 1]")),
+        minimumCalls: optional(count),
+        windowSize: optional(count),
+        cooldownMs: optional(nonNegative),
+        halfOpenProbes: optional(count),
+        /** @deprecated use failureRateThreshold and minimumCalls */
+        failureThreshold: optional(count),
+      },
+      `expected ${BREAKER_SHAPE}`,
+    ),
+    breakerProblems,
+  );
+  /** Per-model circuit breakers, or `false`; in code also a `CircuitBreakers` shared by several runs. */
   const circuitBreaker = either(
     () =>
-      z.union([z.literal(false), breakerOptions], { error: `expected false or ${BREAKER_SHAPE}` }),
+      union(
+        [literal(false, "expected false"), breakerOptions],
+        `expected false or ${BREAKER_SHAPE}`,
+      ),
     () =>
-      z.union(
-        [z.literal(false), breakerOptions, instanceOf(CircuitBreakers, "a CircuitBreakers")],
-        { error: `expected false, a CircuitBreakers or ${BREAKER_SHAPE}` },
+      union(
+        [
+          literal(false, "expected false"),
+          breakerOptions,
+          instanceOf(CircuitBreakers, "expected a CircuitBreakers"),
+        ],
+        `expected false, a CircuitBreakers or ${BREAKER_SHAPE}`,
       ),
   );
 
@@ -236,14 +201,11 @@ export function optionFragments(z: Zod, flavour: OptionsFlavour) {
     nonEmpty,
     modelString,
     modelName,
+    model,
     count,
     positive,
     nonNegative,
     positiveMs,
-    orInfinity,
-    fn,
-    withMethods,
-    instanceOf,
     retry,
     agentTimeout,
     memory,
@@ -251,6 +213,42 @@ export function optionFragments(z: Zod, flavour: OptionsFlavour) {
     budget,
     modelLimit,
     limits,
+    breakerOptions,
     circuitBreaker,
   };
 }
+
+/** What a circuit breaker's options get wrong across fields. */
+function breakerProblems(options: {
+  failureThreshold?: number | undefined;
+  failureRateThreshold?: number | undefined;
+  minimumCalls?: number | undefined;
+  windowSize?: number | undefined;
+}): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const { failureThreshold, windowSize } = options;
+  if (failureThreshold !== undefined) {
+    const windowOptions = (["failureRateThreshold", "minimumCalls", "windowSize"] as const).filter(
+      (name) => options[name] !== undefined,
+    );
+    if (windowOptions.length > 0) {
+      problems.push({
+        path: ["failureThreshold"],
+        message: `expected it alone (a deprecated shorthand for a window of consecutive failures), not with ${windowOptions.join(", ")}`,
+      });
+    }
+  }
+  const minimumCalls = options.minimumCalls ?? failureThreshold ?? 20;
+  if (windowSize !== undefined && windowSize < minimumCalls) {
+    problems.push({
+      path: ["windowSize"],
+      message: `expected an integer >= minimumCalls (${minimumCalls})`,
+    });
+  }
+  return problems;
+}
+
+/** The fragments of a spec's schema (JSON as written). */
+export const specFragments = optionFragments("spec");
+/** The fragments of options given in code (functions, instances and `Infinity` allowed). */
+export const codeFragments = optionFragments("code");
