@@ -74,6 +74,7 @@ function buildSpecSchemas(z: Zod) {
     positive,
     nonNegative,
     positiveMs,
+    price: priceSpec,
     retry: retrySpec,
     agentTimeout,
     memory: memorySpec,
@@ -82,12 +83,6 @@ function buildSpecSchemas(z: Zod) {
     circuitBreaker: breakerSpec,
   } = schemasOf(specFragments, z);
   const modelStrings = z.array(modelString, { error: "expected a list of model strings" });
-
-  const priceSpec = z.strictObject({
-    inputPerMillion: nonNegative,
-    outputPerMillion: nonNegative,
-    cachedInputPerMillion: nonNegative.optional(),
-  });
 
   const providerSpec = z.strictObject({
     /** Which kind of API; defaults to the provider's own name when that is a known one. */

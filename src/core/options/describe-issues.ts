@@ -69,16 +69,18 @@ export function describeIssues(
         return [{ path, message: withReceived(plain(issue.message), input, true) }];
       }
       case "invalid_type":
-        if (input === undefined) return [{ path, message: `required: ${plain(issue.message)}` }];
         return [{ path, message: withReceived(plain(issue.message), input, true) }];
       default:
         return [{ path, message: withReceived(plain(issue.message), input, false) }];
     }
   };
-  const withReceived = (message: string, input: unknown, always: boolean): string =>
-    input !== undefined && (always || typeof input !== "object" || input === null)
+  /** What was expected, and what arrived (objects only where the type was wrong); a missing value is "required". */
+  const withReceived = (message: string, input: unknown, always: boolean): string => {
+    if (input === undefined) return `required: ${message}`;
+    return always || typeof input !== "object" || input === null
       ? `${message}, received ${wording.received(input)}`
       : message;
+  };
   return issues.flatMap((issue) => describe(issue, []));
 }
 

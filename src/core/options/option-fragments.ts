@@ -67,6 +67,16 @@ function optionFragments(flavour: OptionsFlavour) {
       () => union([rule, literal(Number.POSITIVE_INFINITY, expected)], expected),
     );
 
+  /** US dollars per million tokens. */
+  const price = object(
+    {
+      inputPerMillion: nonNegative,
+      outputPerMillion: nonNegative,
+      cachedInputPerMillion: optional(nonNegative),
+    },
+    "expected { inputPerMillion, outputPerMillion, cachedInputPerMillion }",
+  );
+
   const retryFields = {
     maxAttempts: optional(count),
     initialDelayMs: optional(nonNegative),
@@ -206,6 +216,7 @@ function optionFragments(flavour: OptionsFlavour) {
     positive,
     nonNegative,
     positiveMs,
+    price,
     retry,
     agentTimeout,
     memory,
