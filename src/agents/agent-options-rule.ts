@@ -1,15 +1,12 @@
 import { codeFragments } from "../core/options/option-fragments.js";
 import { type OptionRule, rules } from "../core/options/option-rule.js";
+import { runOverrideFields } from "../core/workflow/workflow-rules.js";
 import type { ResolveModelOptions } from "../models/resolve-model.js";
 import type { AgentRunOptions, AsToolOptions } from "./agent.js";
 import type { AgentOptions } from "./agent-options.js";
 
-const { object, optional, record, array, string, fn, custom, withMethods } = rules;
-const { text, model, count, retry, agentTimeout, memory, price, nonEmpty, positiveMs } =
-  codeFragments;
-
-/** A clock: `now()` and `sleep()`. */
-export const clockRule = withMethods(["now", "sleep"], "expected a Clock with now() and sleep()");
+const { object, optional, record, array, string, fn, custom } = rules;
+const { text, model, clock, count, retry, agentTimeout, memory, price } = codeFragments;
 
 /** What `resolveModel` takes besides the model. */
 export const modelOptionsRule = object(
@@ -28,7 +25,7 @@ export const modelOptionsRule = object(
     apiKey: optional(text),
     headers: optional(record(text, text, "expected a map of header names to strings")),
     fetch: optional(fn()),
-    clock: optional(clockRule),
+    clock: optional(clock),
   } satisfies Record<keyof ResolveModelOptions, OptionRule>,
   "expected { env, baseURL, apiKey, headers, fetch, clock }",
 );
@@ -75,7 +72,7 @@ export const agentOptionsRule = object(
     timeout: optional(agentTimeout),
     memory: optional(memory),
     prices: optional(record(text, price, 'expected a map of prices by "provider:model-id"')),
-    clock: optional(clockRule),
+    clock: optional(clock),
     modelOptions: optional(modelOptionsRule),
   } satisfies Record<keyof AgentOptions, OptionRule>,
   "expected an options object",
@@ -84,12 +81,7 @@ export const agentOptionsRule = object(
 /** The options of one `agent.run()` or `agent.stream()`. */
 export const agentRunOptionsRule = object(
   {
-    signal: optional(
-      withMethods(["addEventListener", "removeEventListener"], "expected an AbortSignal"),
-    ),
-    timeout: optional(positiveMs),
-    retry: optional(retry),
-    fallbackModels: optional(array(nonEmpty, "expected an array of model names")),
+    ...runOverrideFields,
     onEvent: optional(fn()),
   } satisfies Record<keyof AgentRunOptions, OptionRule>,
   "expected an options object",

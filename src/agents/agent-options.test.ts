@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
 import { OptionsError } from "../core/errors/options-error.js";
+import type { OptionRule } from "../core/options/option-rule.js";
+import { disagreements } from "../core/test-support/rule-agreement.js";
 import { thrownBy } from "../core/test-support/thrown-by.js";
 import { parseSpec } from "../spec/parse-spec.js";
 import { SpecError } from "../spec/spec-error.js";
 import { agent } from "./agent.js";
+import * as agentRules from "./agent-options-rule.js";
 import { scriptedModel, textReply } from "./test-support.js";
 
 function optionsError(action: () => unknown): OptionsError {
@@ -122,4 +125,12 @@ describe("agent() options", () => {
     );
     expect(codeIssues).toHaveLength(3);
   });
+});
+
+describe("The options rules of agents", () => {
+  for (const [name, rule] of Object.entries(agentRules)) {
+    it(`${name}: its plain test and its zod schema agree`, () => {
+      expect(disagreements(rule as OptionRule)).toEqual([]);
+    });
+  }
 });

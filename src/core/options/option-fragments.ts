@@ -56,16 +56,22 @@ function optionFragments(flavour: OptionsFlavour) {
       ),
   );
 
+  /** A clock: `now()` and `sleep()` (code only). */
+  const clock = rules.withMethods(["now", "sleep"], "expected a Clock with now() and sleep()");
+  /** Cancels the work when it aborts (code only). */
+  const signal = instanceOf(AbortSignal, "expected an AbortSignal");
+
   const count = number({ integer: true, min: 1 }, "expected an integer >= 1");
   const positive = number({ gt: 0 }, "expected a number > 0");
   const nonNegative = number({ min: 0 }, "expected a number >= 0");
   const positiveMs = number({ gt: 0 }, "expected a number of ms > 0");
-  /** Code may say "no limit" with `Infinity`; JSON cannot. */
-  const orInfinity = <Rule extends OptionRule>(rule: Rule, expected: string): Rule =>
-    either(
-      () => rule,
-      () => union([rule, literal(Number.POSITIVE_INFINITY, expected)], expected),
-    );
+  /** A number that code may also give as `Infinity` ("no limit"); JSON cannot. */
+  const upTo = (bounds: Parameters<typeof number>[0], expected: string) =>
+    inCode
+      ? number({ ...bounds, infinity: true }, `${expected} or Infinity`)
+      : number(bounds, expected);
+  /** Steps or calls at once: an integer >= 1 (in code, `Infinity` for no limit). */
+  const concurrency = upTo({ integer: true, min: 1 }, "expected an integer >= 1");
 
   /** US dollars per million tokens. */
   const price = object(
@@ -140,7 +146,7 @@ function optionFragments(flavour: OptionsFlavour) {
             object(
               {
                 switchTo: modelName,
-                headroom: optional(orInfinity(nonNegative, "expected a number >= 0")),
+                headroom: optional(upTo({ min: 0 }, "expected a number >= 0")),
               },
               'expected { switchTo: "provider:model-id", headroom? }',
             ),
@@ -154,9 +160,9 @@ function optionFragments(flavour: OptionsFlavour) {
 
   const modelLimit = object(
     {
-      concurrency: optional(orInfinity(count, "expected an integer >= 1 or Infinity")),
-      requestsPerMinute: optional(orInfinity(positive, "expected a number > 0")),
-      tokensPerMinute: optional(orInfinity(positive, "expected a number > 0")),
+      concurrency: optional(concurrency),
+      requestsPerMinute: optional(upTo({ gt: 0 }, "expected a number > 0")),
+      tokensPerMinute: optional(upTo({ gt: 0 }, "expected a number > 0")),
       burstSeconds: optional(number({ gt: 0, max: 60 }, "expected a number of seconds in (0, 60]")),
     },
     "expected { concurrency, requestsPerMinute, tokensPerMinute, burstSeconds }",
@@ -212,7 +218,10 @@ function optionFragments(flavour: OptionsFlavour) {
     modelString,
     modelName,
     model,
+    clock,
+    signal,
     count,
+    concurrency,
     positive,
     nonNegative,
     positiveMs,

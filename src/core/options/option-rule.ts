@@ -50,6 +50,8 @@ interface NumberBounds {
   min?: number;
   gt?: number;
   max?: number;
+  /** `Infinity` too, for "no limit" (code only: JSON has no `Infinity`). */
+  infinity?: boolean;
 }
 
 /**
@@ -57,14 +59,15 @@ interface NumberBounds {
  * type or out of bounds (`"expected an integer >= 1"`).
  */
 function number(bounds: NumberBounds, expected: string): OptionRule<z.ZodNumber> {
-  const { integer = false, min, gt, max } = bounds;
+  const { integer = false, min, gt, max, infinity = false } = bounds;
   return {
     test: (value) =>
       typeof value === "number" &&
-      (integer ? Number.isSafeInteger(value) : Number.isFinite(value)) &&
-      (min === undefined || value >= min) &&
-      (gt === undefined || value > gt) &&
-      (max === undefined || value <= max),
+      ((infinity && value === Number.POSITIVE_INFINITY) ||
+        ((integer ? Number.isSafeInteger(value) : Number.isFinite(value)) &&
+          (min === undefined || value >= min) &&
+          (gt === undefined || value > gt) &&
+          (max === undefined || value <= max))),
     zod: (z) => {
       let schema: z.ZodNumber = integer
         ? z.int({ error: expected })
@@ -72,7 +75,12 @@ function number(bounds: NumberBounds, expected: string): OptionRule<z.ZodNumber>
       if (min !== undefined) schema = schema.min(min, { error: expected });
       if (gt !== undefined) schema = schema.gt(gt, { error: expected });
       if (max !== undefined) schema = schema.max(max, { error: expected });
-      return schema;
+      // Typed as a number schema: `Infinity` is a number to TypeScript too.
+      return infinity
+        ? (z.union([schema, z.literal(Number.POSITIVE_INFINITY)], {
+            error: expected,
+          }) as unknown as z.ZodNumber)
+        : schema;
     },
   };
 }
@@ -160,9 +168,9 @@ function withMethods<T extends object>(
   );
 }
 
-/** Anything at all (checked elsewhere, or not ours to check). */
-function anything(): OptionRule<z.ZodUnknown> {
-  return { test: () => true, zod: (z) => z.unknown() };
+/** Anything at all, `undefined` included (checked elsewhere, or not ours to check). */
+function anything(): OptionRule<z.ZodOptional<z.ZodUnknown>> {
+  return { test: () => true, zod: (z) => z.unknown().optional() };
 }
 
 /** The value may be left out (`undefined`). */

@@ -27,6 +27,7 @@ import {
   type StepTarget,
 } from "./step-options.js";
 import { WorkflowError } from "./workflow-error.js";
+import { runOptionsRule, startOptionsRule, workflowOptionsRule } from "./workflow-rules.js";
 
 export interface WorkflowOptions {
   /** The run's output from the step results. @default the single final step's output, else `{ [finalStepId]: output }` */
@@ -57,7 +58,6 @@ export interface WorkflowRunOptions extends StartOptions {
 }
 
 const defaultRetry = resolveRetryOptions(undefined);
-const failureModes = new Set(["fail-fast", "continue"]);
 
 /**
  * A workflow: steps (functions, agents, sub-workflows) and the dependencies between them.
@@ -82,47 +82,25 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     if (typeof name !== "string" || name.trim() === "") {
       throw new TypeError(`workflow name: expected a non-empty string, received ${String(name)}`);
     }
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`workflow options: expected an object, received ${String(options)}`);
-    }
-    if (options.output !== undefined && typeof options.output !== "function") {
-      throw new TypeError(
-        `workflow output: expected a function, received ${typeof options.output}`,
-      );
-    }
-    if (options.failureMode !== undefined && !failureModes.has(options.failureMode)) {
-      throw new TypeError(
-        `workflow failureMode: expected "fail-fast" or "continue", received ${String(options.failureMode)}`,
-      );
-    }
     if (
-      options.concurrency !== undefined &&
-      !(
-        options.concurrency === Number.POSITIVE_INFINITY ||
-        (Number.isInteger(options.concurrency) && options.concurrency >= 1)
-      )
+      typeof runtime !== "object" ||
+      runtime === null ||
+      typeof runtime.clock !== "object" ||
+      typeof runtime.checkOptions !== "function"
     ) {
       throw new TypeError(
-        `workflow concurrency: expected an integer >= 1 or Infinity, received ${String(options.concurrency)}`,
+        `workflow runtime: expected a Runtime (clock, ids, random, createRunStore, checkOptions), received ${String(runtime)}`,
       );
     }
-    if (
-      options.mode !== undefined &&
-      options.mode !== "parallel" &&
-      options.mode !== "sequential"
-    ) {
-      throw new TypeError(
-        `workflow mode: expected "parallel" or "sequential", received ${String(options.mode)}`,
-      );
-    }
-    if (typeof runtime !== "object" || runtime === null || typeof runtime.clock !== "object") {
-      throw new TypeError(
-        `workflow runtime: expected a Runtime (clock, ids, random, createRunStore), received ${String(runtime)}`,
-      );
-    }
+    runtime.checkOptions(workflowOptionsRule, options, `workflow(${JSON.stringify(name)})`);
     this.name = name;
     this.options = Object.freeze({ ...options });
     this.runtime = runtime;
+  }
+
+  /** How errors name this workflow: `workflow("report")`. */
+  get #where(): string {
+    return `workflow(${JSON.stringify(this.name)})`;
   }
 
   /** Step ids in the order they were added. */
@@ -132,7 +110,9 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
 
   /** Adds a step; throws at once on bad arguments or a duplicate id. */
   step(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
-    const step = defineStep(id, target, options);
+    const step = defineStep(id, target, options, (rule, value, where) =>
+      this.runtime.checkOptions(rule, value, where),
+    );
     if (this.#ids.has(step.id)) {
       throw new ConfigurationError(`Workflow "${this.name}" already has a step "${step.id}"`, {
         path: step.id,
@@ -160,6 +140,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
 
   /** Starts a run. Checks the graph and options first, throwing before anything runs. */
   start(input: Input, options: StartOptions = {}): Run {
+    this.runtime.checkOptions(startOptionsRule, options, `${this.#where}.start()`);
     return this.#launch(input, options, undefined, {}).run;
   }
 
@@ -168,9 +149,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
    * rejects with `WorkflowError` otherwise (its `result` has the run's status and steps).
    */
   async run(input: Input, options: WorkflowRunOptions = {}): Promise<WorkflowResult> {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`run options: expected an object, received ${String(options)}`);
-    }
+    this.runtime.checkOptions(runOptionsRule, options, `${this.#where}.run()`);
     const { timeout, retry, fallbackModels, ...start } = options;
     const execution = this.#launch(input, start, undefined, {
       ...(retry !== undefined ? { retry } : {}),
@@ -238,9 +217,6 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     clock: Runtime["clock"],
   ): Promise<WorkflowResult> {
     if (timeout !== undefined) {
-      if (!(typeof timeout === "number" && timeout > 0)) {
-        throw new TypeError(`timeout: expected a number of ms > 0, received ${String(timeout)}`);
-      }
       const timer = new AbortController();
       clock.sleep(timeout, { signal: timer.signal }).then(
         () =>
@@ -271,9 +247,6 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
       fallbackModels?: readonly string[];
     },
   ): Execution {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`start options: expected an object, received ${String(options)}`);
-    }
     const graph = this.#compile();
     const concurrency =
       this.options.mode === "sequential"
@@ -282,31 +255,8 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
             options.concurrency ?? Number.POSITIVE_INFINITY,
             this.options.concurrency ?? Number.POSITIVE_INFINITY,
           );
-    if (
-      !(
-        concurrency === Number.POSITIVE_INFINITY ||
-        (Number.isInteger(concurrency) && concurrency >= 1)
-      )
-    ) {
-      throw new TypeError(
-        `concurrency: expected an integer >= 1 or Infinity, received ${String(options.concurrency)}`,
-      );
-    }
     const failureMode = options.failureMode ?? this.options.failureMode ?? "fail-fast";
-    if (!failureModes.has(failureMode)) {
-      throw new TypeError(
-        `failureMode: expected "fail-fast" or "continue", received ${String(options.failureMode)}`,
-      );
-    }
     const { resumeFrom } = options;
-    if (
-      resumeFrom !== undefined &&
-      (typeof resumeFrom !== "object" ||
-        resumeFrom === null ||
-        typeof resumeFrom.steps !== "object")
-    ) {
-      throw new TypeError("resumeFrom: expected a RunState (from foldRunLog)");
-    }
     const { runtime } = this;
     const clock = options.clock ?? runtime.clock;
     const ids = options.ids ?? runtime.ids;
