@@ -20,10 +20,7 @@ export type {
 export type { Outcome, Spend, Succeeded, WaitReason } from "../core/outcome.js";
 export type { BudgetLimit, SwitchModelOptions } from "../core/policies/budget.js";
 export type { BudgetAction } from "../core/policies/budget-exceeded-error.js";
-export {
-  createModelCallGate,
-  type ModelCallGateOptions,
-} from "../core/policies/create-model-call-gate.js";
+export type { ModelCallGateOptions } from "../core/policies/create-model-call-gate.js";
 export type { Clock } from "../core/ports/clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
 export {
@@ -81,6 +78,8 @@ export type {
   StepInputContext,
   StepTarget,
 } from "../core/workflow/step-options.js";
+export { checkOptions } from "../runtime/check-options.js";
+export { createModelCallGate } from "../runtime/create-model-call-gate.js";
 export { defaultRuntime, randomIdGenerator, systemClock } from "../runtime/index.js";
 export { openStoreLocation, storeAdapters } from "../stores/open-store-location.js";
 export type { OpenedStores, OpenStoreOptions, StoreAdapter } from "../stores/store-adapter.js";

@@ -232,6 +232,7 @@ function optionFragments(flavour: OptionsFlavour) {
     budgetLimit,
     budget,
     modelLimit,
+    modelLimits,
     limits,
     breakerOptions,
     circuitBreaker,

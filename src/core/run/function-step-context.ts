@@ -1,8 +1,10 @@
 import type { Outcome, Spend } from "../outcome.js";
+import type { Runtime } from "../ports/runtime.js";
 import type { RunContext } from "../run-context.js";
 import type { Runnable, RunnableEvent } from "../runnable.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
 import type { StepContext, StepResults, StepRunOptions } from "../workflow/step-options.js";
+import { stepRunOptionsRule } from "../workflow/workflow-rules.js";
 import { deriveRunContext } from "./derive-run-context.js";
 import { noCost, noUsage } from "./fold-run-log.js";
 import { RunWaitingError } from "./run-waiting-error.js";
@@ -33,7 +35,14 @@ export class FunctionStepContext implements StepContext {
   #wait: Extract<Outcome, { status: "waiting" }> | undefined;
   #run: StepContext["run"] | undefined;
 
-  constructor(attempt: FunctionStepAttempt, context: RunContext) {
+  readonly #checkOptions: Runtime["checkOptions"];
+
+  constructor(
+    attempt: FunctionStepAttempt,
+    context: RunContext,
+    checkOptions: Runtime["checkOptions"],
+  ) {
+    this.#checkOptions = checkOptions;
     this.input = attempt.input;
     this.results = attempt.results;
     this.attempt = attempt.attempt;
@@ -103,7 +112,7 @@ export class FunctionStepContext implements StepContext {
     input: RunInput,
     options: StepRunOptions = {},
   ): Promise<Output> {
-    const where = `step "${this.stepId}" run()`;
+    const where = `context.run() in step "${this.stepId}"`;
     if (
       typeof runnable !== "object" ||
       runnable === null ||
@@ -116,15 +125,10 @@ export class FunctionStepContext implements StepContext {
         }`,
       );
     }
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${where} options: expected an object, received ${String(options)}`);
-    }
+    this.#checkOptions(stepRunOptionsRule, options, where);
     const { overrides } = this.context;
     const retry = options.retry ?? overrides.retry;
     const fallbackModels = options.fallbackModels ?? overrides.fallbackModels;
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new TypeError(`${where} options.signal: expected an AbortSignal`);
-    }
     const child = deriveRunContext(this.context, {
       signal: options.signal,
       overrides: {

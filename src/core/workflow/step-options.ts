@@ -142,6 +142,8 @@ export interface StepDefinition {
   run: StepFunction | Runnable<never>;
   dependsOn: readonly string[];
   options: StepOptions;
+  /** Checks options given inside the step (`context.run()`): the workflow runtime's check. */
+  checkOptions: Runtime["checkOptions"];
 }
 
 function describe(value: unknown): string {
@@ -201,5 +203,6 @@ export function defineStep(
     run: target as StepDefinition["run"],
     dependsOn: Object.freeze([...dependsOn]),
     options: given,
+    checkOptions,
   };
 }
