@@ -57,26 +57,26 @@ const outputRule = custom(
   "expected a schema (zod, Standard Schema, jsonSchema() or lazySchema())",
 );
 
+/** The rules of `agent()`'s options, by name (the orchestrator's `mainAgent` takes them too). */
+export const agentOptionFields = {
+  name: string("expected a non-empty name", { pattern: /\S/ }),
+  model,
+  instructions: optional(text),
+  description: optional(text),
+  tools: optional(record(text, toolRule, "expected an object of AI SDK tools by name")),
+  maxSteps: optional(count),
+  output: optional(outputRule),
+  fallbackModels: optional(array(model, "expected an array of models")),
+  retry: optional(retry),
+  timeout: optional(agentTimeout),
+  memory: optional(memory),
+  prices: optional(record(text, price, 'expected a map of prices by "provider:model-id"')),
+  clock: optional(clock),
+  modelOptions: optional(modelOptionsRule),
+} satisfies Record<keyof AgentOptions, OptionRule>;
+
 /** The options of `agent()`, every one of them. */
-export const agentOptionsRule = object(
-  {
-    name: string("expected a non-empty name", { pattern: /\S/ }),
-    model,
-    instructions: optional(text),
-    description: optional(text),
-    tools: optional(record(text, toolRule, "expected an object of AI SDK tools by name")),
-    maxSteps: optional(count),
-    output: optional(outputRule),
-    fallbackModels: optional(array(model, "expected an array of models")),
-    retry: optional(retry),
-    timeout: optional(agentTimeout),
-    memory: optional(memory),
-    prices: optional(record(text, price, 'expected a map of prices by "provider:model-id"')),
-    clock: optional(clock),
-    modelOptions: optional(modelOptionsRule),
-  } satisfies Record<keyof AgentOptions, OptionRule>,
-  "expected an options object",
-);
+export const agentOptionsRule = object(agentOptionFields, "expected an options object");
 
 /** The options of one `agent.run()` or `agent.stream()`. */
 export const agentRunOptionsRule = object(

@@ -128,7 +128,7 @@ describe("agent() options", () => {
 });
 
 describe("The options rules of agents", () => {
-  for (const [name, rule] of Object.entries(agentRules)) {
+  for (const [name, rule] of Object.entries(agentRules).filter(([, rule]) => "test" in rule)) {
     it(`${name}: its plain test and its zod schema agree`, () => {
       expect(disagreements(rule as OptionRule)).toEqual([]);
     });

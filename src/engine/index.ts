@@ -8,6 +8,7 @@
  */
 import "../require-supported-node.js";
 
+export { agentOptionFields } from "../agents/agent-options-rule.js";
 export { errorMarker } from "../core/errors/index.js";
 export { type SerializedError, serializeError } from "../core/events.js";
 export type {
@@ -17,6 +18,8 @@ export type {
   ModelCallRequest,
   ToolCostReport,
 } from "../core/model-call-gate.js";
+export { codeFragments as optionFragments } from "../core/options/option-fragments.js";
+export { type OptionRule, rules } from "../core/options/option-rule.js";
 export type { Outcome, Spend, Succeeded, WaitReason } from "../core/outcome.js";
 export type { BudgetLimit, SwitchModelOptions } from "../core/policies/budget.js";
 export type { BudgetAction } from "../core/policies/budget-exceeded-error.js";

@@ -105,7 +105,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isAgent(value: unknown): value is Agent<unknown> {
+/** Whether `value` is an agent (made by `agent()`). */
+export function isAgent(value: unknown): value is Agent<unknown> {
   return (
     typeof value === "object" &&
     value !== null &&
@@ -128,55 +129,4 @@ export function subagentEntry(
     return { agent: value.agent, description: value.description };
   }
   return fail(option, "an agent (from agent()) or { agent, description }", value);
-}
-
-/** Checks the options that are not checked by `agent()` itself. */
-export function checkOrchestratorOptions(options: OrchestratorOptions): void {
-  if (!isPlainObject(options)) {
-    throw new TypeError(`Orchestrator: expected an options object, received ${received(options)}`);
-  }
-  if (!isPlainObject(options.mainAgent)) fail("mainAgent", "agent options", options.mainAgent);
-  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
-    fail("name", "a non-empty string", options.name);
-  }
-  if (options.subagents !== undefined && !Array.isArray(options.subagents)) {
-    fail("subagents", "an array of agents", options.subagents);
-  }
-  if (options.availableTools !== undefined) {
-    if (!isPlainObject(options.availableTools)) {
-      fail("availableTools", "an object of AI SDK tools by name", options.availableTools);
-    }
-    for (const [name, tool] of Object.entries(options.availableTools)) {
-      if (!isPlainObject(tool)) fail(`availableTools.${name}`, "an AI SDK tool()", tool);
-    }
-  }
-  for (const option of ["maxParallelTasks", "maxPlanAttempts", "subagentMaxSteps"] as const) {
-    const value = options[option];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-      fail(option, "an integer >= 1", value);
-    }
-  }
-  if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-    fail("timeout", "a number of ms > 0", options.timeout);
-  }
-  if (
-    options.fallbackModels !== undefined &&
-    (!Array.isArray(options.fallbackModels) ||
-      options.fallbackModels.some((model) => typeof model !== "string"))
-  ) {
-    fail("fallbackModels", "an array of model strings", options.fallbackModels);
-  }
-  if (
-    options.designerName !== undefined &&
-    (typeof options.designerName !== "string" || options.designerName === "")
-  ) {
-    fail("designerName", "a non-empty string", options.designerName);
-  }
-  const store = options.store as Partial<RunStore> | undefined;
-  if (
-    store !== undefined &&
-    (typeof store?.append !== "function" || typeof store?.readLog !== "function")
-  ) {
-    fail("store", "a RunStore", store);
-  }
 }

@@ -60,6 +60,13 @@ function optionFragments(flavour: OptionsFlavour) {
   const clock = rules.withMethods(["now", "sleep"], "expected a Clock with now() and sleep()");
   /** Cancels the work when it aborts (code only). */
   const signal = instanceOf(AbortSignal, "expected an AbortSignal");
+  /** Where runs are logged (code only). */
+  const runStore = rules.withMethods(
+    ["createRun", "append", "readLog", "getRun", "updateRun"],
+    "expected a RunStore",
+  );
+  /** Makes run and task ids (code only). */
+  const ids = rules.withMethods(["next"], "expected an IdGenerator with next()");
 
   const count = number({ integer: true, min: 1 }, "expected an integer >= 1");
   const positive = number({ gt: 0 }, "expected a number > 0");
@@ -220,6 +227,8 @@ function optionFragments(flavour: OptionsFlavour) {
     model,
     clock,
     signal,
+    runStore,
+    ids,
     count,
     concurrency,
     positive,

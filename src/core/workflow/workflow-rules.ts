@@ -31,6 +31,8 @@ const {
   circuitBreaker,
   clock,
   signal,
+  runStore,
+  ids,
 } = codeFragments;
 
 const failureMode = oneOf(["fail-fast", "continue"], 'expected "fail-fast" or "continue"');
@@ -86,11 +88,9 @@ export const stepOptionsRule = object(
 
 const startFields = {
   concurrency: optional(concurrency),
-  store: optional(
-    withMethods(["createRun", "append", "readLog", "getRun", "updateRun"], "expected a RunStore"),
-  ),
+  store: optional(runStore),
   clock: optional(clock),
-  ids: optional(withMethods(["next"], "expected an IdGenerator with next()")),
+  ids: optional(ids),
   random: optional(fn()),
   dispatcher: optional(withMethods(["dispatch"], "expected a StepDispatcher with dispatch()")),
   signal: optional(signal),
