@@ -11,9 +11,11 @@ const entry = {
   "durable/index": "src/durable/index.ts",
   "spec/index": "src/spec/index.ts",
   "events/index": "src/events/index.ts",
+  "views/index": "src/views/index.ts",
   "stats/index": "src/stats/index.ts",
   "models/index": "src/models/index.ts",
   "engine/index": "src/engine/index.ts",
+  "telemetry/index": "src/telemetry/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
 };
 

@@ -16,17 +16,25 @@ import { findWorkload, type WorkloadCase } from "./workloads/workload.js";
 type StoreKind = "sqlite" | "postgres";
 
 interface ContenderModule {
-  createContender(options: { estimates?: boolean; store?: StoreKind }): Contender;
+  createContender(options: {
+    estimates?: boolean;
+    store?: StoreKind;
+    telemetry?: boolean;
+  }): Contender;
   extras?(
     workloadId: string,
     options: { runs: number; directory: string; store?: StoreKind; postgresUrl?: string },
   ): Promise<ExtraReport[]>;
 }
 
-const modules: Record<string, { path: string; estimates?: boolean; store?: StoreKind }> = {
+const modules: Record<
+  string,
+  { path: string; estimates?: boolean; store?: StoreKind; telemetry?: boolean }
+> = {
   baseline: { path: "./workloads/baseline.js" },
   baton: { path: "./workloads/baton.js" },
   "baton-est": { path: "./workloads/baton.js", estimates: true },
+  "baton-otel": { path: "./workloads/baton.js", telemetry: true },
   "baton-pg": { path: "./workloads/baton.js", store: "postgres" },
   "baton-pg-async": { path: "./workloads/baton.js", store: "postgres" },
   langgraph: { path: "./peers/langgraph.js" },
@@ -178,6 +186,7 @@ async function main(): Promise<void> {
   }
   const contender = module.createContender({
     estimates: entry.estimates === true,
+    telemetry: entry.telemetry === true,
     ...(entry.store ? { store: entry.store } : {}),
   });
   const cases: CaseReport[] = [];

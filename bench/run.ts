@@ -137,10 +137,12 @@ const withPostgres = !values["skip-postgres"];
 
 function contendersFor(workload: Workload): string[] {
   const onPostgres = workload.id === "W5" && withPostgres;
-  const all = ["baseline", "baton", ...(workload.id === "W7" ? ["baton-est"] : [])];
+  const all = ["baseline", "baton"];
+  if (workload.id === "W1") all.push("baton-otel");
+  if (workload.id === "W7") all.push("baton-est");
   if (onPostgres) all.push("baton-pg", "baton-pg-async");
   all.push("langgraph", ...(onPostgres ? ["langgraph-pg"] : []), "mastra");
-  // Variant columns (baton-est, baton-pg, langgraph-pg) come with their library.
+  // Variant columns (baton-otel, baton-est, baton-pg, langgraph-pg) come with their library.
   return all.filter((id) => libs.has(id.split("-")[0]!));
 }
 

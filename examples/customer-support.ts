@@ -17,9 +17,10 @@ import type {
 import { tool } from "ai";
 import { z } from "zod";
 import { agent } from "../src/index.js";
-import { DELEGATE_TOOL, Orchestrator, type Task, toolTrace } from "../src/orchestrator/index.js";
+import { DELEGATE_TOOL, Orchestrator, type Task } from "../src/orchestrator/index.js";
 import { MemoryStore } from "../src/stores/memory/index.js";
 import { calculator } from "../src/tools/index.js";
+import { toolTrace } from "../src/views/index.js";
 
 const invoices: Record<string, { amountEuros: number; status: string }> = {
   "INV-1001": { amountEuros: 42.5, status: "paid" },

@@ -13,14 +13,10 @@
  */
 import { fileURLToPath } from "node:url";
 import type { ModelMessage } from "ai";
-import {
-  flowchart,
-  Orchestrator,
-  type OrchestratorCostBreakdown,
-  toolTrace,
-} from "../src/orchestrator/index.js";
+import { Orchestrator, type OrchestratorCostBreakdown } from "../src/orchestrator/index.js";
 import { MemoryStore } from "../src/stores/memory/index.js";
 import { calculator, httpFetch, readFile } from "../src/tools/index.js";
+import { flowchart, toolTrace } from "../src/views/index.js";
 
 const examples = fileURLToPath(new URL(".", import.meta.url));
 

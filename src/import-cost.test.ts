@@ -14,6 +14,8 @@ const entry = new URL("./index.ts", import.meta.url).href;
 const modelsEntry = new URL("./models/index.ts", import.meta.url).href;
 const specEntry = new URL("./spec/index.ts", import.meta.url).href;
 const durableEntry = new URL("./durable/index.ts", import.meta.url).href;
+const viewsEntry = new URL("./views/index.ts", import.meta.url).href;
+const telemetryEntry = new URL("./telemetry/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -62,9 +64,22 @@ spec.parseSpec("name: x\\nagents: { a: { model: 'simulated:a' } }\\nsteps: [{ id
 await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
 // Nothing listens on port 1: the store loads its driver, then the connection is refused.
 await durable.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
+const { telemetry } = await import(${JSON.stringify(telemetryEntry)});
+await baton.workflow("w").step("s", async () => 1).start(undefined, { telemetry: telemetry() }).result;
 const afterUse = snapshot();
 
-console.log(JSON.stringify({ afterImport, afterValidOptions, afterBadOptions, afterUse }));
+// Reports: Markdown needs no PDF library; a PDF loads pdfkit then.
+const views = await import(${JSON.stringify(viewsEntry)});
+const run = baton.workflow("w").step("s", async () => 1).start(null);
+await run.result;
+await views.report(run.events);
+const afterMarkdown = snapshot();
+await views.report(run.events, { format: "pdf" });
+const afterPdf = snapshot();
+
+console.log(
+  JSON.stringify({ afterImport, afterValidOptions, afterBadOptions, afterUse, afterMarkdown, afterPdf }),
+);
 `;
 
 /** Packages, by the folder under node_modules, that `import "baton-ai"` must not load. */
@@ -78,6 +93,7 @@ const heavy = {
   "tokenizer and price table": ["gpt-tokenizer", "@pydantic/genai-prices"],
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
   "the PostgreSQL driver": ["postgres"],
+  "OpenTelemetry API (baton-ai/telemetry)": ["@opentelemetry/api"],
 };
 
 function packagesIn(urls: string[]): Set<string> {
@@ -94,6 +110,8 @@ describe('import "baton"', () => {
   let afterValidOptions: Set<string>;
   let afterBadOptions: Set<string>;
   let afterUse: Set<string>;
+  let afterMarkdown: Set<string>;
+  let afterPdf: Set<string>;
 
   beforeAll(async () => {
     const { stdout } = await promisify(execFile)(
@@ -114,11 +132,15 @@ describe('import "baton"', () => {
       afterValidOptions: string[];
       afterBadOptions: string[];
       afterUse: string[];
+      afterMarkdown: string[];
+      afterPdf: string[];
     };
     afterImport = packagesIn(report.afterImport);
     afterValidOptions = packagesIn(report.afterValidOptions);
     afterBadOptions = packagesIn(report.afterBadOptions);
     afterUse = packagesIn(report.afterUse);
+    afterMarkdown = packagesIn(report.afterMarkdown);
+    afterPdf = packagesIn(report.afterPdf);
   }, 60_000);
 
   it("checks valid options without loading zod, and loads it to describe bad ones", () => {
@@ -132,4 +154,10 @@ describe('import "baton"', () => {
       expect(packages.filter((name) => !afterUse.has(name))).toEqual([]);
     });
   }
+
+  it("loads no PDF library until a report is asked for as a PDF", () => {
+    expect(afterImport.has("pdfkit")).toBe(false);
+    expect(afterMarkdown.has("pdfkit")).toBe(false);
+    expect(afterPdf.has("pdfkit")).toBe(true);
+  });
 });

@@ -30,15 +30,18 @@ async function openDurableStore(
 /**
  * Baton running the workloads the way its users would: one `.step` per step with
  * `dependsOn`, the run's `concurrency`, a `SqliteStore` (or, for the "baton-pg" columns, a
- * `PostgresStore`) for the durable case, and (for the "baton-est" column) `estimatedMs` on
- * every step so the scheduler knows the critical path.
+ * `PostgresStore`) for the durable case, (for the "baton-est" column) `estimatedMs` on
+ * every step so the scheduler knows the critical path, and (for the "baton-otel" column)
+ * `telemetry()` of baton-ai/telemetry with no tracer provider registered, which must cost nothing.
  */
 export function createContender({
   estimates = false,
   store: storeKind = "sqlite",
+  telemetry = false,
 }: {
   estimates?: boolean;
   store?: DurableStoreKind;
+  telemetry?: boolean;
 } = {}): Contender {
   return {
     async prepare(
@@ -67,9 +70,14 @@ export function createContender({
             name: "baton",
           })
         : undefined;
+      // Loaded only for its column, as a program that never traces never loads it.
+      const tracing = telemetry
+        ? (await import("../../src/telemetry/index.js")).telemetry()
+        : undefined;
       return {
         async run() {
           const run = flow.start(undefined, {
+            ...(tracing ? { telemetry: tracing } : {}),
             ...(workloadCase.concurrency !== undefined
               ? { concurrency: workloadCase.concurrency }
               : {}),

@@ -24,6 +24,7 @@ export interface ImportResult {
 const names: Record<string, string> = {
   baseline: "baseline (async/await)",
   "baton-est": "Baton + estimatedMs",
+  "baton-otel": "Baton + telemetry(), no tracer provider",
   baton: "Baton",
   "baton-pg": "Baton on PostgreSQL",
   "baton-pg-async": "Baton on PostgreSQL, synchronous_commit=off",

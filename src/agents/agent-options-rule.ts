@@ -65,6 +65,7 @@ export const agentOptionFields = {
   description: optional(text),
   tools: optional(record(text, toolRule, "expected an object of AI SDK tools by name")),
   maxSteps: optional(count),
+  maxOutputTokens: optional(count),
   output: optional(outputRule),
   fallbackModels: optional(array(model, "expected an array of models")),
   retry: optional(retry),

@@ -34,6 +34,13 @@ export interface AgentOptions<OUTPUT = string> {
   /** Model calls in one run's tool loop, at most. @default 10 */
   maxSteps?: number;
   /**
+   * The most tokens each model call of the tool loop may write (the provider stops there).
+   * A budget reserves it for each call in flight, so with it set a budget is never passed,
+   * at any concurrency; without it a call reserves the budget's `reserveOutputTokens`.
+   * @default no cap (the provider's own)
+   */
+  maxOutputTokens?: number;
+  /**
    * A schema (zod, JSON schema, ...) for structured output: `result.output` is then the
    * parsed, validated object.
    * @example output: z.object({ title: z.string(), tags: z.array(z.string()) })
@@ -66,6 +73,7 @@ export interface AgentSettings {
   description: string | undefined;
   tools: ToolSet;
   maxSteps: number;
+  maxOutputTokens: number | undefined;
   /** The `output` schema as given; the run turns it into `Output.object` once `ai` is loaded. */
   output: FlexibleSchema<unknown> | undefined;
   fallbackModels: ResolvedModel[];
@@ -145,6 +153,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     description: options.description,
     tools: options.tools ?? {},
     maxSteps: options.maxSteps ?? 10,
+    maxOutputTokens: options.maxOutputTokens,
     output: options.output as FlexibleSchema<unknown> | undefined,
     fallbackModels,
     retry: options.retry,

@@ -61,9 +61,17 @@ export interface ModelCallRecord {
   attempt: number;
   /** `step`: part of the tool loop; `summary`: a memory summary. */
   purpose: "step" | "summary";
+  /** What the provider reported; for a call cut short before its reply, only `possiblyBilledTokens`. */
   usage: Usage;
   /** The attempt's price in US cents; `null` when the model has no known price. */
   costCents: number | null;
+  /**
+   * Set when the attempt was aborted (timeout, cancelled run) before its reply arrived: the
+   * provider may have billed it, up to what it reserved (its prompt plus its output cap, or
+   * the default reservation). Reported apart from confirmed spend (`possiblyBilledTokens`,
+   * `possiblyBilledCents`).
+   */
+  possiblyBilled?: { tokens: number; cents: number | null };
   startedAt: number;
   durationMs: number;
   /** Present on a successful call. */

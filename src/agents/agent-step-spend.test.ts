@@ -233,7 +233,7 @@ describe("Tool cost and budgets", () => {
     const store = new MemoryStore();
     const run = workflow("w")
       .step("work", worker)
-      .start("go", { store, budget: { perAgent: { worker: { maxCents: 4 } } } });
+      .start("go", { store, budget: { perAgent: { worker: { maxCents: 10 } } } });
     const result = await run.result;
     expect(model.doGenerateCalls).toHaveLength(1);
     expect(result.error).toMatchObject({

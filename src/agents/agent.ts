@@ -166,7 +166,13 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
         signal: toolOptions.abortSignal,
         ...(scope
           ? {
-              emit: (event: RunnableEvent) => scope.ledger.forward(event),
+              // The subagent's start names the tool call it runs in, so a trace nests it there.
+              emit: (event: RunnableEvent) =>
+                scope.ledger.forward(
+                  event.type === "agent-start" && event.toolCallId === undefined
+                    ? { ...event, toolCallId: scope.toolCallId }
+                    : event,
+                ),
               clock: scope.clock,
               gate: scope.gate,
               context: scope.context,

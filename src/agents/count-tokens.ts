@@ -38,6 +38,20 @@ export function estimateMessageTokens(messages: readonly MessageLike[]): number 
   return total;
 }
 
+/**
+ * Counts a model call's prompt with gpt-tokenizer: its messages (as
+ * {@link countMessageTokens}) plus the tool definitions sent with them. What a budget
+ * reserves for the call's input; exact for OpenAI models, an estimate for others.
+ */
+export function countPromptTokens(
+  messages: readonly MessageLike[],
+  tools: readonly unknown[] | undefined,
+): number {
+  let total = countMessageTokens(messages);
+  for (const tool of tools ?? []) total += perMessageOverhead + countText(stringify(tool));
+  return total;
+}
+
 export function countText(text: string): number {
   if (text.length === 0) return 0;
   // Loaded on the first count, not when Baton is imported.

@@ -4,12 +4,25 @@ import type {
   LanguageModelV4GenerateResult,
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
+import { abortGraceTurns, turnsUntil } from "../core/abort-grace.js";
 import { CancelledError } from "../core/errors/cancelled-error.js";
 import { serializeError } from "../core/events.js";
-import type { ModelCallGate, ModelCallOutcome, ModelCallPermit } from "../core/model-call-gate.js";
+import type {
+  ModelCallGate,
+  ModelCallOutcome,
+  ModelCallPermit,
+  ModelCallRequest,
+} from "../core/model-call-gate.js";
+import {
+  type CallEstimate,
+  type CallReservation,
+  defaultOutputReservation,
+  reserveCall,
+} from "../core/policies/call-reservation.js";
 import type { Clock } from "../core/ports/clock.js";
 import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
-import { emptyUsage, modelCallCost, type Usage } from "../core/usage.js";
+import type { RunContext } from "../core/run-context.js";
+import { emptyUsage, modelCallCost, possiblyBilledSpend, type Usage } from "../core/usage.js";
 import {
   type PriceTable,
   priceModelCall,
@@ -17,7 +30,7 @@ import {
   usageFromProvider,
 } from "../models/index.js";
 import { preloadModel } from "../models/preload-model.js";
-import { estimateMessageTokens } from "./count-tokens.js";
+import { countPromptTokens, estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import type { RunLedger } from "./run-ledger.js";
 import { streamAttempt } from "./stream-attempt.js";
@@ -40,10 +53,22 @@ export interface ModelCallPolicy {
   gate: ModelCallGate | undefined;
   prices: PriceTable | undefined;
   ledger: RunLedger;
+  /** The run the calls belong to, if any: in a traced run each call's request carries its trace context. */
+  context: Pick<RunContext, "runId" | "stepId" | "telemetry"> | undefined;
   /** Resolves the model a budget policy switches to. */
   resolve(model: string): ResolvedModel;
   /** Receives streamed text as it passes through, before the tool loop reads it. */
   onTextDelta?: (delta: string) => void;
+}
+
+/** What the prompt of one call weighs, counted once for all its attempts. */
+interface PromptSize {
+  /** The cheap estimate, for rate limits. */
+  estimated: number;
+  /** The tokenizer's count, for budget reservations (counted on first use). */
+  count(): number;
+  /** The call's output cap. */
+  maxOutputTokens: number | undefined;
 }
 
 /** What an attempt reports when it ends; `settle` records it exactly once. */
@@ -56,7 +81,12 @@ export interface AttemptOutcome {
 
 export type Settle = (outcome: AttemptOutcome) => void;
 
-type CallOnce<T> = (model: ResolvedModel, signal: AbortSignal, settle: Settle) => Promise<T>;
+type CallOnce<T> = (
+  model: ResolvedModel,
+  signal: AbortSignal,
+  settle: Settle,
+  headers: Record<string, string> | undefined,
+) => Promise<T>;
 
 type GatedAttempt<T> =
   | { kind: "done"; value: T }
@@ -78,14 +108,29 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
       return primary.model.supportedUrls;
     },
     doGenerate: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        generateAttempt(model, options, signal, settle),
+      callWithPolicy(policy, options, (model, signal, settle, headers) =>
+        generateAttempt(model, withHeaders(options, headers), signal, settle),
       ),
     doStream: (options) =>
-      callWithPolicy(policy, options, (model, signal, settle) =>
-        streamAttempt(model, options, signal, settle, policy.clock, policy.onTextDelta),
+      callWithPolicy(policy, options, (model, signal, settle, headers) =>
+        streamAttempt(
+          model,
+          withHeaders(options, headers),
+          signal,
+          settle,
+          policy.clock,
+          policy.onTextDelta,
+        ),
       ),
   };
+}
+
+/** The call's options with the trace headers its HTTP request carries (providers send call headers). */
+function withHeaders(
+  options: LanguageModelV4CallOptions,
+  headers: Record<string, string> | undefined,
+): LanguageModelV4CallOptions {
+  return headers ? { ...options, headers: { ...options.headers, ...headers } } : options;
 }
 
 async function generateAttempt(
@@ -94,23 +139,37 @@ async function generateAttempt(
   signal: AbortSignal,
   settle: Settle,
 ): Promise<LanguageModelV4GenerateResult> {
-  const result = await abortable(
-    model.model.doGenerate({ ...options, abortSignal: signal }),
-    signal,
+  const reply = model.model.doGenerate({ ...options, abortSignal: signal });
+  // A reply that arrives is billed, even when the call was aborted as it came in (a timeout
+  // firing while the response is parsed): settled here, not by the abort.
+  reply.then(
+    (result) =>
+      settle({
+        usage: usageFromProvider(result.usage),
+        response: result.content,
+        finishReason: result.finishReason.unified,
+        ...(signal.aborted ? { error: abortError(signal) } : {}),
+      }),
+    (error: unknown) => {
+      if (signal.aborted) settle({ error: abortError(signal), ...usageOfError(error) });
+    },
   );
-  settle({
-    usage: usageFromProvider(result.usage),
-    response: result.content,
-    finishReason: result.finishReason.unified,
-  });
-  return result;
+  return abortable(reply, signal);
 }
 
 async function callWithPolicy<
   T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult,
 >(policy: ModelCallPolicy, options: LanguageModelV4CallOptions, once: CallOnce<T>): Promise<T> {
   const signal = anySignal([policy.signal, options.abortSignal]);
-  const estimatedInputTokens = estimateMessageTokens(options.prompt);
+  let counted: number | undefined;
+  const prompt: PromptSize = {
+    estimated: estimateMessageTokens(options.prompt),
+    count: () => {
+      counted ??= countPromptTokens(options.prompt, options.tools);
+      return counted;
+    },
+    maxOutputTokens: options.maxOutputTokens,
+  };
   let models = [...policy.route.models];
   const tried = new Set<string>();
   let lastError: unknown;
@@ -124,8 +183,7 @@ async function callWithPolicy<
     let attempt: GatedAttempt<T>;
     try {
       attempt = await withRetry(
-        (attemptNumber) =>
-          gatedAttempt(policy, model, attemptNumber, estimatedInputTokens, signal, once),
+        (attemptNumber) => gatedAttempt(policy, model, attemptNumber, prompt, signal, once),
         policy.retry,
         {
           clock: policy.clock,
@@ -169,26 +227,44 @@ async function gatedAttempt<T>(
   policy: ModelCallPolicy,
   model: ResolvedModel,
   attempt: number,
-  estimatedInputTokens: number,
+  prompt: PromptSize,
   signal: AbortSignal,
   once: CallOnce<T>,
 ): Promise<GatedAttempt<T>> {
   // A first call would otherwise count loading the provider's package as model latency.
   await preloadModel(model.model);
+  let estimate: CallEstimate | undefined;
+  const estimateOf = (): CallEstimate => {
+    estimate ??= callEstimate(policy, model, prompt);
+    return estimate;
+  };
+  const request: ModelCallRequest = {
+    model: model.id,
+    agent: policy.agent,
+    estimatedInputTokens: prompt.estimated,
+    ...(policy.gate?.reservesBudget ? { estimate: estimateOf() } : {}),
+    signal,
+  };
   let release: ((outcome: ModelCallOutcome) => void) | undefined;
+  let reservation: CallReservation | undefined;
   if (policy.gate) {
-    const permit = await policy.gate.acquire({
-      model: model.id,
-      agent: policy.agent,
-      estimatedInputTokens,
-      signal,
-    });
+    const permit = await policy.gate.acquire(request);
     if (!permit.granted) return { kind: "denied", permit };
     release = permit.release;
+    reservation = permit.reservation;
   }
   const { clock, ledger } = policy;
   const startedAt = clock.now();
   ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  // Asked right after the start is logged (and observed), so the headers name this call's span.
+  const { context } = policy;
+  const headers = context?.telemetry?.modelCallHeaders({
+    runId: context.runId,
+    stepId: context.stepId,
+    agent: policy.agent,
+    model: model.id,
+    attempt,
+  });
   const timer =
     policy.callTimeoutMs === undefined
       ? undefined
@@ -200,32 +276,54 @@ async function gatedAttempt<T>(
   const callSignal = anySignal([signal, timer?.signal]);
 
   let settled = false;
-  // Settling as the signal aborts (not a few promise turns later) keeps this attempt's
-  // record and event ahead of the run's own agent-error.
-  const onAbort = () => settle({ error: abortError(callSignal) });
+  let ended!: () => void;
+  ledger.track(
+    new Promise<void>((resolve) => {
+      ended = resolve;
+    }),
+  );
+  // An aborted call settles when its provider gives up, or bills its reply if that turns out
+  // to have arrived; a provider that ignores the abort is booked as possibly billed after
+  // the grace turns (the engine waits as long for an aborted attempt's spend).
+  const onAbort = () => {
+    turnsUntil(() => settled, abortGraceTurns).then(() =>
+      settle({ error: abortError(callSignal) }),
+    );
+  };
   const settle: Settle = (outcome) => {
     if (settled) return;
     settled = true;
     callSignal.removeEventListener("abort", onAbort);
     timer?.cancel();
     const durationMs = clock.now() - startedAt;
+    // Aborted before its reply arrived: the provider may have billed it, up to what it reserved.
+    const possiblyBilled =
+      outcome.usage === undefined && outcome.error !== undefined && callSignal.aborted;
     const usage = outcome.usage ?? emptyUsage();
     // An attempt that reported no usage was not billed, whatever the model's price.
-    const costCents =
+    let costCents =
       outcome.usage === undefined
         ? 0
         : priceModelCall(
             { provider: model.provider, modelId: model.modelId, usage },
             policy.prices ? { prices: policy.prices } : {},
           ).cents;
-    const cost = modelCallCost(model.id, costCents);
+    let spend = { usage, cost: modelCallCost(model.id, costCents) };
+    let held: { tokens: number; cents: number | null } | undefined;
+    if (possiblyBilled) {
+      reservation ??= reserveCall({ ...request, estimate: estimateOf() });
+      held = { tokens: reservation.tokens, cents: reservation.cents };
+      spend = possiblyBilledSpend(model.id, held);
+      costCents = held.cents === null ? null : 0;
+    }
     const error = outcome.error === undefined ? undefined : serializeError(outcome.error);
     ledger.modelCalls.push({
       model: model.id,
       attempt,
       purpose: policy.purpose,
-      usage,
+      usage: spend.usage,
       costCents,
+      ...(held ? { possiblyBilled: held } : {}),
       startedAt,
       durationMs,
       ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
@@ -238,15 +336,15 @@ async function gatedAttempt<T>(
         model: model.id,
         error,
         attempt,
-        ...(outcome.usage ? { usage, cost } : {}),
+        ...(outcome.usage || possiblyBilled ? spend : {}),
       });
     } else {
       ledger.emit({
         type: "model-call-end",
         agent: policy.agent,
         model: model.id,
-        usage,
-        cost,
+        usage: spend.usage,
+        cost: spend.cost,
         durationMs,
         response: outcome.response,
       });
@@ -254,23 +352,71 @@ async function gatedAttempt<T>(
     const retryAfterMs =
       outcome.error === undefined ? undefined : retryAfterOf(outcome.error, clock.now());
     release?.({
-      usage,
-      cost,
+      ...spend,
+      ...(possiblyBilled ? { possiblyBilled } : {}),
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
+    ended();
   };
 
-  callSignal.addEventListener("abort", onAbort, { once: true });
+  if (callSignal.aborted) onAbort();
+  else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
-    return { kind: "done", value: await once(model, callSignal, settle) };
+    return { kind: "done", value: await once(model, callSignal, settle, headers) };
   } catch (thrown) {
-    const error = callSignal.aborted
-      ? abortError(callSignal)
-      : toModelCallError(thrown, model.id, clock.now());
+    if (callSignal.aborted) {
+      // Settled by the provider's own end or by the abort's grace turn (see onAbort).
+      const error = abortError(callSignal);
+      const billed = usageOfError(thrown);
+      if (billed.usage) settle({ error, ...billed });
+      throw error;
+    }
+    const error = toModelCallError(thrown, model.id, clock.now());
     settle({ error, ...usageOfError(thrown) });
     throw error;
   }
+}
+
+/**
+ * What a call to `model` with `prompt` may spend: its prompt counted with the tokenizer and
+ * priced, and the price of each output token at that input size (measured at its cap, or
+ * the default reservation, so a tiered price is read where the call can end up).
+ */
+function callEstimate(
+  policy: ModelCallPolicy,
+  model: ResolvedModel,
+  prompt: PromptSize,
+): CallEstimate {
+  const inputTokens = prompt.count();
+  const price = (input: number, output: number): number | null =>
+    priceModelCall(
+      {
+        provider: model.provider,
+        modelId: model.modelId,
+        usage: {
+          ...emptyUsage(),
+          inputTokens: input,
+          outputTokens: output,
+          totalTokens: input + output,
+        },
+      },
+      { ...(policy.prices ? { prices: policy.prices } : {}), onUnknown: () => {} },
+    ).cents;
+  const inputCents = price(inputTokens, 0);
+  const probe = prompt.maxOutputTokens ?? defaultOutputReservation;
+  const withOutput = probe > 0 ? price(inputTokens, probe) : inputCents;
+  return {
+    inputTokens,
+    ...(prompt.maxOutputTokens !== undefined ? { maxOutputTokens: prompt.maxOutputTokens } : {}),
+    inputCents,
+    outputCentsPerToken:
+      inputCents === null || withOutput === null
+        ? null
+        : probe > 0
+          ? Math.max(0, withOutput - inputCents) / probe
+          : 0,
+  };
 }
 
 /** Some failures still report what the provider billed (e.g. a stream cut after usage). */

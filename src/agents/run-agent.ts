@@ -96,7 +96,9 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     runTimeoutMs === undefined
       ? undefined
       : deadline(clock, runTimeoutMs, `Agent "${agent}" timed out after ${runTimeoutMs} ms`);
-  const signal = anySignal([options.signal, runDeadline?.signal]);
+  // Aborted when the run fails, so no model call outlives it off the books.
+  const over = new AbortController();
+  const signal = anySignal([options.signal, runDeadline?.signal, over.signal]);
   ledger.emit({ type: "agent-start", agent, model: settings.model.id });
   try {
     const retry = resolveRetryOptions(options.retry ?? settings.retry);
@@ -127,6 +129,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       gate: options.gate,
       prices: settings.prices,
       ledger,
+      context: options.context,
       resolve: (model) => resolveModel(model, settings.modelOptions),
       ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
     });
@@ -147,6 +150,9 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
         context: options.context,
       }),
       stopWhen: ai.stepCountIs(settings.maxSteps),
+      ...(settings.maxOutputTokens !== undefined
+        ? { maxOutputTokens: settings.maxOutputTokens }
+        : {}),
       maxRetries: 0,
       abortSignal: signal,
       ...(settings.output ? { output: outputStrategy(ai, settings.output) } : {}),
@@ -193,6 +199,9 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     return { ok: true, result };
   } catch (thrown) {
     const error = signal.aborted ? abortError(signal) : toError(thrown);
+    over.abort(error);
+    // Calls cut short are billed once their reply arrives, or booked as possibly billed.
+    await ledger.settled();
     const usage = ledger.usage();
     const cost = ledger.cost();
     // Failed runs are billed too: the engine and callers read what was spent from this event

@@ -6,12 +6,20 @@ import {
   addUsage,
   type CostBreakdown,
   modelCallCost,
+  possiblyBilledSpend,
   sumCost,
   sumUsage,
   toolCost,
   type Usage,
 } from "../core/usage.js";
 import type { ModelCallRecord, SubagentRecord, ToolCallRecord } from "./agent-result.js";
+
+/** One model call attempt's cost: confirmed, or (cut short before its reply) possibly billed. */
+function callCost(call: ModelCallRecord): CostBreakdown {
+  return call.possiblyBilled
+    ? possiblyBilledSpend(call.model, call.possiblyBilled).cost
+    : modelCallCost(call.model, call.costCents);
+}
 
 type AgentEventType =
   | "agent-start"
@@ -46,6 +54,8 @@ export class RunLedger {
   refusal: Extract<ModelCallPermit, { granted: false }> | undefined;
   readonly #emit: ((event: RunnableEvent) => void) | undefined;
   #closed = false;
+  /** Model call attempts not yet on the books (an aborted call waits for its reply or its grace turn). */
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(agent: string, emit?: (event: RunnableEvent) => void) {
     this.agent = agent;
@@ -69,6 +79,17 @@ export class RunLedger {
     this.#closed = true;
   }
 
+  /** Keeps track of a model call attempt until `ended` settles (it is on the books then). */
+  track(ended: Promise<void>): void {
+    this.#pending.add(ended);
+    ended.then(() => this.#pending.delete(ended));
+  }
+
+  /** Resolves once every model call attempt started so far is on the books. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+
   /** The models that answered tool-loop steps, in order (one per step). */
   answeringModels(): string[] {
     return this.modelCalls
@@ -86,7 +107,7 @@ export class RunLedger {
   cost(): CostBreakdown {
     return addCost(
       addCost(
-        sumCost(this.modelCalls.map((call) => modelCallCost(call.model, call.costCents))),
+        sumCost(this.modelCalls.map(callCost)),
         sumCost(this.toolCalls.map((call) => toolCost(call.costCents))),
       ),
       sumCost(this.subagents.map((run) => run.cost)),

@@ -1,9 +1,9 @@
 import { pendingApprovals } from "../durable/index.js";
+import { formatTimestamp } from "../views/format-values.js";
+import { formatTable } from "../views/text-table.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
-import { formatTimestamp } from "./format-values.js";
 import { openStore, storeMissing } from "./open-store.js";
-import { formatTable } from "./text-table.js";
 
 /** The flags of `baton approvals`. */
 export interface ApprovalsCommandOptions {

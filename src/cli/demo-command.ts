@@ -1,10 +1,10 @@
 import { tool } from "ai";
 import { z } from "zod";
 import { type AgentResult, agent } from "../index.js";
+import { formatCents, formatDuration, oneLine } from "../views/format-values.js";
+import { formatTable } from "../views/text-table.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
-import { formatCents, formatDuration, oneLine } from "./format-values.js";
-import { formatTable } from "./text-table.js";
 
 /** The flags of `baton demo`. */
 export interface DemoCommandOptions {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { RunStore } from "../core/ports/run-store.js";
+import type { RunRecord, RunStore } from "../core/ports/run-store.js";
 import { openStoreLocation } from "../stores/open-store-location.js";
 import { redactLocation } from "../stores/redact-location.js";
 import { StoreError } from "../stores/store-error.js";
@@ -77,4 +77,22 @@ export async function openStore(
 export function storeMissing(context: CliContext, flag: string | undefined): boolean {
   const file = storeFile(context, flag);
   return file !== undefined && !existsSync(file);
+}
+
+/**
+ * The record of the run `runId` names; bad input naming the store and its most recent runs
+ * when there is none.
+ */
+export async function requireRun(
+  store: RunStore,
+  runId: string,
+  context: CliContext,
+  flag: string | undefined,
+): Promise<RunRecord> {
+  const record = await store.getRun(runId);
+  if (record) return record;
+  const recent = (await store.listRuns({ limit: 5 })).map((run) => run.id);
+  throw new CliInputError(
+    `Unknown run "${runId}" in ${storeLabel(context, flag)}${recent.length > 0 ? ` (recent runs: ${recent.join(", ")})` : ""}`,
+  );
 }

@@ -1,10 +1,16 @@
-import type { BatonEvent } from "../core/events.js";
+import type { BatonEvent, RunProgress } from "../core/events.js";
+import { formatCents, formatDuration, oneLine } from "../views/format-values.js";
 import type { CliStream } from "./cli-context.js";
-import { formatCents, formatDuration, oneLine } from "./format-values.js";
+
+/** ` (2/3 tasks, 66%)`: a delegation's progress, from its events. */
+function tasksDone(progress: RunProgress | undefined): string {
+  return progress ? ` (${progress.completed}/${progress.total} tasks, ${progress.percent}%)` : "";
+}
 
 /**
  * Follows an orchestrator run as plain lines on `stream`: planning (attempts, rejected
- * plans, the subagents created), each delegated task starting and ending, tool calls and
+ * plans, the subagents created), each delegated task starting and ending with its
+ * delegation's progress (tasks ended of all, and the percentage), tool calls and
  * retries, fallbacks, and how the run ended. Child runs are named by their workflow
  * (`[planning]`, `[delegation]`).
  */
@@ -61,12 +67,14 @@ export async function orchestratorProgress(
         break;
       case "step-end":
         if (!isRoot)
-          write(`${where}task ${event.stepId} done in ${formatDuration(event.durationMs)}`);
+          write(
+            `${where}task ${event.stepId} done in ${formatDuration(event.durationMs)}${tasksDone(event.progress)}`,
+          );
         break;
       case "step-error":
         if (!isRoot || !event.willRetry)
           write(
-            `${where}task ${event.stepId} failed on attempt ${event.attempt}${event.willRetry ? " (will retry)" : ""}: ${oneLine(event.error.message, 120)}`,
+            `${where}task ${event.stepId} failed on attempt ${event.attempt}${event.willRetry ? " (will retry)" : ""}: ${oneLine(event.error.message, 120)}${event.willRetry ? "" : tasksDone(event.progress)}`,
           );
         break;
       case "model-call-end":

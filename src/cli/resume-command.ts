@@ -1,13 +1,11 @@
 import { resume } from "../durable/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
+import { followRun } from "./follow-run.js";
 import { openStore, storeLabel } from "./open-store.js";
-import { isOrchestratorRun } from "./orchestrator-report.js";
-import { printRun } from "./print-run.js";
-import { resumeOrchestrator } from "./resume-orchestrator.js";
 import { cliSpecTools } from "./spec-file.js";
-import { watchRun } from "./watch-run.js";
 
 /** The flags of `baton resume`. */
 export interface ResumeCommandOptions {
@@ -38,10 +36,14 @@ export async function resumeCommand(
     const record = await store.getRun(runId);
     if (!record)
       throw new CliInputError(`Unknown run "${runId}" in ${storeLabel(context, options.store)}`);
-    if (isOrchestratorRun(record)) return await resumeOrchestrator(store, record, options, context);
+    // An orchestrator's process run: rebuilt from its stored orchestrator spec.
+    if (typeof record.metadata?.orchestrator === "string") {
+      const { resumeOrchestrator } = await import("./orchestrator-runs.js");
+      return await resumeOrchestrator(store, record, options, context);
+    }
     const specPath =
       typeof record.metadata?.specPath === "string" ? record.metadata.specPath : runId;
-    const definition = record.definition as { spec?: { steps?: unknown[]; tools?: unknown } };
+    const definition = record.definition as { spec?: { tools?: unknown } } | undefined;
     // Runs started before specs declared tools kept the section in their metadata.
     const section = definition?.spec?.tools ?? record.metadata?.tools;
     const tools = await cliSpecTools(
@@ -53,6 +55,7 @@ export async function resumeCommand(
       const run = await resume(runId, {
         store,
         ...(options.force === true ? { force: true } : {}),
+        start: { telemetry: await cliTelemetry() },
         build: {
           tools: tools.registry,
           env: context.env,
@@ -62,17 +65,10 @@ export async function resumeCommand(
         ...(context.clock ? { clock: context.clock } : {}),
         ...(context.ids ? { ids: context.ids } : {}),
       });
-      const totalSteps = definition?.spec?.steps?.length;
-      await watchRun(run, context, {
-        quiet: options.json === true,
-        ...(totalSteps !== undefined ? { totalSteps } : {}),
+      return await followRun(run, store, context, {
+        json: options.json === true,
+        storeFlag: options.store,
       });
-      return printRun(
-        await store.readLog(runId),
-        { runId, record: await store.getRun(runId) },
-        context,
-        { json: options.json === true, storeFlag: options.store },
-      );
     } finally {
       await tools.close();
     }

@@ -17,6 +17,7 @@ import {
   parsePositiveInteger,
   parseSince,
 } from "./parse-flags.js";
+import type { ReportCommandOptions } from "./report-command.js";
 import type { ResumeCommandOptions } from "./resume-command.js";
 import type { RunCommandOptions } from "./run-command.js";
 import type { RunsCommandOptions } from "./runs-command.js";
@@ -156,6 +157,28 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .action((runId: string, options: ShowCommandOptions) =>
       act(
         import("./show-command.js").then(({ showCommand }) => showCommand(runId, options, context)),
+      ),
+    );
+
+  program
+    .command("report")
+    .description(
+      "write a report of one run: summary, agents, flowchart, trace, usage, cost, errors",
+    )
+    .argument("<runId>", "the run's id (see baton runs)")
+    .addOption(
+      new Option("--format <format>", "Markdown or PDF")
+        .choices(["md", "pdf"])
+        .default(undefined, "pdf when --out ends in .pdf, else md"),
+    )
+    .option("--out <file>", "the file to write (default: Markdown on stdout, a PDF to <runId>.pdf)")
+    .option("--title <text>", "the report's title (default: Run report: <workflow>)")
+    .addOption(storeOption())
+    .action((runId: string, options: ReportCommandOptions) =>
+      act(
+        import("./report-command.js").then(({ reportCommand }) =>
+          reportCommand(runId, options, context),
+        ),
       ),
     );
 

@@ -3,12 +3,12 @@ import { type DurableRun, openDurable } from "../durable/index.js";
 import { buildWorkflow, type SpecWorkflow, type WorkflowSpec } from "../spec/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
+import { followRun } from "./follow-run.js";
 import { openStore } from "./open-store.js";
-import { printRun } from "./print-run.js";
 import { runInput } from "./run-input.js";
 import { cliSpecTools, readSpecFile, type SpecFile } from "./spec-file.js";
-import { watchRun } from "./watch-run.js";
 
 /** The flags of `baton run`. */
 export interface RunCommandOptions {
@@ -26,8 +26,8 @@ export interface RunCommandOptions {
 
 /**
  * `baton run <spec>`: runs a workflow spec (or an orchestrator task, `kind: orchestrator`)
- * on the SQLite store, shows its progress, then prints the trace and a cost table (or one
- * JSON object with `--json`).
+ * on the SQLite store, shows its progress, then prints its summary: output, trace, usage
+ * and cost tables (or one JSON object, its report, with `--json`).
  */
 export async function runCommand(
   source: string,
@@ -37,7 +37,7 @@ export async function runCommand(
   const file = await readSpecFile(source, context);
   const { spec } = file;
   if (spec.kind === "orchestrator") {
-    const { runOrchestratorSpec } = await import("./run-orchestrator.js");
+    const { runOrchestratorSpec } = await import("./orchestrator-runs.js");
     return runOrchestratorSpec(file, spec, options, context);
   }
   const tools = await cliSpecTools(spec, file, context);
@@ -69,6 +69,7 @@ async function runWorkflowSpec(
     const durable = await openDurable({
       store,
       start: {
+        telemetry: await cliTelemetry(),
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.budgetCents !== undefined
           ? { budget: { ...spec.budget, maxCents: options.budgetCents } }
@@ -87,13 +88,7 @@ async function runWorkflowSpec(
         if (error instanceof TypeError) throw new CliInputError(error.message, { cause: error });
         throw error;
       }
-      await watchRun(run, context, {
-        quiet: options.json === true,
-        totalSteps: flow.stepIds.length,
-      });
-      const record = await store.getRun(run.id);
-      const events = await store.readLog(run.id);
-      return printRun(events, { runId: run.id, record }, context, {
+      return await followRun(run, store, context, {
         json: options.json === true,
         storeFlag: options.store,
       });

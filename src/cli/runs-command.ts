@@ -1,10 +1,10 @@
 import type { RunStatus } from "../core/ports/run-store.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
+import { formatCents, formatDuration, formatTimestamp, isoTime } from "../views/format-values.js";
+import { formatTable } from "../views/text-table.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
-import { formatCents, formatDuration, formatTimestamp, isoTime } from "./format-values.js";
 import { openStore, storeLabel, storeMissing } from "./open-store.js";
-import { formatTable } from "./text-table.js";
 
 /** The flags of `baton runs`. */
 export interface RunsCommandOptions {

@@ -1,7 +1,8 @@
 import { startScheduler } from "../durable/index.js";
+import { formatTimestamp } from "../views/format-values.js";
 import type { CliContext } from "./cli-context.js";
+import { cliTelemetry } from "./cli-telemetry.js";
 import { ExitCode } from "./exit-code.js";
-import { formatTimestamp } from "./format-values.js";
 import { openStore, storeLabel } from "./open-store.js";
 
 /** The flags of `baton scheduler`. */
@@ -26,6 +27,7 @@ export async function schedulerCommand(
     const scheduler = await startScheduler({
       store,
       autoResume: true,
+      start: { telemetry: await cliTelemetry() },
       build: { env: context.env, ...(context.clock ? { clock: context.clock } : {}) },
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
       ...(context.clock ? { clock: context.clock } : {}),

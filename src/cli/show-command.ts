@@ -1,15 +1,11 @@
-import type { RunRecord, RunStatus, RunStore } from "../core/ports/run-store.js";
-import { foldRunLog } from "../core/run/fold-run-log.js";
+import type { RunStatus, RunStore } from "../core/ports/run-store.js";
+import { flowchart, loadRunTrace, mermaid, runReport, toolTrace } from "../views/index.js";
+import { traceFormatter } from "../views/trace-formatter.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
 import { ExitCode } from "./exit-code.js";
-import { openStore, storeLabel } from "./open-store.js";
-import { isOrchestratorRun, orchestratorReport } from "./orchestrator-report.js";
-import { printOrchestratorRun } from "./print-orchestrator-run.js";
+import { openStore, requireRun } from "./open-store.js";
 import { printRun } from "./print-run.js";
-import { formatFlowchart, formatMermaid, runGraph } from "./run-graph.js";
-import { runReport } from "./run-report.js";
-import { formatTrace, traceFormatter } from "./run-trace.js";
 
 /**
  * Prints a run's trace on stderr as its log grows, from its first event, until it ends
@@ -31,37 +27,7 @@ function exitCodeOf(status: RunStatus): ExitCode {
   return status === "failed" || status === "cancelled" ? ExitCode.runFailed : ExitCode.success;
 }
 
-/** An orchestrator run, with its planning and delegation runs: the orchestrator's own views. */
-async function showOrchestratorRun(
-  store: RunStore,
-  runId: string,
-  view: (typeof VIEWS)[number] | undefined,
-  context: CliContext,
-): Promise<ExitCode> {
-  const { flowchart, mermaid, toolTrace } = await import("../orchestrator/index.js");
-  const source = { store, runId };
-  switch (view) {
-    case "json":
-      context.stdout.write(
-        `${JSON.stringify(await orchestratorReport(store, runId, await store.getRun(runId)), null, 2)}\n`,
-      );
-      break;
-    case "trace":
-      context.stdout.write(`${await toolTrace(source)}\n`);
-      break;
-    case "flowchart":
-      context.stdout.write(`${await flowchart(source)}\n`);
-      break;
-    case "mermaid":
-      context.stdout.write(`${await mermaid(source)}\n`);
-      break;
-    default:
-      await printOrchestratorRun(store, runId, context);
-  }
-  return ExitCode.success;
-}
-
-/** The flags of `baton show`: at most one view; none prints the output, trace and cost table. */
+/** The flags of `baton show`: at most one view; none prints the run's summary. */
 export interface ShowCommandOptions {
   flowchart?: boolean;
   trace?: boolean;
@@ -77,7 +43,11 @@ export interface ShowCommandOptions {
 
 const VIEWS = ["flowchart", "trace", "mermaid", "json"] as const;
 
-/** `baton show <runId>`: one run from the store, as a flowchart, trace, Mermaid or JSON. */
+/**
+ * `baton show <runId>`: one run from the store with the runs it started, a workflow's or
+ * an orchestrator's alike, as a flowchart, trace, Mermaid diagram or JSON report; without
+ * a view, the summary `baton run` printed.
+ */
 export async function showCommand(
   runId: string,
   options: ShowCommandOptions,
@@ -91,62 +61,31 @@ export async function showCommand(
   }
   const store = await openStore(context, options.store, { readOnly: true });
   try {
-    const record = await store.getRun(runId);
-    if (!record) {
-      const recent = (await store.listRuns({ limit: 5 })).map((run) => run.id);
-      throw new CliInputError(
-        `Unknown run "${runId}" in ${storeLabel(context, options.store)}${recent.length > 0 ? ` (recent runs: ${recent.join(", ")})` : ""}`,
-      );
+    await requireRun(store, runId, context, options.store);
+    if (options.follow) await followToEnd(store, runId, context);
+    // Read after following: the log, not the record, says how the run ended.
+    const trace = await loadRunTrace({ store, runId });
+    const write = (text: string) => context.stdout.write(`${text}\n`);
+    switch (views[0]) {
+      case "json":
+        write(JSON.stringify(await runReport(trace), null, 2));
+        break;
+      case "trace":
+        write(await toolTrace(trace));
+        break;
+      case "flowchart":
+        write(await flowchart(trace));
+        break;
+      case "mermaid":
+        write(await mermaid(trace));
+        break;
+      default:
+        // Shown as it ended: a failed run's error goes to stderr.
+        await printRun(trace, context, { storeFlag: options.store });
     }
-    if (options.follow) {
-      await followToEnd(store, runId, context);
-      return await showRun(
-        store,
-        runId,
-        (await store.getRun(runId)) ?? record,
-        views[0],
-        options,
-        context,
-      );
-    }
-    return await showRun(store, runId, record, views[0], options, context);
+    // Only a followed run exits as `baton run` does; showing a failed run succeeds.
+    return options.follow ? exitCodeOf(trace.state.status) : ExitCode.success;
   } finally {
     await store.close();
   }
-}
-
-/** Prints one view of a run; with `--follow`, exits as `baton run` does for the run's status. */
-async function showRun(
-  store: RunStore,
-  runId: string,
-  record: RunRecord,
-  view: (typeof VIEWS)[number] | undefined,
-  options: ShowCommandOptions,
-  context: CliContext,
-): Promise<ExitCode> {
-  const events = await store.readLog(runId);
-  // The log, not the record, says how the run ended: its record is updated just after.
-  const code = options.follow ? exitCodeOf(foldRunLog(events, { runId }).status) : ExitCode.success;
-  if (isOrchestratorRun(record)) {
-    await showOrchestratorRun(store, runId, view, context);
-    return code;
-  }
-  const own = events.filter((event) => event.runId === runId);
-  switch (view) {
-    case "json":
-      context.stdout.write(`${JSON.stringify(runReport(events, { runId, record }), null, 2)}\n`);
-      break;
-    case "trace":
-      context.stdout.write(`${formatTrace(own).join("\n")}\n`);
-      break;
-    case "flowchart":
-      context.stdout.write(`${formatFlowchart(runGraph(foldRunLog(events, { runId }), record))}\n`);
-      break;
-    case "mermaid":
-      context.stdout.write(`${formatMermaid(runGraph(foldRunLog(events, { runId }), record))}\n`);
-      break;
-    default:
-      printRun(events, { runId, record }, context, { storeFlag: options.store });
-  }
-  return code;
 }

@@ -1,10 +1,10 @@
 import type { LatencyStats } from "../stats/index.js";
 import { runStatistics } from "../stats/index.js";
+import { formatCents, formatDuration } from "../views/format-values.js";
+import { formatTable } from "../views/text-table.js";
 import type { CliContext } from "./cli-context.js";
 import { ExitCode } from "./exit-code.js";
-import { formatCents, formatDuration } from "./format-values.js";
 import { openStore, storeLabel, storeMissing } from "./open-store.js";
-import { formatTable } from "./text-table.js";
 
 /** The flags of `baton stats`. */
 export interface StatsCommandOptions {

@@ -16,33 +16,53 @@ export interface EventBase {
   stepId?: string;
 }
 
-export interface RunStartEvent extends EventBase {
+/**
+ * How far a run is: of its steps (`total`, every step of its workflow), how many have
+ * ended (`completed`: succeeded, failed for good, cancelled or skipped). Counts the run's
+ * own steps; a sub-workflow or a delegation is a run with a progress of its own.
+ */
+export interface RunProgress {
+  completed: number;
+  total: number;
+  /** `completed / total` in whole percent, rounded down: 100 only once every step ended. */
+  percent: number;
+}
+
+/** The run's progress once the event is applied; on every `run-*` and `step-*` event. */
+interface WithProgress {
+  /** Absent from logs written before Baton recorded it. */
+  progress?: RunProgress;
+}
+
+export interface RunStartEvent extends EventBase, WithProgress {
   type: "run-start";
   workflow: string;
   input: unknown;
   /** Every step id of the workflow, so a fold knows the steps that never started. */
   steps?: string[];
+  /** For a child run: the step of `parentRunId` that started it. */
+  parentStepId?: string;
 }
-export interface RunEndEvent extends EventBase {
+export interface RunEndEvent extends EventBase, WithProgress {
   type: "run-end";
   output: unknown;
   usage: Usage;
   cost: CostBreakdown;
 }
-export interface RunErrorEvent extends EventBase {
+export interface RunErrorEvent extends EventBase, WithProgress {
   type: "run-error";
   error: SerializedError;
 }
-export interface RunCancelEvent extends EventBase {
+export interface RunCancelEvent extends EventBase, WithProgress {
   type: "run-cancel";
   reason?: string;
 }
 /** The run is waiting for something outside it (an approval); it may be resumed later. */
-export interface RunWaitEvent extends EventBase {
+export interface RunWaitEvent extends EventBase, WithProgress {
   type: "run-wait";
   reason: string;
 }
-export interface RunResumeEvent extends EventBase {
+export interface RunResumeEvent extends EventBase, WithProgress {
   type: "run-resume";
   owner?: string;
 }
@@ -61,7 +81,7 @@ export interface WorkflowErrorEvent extends EventBase {
   error: SerializedError;
 }
 
-export interface StepStartEvent extends EventBase {
+export interface StepStartEvent extends EventBase, WithProgress {
   type: "step-start";
   stepId: string;
   attempt: number;
@@ -69,7 +89,7 @@ export interface StepStartEvent extends EventBase {
   /** The loop iteration this start belongs to, for steps with a loop. */
   iteration?: number;
 }
-export interface StepEndEvent extends EventBase {
+export interface StepEndEvent extends EventBase, WithProgress {
   type: "step-end";
   stepId: string;
   /** The recorded output, reused on resume and replay. */
@@ -84,7 +104,7 @@ export interface StepEndEvent extends EventBase {
   /** For loop steps: how many iterations ran. */
   iterations?: number;
 }
-export interface StepErrorEvent extends EventBase {
+export interface StepErrorEvent extends EventBase, WithProgress {
   type: "step-error";
   stepId: string;
   error: SerializedError;
@@ -95,13 +115,13 @@ export interface StepErrorEvent extends EventBase {
   usage?: Usage;
   cost?: CostBreakdown;
 }
-export interface StepRetryEvent extends EventBase {
+export interface StepRetryEvent extends EventBase, WithProgress {
   type: "step-retry";
   stepId: string;
   attempt: number;
   delayMs: number;
 }
-export interface StepSkipEvent extends EventBase {
+export interface StepSkipEvent extends EventBase, WithProgress {
   type: "step-skip";
   stepId: string;
   reason: "condition" | "route" | "upstream-failed" | "upstream-skipped" | "cancelled";
@@ -111,6 +131,8 @@ export interface AgentStartEvent extends EventBase {
   type: "agent-start";
   agent: string;
   model: string;
+  /** For a subagent called as a tool (`asTool()`): the calling agent's tool call. */
+  toolCallId?: string;
 }
 export interface AgentEndEvent extends EventBase {
   type: "agent-end";

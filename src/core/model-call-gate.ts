@@ -1,4 +1,5 @@
 import type { BatonError } from "./errors/baton-error.js";
+import type { CallEstimate, CallReservation } from "./policies/call-reservation.js";
 import type { CostBreakdown, Usage } from "./usage.js";
 
 /**
@@ -14,6 +15,11 @@ export interface ModelCallGate {
    * when `request.signal` aborts while waiting.
    */
   acquire(request: ModelCallRequest): Promise<ModelCallPermit>;
+  /**
+   * Whether this gate keeps budgets, so calls should send their `estimate` (counting a
+   * prompt's tokens is not free: callers skip it when no budget needs it).
+   */
+  readonly reservesBudget?: boolean;
   /**
    * Counts what a tool call cost against the budgets (the run's and `report.agent`'s), so
    * the next model call is refused once tools have spent the budget. Agents call it when a
@@ -36,8 +42,14 @@ export interface ModelCallRequest {
   model: string;
   /** The agent making the call. */
   agent: string;
-  /** Estimated prompt tokens, for token-bucket limits and budget checks. */
+  /** A cheap estimate of the prompt's tokens, for token-bucket limits. */
   estimatedInputTokens: number;
+  /**
+   * What the call may spend, for budget reservations: callers send it to a gate that
+   * `reservesBudget`. Plain data, so it can cross to a gate in another process. Without it,
+   * a call reserves `estimatedInputTokens` plus the budget's default output, at 0 cents.
+   */
+  estimate?: CallEstimate;
   signal: AbortSignal;
   /**
    * Among calls waiting for the same model, higher goes first. The engine sets it from the
@@ -54,6 +66,11 @@ export interface ModelCallRequest {
 export type ModelCallPermit =
   | {
       granted: true;
+      /**
+       * What the call holds against the budgets until it is released, when a budget applies:
+       * its estimated input plus its output cap (or the budget's default), priced.
+       */
+      reservation?: CallReservation;
       /** Must be called exactly once when the call ends, success or failure. */
       release(outcome: ModelCallOutcome): void;
     }
@@ -68,6 +85,11 @@ export type ModelCallPermit =
 export interface ModelCallOutcome {
   usage?: Usage;
   cost?: CostBreakdown;
+  /**
+   * The call was aborted before its reply arrived: the provider may have billed it, so its
+   * reservation stays spent (counted as `possiblyBilled`), in place of `usage` and `cost`.
+   */
+  possiblyBilled?: boolean;
   /** Set when the call failed. */
   error?: unknown;
   /** The provider's Retry-After, in ms, when it sent one. */

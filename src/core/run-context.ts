@@ -3,6 +3,7 @@ import type { ModelCallGate } from "./model-call-gate.js";
 import type { Clock } from "./ports/clock.js";
 import type { IdGenerator } from "./ports/id-generator.js";
 import type { RunStore } from "./ports/run-store.js";
+import type { RunTelemetry } from "./ports/run-telemetry.js";
 import type { RetryOptions } from "./retry-policy.js";
 import type { ToolApprovalRecord } from "./run/fold-run-log.js";
 import type { RunnableEvent } from "./runnable.js";
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly overrides: RunOverrides;
   /** Tool calls of this step that wait for, or got, a human decision. */
   readonly approvals: ToolApprovals;
+  /** What traces the run (`start({ telemetry })`): child runs share it, model calls ask it for headers. */
+  readonly telemetry?: RunTelemetry | undefined;
 }
 
 /** A child run's place in its run tree. */

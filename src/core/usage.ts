@@ -13,6 +13,12 @@ export interface Usage {
   /** Output tokens spent on reasoning (a subset of `outputTokens`). */
   reasoningTokens: number;
   totalTokens: number;
+  /**
+   * Tokens of calls aborted before their reply arrived (a timeout, a cancelled run): what
+   * they reserved, since the provider may have billed them. Not in `totalTokens`; absent
+   * when no call was cut short.
+   */
+  possiblyBilledTokens?: number;
 }
 
 /** What a run, step or agent cost, split by where the money went. */
@@ -25,6 +31,12 @@ export interface CostBreakdown {
   totalCents: number | null;
   /** Models whose price was unknown, so their calls are not in `modelCents`. */
   unpricedModels: string[];
+  /**
+   * Calls aborted before their reply arrived, priced at what they reserved: the provider
+   * may have billed them. Not in `modelCents` or `totalCents`; absent when no call was cut
+   * short.
+   */
+  possiblyBilledCents?: number;
 }
 
 export const emptyUsage = (): Usage => ({
@@ -43,13 +55,17 @@ export const emptyCost = (): CostBreakdown => ({
 });
 
 export function addUsage(a: Usage, b: Usage): Usage {
-  return {
+  const sum: Usage = {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
     totalTokens: a.totalTokens + b.totalTokens,
   };
+  if (a.possiblyBilledTokens !== undefined || b.possiblyBilledTokens !== undefined) {
+    sum.possiblyBilledTokens = (a.possiblyBilledTokens ?? 0) + (b.possiblyBilledTokens ?? 0);
+  }
+  return sum;
 }
 
 export function sumUsage(items: Iterable<Usage>): Usage {
@@ -63,12 +79,16 @@ export function addCost(a: CostBreakdown, b: CostBreakdown): CostBreakdown {
   const modelCents =
     a.modelCents === null || b.modelCents === null ? null : a.modelCents + b.modelCents;
   const toolCents = a.toolCents + b.toolCents;
-  return {
+  const sum: CostBreakdown = {
     modelCents,
     toolCents,
     totalCents: modelCents === null ? null : modelCents + toolCents,
     unpricedModels,
   };
+  if (a.possiblyBilledCents !== undefined || b.possiblyBilledCents !== undefined) {
+    sum.possiblyBilledCents = (a.possiblyBilledCents ?? 0) + (b.possiblyBilledCents ?? 0);
+  }
+  return sum;
 }
 
 export function sumCost(items: Iterable<CostBreakdown>): CostBreakdown {
@@ -82,6 +102,34 @@ export function modelCallCost(model: string, cents: number | null): CostBreakdow
   return cents === null
     ? { modelCents: null, toolCents: 0, totalCents: null, unpricedModels: [model] }
     : { modelCents: cents, toolCents: 0, totalCents: cents, unpricedModels: [] };
+}
+
+/**
+ * What a call aborted before its reply is put on the books as: its reservation, apart from
+ * confirmed spend. `cents` is `null` when the model has no known price.
+ */
+export function possiblyBilledSpend(
+  model: string,
+  reservation: { tokens: number; cents: number | null },
+): { usage: Usage; cost: CostBreakdown } {
+  return {
+    usage: { ...emptyUsage(), possiblyBilledTokens: reservation.tokens },
+    cost:
+      reservation.cents === null
+        ? { modelCents: null, toolCents: 0, totalCents: null, unpricedModels: [model] }
+        : { ...emptyCost(), possiblyBilledCents: reservation.cents },
+  };
+}
+
+/** Confirmed plus possibly billed: what a budget counts, and an upper bound of the bill. */
+export function spendCeiling(
+  usage: Usage,
+  cost: CostBreakdown,
+): { tokens: number; cents: number | null } {
+  return {
+    tokens: usage.totalTokens + (usage.possiblyBilledTokens ?? 0),
+    cents: cost.totalCents === null ? null : cost.totalCents + (cost.possiblyBilledCents ?? 0),
+  };
 }
 
 export function toolCost(cents: number): CostBreakdown {

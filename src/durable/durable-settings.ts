@@ -11,7 +11,14 @@ import { checkRegistry, type RebuildOptions } from "./workflow-registry.js";
 /** The start options a durable run may set (the durable API sets store, clock, ids and signal). */
 export type DurableStartOptions = Pick<
   StartOptions,
-  "concurrency" | "budget" | "limits" | "circuitBreaker" | "failureMode" | "gate" | "metadata"
+  | "concurrency"
+  | "budget"
+  | "limits"
+  | "circuitBreaker"
+  | "failureMode"
+  | "gate"
+  | "metadata"
+  | "telemetry"
 >;
 
 /** How runs are owned, timed and rebuilt; shared by `resume`, `openDurable`, `fork` and the scheduler. */

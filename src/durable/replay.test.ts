@@ -3,8 +3,10 @@ import { agent } from "../agents/agent.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
 import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
+import { approve, reject } from "./approvals.js";
 import { fork } from "./fork.js";
 import { replay } from "./replay.js";
+import { resume } from "./resume.js";
 import { scriptedModel, textReply } from "./test-support.js";
 
 const prices = { "test:scripted": { inputPerMillion: 100, outputPerMillion: 200 } };
@@ -91,6 +93,48 @@ describe("replay", () => {
       'step "count": output differs',
       'step "report": output differs',
     ]);
+  });
+
+  /** draft -> publish (a function step that needs approval), decided, then resumed to its end. */
+  async function decidedRun(decide: typeof approve) {
+    const store = new MemoryStore();
+    const counts = { published: 0 };
+    const flow = workflow<string>("release")
+      .step("draft", ({ input }) => `draft of ${input}`)
+      .step(
+        "publish",
+        ({ results }) => {
+          counts.published++;
+          return `published ${results.draft}`;
+        },
+        { dependsOn: ["draft"], approval: { message: "Publish?" } },
+      );
+    const first = await flow.start("post", { store }).result;
+    expect(first.status).toBe("waiting");
+    await decide(first.runId, "publish", { store, comment: "noted" });
+    const resumed = await resume(first.runId, { store, workflows: { release: flow } });
+    return { store, flow, runId: first.runId, counts, result: await resumed.result };
+  }
+
+  it("keeps a recorded approval: an approved, resumed run replays identically", async () => {
+    const { store, flow, runId, counts, result } = await decidedRun(approve);
+    expect(result.status).toBe("succeeded");
+
+    const replayed = await replay(runId, { store, workflows: { release: flow } });
+    expect(replayed.differences).toEqual([]);
+    expect(replayed.identical).toBe(true);
+    expect(replayed.result.steps.publish!.output).toBe("published draft of post");
+    expect(counts.published).toBe(2); // the function step ran again, on the recorded decision
+  });
+
+  it("keeps a recorded rejection: the step fails again as it did", async () => {
+    const { store, flow, runId, counts, result } = await decidedRun(reject);
+    expect(result.status).toBe("failed");
+
+    const replayed = await replay(runId, { store, workflows: { release: flow } });
+    expect(replayed.differences).toEqual([]);
+    expect(replayed.result.steps.publish!.status).toBe("failed");
+    expect(counts.published).toBe(0);
   });
 });
 

@@ -118,6 +118,7 @@ export async function replay(runId: string, options: ReplayOptions = {}): Promis
     workflow,
     input,
     keep: new Set(served),
+    decisions: true,
     at: recorded.startedAt ?? clock.now(),
   });
   await store.createRun({

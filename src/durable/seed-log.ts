@@ -19,6 +19,9 @@ const stepEventTypes = new Set([
  * steps, renamed to the new run. Folding it gives the state to resume from, so the kept
  * steps never run and keep their recorded outputs; and the new run's own log stays
  * complete (it can itself be resumed after a crash, or shown, without the original).
+ * With `decisions`, the human decisions on every other step are copied too (a replay
+ * reruns a function step that needed approval on the decision recorded for it, instead of
+ * asking again); a fork leaves them out, since its rerun steps work on a new input.
  */
 export function seedLog(
   recorded: readonly LoggedEvent[],
@@ -29,6 +32,8 @@ export function seedLog(
     input: unknown;
     keep: ReadonlySet<string>;
     at: number;
+    /** Copy `approval-decision` events of the steps not kept as well. @default false */
+    decisions?: boolean;
   },
 ): LoggedEvent[] {
   const { recordedRunId, runId, workflow, keep } = options;
@@ -44,7 +49,8 @@ export function seedLog(
   ];
   for (const event of recorded) {
     if (event.runId !== recordedRunId || !stepEventTypes.has(event.type)) continue;
-    if (!keep.has(event.stepId as string)) continue;
+    const decision = options.decisions === true && event.type === "approval-decision";
+    if (!keep.has(event.stepId as string) && !decision) continue;
     const { seq: _seq, parentRunId: _parent, ...rest } = event as LoggedEvent & { seq?: number };
     seed.push({ ...rest, runId });
   }

@@ -23,6 +23,7 @@ export { type OptionRule, rules } from "../core/options/option-rule.js";
 export type { Outcome, Spend, Succeeded, WaitReason } from "../core/outcome.js";
 export type { BudgetLimit, SwitchModelOptions } from "../core/policies/budget.js";
 export type { BudgetAction } from "../core/policies/budget-exceeded-error.js";
+export type { CallEstimate, CallReservation } from "../core/policies/call-reservation.js";
 export type { ModelCallGateOptions } from "../core/policies/create-model-call-gate.js";
 export type { Clock } from "../core/ports/clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
@@ -36,6 +37,7 @@ export {
   type RunStore,
   type StoredEvent,
 } from "../core/ports/run-store.js";
+export type { ModelCallRef, RunTelemetry } from "../core/ports/run-telemetry.js";
 export type { Runtime } from "../core/ports/runtime.js";
 export type {
   SchedulePatch,

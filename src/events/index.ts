@@ -30,6 +30,7 @@ export type {
   RunCancelEvent,
   RunEndEvent,
   RunErrorEvent,
+  RunProgress,
   RunResumeEvent,
   RunStartEvent,
   RunWaitEvent,

@@ -1,4 +1,4 @@
-import type { BatonEvent } from "../core/events.js";
+import type { BatonEvent, RunProgress } from "../core/events.js";
 
 /** What the progress view knows about a run so far (internal; a fold of its events). */
 export interface ProgressState {
@@ -10,6 +10,8 @@ export interface ProgressState {
   status: "pending" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
   /** Steps in the workflow, when known. */
   totalSteps: number | undefined;
+  /** The run's progress as its last event carrying one had it (the engine's count). */
+  progress: RunProgress | undefined;
   /** Step ids that ended, failed for good or were skipped. */
   finished: Set<string>;
   succeeded: number;
@@ -43,6 +45,7 @@ export function initialProgressState(totalSteps: number | undefined): ProgressSt
     endedAt: undefined,
     status: "pending",
     totalSteps,
+    progress: undefined,
     finished: new Set(),
     succeeded: 0,
     failed: 0,
@@ -59,12 +62,12 @@ export function applyProgressEvent(
   state: ProgressState,
   event: BatonEvent,
 ): ProgressChange | undefined {
-  if (event.type === "run-start" && state.runId === undefined) {
+  const starts = event.type === "run-start" && state.runId === undefined;
+  if (starts) {
     state.runId = event.runId;
     state.workflow = event.workflow;
     state.startedAt = event.at;
     state.status = "running";
-    return { kind: "run-start" };
   }
   if (event.type === "run-resume" && state.runId === undefined && !event.parentRunId) {
     state.runId = event.runId;
@@ -73,6 +76,12 @@ export function applyProgressEvent(
   // Sub-workflows and subagents report inside their parent's step; count only our own steps.
   if (state.runId !== undefined ? event.runId !== state.runId : event.parentRunId !== undefined)
     return undefined;
+  const progress = progressOf(event);
+  if (progress) {
+    state.progress = progress;
+    state.totalSteps = progress.total;
+  }
+  if (starts) return { kind: "run-start" };
   switch (event.type) {
     case "run-resume":
       state.status = "running";
@@ -142,6 +151,26 @@ export function applyProgressEvent(
     default:
       return undefined;
   }
+}
+
+/** The run's progress a `run-*` or `step-*` event carries (the engine's count). */
+function progressOf(event: BatonEvent): RunProgress | undefined {
+  return event.type.startsWith("run-") || event.type.startsWith("step-")
+    ? (event as { progress?: RunProgress }).progress
+    : undefined;
+}
+
+/** Steps that ended: the engine's count when the events carry it, else the view's own. */
+export function completedSteps(state: ProgressState): number {
+  return state.progress?.completed ?? state.finished.size;
+}
+
+/** The share of steps that ended, in whole percent rounded down; undefined without a total. */
+export function progressPercent(state: ProgressState): number | undefined {
+  if (state.progress) return state.progress.percent;
+  const total = state.totalSteps;
+  if (total === undefined) return undefined;
+  return total === 0 ? 100 : Math.floor((completedSteps(state) * 100) / total);
 }
 
 function addCents(

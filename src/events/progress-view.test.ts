@@ -39,18 +39,20 @@ describe("progressView", () => {
     expect(stream.text.split("\n")).toEqual([
       "run report started",
       "step facts started",
-      "step facts done in 1.2s (1/2 steps, 0.5000¢ so far)",
+      "step facts done in 1.2s (1/2 steps, 50%, 0.5000¢ so far)",
       "step draft started",
       "step draft failed on attempt 1 (will retry): rate limited",
       "step draft retrying: attempt 2 in 500ms",
       "step draft started (attempt 2)",
-      "step draft done in 200ms (2/2 steps, 0.7500¢ so far)",
-      "run report succeeded in 2.0s: 2/2 steps, 2 succeeded, cost 0.7500¢",
+      "step draft done in 200ms (2/2 steps, 100%, 0.7500¢ so far)",
+      "run report succeeded in 2.0s: 2/2 steps, 100%, 2 succeeded, cost 0.7500¢",
       "",
     ]);
     expect(stream.text).not.toContain("\x1b");
     expect(summary).toEqual({
       status: "succeeded",
+      completed: 2,
+      percent: 100,
       succeeded: 2,
       failed: 0,
       skipped: 0,
@@ -73,14 +75,16 @@ describe("progressView", () => {
     await expect
       .poll(() => stream.chunks.at(-1))
       .toBe(
-        `${CLEAR}report [░░░░░░░░░░░░░░░░░░░░] 0/4 · running: facts, sources · 0.0000¢ · 500ms`,
+        `${CLEAR}report [░░░░░░░░░░░░░░░░░░░░] 0/4 0% · running: facts, sources · 0.0000¢ · 500ms`,
       );
 
     await clock.advance(1700);
     channel.push(factsEnd!, draftStart!);
     await expect
       .poll(() => stream.chunks.at(-1))
-      .toBe(`${CLEAR}report [█████░░░░░░░░░░░░░░░] 1/4 · running: sources, draft · 0.5000¢ · 2.2s`);
+      .toBe(
+        `${CLEAR}report [█████░░░░░░░░░░░░░░░] 1/4 25% · running: sources, draft · 0.5000¢ · 2.2s`,
+      );
     // Nothing but redraws so far: no line was printed for good.
     expect(stream.text).not.toContain("\n");
 
@@ -88,7 +92,7 @@ describe("progressView", () => {
     await viewing;
     // The events ended before the run did: the summary says so.
     expect(stream.chunks.at(-1)).toBe(
-      `${CLEAR}run report running: 1/4 steps, 1 succeeded, cost 0.5000¢\n`,
+      `${CLEAR}run report running: 1/4 steps, 25%, 1 succeeded, cost 0.5000¢\n`,
     );
   });
 
@@ -126,7 +130,7 @@ describe("progressView", () => {
     const printed = stream.text.split(CLEAR).filter((part) => part.endsWith("\n"));
     expect(printed).toEqual([
       "✗ facts failed: server error\n",
-      "run report failed in 600ms (step facts failed): 2/2 steps, 0 succeeded, 1 failed, 1 skipped, cost 0.0000¢+\n",
+      "run report failed in 600ms (step facts failed): 2/2 steps, 100%, 0 succeeded, 1 failed, 1 skipped, cost 0.0000¢+\n",
     ]);
     expect(summary).toMatchObject({ status: "failed", failed: 1, skipped: 1, unpriced: true });
   });
@@ -192,24 +196,26 @@ describe("progressView", () => {
     await channel.released;
   });
 
-  it("follows a real run of the engine", async () => {
+  it("follows a real run of the engine, its progress read from the events", async () => {
     const flow = workflow("pipeline")
       .step("fetch", () => "data")
       .step("parse", () => ({ rows: 2 }), { dependsOn: ["fetch"] })
       .step("skip", () => 0, { dependsOn: ["fetch"], when: () => false });
     const run = flow.start(undefined, { ids: sequentialIdGenerator(), clock: new ManualClock(0) });
     const stream = new FakeStream(false);
-    const summary = await progressView(run, { stream, totalSteps: flow.stepIds.length });
+    // No totalSteps: the engine's events carry the run's progress.
+    const summary = await progressView(run, { stream });
     expect(stream.text.split("\n")).toEqual([
       "run pipeline started",
       "step fetch started",
-      "step fetch done in 0ms (1/3 steps, 0.0000¢ so far)",
+      "step fetch done in 0ms (1/3 steps, 33%, 0.0000¢ so far)",
       "step skip skipped (condition)",
       "step parse started",
-      "step parse done in 0ms (3/3 steps, 0.0000¢ so far)",
-      "run pipeline succeeded in 0ms: 3/3 steps, 2 succeeded, 1 skipped, cost 0.0000¢",
+      "step parse done in 0ms (3/3 steps, 100%, 0.0000¢ so far)",
+      "run pipeline succeeded in 0ms: 3/3 steps, 100%, 2 succeeded, 1 skipped, cost 0.0000¢",
       "",
     ]);
+    expect(summary).toMatchObject({ completed: 3, percent: 100, totalSteps: 3 });
     expect(summary.status).toBe((await run.result).status);
   });
 

@@ -5,11 +5,13 @@ import { describe } from "./describe-value.js";
 import { eventsUntil } from "./events-until.js";
 import {
   applyProgressEvent,
+  completedSteps,
   formatCents,
   formatDuration,
   initialProgressState,
   type ProgressChange,
   type ProgressState,
+  progressPercent,
 } from "./progress-state.js";
 
 /** Where the view writes: `process.stderr`, or anything with `write`. */
@@ -48,6 +50,10 @@ export interface ProgressViewOptions {
 /** How the run looked when the view stopped. */
 export interface ProgressSummary {
   status: ProgressState["status"];
+  /** Steps that ended (succeeded, failed, cancelled or skipped). */
+  completed: number;
+  /** `completed` of `totalSteps` in whole percent, rounded down; undefined without a total. */
+  percent: number | undefined;
   succeeded: number;
   failed: number;
   skipped: number;
@@ -129,6 +135,8 @@ export async function progressView(
   }
   return {
     status: state.status,
+    completed: completedSteps(state),
+    percent: progressPercent(state),
     succeeded: state.succeeded,
     failed: state.failed,
     skipped: state.skipped,
@@ -154,15 +162,15 @@ async function refresh(
   }
 }
 
-/** `report [████░░░░] 2/5 · running: facts, draft · 0.1200¢ · 4.2s` */
+/** `report [████████░░░░░░░░░░░░] 2/5 40% · running: facts, draft · 0.1200¢ · 4.2s` */
 export function statusLine(state: ProgressState, now: number): string {
   const parts: string[] = [];
   const name = state.workflow ?? "run";
-  const done = state.finished.size;
+  const done = completedSteps(state);
   if (state.totalSteps !== undefined && state.totalSteps > 0) {
     const filled = Math.min(BAR_WIDTH, Math.round((done / state.totalSteps) * BAR_WIDTH));
     parts.push(
-      `${name} [${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}] ${done}/${state.totalSteps}`,
+      `${name} [${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}] ${done}/${state.totalSteps} ${progressPercent(state)}%`,
     );
   } else {
     parts.push(`${name} ${done} step${done === 1 ? "" : "s"} done`);
@@ -207,10 +215,12 @@ function summaryLine(state: ProgressState): string {
   return `run ${state.workflow ?? state.runId ?? ""} ${state.status}${duration}${error}: ${progressCount(state)}, ${counts.join(", ")}, cost ${formatCents(state.cents, state.unpriced)}`;
 }
 
+/** `2/5 steps, 40%`, or `2 steps` without a total. */
 function progressCount(state: ProgressState): string {
+  const done = completedSteps(state);
   return state.totalSteps !== undefined
-    ? `${state.finished.size}/${state.totalSteps} steps`
-    : `${state.finished.size} steps`;
+    ? `${done}/${state.totalSteps} steps, ${progressPercent(state)}%`
+    : `${done} steps`;
 }
 
 /** Cuts a line to the terminal width, counting code points (the bar is multi-byte). */

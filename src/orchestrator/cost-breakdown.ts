@@ -1,20 +1,13 @@
 import { addUsage, emptyUsage, type LoggedEvent } from "../engine/index.js";
 import type { BatonEvent, CostBreakdown, Usage } from "../index.js";
+import type { AgentSpend as AgentSpendReport } from "../views/index.js";
 
 /** Which part of the orchestration an agent played. */
 export type AgentRole = "main" | "designer" | "subagent";
 
-/** What one agent spent over a whole `process()` run. */
-export interface AgentSpend {
+/** What one agent spent over a whole `process()` run (as a run report's `cost.byAgent` says). */
+export interface AgentSpend extends AgentSpendReport {
   role: AgentRole;
-  /** Tokens of every model call, failed attempts and memory summaries included. */
-  usage: Usage;
-  /** US cents for its model calls; `null` when a model's price is unknown. */
-  modelCents: number | null;
-  /** US cents its tools reported. */
-  toolCents: number;
-  modelCalls: number;
-  toolCalls: number;
 }
 
 /**
@@ -33,6 +26,11 @@ export interface OrchestratorCostBreakdown {
   totalCents: number | null;
   /** Models with no known price (their calls are not in the cents). */
   unpricedModels: string[];
+  /**
+   * Calls cut short before their reply, at what they reserved: possibly billed, not in
+   * `totalCents`. Absent when none was.
+   */
+  possiblyBilledCents?: number;
   /** Tokens and cents per agent, by agent name. */
   byAgent: Record<string, AgentSpend>;
 }
@@ -56,6 +54,7 @@ export function orchestratorCost(
   let planningCents: number | null = 0;
   let subagentCents: number | null = 0;
   let toolCents = 0;
+  let possiblyBilledCents: number | undefined;
   const spendOf = (agent: string, event: AnyEvent): AgentSpend => {
     byAgent[agent] ??= {
       role: roleOf(agent, event),
@@ -82,6 +81,10 @@ export function orchestratorCost(
       }
       const cents = cost ? cost.modelCents : 0;
       for (const model of cost?.unpricedModels ?? []) unpriced.add(model);
+      if (cost?.possiblyBilledCents !== undefined) {
+        spend.possiblyBilledCents = (spend.possiblyBilledCents ?? 0) + cost.possiblyBilledCents;
+        possiblyBilledCents = (possiblyBilledCents ?? 0) + cost.possiblyBilledCents;
+      }
       spend.modelCents = plus(spend.modelCents, cents);
       if (spend.role === "subagent") subagentCents = plus(subagentCents, cents);
       else planningCents = plus(planningCents, cents);
@@ -101,6 +104,7 @@ export function orchestratorCost(
       toolCents,
       totalCents: plus(plus(planningCents, subagentCents), toolCents),
       unpricedModels: [...unpriced],
+      ...(possiblyBilledCents !== undefined ? { possiblyBilledCents } : {}),
       byAgent,
     },
   };

@@ -1,8 +1,8 @@
 /**
  * The orchestrator: a main agent that delegates to subagents or plans and creates new
  * ones, each delegation run as a workflow on Baton's engine; a task queue with priorities;
- * orchestrator specs (YAML/JSON); and views of a run (flowchart, tool trace, Mermaid).
- * Built only on Baton's public API.
+ * and orchestrator specs (YAML/JSON). Built only on Baton's public API; its runs are drawn
+ * by `baton-ai/views` (flowchart, tool trace, Mermaid), like any other run.
  * @module baton/orchestrator
  */
 // First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
@@ -56,12 +56,3 @@ export {
 } from "./spec/build-orchestrator.js";
 export type { Task, TaskInfo, TaskStatus } from "./task.js";
 export type { SubmitOptions } from "./task-runner.js";
-export { type FlowchartOptions, flowchart } from "./visualize/flowchart.js";
-export { type MermaidOptions, type MermaidSource, mermaid } from "./visualize/mermaid.js";
-export {
-  loadRunTrace,
-  type TraceEvent,
-  type TraceRun,
-  type TraceSource,
-} from "./visualize/run-trace.js";
-export { type ToolTraceOptions, toolTrace } from "./visualize/tool-trace.js";

@@ -19,6 +19,7 @@ const {
   clock,
   ids,
   signal,
+  telemetry,
 } = optionFragments;
 
 const anAgent = custom(isAgent, "expected an agent (from agent())");
@@ -68,6 +69,7 @@ export const orchestratorOptionsRule = object(
     modelOptions: agentOptionFields.modelOptions,
     clock: optional(clock),
     ids: optional(ids),
+    telemetry: optional(telemetry),
   } satisfies Record<keyof OrchestratorOptions, OptionRule>,
   "expected an options object",
 );

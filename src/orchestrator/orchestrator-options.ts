@@ -1,4 +1,5 @@
 import type { ToolSet } from "ai";
+import type { RunTelemetry } from "../engine/index.js";
 import type {
   Agent,
   AgentOptions,
@@ -86,6 +87,8 @@ export interface OrchestratorOptions {
   clock?: Clock;
   /** Run and task ids. @default randomIdGenerator */
   ids?: IdGenerator;
+  /** Traces `process()` runs (delegations as child spans) and tasks: `telemetry()` of `baton-ai/telemetry`. */
+  telemetry?: RunTelemetry;
 }
 
 function received(value: unknown): string {

@@ -24,6 +24,21 @@ function setup(
   return { store, orchestrator };
 }
 
+/** A main agent that delegates two tasks, `one` to `a` and `two` to `b` (`second` added to it), then says "ok". */
+function twoTasks(second: { dependsOn?: string[] } = {}) {
+  const main = scripted(
+    "main",
+    toolCall(DELEGATE_TOOL, {
+      tasks: [
+        { id: "one", agent: "a", description: "First." },
+        { id: "two", agent: "b", description: "Second.", ...second },
+      ],
+    }),
+    text("ok"),
+  );
+  return { main, subagents: [worker("a", text("A")).agent, worker("b", text("B")).agent] };
+}
+
 describe("Orchestrator", () => {
   it("runs delegated tasks as a child workflow: parallel tasks together, a sequential one after the task before it", async () => {
     const researcherIn = gate();
@@ -133,22 +148,8 @@ describe("Orchestrator", () => {
   });
 
   it("runs one task at a time with maxParallelTasks: 1", async () => {
-    const a = worker("a", text("A"));
-    const b = worker("b", text("B"));
-    const main = scripted(
-      "main",
-      toolCall(DELEGATE_TOOL, {
-        tasks: [
-          { id: "one", agent: "a", description: "First." },
-          { id: "two", agent: "b", description: "Second." },
-        ],
-      }),
-      text("ok"),
-    );
-    const { store, orchestrator } = setup(main, {
-      subagents: [a.agent, b.agent],
-      maxParallelTasks: 1,
-    });
+    const { main, subagents } = twoTasks();
+    const { store, orchestrator } = setup(main, { subagents, maxParallelTasks: 1 });
     const { runId } = await orchestrator.process("Go");
     const [child] = await store.listRuns({ parentId: runId });
     const order = (await store.readLog(child!.id))
@@ -180,6 +181,27 @@ describe("Orchestrator", () => {
     expect(
       events.findIndex((event) => event.type === "run-end" && event.runId === child?.runId),
     ).toBeLessThan(parentEnd);
+  });
+
+  it("streams each delegation's progress over its tasks, and the process run's over its main step", async () => {
+    const { main, subagents } = twoTasks({ dependsOn: ["one"] });
+    const { orchestrator } = setup(main, { subagents });
+    const run = orchestrator.start("Go");
+    const seen: string[] = [];
+    for await (const event of run.events) {
+      if ((event.type === "step-end" || event.type === "run-end") && event.progress) {
+        const { completed, total, percent } = event.progress;
+        const where = event.parentRunId ? "delegation" : "process";
+        seen.push(`${where} ${event.type} ${completed}/${total} ${percent}%`);
+      }
+    }
+    expect(seen).toEqual([
+      "delegation step-end 1/2 50%",
+      "delegation step-end 2/2 100%",
+      "delegation run-end 2/2 100%",
+      "process step-end 1/1 100%",
+      "process run-end 1/1 100%",
+    ]);
   });
 
   it("gives an invalid delegation back to the main agent as the tool's error and starts no workflow", async () => {
@@ -320,7 +342,7 @@ describe("Orchestrator", () => {
       ),
       text("never reached"),
     );
-    const { orchestrator } = setup(main, { subagents: [a.agent], budget: { maxTokens: 400 } });
+    const { orchestrator } = setup(main, { subagents: [a.agent], budget: { maxTokens: 800 } });
     const error = (await orchestrator
       .process("Go")
       .catch((thrown: unknown) => thrown)) as OrchestratorError;
@@ -407,7 +429,7 @@ describe("Orchestrator", () => {
       [
         "Invalid options for new Orchestrator() (5 problems):",
         "  mainAgent.retry: expected an integer >= 1, received 0",
-        '  mainAgent.output: unknown option "output" (known: name, model, instructions, description, tools, maxSteps, fallbackModels, retry, timeout, memory, prices, clock, modelOptions)',
+        '  mainAgent.output: unknown option "output" (known: name, model, instructions, description, tools, maxSteps, maxOutputTokens, fallbackModels, retry, timeout, memory, prices, clock, modelOptions)',
         '  subagents[0]: expected an agent (from agent()) or { agent, description }, received "x"',
         "  maxParallelTasks: expected an integer >= 1, received 0",
         '  maxPlanAtempts: unknown option "maxPlanAtempts" (did you mean "maxPlanAttempts"?)',

@@ -387,9 +387,10 @@ export class Orchestrator {
 
   /** What every run of this orchestrator starts with: budget, shared limits and breakers. */
   #startOptions(): DurableStartOptions {
-    const { budget } = this.#options;
+    const { budget, telemetry } = this.#options;
     return {
       ...(budget ? { budget } : {}),
+      ...(telemetry ? { telemetry } : {}),
       ...(this.#limits ? { limits: this.#limits } : {}),
       ...(this.#breakers !== undefined ? { circuitBreaker: this.#breakers } : {}),
     };

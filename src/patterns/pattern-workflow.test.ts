@@ -28,6 +28,27 @@ describe("PatternWorkflow", () => {
     expect(WorkflowError.isInstance(error)).toBe(true);
   });
 
+  it("carries the run's progress on its events, stage by stage", async () => {
+    const ledger = new MockLedger();
+    const flow = sequential(
+      ["outline", "draft", "polish"].map((name) => mockAgent(name, name, { ledger }).agent),
+    );
+    const run = flow.start("go");
+    const seen: string[] = [];
+    for await (const event of run.events) {
+      if (event.type === "step-end" || event.type === "run-end") {
+        const { completed, total, percent } = event.progress!;
+        seen.push(`${event.type} ${completed}/${total} ${percent}%`);
+      }
+    }
+    expect(seen).toEqual([
+      "step-end 1/3 33%",
+      "step-end 2/3 66%",
+      "step-end 3/3 100%",
+      "run-end 3/3 100%",
+    ]);
+  });
+
   it("resumes from its log without rerunning the stages that ended", async () => {
     const ledger = new MockLedger();
     const first = mockAgent("first", "A", { ledger });

@@ -192,6 +192,29 @@ steps: [{ id: greet, agent: greeter, input: "Hi" }]
       expect(result.cost.totalCents).toBeCloseTo(2, 10);
     });
 
+    it("sends each agent's maxOutputTokens (its own, else the defaults'), and takes a budget's reserveOutputTokens", async () => {
+      server.enqueue({ text: "a", usage: { promptTokens: 10, completionTokens: 5 } });
+      server.enqueue({ text: "b", usage: { promptTokens: 10, completionTokens: 5 } });
+      const flow = buildWorkflow(
+        parseSpec(`${header().replace("defaults: { retry: 1 }", "defaults: { retry: 1, maxOutputTokens: 64 }")}agents:
+  capped: { model: "local:small", maxOutputTokens: 32 }
+  plain: { model: "local:small" }
+steps:
+  - { id: first, agent: capped, input: "Hi" }
+  - { id: second, agent: plain, input: "Hi", dependsOn: first }
+budget: { maxTokens: 1000, reserveOutputTokens: 100 }
+`),
+        { env: { LOCAL_KEY: "k" } },
+      );
+      const result = await flow.start(undefined, offline).result;
+
+      expect(result.status).toBe("succeeded");
+      const sent = server.requests.map(
+        (request) => (request.body as { max_tokens?: number }).max_tokens,
+      );
+      expect(sent).toEqual([32, 64]);
+    });
+
     it("routes to the successors the first matching case names; the others are skipped", async () => {
       server.enqueueFor("triage", { text: "This is a bug in the parser" });
       server.enqueueFor("worker", { text: "patched" });

@@ -106,6 +106,7 @@ export function specAgents(spec: Spec, options: SpecAgentsOptions = {}): SpecAge
       const retry = agent.retry ?? defaults.retry;
       const timeout = agent.timeout ?? defaults.timeout;
       const maxSteps = agent.maxSteps ?? defaults.maxSteps;
+      const maxOutputTokens = agent.maxOutputTokens ?? defaults.maxOutputTokens;
       return {
         name,
         model,
@@ -113,6 +114,7 @@ export function specAgents(spec: Spec, options: SpecAgentsOptions = {}): SpecAge
         ...(agent.description !== undefined ? { description: agent.description } : {}),
         tools: toolSet,
         ...(maxSteps !== undefined ? { maxSteps } : {}),
+        ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
         ...(agent.output !== undefined ? { output: outputSchema(agent.output) } : {}),
         ...(agent.memory !== undefined
           ? { memory: { ...agent.memory, ...(summaryModel ? { summaryModel } : {}) } }

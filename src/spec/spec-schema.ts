@@ -108,6 +108,7 @@ function buildSpecSchemas(z: Zod) {
     tools: z.array(identifier, { error: "expected a list of tool names" }).optional(),
     maxSteps: count.optional(),
     fallbackModels: modelStrings.optional(),
+    maxOutputTokens: count.optional(),
     retry: retrySpec.optional(),
     timeout: agentTimeout.optional(),
     memory: memorySpec.optional(),
@@ -270,6 +271,7 @@ function buildSpecSchemas(z: Zod) {
         retry: retrySpec.optional(),
         timeout: agentTimeout.optional(),
         maxSteps: count.optional(),
+        maxOutputTokens: count.optional(),
       })
       .optional(),
     tools: toolsSpec.optional(),

@@ -71,3 +71,12 @@ describe("Patterns and the orchestrator", () => {
     }
   });
 });
+
+describe("The views", () => {
+  it("sit below patterns, the orchestrator and the CLI: they import none of them", () => {
+    const upward = outsideImports("src/views").filter(({ target }) =>
+      /^src\/(orchestrator|patterns|cli|dashboard)\//.test(target),
+    );
+    expect(upward).toEqual([]);
+  });
+});

@@ -18,7 +18,11 @@ export interface FuzzSpecsOptions {
   count?: number;
   /** The random seed: the same seed gives the same specs. @default 1 */
   seed?: number;
-  /** A case that takes longer than this (parse, build and compile) is listed in `slow`. @default 2000 */
+  /**
+   * A case that takes longer than this (parse, build and compile) is listed in `slow`
+   * (wall-clock time) and counted in `slowCpu` (this process's CPU time).
+   * @default 2000
+   */
   slowMs?: number;
 }
 
@@ -32,6 +36,8 @@ export interface FuzzFinding {
   /** The exception's name and message (for `others`). */
   error?: string;
   ms: number;
+  /** CPU time the process spent on the case (on a busy machine, wall-clock time says little). */
+  cpuMs: number;
 }
 
 export interface FuzzReport {
@@ -45,10 +51,14 @@ export interface FuzzReport {
   others: FuzzFinding[];
   /** How many of `others` were not even a `BatonError` (a raw TypeError, RangeError, ...). */
   nonBatonErrors: number;
-  /** Cases slower than `slowMs`. */
+  /** Cases slower than `slowMs` in wall-clock time. */
   slow: FuzzFinding[];
-  /** The slowest case's time. */
+  /** Cases that took more than `slowMs` of CPU time. */
+  slowCpu: number;
+  /** The slowest case's wall-clock time. */
   maxMs: number;
+  /** The most CPU time a case took. */
+  maxCpuMs: number;
 }
 
 interface FuzzCase {
@@ -70,7 +80,9 @@ export function fuzzSpecs({
     others: [],
     nonBatonErrors: 0,
     slow: [],
+    slowCpu: 0,
     maxMs: 0,
+    maxCpuMs: 0,
   };
   // In batches, so 10,000 cases never sit in memory at once.
   const batch = 250;
@@ -86,6 +98,7 @@ export function fuzzSpecs({
 
 function record(report: FuzzReport, item: FuzzCase, slowMs: number): void {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let error: unknown;
   try {
     const spec = parseSpec(item.text, { format: item.format });
@@ -94,13 +107,17 @@ function record(report: FuzzReport, item: FuzzCase, slowMs: number): void {
     error = caught;
   }
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   report.maxMs = Math.max(report.maxMs, ms);
+  report.maxCpuMs = Math.max(report.maxCpuMs, cpuMs);
   const finding = (): FuzzFinding => ({
     format: item.format,
     text: item.text.slice(0, 2000),
     length: item.text.length,
     ...(error !== undefined ? { error: describe(error) } : {}),
     ms,
+    cpuMs,
   });
   if (error === undefined) report.valid++;
   else if (SpecError.isInstance(error)) report.specErrors++;
@@ -109,6 +126,7 @@ function record(report: FuzzReport, item: FuzzCase, slowMs: number): void {
     if (!BatonError.isInstance(error)) report.nonBatonErrors++;
   }
   if (ms > slowMs) report.slow.push(finding());
+  if (cpuMs > slowMs) report.slowCpu++;
 }
 
 function describe(error: unknown): string {

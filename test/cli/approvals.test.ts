@@ -91,9 +91,10 @@ describe("baton approve / reject / resume", { timeout: 90_000 }, () => {
     expect(publish).toMatchObject({ id: "publish", status: "succeeded", attempts: 1 });
 
     const trace = await cli("show", runId, "--trace");
-    expect(trace.stdout).toMatch(/approval requested for publish: Publish the report on waves\?/);
-    expect(trace.stdout).toMatch(/approved publish: ship it/);
-    expect(trace.stdout).toMatch(/run resumed/);
+    expect(trace.stdout).toMatch(
+      /✓ step publish .*\n {3}├─ approval requested: Publish the report on waves\?\n {3}└─ approved: ship it\n/,
+    );
+    expect(trace.stdout).toMatch(/^├─ waited \(approval\)\n├─ resumed\n/m);
     const runs = await cli("runs", "--json");
     expect(JSON.parse(runs.stdout)[0]).toMatchObject({ id: runId, status: "succeeded" });
 

@@ -122,6 +122,8 @@ export interface RunningBaton {
   ): Promise<string>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process ends (null when a signal ended it). */
+  exited(): Promise<number | null>;
 }
 
 /**
@@ -176,5 +178,6 @@ export function startBaton(
       if (child.exitCode === null) child.kill(signal);
       return exited;
     },
+    exited: () => exited,
   };
 }

@@ -267,7 +267,8 @@ ${pricesYaml}
     expect(stderr).toMatch(
       /researcher: falling back from openai-compatible:flaky-model to openai-compatible:backup-model/,
     );
-    expect(stderr).toMatch(/\[delegation\] task lookup done in/);
+    // The delegation's progress: its one task of one ended.
+    expect(stderr).toMatch(/\[delegation\] task lookup done in \S+ \(1\/1 tasks, 100%\)/);
     expect(stdout).toContain("Answer:\n  Refunds are possible within 30 days.");
     expect(stdout).toMatch(/openai-compatible:flaky-model\s+2\s+2\s/);
     expect(stdout).toMatch(/openai-compatible:backup-model\s+1\s+0\s+200\s+10\s+0\.0960¢/);

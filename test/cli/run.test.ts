@@ -123,12 +123,13 @@ describe("baton run", { timeout: 90_000 }, () => {
     expect(code).toBe(0);
     // Not a terminal: one plain line per change.
     expect(stderr).toContain("run brief started");
-    expect(stderr).toMatch(/step draft done in \S+ \(1\/2 steps/);
-    expect(stderr).toMatch(/run brief succeeded in \S+: 2\/2 steps, 2 succeeded/);
+    // The progress the engine's events carry: steps ended of all, and the percentage.
+    expect(stderr).toMatch(/step draft done in \S+ \(1\/2 steps, 50%, /);
+    expect(stderr).toMatch(/run brief succeeded in \S+: 2\/2 steps, 100%, 2 succeeded/);
     expect(stdout).toMatch(/^Run run_\S+ \(brief\) succeeded/);
     expect(stdout).toContain("Output:\n  Edited.");
     expect(stdout).toMatch(
-      /step draft started\n.*model fake:writer-model answered in \S+: 10 in \/ 5 out tokens/,
+      /Trace:\n.*\n {2}├─ ✓ step draft → writer \(fake:writer-model\) · \S+ · 15 tokens · 0\.0060¢\n/,
     );
     expect(stdout).toMatch(/✓ draft\s+succeeded\s+fake:writer-model\s+1\s+10\s+5\s+\S+\s+0\.0060¢/);
     expect(stdout).toMatch(/total\s+succeeded\s+30\s+9/);

@@ -106,56 +106,68 @@ describe("baton show", { timeout: 90_000 }, () => {
     expect(JSON.parse(stdout)).toEqual(routed);
   });
 
-  it("--trace prints each step, model call and tool call with its time offset", async () => {
+  it("--trace prints each step with its agent, model, time and spend, then a table per agent", async () => {
     const { stdout } = await runBaton(["show", routed.runId, "--trace"], { cwd: workspace.dir });
+    const category = (routed.output as { category: string }).category;
+    const total = `${(routed.cost as { totalCents: number }).totalCents.toFixed(4)}¢`;
     const lines = stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^\+0ms\s+run support-routing started$/);
-    expect(stdout).toMatch(/\n\+\S+\s+ step triage started\n/);
-    expect(stdout).toMatch(
-      /model simulated:triage answered in \S+: \d+ in \/ \d+ out tokens, \d\.\d{4}¢/,
+    expect(lines[0]).toBe(
+      `workflow support-routing ${routed.runId} · succeeded · 5 steps · ${(routed.usage as { totalTokens: number }).totalTokens} tokens · ${total}`,
     );
-    expect(stdout).toMatch(/step (technical|general|billing) skipped \(route\)/);
-    expect(stdout).toMatch(/run succeeded: \{"category":/);
-    const chosen = ["billing", "technical", "general"].find((id) =>
-      new RegExp(`step ${id} succeeded`).test(stdout),
+    expect(lines[1]).toMatch(
+      /^├─ ✓ step triage \(simulated:triage\) · \S+ · \d+ tokens · \d\.\d{4}¢$/,
     );
-    expect(chosen).toBe((routed.output as { category: string }).category);
+    expect(stdout).toMatch(new RegExp(`✓ step ${category} \\(simulated:${category}\\) · `));
+    for (const id of ["billing", "technical", "general"].filter((id) => id !== category))
+      expect(stdout).toContain(`○ step ${id} · skipped (route)`);
+    expect(stdout).toMatch(/└─ ✓ step reply → writer \(simulated:writer\) · /);
+    expect(stdout).toContain("Tokens and cost per agent");
+    expect(stdout).toMatch(new RegExp(`^total +4 +\\d+ +\\d+ +\\d+ +\\d+ +${total}$`, "m"));
   });
 
-  it("--flowchart draws the steps by depth, each with the steps it waited for", async () => {
+  it("--flowchart draws each step with the steps it waited for and how it ended", async () => {
     const { stdout } = await runBaton(["show", routed.runId, "--flowchart"], {
       cwd: workspace.dir,
     });
     const category = (routed.output as { category: string }).category;
-    const lines = stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe(`support-routing · ${routed.runId} · succeeded`);
-    expect(lines[2]).toMatch(/^ {2}✓ triage \(simulated:triage, \S+\)$/);
-    expect(lines[3]).toBe("  ↓");
-    expect(stdout).toMatch(new RegExp(`✓ ${category} ← triage \\(simulated:${category}, `));
-    const skipped = ["billing", "technical", "general"].filter((id) => id !== category);
-    for (const id of skipped) expect(stdout).toContain(`○ ${id} ← triage (skipped: route)`);
-    expect(lines.at(-1)).toMatch(/^ {2}✓ reply ← billing, technical, general \(simulated:writer, /);
+    const total = `${(routed.cost as { totalCents: number }).totalCents.toFixed(4)}¢`;
+    expect(stdout).toContain(`| WORKFLOW support-routing · ${routed.runId} · succeeded |`);
+    expect(stdout).toMatch(/\| triage +\|\n.*\| succeeded · simulated:triage · \S+ · \d+ tokens/);
+    expect(stdout).toMatch(
+      new RegExp(
+        `\\| ${category} · after triage +\\|\\n(.*\\n)?.*\\| succeeded · simulated:${category} · `,
+      ),
+    );
+    for (const id of ["billing", "technical", "general"].filter((id) => id !== category))
+      expect(stdout).toMatch(
+        new RegExp(`\\| ${id} · after triage +\\|\\n.*\\| skipped \\(route\\) +\\|`),
+      );
+    expect(stdout).toMatch(/\| reply · writer · after billing, technical, general +\|/);
+    expect(stdout).toContain("  steps: 5 (3 succeeded, 2 skipped)");
+    expect(stdout).toMatch(new RegExp(`  total: \\d+ tokens · ${total}\\n$`));
   });
 
   it("--mermaid prints a Mermaid flowchart with route-skipped edges dashed", async () => {
     const { stdout } = await runBaton(["show", routed.runId, "--mermaid"], { cwd: workspace.dir });
     const category = (routed.output as { category: string }).category;
-    const ids = ["triage", "billing", "technical", "general", "reply"];
-    const node = (id: string) => `s${ids.indexOf(id)}`;
-    expect(stdout.startsWith("flowchart TD\n")).toBe(true);
-    expect(stdout).toContain(`  s0["✓ triage<br/>simulated:triage, `);
-    expect(stdout).toContain(`  s0 --> ${node(category)}\n`);
-    for (const id of ids.slice(1, 4).filter((id) => id !== category))
-      expect(stdout).toContain(`  s0 -.-> ${node(id)}\n`);
-    expect(stdout).toContain(`  ${node(category)} --> s4\n`);
-    expect(stdout).toMatch(/classDef skipped .*\n {2}class s\d,s\d skipped/);
+    const node = (id: string) =>
+      new RegExp(` {4}(t\\d+)\\["${id}( · \\w+)? [✓○]`).exec(stdout)?.[1];
+    expect(
+      stdout.startsWith(`flowchart TD\n  subgraph w1["support-routing ${routed.runId}"]\n`),
+    ).toBe(true);
+    expect(stdout).toContain(`    ${node("triage")}["triage ✓<br/>simulated:triage"]`);
+    expect(stdout).toContain(`    ${node("triage")} --> ${node(category)}\n`);
+    const skipped = ["billing", "technical", "general"].filter((id) => id !== category);
+    for (const id of skipped) expect(stdout).toContain(`    ${node("triage")} -.-> ${node(id)}\n`);
+    expect(stdout).toContain(`    ${node(category)} --> ${node("reply")}\n`);
+    expect(stdout).toContain(`  class ${skipped.map(node).join(",")} skipped`);
   });
 
   it("with no view prints the output, trace and cost table", async () => {
     const { code, stdout } = await runBaton(["show", failed.runId], { cwd: workspace.dir });
     expect(code).toBe(0);
     expect(stdout).toContain(`Run ${failed.runId} (flaky) failed`);
-    expect(stdout).toMatch(/step only failed on attempt 1: \S+: nope/);
+    expect(stdout).toMatch(/└─ ✗ step only → helper \(fake:m\).*\n {5}└─ error: \S+: nope/);
     expect(stdout).toMatch(/✗ only\s+failed/);
   });
 

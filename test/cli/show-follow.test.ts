@@ -55,9 +55,10 @@ describe("baton show --follow", { timeout: 60_000 }, () => {
     expect(traced(outcome.stderr)).toEqual([
       "run two started",
       "step first started",
-      expect.stringMatching(/^step first succeeded/),
+      // Each end with the run's progress the event carries.
+      expect.stringMatching(/^step first succeeded .* · 1\/2 steps, 50%$/),
       "step second started",
-      expect.stringMatching(/^step second succeeded/),
+      expect.stringMatching(/^step second succeeded .* · 2\/2 steps, 100%$/),
       "run succeeded: two",
     ]);
     expect(outcome.stdout).toMatch(new RegExp(`^Run ${run.id} \\(two\\) succeeded`));

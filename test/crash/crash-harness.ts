@@ -1,30 +1,18 @@
 /**
  * The crash tests' shared parts: worker lives killed with SIGKILL at seeded random moments
  * until one finishes the run, and the check that every finished step ran to completion
- * exactly once (see crash.test.ts for how executions are counted).
+ * exactly once (see crash-campaign.ts for how executions are counted).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { seededRandom } from "../../bench/workloads/seeded-random.js";
 import type { StoredEvent } from "../../src/core/ports/run-store.js";
 import { MemoryStore } from "../../src/stores/memory/memory-store.js";
 import { crashWorkflow, type StepOutput, stepCount } from "./crash-workflow.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
-
-/** mulberry32: a small seeded PRNG, so a failing schedule of kills can be replayed. */
-export function random(seedValue: number): () => number {
-  let state = seedValue >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface Life {
   killed: boolean;
@@ -80,7 +68,8 @@ export async function crashUntilFinished(options: {
   minimumKills: number;
 }): Promise<{ lives: Life[]; kills: number; finished: Life }> {
   const { script, args, seed, minimumKills } = options;
-  const next = random(seed);
+  const maxLives = minimumKills + 200;
+  const next = seededRandom(seed); // a failing schedule of kills can be replayed
   const lives: Life[] = [];
   let kills = 0;
   for (;;) {
@@ -91,15 +80,29 @@ export async function crashUntilFinished(options: {
     lives.push(life);
     if (life.killed) kills++;
     else return { lives, kills, finished: life };
-    if (lives.length > 200) throw new Error(`no end after 200 lives (seed ${seed})`);
+    if (lives.length > maxLives) throw new Error(`no end after ${maxLives} lives (seed ${seed})`);
   }
+}
+
+/** What a crashed-and-resumed run's check found (see crash-campaign.ts for the counting). */
+export interface ExecutionCheck {
+  /** Steps with no `step-end`, or whose recorded mark no execution wrote. */
+  lost: number;
+  /** Steps with more than one `step-end`, or whose recorded mark was written more than once. */
+  duplicated: number;
+  /** Executions cut short by a kill, which ran again after resume (at most one per kill). */
+  interrupted: number;
+  /** Steps with a `step-end`. */
+  finishedSteps: number;
+  /** What did not hold, one line each (empty when the run is clean). */
+  problems: string[];
 }
 
 /**
  * Checks a crashed-and-resumed run against its effects file: the output is an
  * uninterrupted run's, every step has one `step-end` whose execution ran exactly once, every
  * other execution was interrupted (at most one per kill), and none ran without a logged
- * `step-start`. Resolves how many interrupted executions ran again.
+ * `step-start`.
  */
 export async function checkExecutions(options: {
   log: readonly StoredEvent[];
@@ -108,12 +111,23 @@ export async function checkExecutions(options: {
   kills: number;
   seed: number;
   referenceEffects: string;
-}): Promise<{ interrupted: number; finishedSteps: number }> {
+}): Promise<ExecutionCheck> {
   const { log, effects, kills, seed } = options;
+  const check: ExecutionCheck = {
+    lost: 0,
+    duplicated: 0,
+    interrupted: 0,
+    finishedSteps: 0,
+    problems: [],
+  };
+  const problem = (text: string) => check.problems.push(`${text} (seed ${seed})`);
+  // What an uninterrupted run gives.
   const reference = await crashWorkflow(options.referenceEffects, 0).start(7, {
     store: new MemoryStore(),
   }).result;
-  expect(options.output).toEqual(reference.output);
+  if (JSON.stringify(options.output) !== JSON.stringify(reference.output)) {
+    problem("the output differs from an uninterrupted run's");
+  }
   const ends = new Map<string, StepOutput[]>();
   const starts = new Map<string, number>();
   for (const event of log) {
@@ -122,29 +136,33 @@ export async function checkExecutions(options: {
       ends.set(id, [...(ends.get(id) ?? []), event.output as StepOutput]);
     if (event.type === "step-start") starts.set(id, (starts.get(id) ?? 0) + 1);
   }
-  const lines = readFileSync(effects, "utf8").split("\n").filter(Boolean);
   const executions = new Map<string, string[]>();
-  for (const line of lines) {
+  for (const line of readFileSync(effects, "utf8").split("\n").filter(Boolean)) {
     const [id, mark] = line.split(" ");
     executions.set(id!, [...(executions.get(id!) ?? []), mark!]);
   }
-  let interrupted = 0;
   for (let index = 0; index < stepCount; index++) {
     const id = `s${index}`;
     const ended = ends.get(id) ?? [];
-    expect(ended, `${id}: step-end events (seed ${seed})`).toHaveLength(1);
     const marks = executions.get(id) ?? [];
-    const completed = marks.filter((mark) => mark === ended[0]!.mark);
-    expect(completed, `${id}: executions that completed (seed ${seed})`).toHaveLength(1);
-    interrupted += marks.length - 1;
-    expect(
-      starts.get(id) ?? 0,
-      `${id}: step-starts logged before its executions`,
-    ).toBeGreaterThanOrEqual(marks.length);
+    const completed = marks.filter((mark) => mark === ended[0]?.mark).length;
+    if (ended.length > 0) check.finishedSteps++;
+    if (ended.length === 0 || completed === 0) {
+      check.lost++;
+      problem(`${id}: ${ended.length} step-end events, ${completed} executions that completed`);
+    } else if (ended.length > 1 || completed > 1) {
+      check.duplicated++;
+      problem(`${id}: ${ended.length} step-end events, ${completed} executions that completed`);
+    }
+    check.interrupted += marks.length - completed;
+    if ((starts.get(id) ?? 0) < marks.length) {
+      problem(`${id}: ${marks.length} executions but ${starts.get(id) ?? 0} step-starts logged`);
+    }
   }
-  expect(lines.length).toBe(stepCount + interrupted);
-  expect(interrupted, `seed ${seed}`).toBeLessThanOrEqual(kills);
+  if (check.interrupted > kills) {
+    problem(`${check.interrupted} interrupted executions for ${kills} kills`);
+  }
   // The log ends as an uninterrupted run's does.
-  expect(log.at(-1)?.type).toBe("run-end");
-  return { interrupted, finishedSteps: ends.size };
+  if (log.at(-1)?.type !== "run-end") problem(`the log ends with ${log.at(-1)?.type}`);
+  return check;
 }

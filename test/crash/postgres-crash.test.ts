@@ -59,7 +59,7 @@ describe.runIf(postgresAvailable())(
       // The owner of each life that got as far as running the run: a new one every time.
       const owners = lives.flatMap((life) => /^owner (.+)$/m.exec(life.output)?.[1] ?? []);
       expect(new Set(owners).size).toBe(owners.length);
-      const { interrupted, finishedSteps } = await checkExecutions({
+      const { interrupted, finishedSteps, problems } = await checkExecutions({
         log,
         effects,
         output: finished.result?.output,
@@ -67,6 +67,7 @@ describe.runIf(postgresAvailable())(
         seed,
         referenceEffects: join(dir, "reference.log"),
       });
+      expect(problems).toEqual([]);
       expect(finishedSteps).toBe(stepCount);
       console.log(
         `PostgreSQL crash test (seed ${seed}): ${lives.length} lives, ${kills} SIGKILLs, ${owners.length} lives ran it (each a new owner), ${interrupted} interrupted executions rerun, ${finishedSteps} steps finished once each`,

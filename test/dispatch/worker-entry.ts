@@ -53,6 +53,8 @@ port.on("message", (message: ToWorker) => {
 
 function gateFor(id: number): ModelCallGate {
   return {
+    // The owner's budget is not known here: calls always send what they may spend.
+    reservesBudget: true,
     async acquire(request): Promise<ModelCallPermit> {
       const { signal: _signal, ...rest } = request;
       const answer = await ask((call) => ({ type: "acquire", id, call, request: rest }));
@@ -60,6 +62,7 @@ function gateFor(id: number): ModelCallGate {
       if (answer.granted) {
         return {
           granted: true,
+          ...(answer.reservation ? { reservation: answer.reservation } : {}),
           release(outcome) {
             const { error, ...spend } = outcome;
             post({

@@ -5,6 +5,7 @@ import type {
   SerializedError,
 } from "../../src/core/events.js";
 import type { ModelCallRequest } from "../../src/core/model-call-gate.js";
+import type { CallReservation } from "../../src/core/policies/call-reservation.js";
 import type { ToolApprovalRecord } from "../../src/core/run/fold-run-log.js";
 import type { WireOutcome } from "../../src/core/run/wire-outcome.js";
 import type { RunOverrides } from "../../src/core/run-context.js";
@@ -38,6 +39,8 @@ export type ToWorker =
       reason?: "circuit-open" | "budget-exceeded";
       error?: SerializedError;
       switchTo?: string;
+      /** What a granted call holds against the owner's budgets. */
+      reservation?: CallReservation;
       /** A budget refusal's details, to rebuild its `BudgetExceededError`. */
       budget?: Omit<BudgetExceededEvent, "type" | keyof EventBase>;
     }
@@ -57,6 +60,7 @@ export type FromWorker =
         cost?: CostBreakdown;
         error?: SerializedError;
         retryAfterMs?: number;
+        possiblyBilled?: boolean;
       };
     }
   | { type: "tool-cost"; id: number; report: { agent: string; tool: string; cents: number } }

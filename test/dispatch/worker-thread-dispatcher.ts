@@ -69,7 +69,12 @@ export function workerThreadDispatcher(registry: URL): StepDispatcher & { close(
           (permit) => {
             if (permit.granted) {
               permits.set(message.call, permit);
-              send({ type: "permit", call: message.call, granted: true });
+              send({
+                type: "permit",
+                call: message.call,
+                granted: true,
+                ...(permit.reservation ? { reservation: permit.reservation } : {}),
+              });
               return;
             }
             send({

@@ -3,7 +3,6 @@
  * `modelOptions.apiKey`) never reach the store, the event stream or the CLI's output, even
  * when the provider quotes the key back in its error message, and whatever the key's shape.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,24 +16,10 @@ import {
   type FakeOpenAIServer,
   startFakeOpenAIServer,
 } from "../../src/testing/fake-openai-server.js";
+import { occurrences as count, databaseBytes } from "../support/occurrences.js";
 
 const key = "sk-test-SECRET123";
 const oddKey = "local-7f3a9c2e";
-
-/** How many times `needle` occurs in `haystack`. */
-function count(haystack: Buffer | string, needle: string): number {
-  const bytes = typeof haystack === "string" ? Buffer.from(haystack) : haystack;
-  let hits = 0;
-  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) hits++;
-  return hits;
-}
-
-/** Every byte of a SQLite database: the main file and its write-ahead log. */
-function databaseBytes(path: string): Buffer {
-  const parts = [readFileSync(path)];
-  if (existsSync(`${path}-wal`)) parts.push(readFileSync(`${path}-wal`));
-  return Buffer.concat(parts);
-}
 
 /** A provider that refuses the key, quoting it as OpenAI does. */
 function refuseKey(server: FakeOpenAIServer): void {

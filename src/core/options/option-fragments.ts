@@ -65,6 +65,11 @@ function optionFragments(flavour: OptionsFlavour) {
     ["createRun", "append", "readLog", "getRun", "updateRun"],
     "expected a RunStore",
   );
+  /** Traces runs (code only): `telemetry()` of `baton-ai/telemetry`. */
+  const telemetry = rules.withMethods(
+    ["observe"],
+    "expected a RunTelemetry (telemetry() of baton-ai/telemetry)",
+  );
   /** Makes run and task ids (code only). */
   const ids = rules.withMethods(["next"], "expected an IdGenerator with next()");
 
@@ -136,6 +141,7 @@ function optionFragments(flavour: OptionsFlavour) {
   const budget = object(
     {
       ...budgetLimitFields,
+      reserveOutputTokens: optional(number({ integer: true, min: 0 }, "expected an integer >= 0")),
       perAgent: optional(
         record(
           either(
@@ -162,7 +168,7 @@ function optionFragments(flavour: OptionsFlavour) {
         ),
       ),
     },
-    "expected { maxCents, maxTokens, perAgent, onExceeded }",
+    "expected { maxCents, maxTokens, perAgent, reserveOutputTokens, onExceeded }",
   );
 
   const modelLimit = object(
@@ -229,6 +235,7 @@ function optionFragments(flavour: OptionsFlavour) {
     signal,
     runStore,
     ids,
+    telemetry,
     count,
     concurrency,
     positive,

@@ -1,14 +1,14 @@
-import type { CostBreakdown, Usage } from "../usage.js";
-import { type BudgetAction, BudgetExceededError } from "./budget-exceeded-error.js";
-
 /** A spending limit. Either bound may be left out. */
 export interface BudgetLimit {
-  /** Total tokens (input + output) of every model call, failed ones included. */
+  /**
+   * Total tokens (input + output) of every model call, failed ones included, and the
+   * reservations of calls aborted before their reply (possibly billed).
+   */
   maxTokens?: number;
   /**
-   * Total model and tool cost in US cents: every model call (failed ones included; calls
-   * with an unknown price count as 0) and what tools reported (`costInCents`,
-   * `reportToolCost`).
+   * Total model and tool cost in US cents: every model call (failed ones included, calls
+   * aborted before their reply at their reservation; calls with an unknown price count as
+   * 0) and what tools reported (`costInCents`, `reportToolCost`).
    */
   maxCents?: number;
 }
@@ -28,14 +28,26 @@ export interface SwitchModelOptions {
 }
 
 /**
- * Budgets for one run (sub-workflows included), checked before each model call: the
- * call is refused when tokens spent plus its estimated input tokens would pass
- * `maxTokens`, or when the cents spent (model calls and tools) have reached `maxCents`.
+ * Budgets for one run (sub-workflows and delegations included), checked before each model
+ * call with what calls in flight have reserved. A call reserves its prompt's tokens plus
+ * its output cap (`maxOutputTokens`, else `reserveOutputTokens`), priced; it goes only if
+ * what is spent, plus every reservation in flight, plus its own stays within each limit
+ * that applies (the run's, its agent's). A call that does not fit waits while other calls
+ * are in flight, and is checked again as each settles; once nothing is in flight,
+ * `onExceeded` applies. A call without an output cap may still go alone, when nothing else
+ * is in flight and its prompt fits: it can pass the limit by what it writes. When a reply
+ * arrives its reservation is replaced by what the provider reported; a call aborted before
+ * its reply stays spent at its reservation (possibly billed).
  * @example { maxCents: 50, perAgent: { writer: { maxTokens: 20_000 } }, onExceeded: { switchTo: "openai:gpt-4o-mini" } }
  */
 export interface BudgetOptions extends BudgetLimit {
   /** Limits per agent name, on top of the run's. */
   perAgent?: Record<string, BudgetLimit>;
+  /**
+   * The output tokens a call without an output cap (`maxOutputTokens`) reserves.
+   * @default 4096
+   */
+  reserveOutputTokens?: number;
   /**
    * What a breach does: `"stop"` fails the run with a `BudgetExceededError`;
    * `{ switchTo }` lets calls go on with that (cheaper) model only, up to a hard limit
@@ -46,131 +58,10 @@ export interface BudgetOptions extends BudgetLimit {
   onExceeded?: "stop" | SwitchModelOptions | "pause";
 }
 
-/** Spending carried over from an earlier part of the run (a resumed run). */
+/** Spending carried over from an earlier part of the run (a resumed run), possibly billed included. */
 export interface BudgetSpent {
   tokens: number;
   /** `null` when some earlier call's price was unknown. */
   cents: number | null;
   perAgent?: Record<string, { tokens: number; cents: number | null }>;
-}
-
-interface Spent {
-  tokens: number;
-  cents: number;
-  unknownCents: boolean;
-}
-
-/** Tracks what a run and its agents spent and decides whether the next call fits. */
-export class BudgetTracker {
-  readonly #options: BudgetOptions;
-  readonly #run: Spent = { tokens: 0, cents: 0, unknownCents: false };
-  readonly #agents = new Map<string, Spent>();
-  readonly action: BudgetAction;
-  readonly switchTo: string | undefined;
-  /** With `switchTo`: how far past a limit (a fraction of it) spending may go. */
-  readonly headroom: number | undefined;
-
-  /** `options` as checked where they were given (`flow.start()`, the spec) against one rule. */
-  constructor(options: BudgetOptions, spent?: BudgetSpent) {
-    const onExceeded = options.onExceeded ?? "stop";
-    if (typeof onExceeded === "object") {
-      this.action = "switch-model";
-      this.switchTo = onExceeded.switchTo;
-      this.headroom = onExceeded.headroom ?? 0.5;
-    } else {
-      this.action = onExceeded;
-      this.switchTo = undefined;
-      this.headroom = undefined;
-    }
-    this.#options = options;
-    if (spent) {
-      this.#add(this.#run, spent.tokens, spent.cents);
-      for (const [agent, agentSpent] of Object.entries(spent.perAgent ?? {})) {
-        this.#add(this.#spentBy(agent), agentSpent.tokens, agentSpent.cents);
-      }
-    }
-  }
-
-  #add(spent: Spent, tokens: number, cents: number | null | undefined): void {
-    spent.tokens += tokens;
-    if (cents === null) spent.unknownCents = true;
-    else if (cents !== undefined) spent.cents += cents;
-  }
-
-  /**
-   * The breach a call of `agent` with `estimatedInputTokens` would cause, if any. With
-   * `switchTo`, a breach of a hard limit (the limit plus its headroom) comes first: it is
-   * a `"stop"`, for every model.
-   */
-  check(agent: string, estimatedInputTokens: number): BudgetExceededError | undefined {
-    const agentLimit = this.#options.perAgent?.[agent];
-    const scopes: Array<[scope: "run" | "agent", limit: BudgetLimit, spent: Spent]> = [
-      ["run", this.#options, this.#run],
-    ];
-    if (agentLimit) scopes.push(["agent", agentLimit, this.#spentBy(agent)]);
-    if (this.headroom !== undefined && this.headroom !== Number.POSITIVE_INFINITY) {
-      const scale = 1 + this.headroom;
-      for (const [scope, limit, spent] of scopes) {
-        const hard: BudgetLimit = {};
-        if (limit.maxTokens !== undefined) hard.maxTokens = limit.maxTokens * scale;
-        if (limit.maxCents !== undefined) hard.maxCents = limit.maxCents * scale;
-        const breach = this.#breach(scope, agent, hard, spent, estimatedInputTokens, "stop");
-        if (breach) return breach;
-      }
-    }
-    for (const [scope, limit, spent] of scopes) {
-      const breach = this.#breach(scope, agent, limit, spent, estimatedInputTokens, this.action);
-      if (breach) return breach;
-    }
-    return undefined;
-  }
-
-  /** Adds a finished call's usage and cost to the run's and the agent's spending. */
-  record(agent: string, usage: Usage | undefined, cost: CostBreakdown | undefined): void {
-    const tokens = usage?.totalTokens ?? 0;
-    this.#add(this.#run, tokens, cost?.totalCents);
-    this.#add(this.#spentBy(agent), tokens, cost?.totalCents);
-  }
-
-  /** Adds what a tool call of `agent` cost to the run's and the agent's spending. */
-  recordToolCost(agent: string, cents: number): void {
-    this.#add(this.#run, 0, cents);
-    this.#add(this.#spentBy(agent), 0, cents);
-  }
-
-  #spentBy(agent: string): Spent {
-    let spent = this.#agents.get(agent);
-    if (!spent) {
-      spent = { tokens: 0, cents: 0, unknownCents: false };
-      this.#agents.set(agent, spent);
-    }
-    return spent;
-  }
-
-  #breach(
-    scope: "run" | "agent",
-    agent: string,
-    limit: BudgetLimit,
-    spent: Spent,
-    estimatedInputTokens: number,
-    action: BudgetAction,
-  ): BudgetExceededError | undefined {
-    const overTokens =
-      limit.maxTokens !== undefined && spent.tokens + estimatedInputTokens > limit.maxTokens;
-    const overCents = limit.maxCents !== undefined && spent.cents >= limit.maxCents;
-    if (!overTokens && !overCents) return undefined;
-    return new BudgetExceededError({
-      scope,
-      ...(scope === "agent" ? { agent } : {}),
-      limit: {
-        ...(limit.maxTokens !== undefined ? { maxTokens: limit.maxTokens } : {}),
-        ...(limit.maxCents !== undefined ? { maxCents: limit.maxCents } : {}),
-      },
-      spent: { tokens: spent.tokens, cents: spent.unknownCents ? null : spent.cents },
-      action,
-      ...(action === "switch-model" && this.switchTo !== undefined
-        ? { switchTo: this.switchTo }
-        : {}),
-    });
-  }
 }

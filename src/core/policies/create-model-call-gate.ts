@@ -9,8 +9,10 @@ import type {
 import type { Clock } from "../ports/clock.js";
 import { isRetryableError, retryAfterOf } from "../retry-policy.js";
 import type { RunnableEvent } from "../runnable.js";
-import { type BudgetOptions, type BudgetSpent, BudgetTracker } from "./budget.js";
+import type { BudgetOptions, BudgetSpent } from "./budget.js";
 import type { BudgetExceededError } from "./budget-exceeded-error.js";
+import { type BudgetHold, BudgetTracker } from "./budget-tracker.js";
+import { type CallReservation, reserveCall } from "./call-reservation.js";
 import type { CircuitBreaker, CircuitBreakerOptions, CircuitDecision } from "./circuit-breaker.js";
 import { CircuitBreakers } from "./circuit-breakers.js";
 import { CircuitOpenError } from "./circuit-open-error.js";
@@ -59,11 +61,11 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
   const tracker = budget ? new BudgetTracker(budget, spent) : undefined;
   const reported = new Set<string>();
 
-  /** A budget breach for this request, as a refusal, or undefined when it may go. */
-  const budgetRefusal = (request: ModelCallRequest): ModelCallPermit | undefined => {
-    const breach = tracker?.check(request.agent, request.estimatedInputTokens);
-    if (!breach) return undefined;
-    if (breach.action === "switch-model" && request.model === breach.switchTo) return undefined;
+  /** A budget breach, as a refusal (its event logged once, the run told of a stop or pause). */
+  const budgetRefusal = (
+    breach: BudgetExceededError,
+    request: ModelCallRequest,
+  ): Extract<ModelCallPermit, { granted: false }> => {
     const key = `${breach.scope}:${breach.agent ?? ""}:${breach.action}`;
     if (!reported.has(key)) {
       reported.add(key);
@@ -89,6 +91,23 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
     };
   };
 
+  /**
+   * Reserves the call's room in the budgets, waiting while it does not fit and other calls
+   * are in flight: a hold, or the refusal once nothing in flight can make room.
+   */
+  const reserve = async (
+    tracker: BudgetTracker,
+    request: ModelCallRequest,
+    reservation: CallReservation,
+  ): Promise<{ hold: BudgetHold } | { refusal: ModelCallPermit }> => {
+    for (;;) {
+      const verdict = tracker.admit(request.agent, request.model, reservation);
+      if (verdict.kind === "granted") return { hold: verdict.hold };
+      if (verdict.kind === "breach") return { refusal: budgetRefusal(verdict.error, request) };
+      await tracker.nextSettle(request.signal);
+    }
+  };
+
   const circuitRefusal = (model: string, breaker: CircuitBreaker): ModelCallPermit => ({
     granted: false,
     reason: "circuit-open",
@@ -96,6 +115,7 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
   });
 
   return {
+    reservesBudget: tracker !== undefined,
     recordToolCost(report: ToolCostReport): void {
       const cents = report?.cents;
       if (typeof cents !== "number" || !Number.isFinite(cents) || cents < 0) {
@@ -121,42 +141,55 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
       let decision: CircuitDecision;
       const breaker = breakers?.for(model);
       const limiter: ModelLimiter = limiters.for(model, clock);
+      const reservation = tracker ? reserveCall(request, tracker.reserveOutputTokens) : undefined;
+      let hold: BudgetHold | undefined;
+      const unhold = () => {
+        if (hold) tracker?.settle(hold, { tokens: 0, cents: 0 });
+        hold = undefined;
+      };
       let reserved = 0;
       for (;;) {
-        // Refuse early, so a caller with a fallback moves on without queueing.
-        const early = budgetRefusal(request);
-        if (early) return early;
+        // Reserve first, so a caller with a fallback moves on without queueing.
+        if (tracker && reservation) {
+          const reserving = await reserve(tracker, request, reservation);
+          if ("refusal" in reserving) return reserving.refusal;
+          hold = reserving.hold;
+        }
         if (breaker && !breaker.peek(clock.now())) {
+          unhold();
           if (breaker.state !== "half-open") return circuitRefusal(model, breaker);
           await trialEnd(breaker, signal);
           continue;
         }
 
-        reserved = await limiter.admit({
-          estimatedTokens: estimated,
-          priority: request.priority,
-          criticalPath: request.criticalPath,
-          signal,
-          onWait: (waitMs) => emit({ type: "rate-limit-wait", model, waitMs }),
-        });
+        try {
+          reserved = await limiter.admit({
+            estimatedTokens: estimated,
+            priority: request.priority,
+            criticalPath: request.criticalPath,
+            signal,
+            onWait: (waitMs) => emit({ type: "rate-limit-wait", model, waitMs }),
+          });
+        } catch (error) {
+          unhold();
+          throw error;
+        }
 
-        // Decide again: the breaker or the budget may have moved while we waited.
-        const late = budgetRefusal(request);
-        decision = late
-          ? "reject"
-          : breaker
-            ? breaker.admit(clock.now(), () => emit({ type: "circuit-half-open", model }))
-            : "pass";
+        // Decide again: the breaker may have moved while we waited.
+        decision = breaker
+          ? breaker.admit(clock.now(), () => emit({ type: "circuit-half-open", model }))
+          : "pass";
         if (decision !== "reject") break;
         limiter.refund(reserved);
         limiter.release();
-        if (late) return late;
+        unhold();
         if (breaker!.state !== "half-open") return circuitRefusal(model, breaker!);
         await trialEnd(breaker!, signal);
       }
       let released = false;
       return {
         granted: true,
+        ...(reservation ? { reservation } : {}),
         release(outcome: ModelCallOutcome = {}) {
           if (released) return;
           released = true;
@@ -188,7 +221,14 @@ export function createModelCallGate(options: ModelCallGateOptions): ModelCallGat
               emit({ type: "circuit-open", model, failures: breaker.failures });
             }
           }
-          tracker?.record(request.agent, outcome.usage, outcome.cost);
+          if (hold) {
+            tracker?.settle(
+              hold,
+              outcome.possiblyBilled
+                ? reservation!
+                : { tokens: outcome.usage?.totalTokens ?? 0, cents: outcome.cost?.totalCents },
+            );
+          }
         },
       };
     },

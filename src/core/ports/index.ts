@@ -10,6 +10,7 @@ export {
   type RunStore,
   type StoredEvent,
 } from "./run-store.js";
+export type { ModelCallRef, RunTelemetry } from "./run-telemetry.js";
 export type { Runtime } from "./runtime.js";
 export type {
   SchedulePatch,

@@ -4,6 +4,7 @@ import type { Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { AttemptHost, StepAttempt } from "../ports/step-dispatcher.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
@@ -92,6 +93,10 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
 
   get random(): () => number {
     return this.#task.host.random;
+  }
+
+  get telemetry(): RunTelemetry | undefined {
+    return this.#task.host.telemetry;
   }
 
   get gate(): ModelCallGate {

@@ -3,6 +3,7 @@ import type { ModelCallGate } from "../model-call-gate.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { ToolApprovalRecord } from "./fold-run-log.js";
@@ -71,6 +72,9 @@ class DerivedRunContext implements RunContext, ToolApprovals {
   }
   get gate(): ModelCallGate {
     return this.#base.gate;
+  }
+  get telemetry(): RunTelemetry | undefined {
+    return this.#base.telemetry;
   }
   get signal(): AbortSignal {
     return this.#controller.signal;

@@ -5,6 +5,7 @@ import type { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { ResolvedRetryOptions, RetryOptions } from "../retry-policy.js";
 import type { ParentLink } from "../run-context.js";
@@ -44,4 +45,6 @@ export interface ExecutionOptions {
   /** Receives every event of this run once stored (a parent run's stream). */
   relay: ((event: BatonEvent) => void) | undefined;
   record: { definition?: unknown; metadata?: Record<string, unknown> };
+  /** Sees each event as it is logged (`start({ telemetry })`, or the parent run's). */
+  telemetry: RunTelemetry | undefined;
 }

@@ -1,3 +1,4 @@
+import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
 import { BatonError } from "../errors/baton-error.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { type BatonEvent, serializeError } from "../events.js";
@@ -7,6 +8,7 @@ import type { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { ResolvedRetryOptions } from "../retry-policy.js";
 import type { ParentLink } from "../run-context.js";
@@ -15,13 +17,8 @@ import type { StepResults } from "../workflow/step-options.js";
 import { createRunRecord } from "./create-run-record.js";
 import { EventStream } from "./event-stream.js";
 import { type ExecutionOptions, gatherThreshold } from "./execution-options.js";
-import {
-  applyRunEvent,
-  copyRunState,
-  emptyRunState,
-  pendingStep,
-  type RunState,
-} from "./fold-run-log.js";
+import { copyRunState, emptyRunState, pendingStep, type RunState } from "./fold-run-log.js";
+import { ProgressCounter } from "./progress-counter.js";
 import { redactSecrets } from "./redact-secrets.js";
 import { resultOfState } from "./result-of-state.js";
 import {
@@ -57,11 +54,14 @@ export class Execution implements TaskHost {
   readonly stepDefaults: ExecutionOptions["stepDefaults"];
   readonly state: RunState;
   readonly run: Run;
+  /** Until the telemetry declines the run (see `RunTelemetry.observe`). */
+  #telemetry: RunTelemetry | undefined;
   readonly #options: ExecutionOptions;
   readonly #controller = new AbortController();
   readonly #stream = new EventStream<BatonEvent>();
   readonly #journal: RunJournal;
   readonly #scheduler: StepScheduler;
+  readonly #progress: ProgressCounter;
   /** Which step made each model call request, so gate events name the step. */
   readonly #callers = new WeakMap<ModelCallRequest, string>();
   #resolve!: (result: WorkflowResult) => void;
@@ -94,9 +94,11 @@ export class Execution implements TaskHost {
     this.input = options.resumeFrom ? options.resumeFrom.input : options.input;
     this.defaultRetry = options.defaultRetry;
     this.stepDefaults = options.stepDefaults;
+    this.#telemetry = options.telemetry;
     this.state = options.resumeFrom
       ? { ...copyRunState(options.resumeFrom), runId: options.runId }
       : emptyRunState(options.runId);
+    this.#progress = new ProgressCounter(this.state, options.graph.ids.length);
     this.gate = options.gate({
       onEvent: (event, request) => this.#emit(event, this.#callers.get(request)),
       onBudgetExceeded: (error) => this.#budgetExceeded(error),
@@ -157,6 +159,7 @@ export class Execution implements TaskHost {
         workflow: graph.name,
         input: this.input,
         steps: graph.ids,
+        ...(this.parent?.stepId ? { parentStepId: this.parent.stepId } : {}),
       });
     }
     this.record({
@@ -181,8 +184,8 @@ export class Execution implements TaskHost {
   /** Logs an event (secrets redacted) and applies it to the run's state. */
   record(event: LoggedEvent): void {
     if (this.#closed) return;
-    const clean = redactSecrets(event);
-    applyRunEvent(this.state, clean);
+    const clean = this.#progress.apply(this.state, redactSecrets(event));
+    if (this.#telemetry) this.#observe(this.#telemetry, clean);
     this.#journal.record(clean);
   }
 
@@ -192,8 +195,19 @@ export class Execution implements TaskHost {
    */
   recordRedacted(event: LoggedEvent): void {
     if (this.#closed) return;
-    applyRunEvent(this.state, event);
-    this.#journal.record(event);
+    const applied = this.#progress.apply(this.state, event);
+    if (this.#telemetry) this.#observe(this.#telemetry, applied);
+    this.#journal.record(applied);
+  }
+
+  /** What traces the run (its steps and child runs ask here); none once it declined the run. */
+  get telemetry(): RunTelemetry | undefined {
+    return this.#telemetry;
+  }
+
+  #observe(telemetry: RunTelemetry, event: LoggedEvent): void {
+    // A run the telemetry does not trace (no tracer provider) costs nothing more from here on.
+    if (telemetry.observe(event as unknown as BatonEvent) === false) this.#telemetry = undefined;
   }
 
   after(effect: JournalEffect): void {
@@ -223,6 +237,7 @@ export class Execution implements TaskHost {
       return permit;
     };
     const forStep: ModelCallGate = {
+      ...(gate.reservesBudget ? { reservesBudget: true } : {}),
       acquire: (request) => {
         if (typeof request !== "object" || request === null) return gate.acquire(request);
         const stamped = { ...request, priority, criticalPath };
@@ -293,20 +308,28 @@ export class Execution implements TaskHost {
       parentRunId: this.parentRunId,
     });
     // A decision another process logged is applied, not logged a second time.
-    if (options.logged) applyRunEvent(this.state, redactSecrets(event));
+    if (options.logged) this.#progress.apply(this.state, redactSecrets(event));
     else this.record(event);
     this.#scheduler.decided(index);
     return true;
   }
 
-  /** Ends the run now: running steps are aborted and logged as cancelled, the rest skipped. */
+  /**
+   * Ends the run: running steps are aborted and logged as cancelled, the rest skipped. Work
+   * that honours the abort settles within a few event-loop turns with what it spent (a model
+   * call whose reply arrived is billed, one cut short is possibly billed): the run waits for
+   * its running steps that long, so what they spent stays on the books, then ends.
+   */
   abort(status: "failed" | "cancelled", error: Error): void {
     if (this.#ending !== undefined) return;
     this.#ending = status;
     this.#error = error;
     this.#controller.abort(error);
-    this.#scheduler.abortAll();
-    this.#finish(status, error);
+    turnsUntil(() => !this.#scheduler.inFlight, 2 * abortGraceTurns).then(() => {
+      if (this.#settled) return;
+      this.#scheduler.abortAll();
+      this.#finish(status, error);
+    });
   }
 
   /** Whether a budget breach (pause or stop) keeps new steps from starting. */

@@ -164,9 +164,17 @@ export function copyRunState(state: RunState): RunState {
 
 function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): boolean {
   return (
-    (usage !== undefined && usage.totalTokens + usage.inputTokens + usage.outputTokens > 0) ||
+    (usage !== undefined &&
+      usage.totalTokens +
+        usage.inputTokens +
+        usage.outputTokens +
+        (usage.possiblyBilledTokens ?? 0) >
+        0) ||
     (cost !== undefined &&
-      (cost.totalCents !== 0 || cost.toolCents !== 0 || cost.unpricedModels.length > 0))
+      (cost.totalCents !== 0 ||
+        cost.toolCents !== 0 ||
+        cost.unpricedModels.length > 0 ||
+        (cost.possiblyBilledCents ?? 0) > 0))
   );
 }
 

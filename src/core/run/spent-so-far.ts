@@ -1,8 +1,12 @@
 import type { BudgetSpent } from "../policies/budget.js";
+import { spendCeiling } from "../usage.js";
 import type { CompiledGraph } from "../workflow/compile-graph.js";
 import type { RunState } from "./fold-run-log.js";
 
-/** What a resumed state already spent, for the run and per agent (by the agent steps' names). */
+/**
+ * What a resumed state already spent (possibly billed included), for the run and per agent
+ * (by the agent steps' names).
+ */
 export function spentSoFar(state: RunState, graph: CompiledGraph): BudgetSpent {
   const perAgent: Record<string, { tokens: number; cents: number | null }> = {};
   for (const step of graph.steps) {
@@ -11,11 +15,10 @@ export function spentSoFar(state: RunState, graph: CompiledGraph): BudgetSpent {
     const name = (step.run as { name: string }).name;
     perAgent[name] ??= { tokens: 0, cents: 0 };
     const spent = perAgent[name];
-    spent.tokens += record.usage.totalTokens;
+    const ceiling = spendCeiling(record.usage, record.cost);
+    spent.tokens += ceiling.tokens;
     spent.cents =
-      spent.cents === null || record.cost.totalCents === null
-        ? null
-        : spent.cents + record.cost.totalCents;
+      spent.cents === null || ceiling.cents === null ? null : spent.cents + ceiling.cents;
   }
-  return { tokens: state.usage.totalTokens, cents: state.cost.totalCents, perAgent };
+  return { ...spendCeiling(state.usage, state.cost), perAgent };
 }

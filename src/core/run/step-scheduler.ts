@@ -206,6 +206,12 @@ export class StepScheduler {
     return records?.some((record) => record.decision === undefined) === true;
   }
 
+  /** Whether a running step has an attempt out whose spend is still to come. */
+  get inFlight(): boolean {
+    for (const slot of this.#slots) if (slot.task?.inFlight) return true;
+    return false;
+  }
+
   /** Stops everything: running steps are abandoned (and logged as cancelled), the rest skipped. */
   abortAll(log = true): void {
     if (this.#stopped && !log) return;

@@ -1,3 +1,4 @@
+import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import type { BatonEvent } from "../events.js";
 import { serializeError } from "../events.js";
@@ -6,6 +7,7 @@ import type { Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import {
   type ResolvedRetryOptions,
@@ -40,6 +42,7 @@ export interface TaskHost {
   readonly input: unknown;
   readonly results: StepResults;
   readonly dispatcher: StepDispatcher;
+  readonly telemetry: RunTelemetry | undefined;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
@@ -83,8 +86,10 @@ export class StepTask {
   model: string | undefined;
   #controller: AbortController | undefined;
   #unlink: (() => void) | undefined;
-  /** An attempt whose time ran out, waiting one turn for it to settle (and be billed). */
+  /** An attempt whose time ran out, waiting for it to settle (and be billed). */
   #timedOut: { key: number; error: TimeoutError } | undefined;
+  /** Whether an attempt was dispatched and has not settled. */
+  #inFlight = false;
 
   constructor(host: TaskHost, index: number, step: StepDefinition) {
     this.host = host;
@@ -134,7 +139,8 @@ export class StepTask {
   /** Dispatches the attempt that `begin` logged (called by the journal once the log has it). */
   runEffect(): void {
     const key = this.key;
-    if (this.done) return;
+    // A run that is ending starts no attempt (it waits only for those already out).
+    if (this.done || this.host.signal.aborted) return;
     const timeout = this.step.options.timeout;
     // Agent and sub-workflow attempts get a signal of their own: a tool call that waits for
     // approval stops the attempt without cancelling the run.
@@ -143,7 +149,13 @@ export class StepTask {
         ? this.#armAttempt(key, timeout)
         : this.host.signal;
     const attempt = new AttemptContext(this, key, signal);
+    this.#inFlight = true;
     this.host.dispatcher.dispatch(attempt, attempt);
+  }
+
+  /** Whether an attempt is out (dispatched, not settled): its spend is still to come. */
+  get inFlight(): boolean {
+    return this.#inFlight && !this.done;
   }
 
   /** Whether `key` is the attempt in flight. */
@@ -205,6 +217,14 @@ export class StepTask {
   /** How attempt `key` ended; a stale or duplicate settle is ignored. */
   settle(key: number, outcome: Outcome): void {
     if (!this.isCurrent(key)) return;
+    this.#inFlight = false;
+    if (this.host.signal.aborted) {
+      // The run is ending: only what the attempt spent matters (it goes on the step's
+      // step-error when the run logs the step as cancelled).
+      this.#bill(outcome);
+      this.key++;
+      return;
+    }
     if (outcome.status === "succeeded") this.#succeeded(key, outcome);
     else this.#failed(key, outcome);
   }
@@ -224,11 +244,13 @@ export class StepTask {
         timeoutMs: timeout,
       });
       controller.abort(error);
-      // Work that honours the abort settles within a few promise turns, with what it spent:
-      // wait that long (one event-loop turn), so the timed-out attempt is billed, then fail
-      // it whether or not it settled.
+      // Work that honours the abort settles within a few event-loop turns, with what it
+      // spent: wait that long, so the timed-out attempt is billed, then fail it whether or
+      // not it settled.
       this.#timedOut = { key, error };
-      setImmediate(() => this.settle(key, failedWithoutSpend(error)));
+      turnsUntil(() => !this.isCurrent(key), 2 * abortGraceTurns).then(() =>
+        this.settle(key, failedWithoutSpend(error)),
+      );
     }, noop);
     return controller.signal;
   }

@@ -7,6 +7,7 @@ import type { ModelLimiters } from "../policies/model-limiters.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
+import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
 import type { RunState } from "../run/fold-run-log.js";
 import type { ParentLink } from "../run-context.js";
@@ -75,4 +76,10 @@ export interface StartOptions {
   definition?: unknown;
   /** Stored with the run record. */
   metadata?: Record<string, unknown>;
+  /**
+   * Traces the run: sees every event of it and of its child runs as they are logged, and gives
+   * model calls the trace context their HTTP requests carry. Nothing is traced without it.
+   * @example flow.start(input, { telemetry: telemetry() }) // from "baton-ai/telemetry"
+   */
+  telemetry?: RunTelemetry;
 }

@@ -33,6 +33,7 @@ const {
   signal,
   runStore,
   ids,
+  telemetry,
 } = codeFragments;
 
 const failureMode = oneOf(["fail-fast", "continue"], 'expected "fail-fast" or "continue"');
@@ -111,6 +112,7 @@ const startFields = {
     ),
   ),
   gate: optional(withMethods(["acquire"], "expected a ModelCallGate with acquire()")),
+  telemetry: optional(telemetry),
   definition: anything(),
   metadata: optional(
     custom(

@@ -178,6 +178,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         gate: context.gate,
         signal: context.signal,
         parent: { runId: context.runId, stepId: context.stepId },
+        ...(context.telemetry ? { telemetry: context.telemetry } : {}),
       },
       (event) => context.relay(event),
       {
@@ -297,6 +298,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
       stepDefaults,
       resumeFrom,
       relay,
+      telemetry: options.telemetry,
       record: {
         ...(options.definition !== undefined ? { definition: options.definition } : {}),
         ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),

@@ -1,4 +1,5 @@
 import type { Tool, ToolSet } from "ai";
+import type { RunTelemetry } from "../../engine/index.js";
 import {
   type Agent,
   agent,
@@ -38,6 +39,8 @@ export interface BuildOrchestratorOptions {
   mcpStderr?: "inherit" | "ignore";
   /** Cancels starting MCP servers. */
   signal?: AbortSignal;
+  /** Traces the orchestrator's runs (`telemetry()` of baton-ai/telemetry). */
+  telemetry?: RunTelemetry;
 }
 
 /** An orchestrator built from a spec, and what to release when done with it. */
@@ -96,7 +99,7 @@ export async function buildOrchestrator(
 function orchestratorOf(
   spec: OrchestratorSpec,
   registry: Record<string, Tool>,
-  { env = process.env, clock, ids, store, source }: BuildOrchestratorOptions,
+  { env = process.env, clock, ids, store, source, telemetry }: BuildOrchestratorOptions,
 ): Orchestrator {
   const agents = specAgents(spec, { tools: registry, env, ...(clock ? { clock } : {}) });
   const subagents: Array<{ agent: Agent<unknown>; description?: string }> = [];
@@ -171,6 +174,7 @@ function orchestratorOf(
       ...(clock ? { clock } : {}),
       ...(store ? { store } : {}),
       ...(ids ? { ids } : {}),
+      ...(telemetry ? { telemetry } : {}),
     });
   } catch (error) {
     if (!(error instanceof TypeError) && !BatonError.isInstance(error)) throw error;

@@ -1,0 +1,239 @@
+/**
+ * `npm run chaos`: the standing reliability campaign (issue 12). Each part attacks Baton as
+ * an adversarial user would and counts what held; the whole prints one Markdown table of
+ * figures against their targets, then the details of anything that missed, and exits 1
+ * when a target was missed. docs/reliability.md records a run.
+ *
+ *   npm run chaos -- --only faults,fuzz --runs 100 --specs 2000 --seed 7
+ *
+ * Parts: `faults` (runs under provider faults: completion, exact usage, and the secret scan
+ * over store, events and CLI output), `crash` (SIGKILLs of a durable run), `shared` (processes
+ * sharing one SQLite file), `fuzz` (random and mutated specs). `npm test` runs a short
+ * version of each (test/chaos/*.test.ts, test/crash/crash.test.ts).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { crashCampaign } from "../crash/crash-campaign.js";
+import { fuzzSpecs } from "./fuzz-specs.js";
+import { providerFaults } from "./provider-faults.js";
+import { sharedStore } from "./shared-store.js";
+
+const parts = ["faults", "crash", "shared", "fuzz"] as const;
+type Part = (typeof parts)[number];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: "string", default: parts.join(",") },
+    runs: { type: "string", default: "300" },
+    concurrency: { type: "string", default: "8" },
+    kills: { type: "string", default: "50" },
+    processes: { type: "string", default: "4" },
+    "runs-each": { type: "string", default: "15" },
+    specs: { type: "string", default: "10000" },
+    seed: { type: "string", default: "1" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`npm run chaos -- [options]
+  --only LIST        parts to run: ${parts.join(",")} (default: all)
+  --runs N           runs under provider faults (default 300)
+  --concurrency N    of those, at once (default 8)
+  --kills N          SIGKILLs of a durable run (default 50)
+  --processes N      processes sharing one SQLite file (default 4)
+  --runs-each N      baton runs per process (default 15; one in five is killed mid-run)
+  --specs N          fuzzed specs (default 10000)
+  --seed N           seeds every part (default 1)`);
+  process.exit(0);
+}
+
+function count(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${flag}: expected a whole number >= 1, received ${text}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const only = new Set(values.only.split(",").map((part) => part.trim()));
+for (const part of only) {
+  if (!parts.includes(part as Part)) {
+    console.error(`--only: unknown part "${part}" (known: ${parts.join(", ")})`);
+    process.exit(2);
+  }
+}
+const seed = count("--seed", values.seed);
+const dir = mkdtempSync(join(tmpdir(), "baton-chaos-"));
+const rows: string[][] = [];
+const details: string[] = [];
+const timings: string[] = [];
+let missed = 0;
+
+/** One row: what was measured against its target. */
+function row(part: string, figure: string, target: string, measured: string, met: boolean): void {
+  rows.push([part, figure, target, measured, met ? "yes" : "**no**"]);
+  if (!met) missed++;
+}
+
+const percent = (part: number, whole: number) =>
+  `${part}/${whole} (${((100 * part) / whole).toFixed(1)}%)`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
+const progress = (label: string) => (done: number, total: number) => {
+  if (done === total || done % Math.max(1, Math.floor(total / 10)) === 0) {
+    process.stderr.write(`${label}: ${done}/${total}\n`);
+  }
+};
+
+const loadAtStart = loadavg();
+const started = performance.now();
+try {
+  if (only.has("faults")) {
+    const runs = count("--runs", values.runs);
+    const report = await providerFaults({
+      dir: mkdtempIn(dir, "faults"),
+      runs,
+      concurrency: count("--concurrency", values.concurrency),
+      seed,
+      onRun: progress("provider faults"),
+    });
+    row(
+      "provider faults",
+      "runs completed",
+      ">= 99%",
+      percent(report.completed, runs),
+      report.completed >= 0.99 * runs,
+    );
+    row(
+      "provider faults",
+      "usage exact (reported = served)",
+      "100%",
+      percent(report.usageExact, runs),
+      report.usageExact === runs,
+    );
+    const hits = report.secretHits;
+    row(
+      "secret scan",
+      "key found in store / events / CLI output",
+      "0 / 0 / 0",
+      `${hits.store} / ${hits.events} / ${hits.cli} (key quoted back ${report.keyQuotedBack} times)`,
+      hits.store + hits.events + hits.cli === 0 && report.keyQuotedBack > 0,
+    );
+    const replies = Object.entries(report.replies)
+      .filter(([, served]) => served > 0)
+      .map(([kind, served]) => `${kind} ${percent(served, report.requests)}`)
+      .join(", ");
+    details.push(`Provider faults: ${report.requests} requests: ${replies}.`);
+    for (const failure of report.failures) {
+      details.push(
+        `- run ${failure.run} (${failure.runId ?? "no id"}) did not complete: exit ${failure.code}: ${failure.error}`,
+      );
+    }
+    for (const mismatch of report.mismatches) {
+      details.push(
+        `- run ${mismatch.run} (${mismatch.runId ?? "no id"}, ${mismatch.status}): served ${tokens(mismatch.served)}, reported ${mismatch.reported ? tokens(mismatch.reported) : "nothing"}; replies ${JSON.stringify(mismatch.replies)}`,
+      );
+    }
+    timings.push(`provider faults ${seconds(report.durationMs)}`);
+  }
+
+  if (only.has("crash")) {
+    const kills = count("--kills", values.kills);
+    const begun = performance.now();
+    const report = await crashCampaign({
+      dir: mkdtempIn(dir, "crash"),
+      seed,
+      kills,
+      onRound: (round) =>
+        process.stderr.write(
+          `crash round: ${round.kills} kills, ${round.lives} lives, ${round.problems.length} problems\n`,
+        ),
+    });
+    row("SIGKILLs", "kills of a durable run", `${kills}`, `${report.kills}`, report.kills >= kills);
+    row(
+      "SIGKILLs",
+      "finished steps lost / duplicated",
+      "0 / 0",
+      `${report.lost} / ${report.duplicated} (of ${report.steps} steps, ${report.rounds} runs; ${report.interrupted} interrupted executions rerun)`,
+      report.lost === 0 && report.duplicated === 0 && report.problems.length === 0,
+    );
+    for (const problem of report.problems) details.push(`- crash: ${problem}`);
+    timings.push(`SIGKILLs ${seconds(performance.now() - begun)}`);
+  }
+
+  if (only.has("shared")) {
+    const report = await sharedStore({
+      dir: mkdtempIn(dir, "shared"),
+      processes: count("--processes", values.processes),
+      runsEach: count("--runs-each", values["runs-each"]),
+      seed,
+      onRun: progress("shared SQLite"),
+    });
+    const errors = report.errors.length + report.readProblems.length;
+    row(
+      "shared SQLite",
+      `errors (${report.processes} processes, ${report.runs} \`baton run\`s, ${report.killed} SIGKILLed)`,
+      "0",
+      `${errors}`,
+      errors === 0,
+    );
+    for (const error of [...report.errors, ...report.readProblems]) {
+      details.push(`- shared: ${error}`);
+    }
+    timings.push(`shared SQLite ${seconds(report.durationMs)}`);
+  }
+
+  if (only.has("fuzz")) {
+    const specs = count("--specs", values.specs);
+    const begun = performance.now();
+    const report = fuzzSpecs({ count: specs, seed });
+    row(
+      "fuzzed specs",
+      "exceptions that are not BatonErrors",
+      "0",
+      `${report.nonBatonErrors} (of ${specs}: ${report.valid} valid, ${report.specErrors} SpecErrors, ${report.others.length} other)`,
+      report.nonBatonErrors === 0,
+    );
+    row(
+      "fuzzed specs",
+      "cases over 2 s (CPU time / wall clock)",
+      "0",
+      `${report.slowCpu} / ${report.slow.length} (max ${report.maxCpuMs.toFixed(0)} ms / ${report.maxMs.toFixed(0)} ms)`,
+      report.slowCpu === 0,
+    );
+    for (const other of report.others.slice(0, 10)) {
+      details.push(`- fuzz: ${other.error} (${other.format}, ${other.length} characters)`);
+    }
+    for (const slow of report.slow.slice(0, 10)) {
+      details.push(
+        `- fuzz, slow: ${slow.ms.toFixed(0)} ms wall, ${slow.cpuMs.toFixed(0)} ms CPU (${slow.format}, ${slow.length} characters): ${JSON.stringify(slow.text.slice(0, 120))}`,
+      );
+    }
+    timings.push(`fuzzed specs ${seconds(performance.now() - begun)}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const cpu = cpus();
+console.log(`## Chaos campaign (seed ${seed})\n`);
+console.log("| part | figure | target | measured | met |");
+console.log("| --- | --- | --- | --- | --- |");
+for (const cells of rows) console.log(`| ${cells.join(" | ")} |`);
+console.log(
+  `\nMachine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}; load average ${loadAtStart[0]!.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`,
+);
+console.log(`Took ${seconds(performance.now() - started)}: ${timings.join(", ")}.`);
+if (details.length > 0) console.log(`\n${details.join("\n")}`);
+process.exitCode = missed > 0 ? 1 : 0;
+
+function mkdtempIn(parent: string, name: string): string {
+  return mkdtempSync(join(parent, `${name}-`));
+}
+
+function tokens(value: { inputTokens: number; outputTokens: number }): string {
+  return `${value.inputTokens} in / ${value.outputTokens} out`;
+}
