@@ -206,7 +206,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
 
   /** Checks a user's run options and turns them into a call. */
   #callOf(options: AgentRunOptions, method: string): AgentCall {
-    checkOptions(agentRunOptionsRule, options, `${this.name}.${method}()`);
+    checkOptions(agentRunOptionsRule, options, () => `${this.name}.${method}()`);
     const { onEvent, signal, timeout, retry, fallbackModels } = options;
     return { signal, timeout, retry, fallbackModels, emit: onEvent };
   }

@@ -8,10 +8,15 @@ import { requireModule } from "../models/require-module.js";
  * Checks `value` against `rule`, throwing an `OptionsError` that lists every problem
  * with its path, unknown options included. Valid options cost one plain test; zod is
  * loaded (and the rule's schema built) only to describe a failure. The options check of
- * the Node runtime (`Runtime.checkOptions`), and of everything outside core.
+ * the Node runtime (`Runtime.checkOptions`), and of everything outside core. `where` may
+ * be a function, called only on failure (options checked on every call build no string).
  * @example checkOptions(agentOptionsRule, options, `agent("writer")`)
  */
-export function checkOptions(rule: OptionRule, value: unknown, where: string): void {
+export function checkOptions(
+  rule: OptionRule,
+  value: unknown,
+  where: string | (() => string),
+): void {
   if (rule.test(value)) return;
   // Built afresh: this runs only when something is wrong, and then once.
   const schema = rule.zod(requireModule<typeof import("zod")>("zod").z);
@@ -27,7 +32,7 @@ export function checkOptions(rule: OptionRule, value: unknown, where: string): v
       seen.add(key);
       return true;
     });
-  throw new OptionsError(where, issues);
+  throw new OptionsError(typeof where === "string" ? where : where(), issues);
 }
 
 /** A value as code options name it: `null`, `an array`, `a function`, `an object`, `"text"`, `42`. */

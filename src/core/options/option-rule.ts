@@ -177,8 +177,9 @@ function anything(): OptionRule<z.ZodOptional<z.ZodUnknown>> {
 function optional<Schema extends z.ZodType>(
   rule: OptionRule<Schema>,
 ): OptionRule<z.ZodOptional<Schema>> {
+  const { test } = rule;
   return {
-    test: (value) => value === undefined || rule.test(value),
+    test: (value) => value === undefined || test(value),
     zod: (z) => rule.zod(z).optional(),
   };
 }
@@ -224,11 +225,17 @@ function object<S extends Shape>(
 ): OptionRule<z.ZodObject<ZodShape<S>, z.core.$strict>> {
   const entries = Object.entries(shape);
   const known = new Set(Object.keys(shape));
+  // Plain loops over arrays made once: options objects are checked on every run.
+  const keys = entries.map(([key]) => key);
+  const tests = entries.map(([, rule]) => rule.test);
   return {
     test: (value) => {
       if (!isObject(value)) return false;
       for (const key in value) if (!known.has(key)) return false;
-      return entries.every(([key, rule]) => rule.test(value[key]));
+      for (let index = 0; index < keys.length; index++) {
+        if (!tests[index]!(value[keys[index]!])) return false;
+      }
+      return true;
     },
     zod: (z) => {
       const schemas: Record<string, z.ZodType> = {};

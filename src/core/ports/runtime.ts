@@ -20,8 +20,8 @@ export interface Runtime {
   /**
    * Checks an options object against its rule, throwing an `OptionsError` that lists
    * every problem with its path (`retry.maxAttempts`), unknown options included. `where`
-   * names the call (`step "draft"`). Core declares rules but loads nothing: the Node
+   * names the call (`step "draft"`), or is a function that does, called only on failure. Core declares rules but loads nothing: the Node
    * runtime runs the rule's plain test and loads zod only to describe a failure.
    */
-  checkOptions(rule: OptionRule, value: unknown, where: string): void;
+  checkOptions(rule: OptionRule, value: unknown, where: string | (() => string)): void;
 }

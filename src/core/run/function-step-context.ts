@@ -112,7 +112,7 @@ export class FunctionStepContext implements StepContext {
     input: RunInput,
     options: StepRunOptions = {},
   ): Promise<Output> {
-    const where = `context.run() in step "${this.stepId}"`;
+    const where = () => `context.run() in step "${this.stepId}"`;
     if (
       typeof runnable !== "object" ||
       runnable === null ||
@@ -120,7 +120,7 @@ export class FunctionStepContext implements StepContext {
       (runnable.kind !== "agent" && runnable.kind !== "workflow")
     ) {
       throw new TypeError(
-        `${where}: expected an agent or a workflow, received ${
+        `${where()}: expected an agent or a workflow, received ${
           runnable === null ? "null" : typeof runnable
         }`,
       );

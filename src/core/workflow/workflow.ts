@@ -140,7 +140,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
 
   /** Starts a run. Checks the graph and options first, throwing before anything runs. */
   start(input: Input, options: StartOptions = {}): Run {
-    this.runtime.checkOptions(startOptionsRule, options, `${this.#where}.start()`);
+    this.runtime.checkOptions(startOptionsRule, options, () => `${this.#where}.start()`);
     return this.#launch(input, options, undefined, {}).run;
   }
 
@@ -149,7 +149,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
    * rejects with `WorkflowError` otherwise (its `result` has the run's status and steps).
    */
   async run(input: Input, options: WorkflowRunOptions = {}): Promise<WorkflowResult> {
-    this.runtime.checkOptions(runOptionsRule, options, `${this.#where}.run()`);
+    this.runtime.checkOptions(runOptionsRule, options, () => `${this.#where}.run()`);
     const { timeout, retry, fallbackModels, ...start } = options;
     const execution = this.#launch(input, start, undefined, {
       ...(retry !== undefined ? { retry } : {}),
