@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { specFragments } from "../core/options/option-fragments.js";
-import { schemasOf } from "../core/options/option-rule.js";
+import { rules, schemasOf } from "../core/options/option-rule.js";
 import { keysAt, objectKeys } from "../core/options/schema-keys.js";
 import { requireModule } from "../models/require-module.js";
+import { httpFetchFields, mcpFields, readFileFields } from "../tools/tool-options-rules.js";
 
 /**
  * The shape of a spec (JSON or YAML), checked with zod: a workflow, or an orchestrator
@@ -71,7 +72,6 @@ function buildSpecSchemas(z: Zod) {
     identifier,
     modelString,
     count,
-    positive,
     nonNegative,
     positiveMs,
     price: priceSpec,
@@ -124,32 +124,30 @@ function buildSpecSchemas(z: Zod) {
   /** Each built-in tool type's options (`type` may be left out when the name is the type). */
   const toolOptions = {
     calculator: z.strictObject({ type: z.literal("calculator").optional() }),
-    http_fetch: z.strictObject({
-      type: z.literal("http_fetch").optional(),
-      allowHosts: z
-        .array(z.string({ error: "expected a host name" }), {
-          error: "expected a list of hosts, e.g. [api.example.com, '*.github.com']",
-        })
-        .min(1, { error: "expected at least one host" }),
-      timeoutMs: positive.optional(),
-      maxBytes: positive.optional(),
-      maxRedirects: z.int().min(0).optional(),
-    }),
-    read_file: z.strictObject({
-      type: z.literal("read_file").optional(),
-      root: z.string({ error: "expected a directory (relative to the spec file)" }),
-      maxBytes: positive.optional(),
-    }),
-    mcp: z.strictObject({
-      type: z.literal("mcp").optional(),
-      command: z.string({ error: "expected the program that runs the server, e.g. npx" }).min(1),
-      args: z.array(z.string({ error: "expected a string" })).optional(),
-      env: z.record(z.string(), z.string({ error: "expected a string" })).optional(),
-      cwd: z.string().optional(),
-      prefix: z.string().optional(),
-      timeoutMs: positive.optional(),
-      stderr: z.enum(["inherit", "ignore"]).optional(),
-    }),
+    http_fetch: rules
+      .object(
+        {
+          type: rules.optional(rules.literal("http_fetch", 'expected "http_fetch"')),
+          ...httpFetchFields,
+        },
+        "expected the options of an http_fetch tool",
+      )
+      .zod(z),
+    read_file: rules
+      .object(
+        {
+          type: rules.optional(rules.literal("read_file", 'expected "read_file"')),
+          ...readFileFields,
+        },
+        "expected the options of a read_file tool",
+      )
+      .zod(z),
+    mcp: rules
+      .object(
+        { type: rules.optional(rules.literal("mcp", 'expected "mcp"')), ...mcpFields },
+        "expected the options of an mcp tool",
+      )
+      .zod(z),
   } satisfies Record<ToolType, z.ZodType>;
   type ToolEntries = { [T in ToolType]: z.output<(typeof toolOptions)[T]> & { type: T } };
 

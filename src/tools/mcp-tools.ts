@@ -4,7 +4,9 @@ import {
   StdioClientTransport,
 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type JSONSchema7, jsonSchema, type ToolSet, tool } from "ai";
+import { checkOptions } from "../runtime/check-options.js";
 import { ToolError } from "./tool-error.js";
+import { mcpToolsOptionsRule } from "./tool-options-rules.js";
 
 export interface McpToolsOptions {
   /** The program that runs the MCP server, e.g. `npx` or `node`. */
@@ -45,39 +47,6 @@ export interface McpToolSet {
  */
 export type McpToolOutput = unknown;
 
-function checkOptions(options: McpToolsOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`mcpTools: expected an options object, received ${String(options)}`);
-  }
-  if (typeof options.command !== "string" || options.command === "") {
-    throw new TypeError(
-      `mcpTools: expected "command" to be a program name, received ${typeof options.command}`,
-    );
-  }
-  if (
-    options.args !== undefined &&
-    (!Array.isArray(options.args) || options.args.some((arg) => typeof arg !== "string"))
-  ) {
-    throw new TypeError(`mcpTools: expected "args" to be an array of strings`);
-  }
-  if (
-    options.env !== undefined &&
-    (typeof options.env !== "object" ||
-      options.env === null ||
-      Object.values(options.env).some((value) => typeof value !== "string"))
-  ) {
-    throw new TypeError(`mcpTools: expected "env" to be an object of strings`);
-  }
-  if (
-    options.timeoutMs !== undefined &&
-    !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)
-  ) {
-    throw new TypeError(
-      `mcpTools: expected "timeoutMs" to be a number > 0, received ${String(options.timeoutMs)}`,
-    );
-  }
-}
-
 /**
  * Starts an MCP server over stdio with `@modelcontextprotocol/sdk`, lists its tools and
  * returns them as AI SDK tools. A call the server answers with `isError` throws a
@@ -92,7 +61,7 @@ function checkOptions(options: McpToolsOptions): void {
  * try { await reader.run("List the docs."); } finally { await fs.close(); }
  */
 export async function mcpTools(options: McpToolsOptions): Promise<McpToolSet> {
-  checkOptions(options);
+  checkOptions(mcpToolsOptionsRule, options, "mcpTools()");
   const { command, args = [], env = {}, cwd, prefix = "", timeoutMs = 60_000, signal } = options;
   const transport = new StdioClientTransport({
     command,

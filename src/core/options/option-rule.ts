@@ -184,14 +184,24 @@ function optional<Schema extends z.ZodType>(
   };
 }
 
-/** An array whose every element follows `element`. */
+/**
+ * An array whose every element follows `element`; with `nonEmpty`, one at least (a string
+ * `nonEmpty` is what an empty array is told).
+ */
 function array<Schema extends z.ZodType>(
   element: OptionRule<Schema>,
   expected: string,
+  { nonEmpty = false }: { nonEmpty?: boolean | string } = {},
 ): OptionRule<z.ZodArray<Schema>> {
+  const { test } = element;
   return {
-    test: (value) => Array.isArray(value) && value.every((item) => element.test(item)),
-    zod: (z) => z.array(element.zod(z), { error: expected }),
+    test: (value) =>
+      Array.isArray(value) && (!nonEmpty || value.length > 0) && value.every((item) => test(item)),
+    zod: (z) => {
+      const schema = z.array(element.zod(z), { error: expected });
+      if (!nonEmpty) return schema;
+      return schema.min(1, { error: typeof nonEmpty === "string" ? nonEmpty : expected });
+    },
   };
 }
 
