@@ -50,6 +50,20 @@ describe("agent() options", () => {
     );
   });
 
+  it("reports a model string that is not provider:model-id with the rest", () => {
+    const error = optionsError(() =>
+      agent({ name: "a", model: "x", generateDocuments: true, retry: -1 } as never),
+    );
+    expect(error.issues.map((issue) => issue.path)).toEqual([
+      "model",
+      "retry",
+      "generateDocuments",
+    ]);
+    expect(error.issues[0]?.message).toBe(
+      'expected a model: a "provider:model-id" string, an AI SDK model or a function, received "x"',
+    );
+  });
+
   it("names the closest known option when an unknown one is a likely typo", () => {
     const error = optionsError(() =>
       agent({

@@ -35,8 +35,9 @@ function optionFragments(flavour: OptionsFlavour) {
   const text = string("expected a string");
   const nonEmpty = string("expected a non-empty string", { nonEmpty: true });
   /** `provider:model-id`; the provider is checked against known providers later. */
+  const modelPattern = /^[^:\s]+:\S.*$/;
   const modelString = string('expected a model string "provider:model-id"', {
-    pattern: /^[^:\s]+:\S.*$/,
+    pattern: modelPattern,
   });
   /** A model named where no model object can go (a step's fallbacks, a budget's `switchTo`). */
   const modelName = either(
@@ -49,7 +50,7 @@ function optionFragments(flavour: OptionsFlavour) {
     () =>
       rules.custom(
         (value) =>
-          (typeof value === "string" && value !== "") ||
+          (typeof value === "string" && modelPattern.test(value)) ||
           typeof value === "function" ||
           (typeof value === "object" && value !== null && !Array.isArray(value)),
         'expected a model: a "provider:model-id" string, an AI SDK model or a function',
