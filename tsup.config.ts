@@ -1,9 +1,11 @@
+import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 const entry = {
   index: "src/index.ts",
   "patterns/index": "src/patterns/index.ts",
   "orchestrator/index": "src/orchestrator/index.ts",
+  "registry/index": "src/registry/index.ts",
   "tools/index": "src/tools/index.ts",
   "testing/index": "src/testing/index.ts",
   "stores/sqlite/index": "src/stores/sqlite/index.ts",
@@ -17,6 +19,7 @@ const entry = {
   "engine/index": "src/engine/index.ts",
   "telemetry/index": "src/telemetry/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
+  "dashboard/index": "src/dashboard/index.ts",
 };
 
 export default defineConfig({
@@ -34,4 +37,8 @@ export default defineConfig({
   splitting: true,
   // Keep `node:` in imports: `node:sqlite` exists only under that name.
   removeNodeProtocol: false,
+  // The dashboard's page (HTML, one script, one stylesheet) is served from files, not bundled.
+  onSuccess: async () => {
+    cpSync("src/dashboard/client", "dist/dashboard/client", { recursive: true });
+  },
 });

@@ -4,8 +4,8 @@
  * errors. The rest lives in subpaths: `baton-ai/durable` (resume, approvals, schedules,
  * replay), `baton-ai/spec` (YAML/JSON workflows), `baton-ai/events` (SSE, WebSocket,
  * progress, event types), `baton-ai/stats`, `baton-ai/models`, `baton-ai/patterns`,
- * `baton-ai/orchestrator`, `baton-ai/tools`, `baton-ai/testing`, `baton-ai/stores/<name>`,
- * and `baton-ai/engine` for pattern and adapter authors.
+ * `baton-ai/orchestrator`, `baton-ai/registry`, `baton-ai/tools`, `baton-ai/testing`,
+ * `baton-ai/stores/<name>`, and `baton-ai/engine` for pattern and adapter authors.
  * @module baton-ai
  */
 // First: on an unsupported Node.js, importing fails here with one line (see node-support.ts).
@@ -20,7 +20,12 @@ export {
   type AgentStream,
   type AsToolOptions,
   agent,
+  type CompressedMessages,
+  type CompressionOptions,
+  type CompressMessagesOptions,
+  compressMessages,
   type MemoryOptions,
+  type ResponseCacheOptions,
   reportToolCost,
   runContextOf,
 } from "./agents/index.js";
@@ -46,6 +51,7 @@ export {
   type ModelLimit,
   type ModelLimits,
   type Outcome,
+  type PrefetchLoader,
   type Run,
   type RunContext,
   RunWaitingError,

@@ -1,6 +1,7 @@
 import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { takeWarnings } from "../../test/support/warnings.js";
 import { sumUsage } from "../core/usage.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { agent } from "./agent.js";
@@ -130,6 +131,46 @@ describe("Agent usage and cost", () => {
 });
 
 describe("Tool cost", () => {
+  it("bills a near miss of costInCents (cost_in_cents, costCents) and warns once, naming the spelling", async () => {
+    const calls = toolCallReply([
+      { name: "sql", input: {}, id: "q1" },
+      { name: "sql", input: {}, id: "q2" },
+      { name: "http", input: {}, id: "h1" },
+    ]);
+    const model = scriptedModel("alpha", calls, textReply("done"), calls, textReply("again"));
+    const analyst = agent({
+      name: "analyst",
+      model,
+      prices: testPrices,
+      tools: {
+        sql: tool({
+          inputSchema: z.object({}),
+          execute: async () => ({ rows: 3, cost_in_cents: 0.5 }),
+        }),
+        http: tool({ inputSchema: z.object({}), execute: async () => ({ costCents: 2 }) }),
+      },
+    });
+    const result = await analyst.run("go");
+    expect(result.toolCalls.map((call) => [call.tool, call.costCents])).toEqual([
+      ["sql", 0.5],
+      ["sql", 0.5],
+      ["http", 2],
+    ]);
+    expect(result.cost.toolCents).toBe(3);
+    expect(result.toolCalls[0]?.output).toEqual({ rows: 3 });
+    expect(JSON.stringify(model.doGenerateCalls[1]?.prompt)).not.toContain("cost_in_cents");
+    const warnings = takeWarnings("BatonToolCostWarning").map((warning) => warning.message);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /Tool "sql" of agent "analyst" reported its cost as "cost_in_cents"; the field is spelled "costInCents"/,
+      ),
+      expect.stringMatching(/Tool "http" .* as "costCents"/),
+    ]);
+    // Once per agent and tool: a second run bills again without another warning.
+    expect((await analyst.run("go")).cost.toolCents).toBe(3);
+    expect(takeWarnings("BatonToolCostWarning")).toEqual([]);
+  });
+
   it("counts costInCents in a tool's result and reportToolCost() as tool cost, not model cost", async () => {
     const clock = new ManualClock();
     const log = eventLog();

@@ -5,8 +5,19 @@ import type { ResolveModelOptions } from "../models/resolve-model.js";
 import type { AgentRunOptions, AsToolOptions } from "./agent.js";
 import type { AgentOptions } from "./agent-options.js";
 
-const { object, optional, record, array, string, fn, custom } = rules;
-const { text, model, clock, count, retry, agentTimeout, memory, price } = codeFragments;
+const { object, optional, record, array, string, fn, custom, union, literal } = rules;
+const {
+  text,
+  model,
+  clock,
+  count,
+  retry,
+  agentTimeout,
+  memory,
+  compression,
+  responseCache,
+  price,
+} = codeFragments;
 
 /** What `resolveModel` takes besides the model. */
 export const modelOptionsRule = object(
@@ -71,6 +82,8 @@ export const agentOptionFields = {
   retry: optional(retry),
   timeout: optional(agentTimeout),
   memory: optional(memory),
+  compression: optional(compression),
+  cache: optional(responseCache),
   prices: optional(record(text, price, 'expected a map of prices by "provider:model-id"')),
   clock: optional(clock),
   modelOptions: optional(modelOptionsRule),
@@ -84,6 +97,12 @@ export const agentRunOptionsRule = object(
   {
     ...runOverrideFields,
     onEvent: optional(fn()),
+    cache: optional(
+      union(
+        [literal(false, "expected false"), responseCache],
+        "expected { ttlMs, store? } or false",
+      ),
+    ),
   } satisfies Record<keyof AgentRunOptions, OptionRule>,
   "expected an options object",
 );

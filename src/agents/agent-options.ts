@@ -1,5 +1,6 @@
 import type { FlexibleSchema, ToolSet } from "ai";
 import type { Clock } from "../core/ports/clock.js";
+import { resolveCacheOption } from "../core/response-cache-options.js";
 import type { RetryOptions } from "../core/retry-policy.js";
 import {
   type ModelInput,
@@ -9,8 +10,10 @@ import {
   resolveModel,
 } from "../models/index.js";
 import { checkOptions } from "../runtime/check-options.js";
+import { MemoryResponseCache } from "../stores/memory/memory-response-cache.js";
 import { agentOptionsRule } from "./agent-options-rule.js";
 import { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
+import type { ResolvedResponseCache, ResponseCacheOptions } from "./response-cache.js";
 
 /** Everything `agent()` takes. Only `name` and `model` are required. */
 export interface AgentOptions<OUTPUT = string> {
@@ -57,12 +60,39 @@ export interface AgentOptions<OUTPUT = string> {
   timeout?: number | { callMs?: number; runMs?: number };
   /** Keep the conversation across runs, summarising it past a token threshold. @default none */
   memory?: MemoryOptions;
+  /**
+   * Before each run, brings the conversation the model will see (memory and input, with the
+   * instructions) within `maxTokens`: the newest messages are kept, the middle summarised by
+   * `model` or, without one, dropped (see `compressMessages`). Logs `conversation-compress`.
+   * @default none
+   * @example compression: { maxTokens: 8_000, model: "openai:gpt-4o-mini" }
+   */
+  compression?: CompressionOptions;
+  /**
+   * Answers a model call from a cache when the same request (model, messages, tools, call
+   * settings) was answered within `ttlMs`: no model call, no tokens, no cost, a
+   * `model-call-cache-hit` event. Failed calls are never stored.
+   * @default none (every call goes to the model)
+   * @example cache: { ttlMs: 3_600_000 } // in memory, one hour
+   * @example cache: { ttlMs: 86_400_000, store: sqliteStore.responseCache } // shared, on disk
+   */
+  cache?: ResponseCacheOptions;
   /** Prices that override the bundled price table, by `"provider:model-id"`. */
   prices?: PriceTable;
   /** Time source for durations, timeouts and retry delays. @default systemClock */
   clock?: Clock;
   /** How model strings are resolved: API key, base URL, headers, env. */
   modelOptions?: ResolveModelOptions;
+}
+
+/** An agent's prompt compression (`compression`). */
+export interface CompressionOptions {
+  /** What the conversation, with the instructions, may count at most (gpt-tokenizer). */
+  maxTokens: number;
+  /** Summarises the middle of the conversation; without it the middle is dropped. @default none */
+  model?: ModelInput;
+  /** The summary's length limit, in tokens. @default a quarter of `maxTokens` */
+  summaryMaxTokens?: number;
 }
 
 /** Validated, resolved options (internal). */
@@ -86,11 +116,18 @@ export interface AgentSettings {
         keepLast: number;
         summaryModel: ResolvedModel;
         summaryInstructions: string;
+        summaryMaxTokens: number | undefined;
       }
+    | undefined;
+  compression:
+    | { maxTokens: number; model: ResolvedModel | undefined; summaryMaxTokens: number | undefined }
     | undefined;
   prices: PriceTable | undefined;
   clock: Clock | undefined;
   modelOptions: ResolveModelOptions;
+  cache: ResolvedResponseCache | undefined;
+  /** Warnings already given for this agent (a misspelled tool cost field), each given once. */
+  warned: Set<string>;
 }
 
 /** Resolves a model option, naming the option in a TypeError. */
@@ -144,6 +181,15 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
         ? model
         : resolveModelOption("memory.summaryModel", given.summaryModel, resolveOptions),
     summaryInstructions: given.summaryInstructions ?? defaultSummaryInstructions,
+    summaryMaxTokens: given.summaryMaxTokens,
+  };
+  const compression: AgentSettings["compression"] = options.compression && {
+    maxTokens: options.compression.maxTokens,
+    model:
+      options.compression.model === undefined
+        ? undefined
+        : resolveModelOption("compression.model", options.compression.model, resolveOptions),
+    summaryMaxTokens: options.compression.summaryMaxTokens,
   };
 
   return {
@@ -160,8 +206,21 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     callTimeoutMs,
     runTimeoutMs,
     memory,
+    compression,
     prices: options.prices,
     clock,
     modelOptions: resolveOptions,
+    cache: resolveAgentCache(options.cache),
+    warned: new Set(),
   };
+}
+
+/**
+ * Checks a `cache` option; an agent's own in-memory store is made here, once per agent.
+ * `false` (allowed for a run) turns the agent's cache off.
+ */
+export function resolveAgentCache(
+  given: ResponseCacheOptions | false | undefined,
+): ResolvedResponseCache | undefined {
+  return resolveCacheOption(given, () => new MemoryResponseCache());
 }

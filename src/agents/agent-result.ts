@@ -78,6 +78,11 @@ export interface ModelCallRecord {
   finishReason?: string;
   /** Present on a failed attempt. */
   error?: SerializedError;
+  /**
+   * `true` when the response cache answered instead of the model: no tokens, no cost.
+   * `model` is then the model that gave the stored answer.
+   */
+  cached?: true;
 }
 
 export interface SubagentRecord {

@@ -7,12 +7,18 @@ import type { RunContext } from "../core/run-context.js";
 import type { Runnable, RunnableEvent } from "../core/runnable.js";
 import { requireModule } from "../models/require-module.js";
 import { checkOptions } from "../runtime/check-options.js";
-import { type AgentOptions, type AgentSettings, resolveAgentSettings } from "./agent-options.js";
+import {
+  type AgentOptions,
+  type AgentSettings,
+  resolveAgentCache,
+  resolveAgentSettings,
+} from "./agent-options.js";
 import { agentRunOptionsRule, asToolOptionsRule } from "./agent-options-rule.js";
 import type { AgentResult } from "./agent-result.js";
 import { AsyncQueue } from "./async-queue.js";
-import { toolCallScope } from "./instrument-tools.js";
+import { rerunOnResume, toolCallScope } from "./instrument-tools.js";
 import { ConversationMemory } from "./memory.js";
+import type { ResponseCacheOptions } from "./response-cache.js";
 import { type AgentCall, type RunOutcome, runAgent } from "./run-agent.js";
 
 /** What an agent takes as input: a user message, or a whole conversation. */
@@ -30,6 +36,11 @@ export interface AgentRunOptions {
   fallbackModels?: readonly string[];
   /** Receives the run's events as they happen (agent-start, model-call-end, ...). */
   onEvent?: (event: RunnableEvent) => void;
+  /**
+   * A response cache for this run, instead of the agent's (`false`: none for this run).
+   * @default the agent's `cache`
+   */
+  cache?: ResponseCacheOptions | false;
 }
 
 /** A streaming run: read `textStream` and/or `events`; `result` settles when the run ends. */
@@ -99,6 +110,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
       retry: overrides.retry,
       timeout: overrides.timeout,
       fallbackModels: overrides.fallbackModels,
+      runCache: overrides.cache,
       context,
     });
     if (outcome.ok) {
@@ -149,7 +161,8 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
   /**
    * This agent as an AI SDK tool for another agent. The subagent runs with the caller's
    * signal, clock and gate; its events reach the caller's, and its usage and cost roll up
-   * into the caller's result (`subagents`), as model cost rather than tool cost.
+   * into the caller's result (`subagents`), as model cost rather than tool cost. In a run,
+   * it works under the tool call's path, so a resumed caller's subagent replays its turns.
    */
   asTool(options: AsToolOptions = {}): Tool<{ task: string }, OUTPUT> {
     checkOptions(asToolOptionsRule, options, `${this.name}.asTool()`);
@@ -191,11 +204,13 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     };
     // What `tool()` of "ai" returns (it returns its argument), without importing the AI SDK.
     // OUTPUT is generic here, which the Tool type cannot resolve; the cast is exact.
-    const definition: Tool<{ task: string }, unknown, Context> = {
+    // A resumed caller runs the subagent again rather than taking its recorded answer: the
+    // subagent replays its own recorded turns, and its spend rolls up as it did.
+    const definition: Tool<{ task: string }, unknown, Context> = rerunOnResume({
       description,
       inputSchema: taskSchema,
       execute,
-    };
+    });
     return definition as Tool<{ task: string }, OUTPUT>;
   }
 
@@ -207,8 +222,10 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
   /** Checks a user's run options and turns them into a call. */
   #callOf(options: AgentRunOptions, method: string): AgentCall {
     checkOptions(agentRunOptionsRule, options, () => `${this.name}.${method}()`);
-    const { onEvent, signal, timeout, retry, fallbackModels } = options;
-    return { signal, timeout, retry, fallbackModels, emit: onEvent };
+    const { onEvent, signal, timeout, retry, fallbackModels, cache } = options;
+    const call: AgentCall = { signal, timeout, retry, fallbackModels, emit: onEvent };
+    if (cache !== undefined) call.cache = resolveAgentCache(cache) ?? null;
+    return call;
   }
 
   async #execute(

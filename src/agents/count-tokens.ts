@@ -92,3 +92,11 @@ function stringify(value: unknown): string {
   if (typeof value === "string") return value;
   return JSON.stringify(value) ?? "";
 }
+
+/** `text` cut to at most `maxTokens` tokens (whole tokens, from the start). */
+export function truncateText(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return "";
+  const { encode, decode } = requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
+  const tokens = encode(text, noSpecialTokens);
+  return tokens.length <= maxTokens ? text : decode(tokens.slice(0, maxTokens));
+}

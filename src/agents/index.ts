@@ -11,7 +11,7 @@ export {
   type AsToolOptions,
   agent,
 } from "./agent.js";
-export type { AgentOptions } from "./agent-options.js";
+export type { AgentOptions, CompressionOptions } from "./agent-options.js";
 export type {
   AgentResult,
   AgentStepRecord,
@@ -19,6 +19,12 @@ export type {
   SubagentRecord,
   ToolCallRecord,
 } from "./agent-result.js";
-export { reportToolCost, runContextOf } from "./instrument-tools.js";
+export {
+  type CompressedMessages,
+  type CompressMessagesOptions,
+  compressMessages,
+} from "./compress-messages.js";
+export { isRerun, reportToolCost, rerunOnResume, runContextOf } from "./instrument-tools.js";
 export { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
+export type { ResponseCacheOptions } from "./response-cache.js";
 export type { AgentEvent } from "./run-ledger.js";

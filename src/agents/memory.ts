@@ -21,6 +21,12 @@ export interface MemoryOptions {
   summaryModel?: ModelInput;
   /** Instructions for the summary call. @default defaultSummaryInstructions */
   summaryInstructions?: string;
+  /**
+   * The summary's length limit, in tokens: the summary call is asked for no more (and may
+   * generate no more), and a longer summary is cut to it.
+   * @default no limit
+   */
+  summaryMaxTokens?: number;
 }
 
 export const defaultSummaryInstructions =

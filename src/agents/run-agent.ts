@@ -11,6 +11,7 @@ import type { ModelCallGate } from "../core/model-call-gate.js";
 import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
 import type { Clock } from "../core/ports/clock.js";
 import { type RetryOptions, resolveRetryOptions } from "../core/retry-policy.js";
+import { RunWaitingError } from "../core/run/run-waiting-error.js";
 import type { RunContext } from "../core/run-context.js";
 import type { RunnableEvent } from "../core/runnable.js";
 import type { CostBreakdown, Usage } from "../core/usage.js";
@@ -18,11 +19,20 @@ import { type ResolvedModel, resolveModel, usageFromProvider } from "../models/i
 import { systemClock } from "../runtime/system-clock.js";
 import type { AgentSettings } from "./agent-options.js";
 import { resolveModelOption } from "./agent-options.js";
+import { AgentReplay } from "./agent-replay.js";
 import type { AgentResult, AgentStepRecord } from "./agent-result.js";
+import { compactConversation } from "./compact-conversation.js";
+import { countMessageTokens, truncateText } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import { instrumentTools } from "./instrument-tools.js";
-import { type ConversationMemory, summaryMessage, transcript } from "./memory.js";
+import {
+  type ConversationMemory,
+  defaultSummaryInstructions,
+  summaryMessage,
+  transcript,
+} from "./memory.js";
 import { type ModelCallPolicy, policyModel } from "./model-call-policy.js";
+import type { ResolvedResponseCache } from "./response-cache.js";
 import { RunLedger } from "./run-ledger.js";
 
 /** How a run ended (internal): a failed run still reports what it spent. */
@@ -51,6 +61,10 @@ export interface AgentCall {
   fallbackModels?: readonly string[] | undefined;
   /** The run context when the agent runs as part of a run: its tools get it. */
   context?: RunContext | undefined;
+  /** The run's response cache: overrides the agent's (`null` turns it off). */
+  cache?: ResolvedResponseCache | null | undefined;
+  /** A workflow run's response cache: used when the agent has none of its own. */
+  runCache?: ResolvedResponseCache | undefined;
 }
 
 /** What one run needs besides its input (internal). */
@@ -90,7 +104,18 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
   const { settings, memory, call: options } = request;
   const agent = settings.name;
   const clock = options.clock ?? settings.clock ?? systemClock;
-  const ledger = new RunLedger(agent, options.emit);
+  const { context } = options;
+  const path = context?.path ?? "";
+  const ledger = new RunLedger(agent, options.emit, path);
+  // What an interrupted earlier run of this work recorded (a resumed step, a decided tool
+  // call): its turns are replayed with no model call and no tool execution.
+  const replay = context ? AgentReplay.of(context.recorded, path) : undefined;
+  const waits = context
+    ? () =>
+        context.approvals.pending
+          ? new RunWaitingError({ stepId: context.stepId, runnable: agent, reason: "approval" })
+          : undefined
+    : undefined;
   const runTimeoutMs = options.timeout ?? settings.runTimeoutMs;
   const runDeadline =
     runTimeoutMs === undefined
@@ -99,7 +124,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
   // Aborted when the run fails, so no model call outlives it off the books.
   const over = new AbortController();
   const signal = anySignal([options.signal, runDeadline?.signal, over.signal]);
-  ledger.emit({ type: "agent-start", agent, model: settings.model.id });
+  if (!replay?.started) ledger.emit({ type: "agent-start", agent, model: settings.model.id });
   try {
     const retry = resolveRetryOptions(options.retry ?? settings.retry);
     const fallbacks = options.fallbackModels
@@ -107,6 +132,10 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
           resolveModelOption(`fallbackModels[${index}]`, input, settings.modelOptions),
         )
       : settings.fallbackModels;
+    const cache =
+      options.cache === undefined
+        ? (settings.cache ?? options.runCache)
+        : (options.cache ?? undefined);
     const { onText } = request;
     const onTextDelta = onText
       ? (delta: string) => {
@@ -131,13 +160,22 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       ledger,
       context: options.context,
       resolve: (model) => resolveModel(model, settings.modelOptions),
+      ...(cache ? { cache } : {}),
       ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
+      replay,
+      waits,
+      stored: context ? () => context.stored() : undefined,
     });
 
     const ai = await loadAI();
-    const conversation = await prepareConversation(ai, request, signal, (models) =>
+    const remembered = await prepareConversation(ai, request, signal, (models) =>
       policy("summary", models),
     );
+    const conversation = settings.compression
+      ? await compressConversation(ai, request, remembered, signal, ledger, (models) =>
+          policy("summary", models),
+        )
+      : remembered;
     const call = {
       model: policyModel(policy("step", [settings.model, ...fallbacks])),
       ...(settings.instructions !== undefined ? { instructions: settings.instructions } : {}),
@@ -148,6 +186,8 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
         clock,
         gate: options.gate,
         context: options.context,
+        warned: settings.warned,
+        replay,
       }),
       stopWhen: ai.stepCountIs(settings.maxSteps),
       ...(settings.maxOutputTokens !== undefined
@@ -175,6 +215,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       usage: usageFromProvider(step.usage),
     }));
     const messages = generated.responseMessages as ModelMessage[];
+    if (replay) ledger.carried = replay.leftovers();
     const result: AgentResult<OUTPUT> = {
       text: generated.text,
       output: (settings.output ? generated.output : generated.text) as OUTPUT,
@@ -188,13 +229,15 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       messages,
     };
     if (memory) memory.messages = [...conversation, ...messages];
-    ledger.emit({
-      type: "agent-end",
-      agent,
-      model: result.model,
-      usage: result.usage,
-      cost: result.cost,
-    });
+    if (!replay?.ended) {
+      ledger.emit({
+        type: "agent-end",
+        agent,
+        model: result.model,
+        usage: result.usage,
+        cost: result.cost,
+      });
+    }
     ledger.close();
     return { ok: true, result };
   } catch (thrown) {
@@ -202,6 +245,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     over.abort(error);
     // Calls cut short are billed once their reply arrives, or booked as possibly billed.
     await ledger.settled();
+    if (replay) ledger.carried = replay.leftovers();
     const usage = ledger.usage();
     const cost = ledger.cost();
     // Failed runs are billed too: the engine and callers read what was spent from this event
@@ -234,19 +278,85 @@ async function prepareConversation(
   const conversation = [...memory.messages, ...input];
   const plan = memory.plan(conversation, memory.messages.length);
   if (!plan) return conversation;
+  const { summaryMaxTokens } = settings.memory;
   const summary = await abortable(
     ai.generateText({
       model: policyModel(summaryPolicy([settings.memory.summaryModel])),
       instructions: settings.memory.summaryInstructions,
-      prompt: transcript(plan.older),
+      prompt:
+        summaryMaxTokens === undefined
+          ? transcript(plan.older)
+          : `${transcript(plan.older)}\n\nWrite the summary in at most ${summaryMaxTokens} tokens.`,
+      ...(summaryMaxTokens !== undefined ? { maxOutputTokens: summaryMaxTokens } : {}),
       maxRetries: 0,
       abortSignal: signal,
     }),
     signal,
   );
-  const compacted = [summaryMessage(summary.text), ...plan.kept];
+  const text =
+    summaryMaxTokens === undefined ? summary.text : truncateText(summary.text, summaryMaxTokens);
+  const compacted = [summaryMessage(text), ...plan.kept];
   memory.messages = compacted.slice(0, compacted.length - input.length);
   return compacted;
+}
+
+/**
+ * The conversation within the agent's `compression.maxTokens` (its instructions counted
+ * too): the middle summarised by the compression model (a model call of the run, billed
+ * as a summary) or dropped.
+ */
+async function compressConversation(
+  ai: AI,
+  request: RunRequest,
+  conversation: ModelMessage[],
+  signal: AbortSignal,
+  ledger: RunLedger,
+  summaryPolicy: (models: ResolvedModel[]) => ModelCallPolicy,
+): Promise<ModelMessage[]> {
+  const { settings } = request;
+  const compression = settings.compression!;
+  const { model } = compression;
+  const reservedTokens =
+    settings.instructions === undefined
+      ? 0
+      : countMessageTokens([{ role: "system", content: settings.instructions }]);
+  const compacted = await compactConversation(conversation, {
+    maxTokens: compression.maxTokens,
+    reservedTokens,
+    summaryMaxTokens: compression.summaryMaxTokens,
+    summarise: model
+      ? async (text, maxTokens) =>
+          (
+            await abortable(
+              ai.generateText({
+                model: policyModel(summaryPolicy([model])),
+                instructions: defaultSummaryInstructions,
+                prompt: `${text}\n\nWrite the summary in at most ${maxTokens} tokens.`,
+                maxOutputTokens: maxTokens,
+                maxRetries: 0,
+                abortSignal: signal,
+              }),
+              signal,
+            )
+          ).text
+      : undefined,
+  });
+  if (
+    compacted.tokens === compacted.originalTokens &&
+    compacted.messages.length === conversation.length
+  ) {
+    return conversation;
+  }
+  ledger.emit({
+    type: "conversation-compress",
+    agent: settings.name,
+    originalTokens: compacted.originalTokens,
+    tokens: compacted.tokens,
+    summarised: compacted.summarised,
+    dropped: compacted.dropped,
+    truncated: compacted.truncated,
+  });
+  return compacted.messages;
 }
 
 /**

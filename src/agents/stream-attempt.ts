@@ -89,6 +89,7 @@ class StreamObserver {
   #toolCalls: LanguageModelV4StreamPart[] = [];
   #usage: Usage | undefined;
   #finishReason: string | undefined;
+  #responseId: string | undefined;
   readonly #onTextDelta: ((delta: string) => void) | undefined;
 
   constructor(onTextDelta?: (delta: string) => void) {
@@ -101,6 +102,7 @@ class StreamObserver {
       this.#onTextDelta?.(part.delta);
     } else if (part.type === "reasoning-delta") this.#reasoning += part.delta;
     else if (part.type === "tool-call") this.#toolCalls.push(part);
+    else if (part.type === "response-metadata" && part.id !== undefined) this.#responseId = part.id;
     else if (part.type === "finish") {
       this.#usage = usageFromProvider(part.usage);
       this.#finishReason = part.finishReason.unified;
@@ -117,6 +119,7 @@ class StreamObserver {
       response,
       ...(this.#usage ? { usage: this.#usage } : {}),
       ...(this.#finishReason ? { finishReason: this.#finishReason } : {}),
+      ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),
     };
   }
 }

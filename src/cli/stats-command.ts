@@ -17,9 +17,13 @@ export interface StatsCommandOptions {
   store?: string;
 }
 
+/** Up to two decimals, without trailing zeros. */
+const round = (value: number) => String(Math.round(value * 100) / 100);
+
 /**
  * `baton stats`: statistics over the runs in the store: runs and steps by status,
- * latency per model, agent and step (average, p50, p95), retries, fallbacks, usage, cost.
+ * latency of whole runs and per model, agent and step (average, p50, p95), retries,
+ * fallbacks, usage, cost, tool calls per agent run and the response cache's hit rate.
  */
 export async function statsCommand(
   options: StatsCommandOptions,
@@ -67,8 +71,14 @@ export async function statsCommand(
           : ""
       }`,
       `Usage: ${stats.usage.inputTokens} input + ${stats.usage.outputTokens} output tokens; cost ${formatCents(stats.cost.totalCents)} (models ${formatCents(stats.cost.modelCents)}, tools ${formatCents(stats.cost.toolCents)})`,
+      `Agents: ${stats.agents.runs} runs, ${stats.agents.toolCalls} tool calls (${
+        stats.agents.averageToolCalls === null ? "-" : round(stats.agents.averageToolCalls)
+      } per run); response cache: ${stats.cache.hits} hits, ${stats.cache.misses} misses (hit rate ${
+        stats.cache.hitRate === null ? "-" : `${round(stats.cache.hitRate * 100)}%`
+      })`,
     ];
     for (const [title, byName] of [
+      ["run", stats.latency.runs ? { "whole runs": stats.latency.runs } : {}],
       ["model", stats.latency.byModel],
       ["agent", stats.latency.byAgent],
       ["step", stats.latency.byStep],

@@ -14,6 +14,12 @@ export interface EventBase {
   parentRunId?: string;
   /** The step the event belongs to, when it belongs to one. */
   stepId?: string;
+  /**
+   * Where the work that logged the event sits in its step's attempt (`RunContext.path`):
+   * set on agents' events below the step's own runnable (`context.run`, a subagent called as
+   * a tool), so a resumed step gives each agent back what it recorded.
+   */
+  path?: string;
 }
 
 /**
@@ -155,6 +161,12 @@ export interface ModelCallStartEvent extends EventBase {
   agent: string;
   model: string;
   attempt: number;
+  /**
+   * What the call may cost (its prompt plus its output cap, priced), recorded in a run: a
+   * call whose reply never reaches the log (its process died) is booked as possibly billed
+   * at this much when the run resumes (see `CallCutShortError`).
+   */
+  reservation?: { tokens: number; cents: number | null };
 }
 export interface ModelCallEndEvent extends EventBase {
   type: "model-call-end";
@@ -165,6 +177,12 @@ export interface ModelCallEndEvent extends EventBase {
   durationMs: number;
   /** The model's response (content parts), recorded for replay. */
   response?: unknown;
+  /** Why the model stopped (`stop`, `tool-calls`, ...), recorded for replay. */
+  finishReason?: string;
+  /** The provider's id of the response (`chatcmpl-...`): to match the call on its bill. */
+  responseId?: string;
+  /** Set for a memory summary; absent for a call of the tool loop. */
+  purpose?: "summary";
 }
 export interface ModelCallErrorEvent extends EventBase {
   type: "model-call-error";
@@ -174,6 +192,8 @@ export interface ModelCallErrorEvent extends EventBase {
   attempt: number;
   usage?: Usage;
   cost?: CostBreakdown;
+  /** Set for a memory summary; absent for a call of the tool loop. */
+  purpose?: "summary";
 }
 export interface ModelCallRetryEvent extends EventBase {
   type: "model-call-retry";
@@ -187,6 +207,28 @@ export interface ModelCallFallbackEvent extends EventBase {
   agent: string;
   from: string;
   to: string;
+}
+
+/** The agent's response cache answered a model call: no model was called, nothing was spent. */
+export interface ModelCallCacheHitEvent extends EventBase {
+  type: "model-call-cache-hit";
+  agent: string;
+  /** The model that gave the stored answer. */
+  model: string;
+  /** The cache key: a hash of the model, messages, tools and call settings. */
+  key: string;
+  /** How long the lookup took. */
+  durationMs: number;
+  /** The stored response (content parts), recorded for replay like a model's. */
+  response: unknown;
+}
+/** The agent's response cache had no answer: the model is called (and its answer stored). */
+export interface ModelCallCacheMissEvent extends EventBase {
+  type: "model-call-cache-miss";
+  agent: string;
+  /** The model the request is for. */
+  model: string;
+  key: string;
 }
 
 export interface ToolCallStartEvent extends EventBase {
@@ -214,6 +256,22 @@ export interface ToolCallErrorEvent extends EventBase {
   durationMs: number;
   /** What the tool reported it cost before it threw (`reportToolCost`), when anything. */
   costCents?: number;
+}
+
+/** An agent brought its conversation within its `compression.maxTokens` before a run. */
+export interface ConversationCompressEvent extends EventBase {
+  type: "conversation-compress";
+  agent: string;
+  /** What the conversation counted before (instructions included), by gpt-tokenizer. */
+  originalTokens: number;
+  /** What it counts now. */
+  tokens: number;
+  /** Messages folded into a summary. */
+  summarised: number;
+  /** Messages left out without a summary. */
+  dropped: number;
+  /** Whether the newest message had to be cut short. */
+  truncated: boolean;
 }
 
 export interface TextDeltaEvent extends EventBase {
@@ -278,6 +336,18 @@ export interface ApprovalDecisionEvent extends EventBase {
   comment?: string;
 }
 
+/** An agent registry's route picked an agent for a call (`registry.route(capability)`). */
+export interface RegistrySelectEvent extends EventBase {
+  type: "registry-select";
+  capability: string;
+  /** The agent picked. */
+  agent: string;
+  /** Set when the pick follows a failure: the agent that failed before it. */
+  after?: string;
+  /** The failed agent's error message. */
+  error?: string;
+}
+
 /** Phases that patterns and the orchestrator mark (decomposition, synthesis, documents). */
 export interface PhaseEvent extends EventBase {
   type:
@@ -319,10 +389,13 @@ export type BatonEvent =
   | ModelCallErrorEvent
   | ModelCallRetryEvent
   | ModelCallFallbackEvent
+  | ModelCallCacheHitEvent
+  | ModelCallCacheMissEvent
   | ToolCallStartEvent
   | ToolCallEndEvent
   | ToolCallErrorEvent
   | TextDeltaEvent
+  | ConversationCompressEvent
   | BudgetExceededEvent
   | CircuitOpenEvent
   | CircuitHalfOpenEvent
@@ -331,6 +404,7 @@ export type BatonEvent =
   | ApprovalRequestEvent
   | ApprovalDecisionEvent
   | ApprovalOutputEvent
+  | RegistrySelectEvent
   | PhaseEvent
   | CustomEvent;
 
@@ -360,10 +434,13 @@ export const BATON_EVENT_TYPES = [
   "model-call-error",
   "model-call-retry",
   "model-call-fallback",
+  "model-call-cache-hit",
+  "model-call-cache-miss",
   "tool-call-start",
   "tool-call-end",
   "tool-call-error",
   "text-delta",
+  "conversation-compress",
   "budget-exceeded",
   "circuit-open",
   "circuit-half-open",
@@ -372,6 +449,7 @@ export const BATON_EVENT_TYPES = [
   "approval-request",
   "approval-output",
   "approval-decision",
+  "registry-select",
   "decomposition-start",
   "decomposition-end",
   "synthesis-start",

@@ -44,6 +44,7 @@ export type {
   ApprovalOptions,
   FailureMode,
   LoopOptions,
+  PrefetchLoader,
   RouteContext,
   StepContext,
   StepFunction,

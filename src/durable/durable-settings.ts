@@ -19,6 +19,7 @@ export type DurableStartOptions = Pick<
   | "gate"
   | "metadata"
   | "telemetry"
+  | "cache"
 >;
 
 /** How runs are owned, timed and rebuilt; shared by `resume`, `openDurable`, `fork` and the scheduler. */

@@ -168,6 +168,11 @@ export class LeasedStore implements RunStore {
     this.#lease = lease;
   }
 
+  /** The inner store's response cache: cached answers need no lease. */
+  get responseCache() {
+    return this.#inner.responseCache;
+  }
+
   async createRun(run: NewRunRecord): Promise<void> {
     await this.#inner.createRun(run);
     if (run.id === this.#lease.runId && !(await this.#lease.acquire())) {

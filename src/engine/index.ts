@@ -9,6 +9,7 @@
 import "../require-supported-node.js";
 
 export { agentOptionFields } from "../agents/agent-options-rule.js";
+export { isRerun, rerunOnResume } from "../agents/instrument-tools.js";
 export { errorMarker } from "../core/errors/index.js";
 export { type SerializedError, serializeError } from "../core/events.js";
 export type {
@@ -27,6 +28,7 @@ export type { CallEstimate, CallReservation } from "../core/policies/call-reserv
 export type { ModelCallGateOptions } from "../core/policies/create-model-call-gate.js";
 export type { Clock } from "../core/ports/clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
+export type { ResponseCacheStore } from "../core/ports/response-cache-store.js";
 export {
   type LoggedEvent,
   type NewRunRecord,
@@ -53,10 +55,12 @@ export {
   retryDelay,
 } from "../core/retry-policy.js";
 export { checkJson, jsonProblem } from "../core/run/check-json.js";
+export { childRunIdOf } from "../core/run/child-run-id.js";
 export { executeStep } from "../core/run/execute-step.js";
 export {
   applyRunEvent,
   foldRunLog,
+  type RunningStep,
   type RunState,
   type ToolApprovalRecord,
 } from "../core/run/fold-run-log.js";

@@ -38,7 +38,7 @@ export {
   type ProcessOptions,
 } from "./orchestrator.js";
 export { OrchestratorError } from "./orchestrator-error.js";
-export type { OrchestratorOptions, SubagentEntry } from "./orchestrator-options.js";
+export type { OrchestratorOptions, Subagent, SubagentEntry } from "./orchestrator-options.js";
 export {
   type CheckedPlan,
   checkPlan,

@@ -1,5 +1,5 @@
 import { agentOptionFields, type OptionRule, optionFragments, rules } from "../engine/index.js";
-import { isAgent, type OrchestratorOptions } from "./orchestrator-options.js";
+import { isSubagent, type OrchestratorOptions } from "./orchestrator-options.js";
 import type { SubmitOptions } from "./task-runner.js";
 
 const { object, optional, array, union, literal, custom, number, fn } = rules;
@@ -22,7 +22,10 @@ const {
   telemetry,
 } = optionFragments;
 
-const anAgent = custom(isAgent, "expected an agent (from agent())");
+const anAgent = custom(
+  isSubagent,
+  'expected an agent (from agent()) or a runnable of kind "agent" (a registry route)',
+);
 const { output: _output, ...mainAgentFields } = agentOptionFields;
 
 /** The options of `new Orchestrator()`, every one of them. */
@@ -40,7 +43,7 @@ export const orchestratorOptionsRule = object(
               "expected { agent, description }",
             ),
           ],
-          "expected an agent (from agent()) or { agent, description }",
+          'expected an agent (from agent()), a runnable of kind "agent" (a registry route) or { agent, description }',
         ),
         "expected an array of agents",
       ),

@@ -2,6 +2,7 @@ import type { ToolSet } from "ai";
 import type { RunTelemetry } from "../engine/index.js";
 import type {
   Agent,
+  AgentInput,
   AgentOptions,
   BudgetOptions,
   CircuitBreakerOptions,
@@ -11,6 +12,7 @@ import type {
   ModelInput,
   ModelLimits,
   RetryOptions,
+  Runnable,
   RunStore,
 } from "../index.js";
 import type { PriceTable, ResolveModelOptions } from "../models/index.js";
@@ -19,8 +21,25 @@ import type { PriceTable, ResolveModelOptions } from "../models/index.js";
 // biome-ignore lint/suspicious/noExplicitAny: agents of every output type are welcome
 export type AnyAgent = Agent<any>;
 
+/**
+ * What the main agent may delegate to: an agent, or anything that runs like one (a
+ * runnable of kind `"agent"` that takes an agent's input), such as an agent registry's
+ * route (`registry.route("analysis")`, baton-ai/registry), which picks an agent for each
+ * task it is given.
+ */
+export interface Subagent extends Runnable<AgentInput, unknown> {
+  readonly kind: "agent";
+  /** What the main agent is told it does, unless its entry says. */
+  readonly description?: string;
+  /** Forgets its conversation (an agent with `memory`); absent for those that keep none. */
+  clearMemory?(): void;
+}
+
 /** A subagent, optionally with what the main agent is told it does. */
-export type SubagentEntry = AnyAgent | { agent: AnyAgent; description?: string };
+export type SubagentEntry =
+  | AnyAgent
+  | Subagent
+  | { agent: AnyAgent | Subagent; description?: string };
 
 /** Everything `new Orchestrator()` takes. Only `mainAgent` is required. */
 export interface OrchestratorOptions {
@@ -108,14 +127,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Whether `value` is an agent (made by `agent()`). */
-export function isAgent(value: unknown): value is Agent<unknown> {
+/** Whether `value` is an agent, or runs like one (a runnable of kind "agent"). */
+export function isSubagent(value: unknown): value is Subagent {
   return (
     typeof value === "object" &&
     value !== null &&
-    (value as Agent<unknown>).kind === "agent" &&
-    typeof (value as Agent<unknown>).run === "function" &&
-    typeof (value as Agent<unknown>).name === "string"
+    (value as Subagent).kind === "agent" &&
+    typeof (value as Subagent).execute === "function" &&
+    typeof (value as Subagent).name === "string"
   );
 }
 
@@ -123,13 +142,17 @@ export function isAgent(value: unknown): value is Agent<unknown> {
 export function subagentEntry(
   option: string,
   value: unknown,
-): { agent: Agent<unknown>; description: string | undefined } {
-  if (isAgent(value)) return { agent: value, description: undefined };
-  if (isPlainObject(value) && isAgent(value.agent)) {
+): { agent: Subagent; description: string | undefined } {
+  if (isSubagent(value)) return { agent: value, description: undefined };
+  if (isPlainObject(value) && isSubagent(value.agent)) {
     if (value.description !== undefined && typeof value.description !== "string") {
       fail(`${option}.description`, "a string", value.description);
     }
     return { agent: value.agent, description: value.description };
   }
-  return fail(option, "an agent (from agent()) or { agent, description }", value);
+  return fail(
+    option,
+    'an agent (from agent()), a runnable of kind "agent" (a registry route) or { agent, description }',
+    value,
+  );
 }

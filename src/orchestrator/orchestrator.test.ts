@@ -429,8 +429,8 @@ describe("Orchestrator", () => {
       [
         "Invalid options for new Orchestrator() (5 problems):",
         "  mainAgent.retry: expected an integer >= 1, received 0",
-        '  mainAgent.output: unknown option "output" (known: name, model, instructions, description, tools, maxSteps, maxOutputTokens, fallbackModels, retry, timeout, memory, prices, clock, modelOptions)',
-        '  subagents[0]: expected an agent (from agent()) or { agent, description }, received "x"',
+        '  mainAgent.output: unknown option "output" (known: name, model, instructions, description, tools, maxSteps, maxOutputTokens, fallbackModels, retry, timeout, memory, compression, cache, prices, clock, modelOptions)',
+        '  subagents[0]: expected an agent (from agent()), a runnable of kind "agent" (a registry route) or { agent, description }, received "x"',
         "  maxParallelTasks: expected an integer >= 1, received 0",
         '  maxPlanAtempts: unknown option "maxPlanAtempts" (did you mean "maxPlanAttempts"?)',
       ].join("\n"),

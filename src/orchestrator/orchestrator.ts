@@ -23,7 +23,12 @@ import {
 import { designerInstructions, MAIN_INSTRUCTIONS } from "./instructions.js";
 import { mainStep } from "./main-step.js";
 import { DELEGATE_TOOL, orchestrationTools, PLAN_TOOL } from "./orchestration-tools.js";
-import { type AnyAgent, type OrchestratorOptions, subagentEntry } from "./orchestrator-options.js";
+import {
+  type AnyAgent,
+  type OrchestratorOptions,
+  type Subagent,
+  subagentEntry,
+} from "./orchestrator-options.js";
 import { orchestratorOptionsRule, submitOptionsRule } from "./orchestrator-options-rule.js";
 import { type Plan, planSchema } from "./plan.js";
 import { type ProcessResult, processResultOf } from "./process-result.js";
@@ -75,7 +80,7 @@ export class Orchestrator {
   readonly #options: OrchestratorOptions;
   readonly #main: Agent<unknown>;
   readonly #process: Workflow<AgentInput>;
-  readonly #subagents = new Map<string, Agent<unknown>>();
+  readonly #subagents = new Map<string, Subagent>();
   readonly #descriptions = new Map<string, string>();
   readonly #runtime: OrchestratorRuntime;
   readonly #hub = new EventHub();
@@ -220,7 +225,7 @@ export class Orchestrator {
    * Adds a subagent the main agent may delegate to (from its next model call on).
    * @param options.description what the main agent is told it does
    */
-  registerSubagent(subagent: AnyAgent, options: { description?: string } = {}): this {
+  registerSubagent(subagent: AnyAgent | Subagent, options: { description?: string } = {}): this {
     const entry = subagentEntry("subagent", { agent: subagent, ...options });
     this.#add(entry.agent, entry.description, "subagent");
     return this;
@@ -286,14 +291,14 @@ export class Orchestrator {
    * `priority` starts first, then the first submitted.
    */
   submit<Output = unknown>(
-    target: string | Agent<Output>,
+    target: string | Agent<Output> | Subagent,
     input: AgentInput,
     options: SubmitOptions<Output> = {},
   ): Task<Output> {
     const runner = this.#resolveAgent(target);
     checkOptions(submitOptionsRule, options, `${this.name}.submit()`);
     const { priority = 0, metadata = {}, callback, signal } = options;
-    const task = this.#tasks.submit(runner, input, { priority, metadata });
+    const task = this.#tasks.submit<Output>(runner, input, { priority, metadata });
     if (callback) task.done.then(callback);
     if (signal) {
       if (signal.aborted) void this.cancelTask(task.id);
@@ -348,17 +353,17 @@ export class Orchestrator {
           `clearMemory: expected the name of the main agent or a subagent (${[this.#main.name, ...this.#subagents.keys()].join(", ")}), received ${JSON.stringify(agentName)}`,
         );
       }
-      subagent.clearMemory();
+      subagent.clearMemory?.();
     }
   }
 
   /** Forgets every agent's conversation. */
   clearAllMemory(): void {
     this.#main.clearMemory();
-    for (const subagent of this.#subagents.values()) subagent.clearMemory();
+    for (const subagent of this.#subagents.values()) subagent.clearMemory?.();
   }
 
-  #add(subagent: Agent<unknown>, description: string | undefined, option: string): void {
+  #add(subagent: Subagent, description: string | undefined, option: string): void {
     if (this.#subagents.has(subagent.name)) {
       throw new TypeError(
         `Orchestrator: ${option}: a subagent named "${subagent.name}" is already registered`,
@@ -372,7 +377,7 @@ export class Orchestrator {
     if (described !== undefined) this.#descriptions.set(subagent.name, described);
   }
 
-  #resolveAgent<Output>(target: string | Agent<Output>): Agent<Output> {
+  #resolveAgent(target: string | Subagent): Subagent {
     if (typeof target === "string") {
       const found = this.#subagents.get(target);
       if (!found) {
@@ -380,9 +385,9 @@ export class Orchestrator {
           `submit: expected a registered subagent's name (${this.subagents.join(", ") || "none registered"}) or an agent, received ${JSON.stringify(target)}`,
         );
       }
-      return found as Agent<Output>;
+      return found;
     }
-    return subagentEntry("submit agent", target).agent as Agent<Output>;
+    return subagentEntry("submit agent", target).agent;
   }
 
   /** What every run of this orchestrator starts with: budget, shared limits and breakers. */

@@ -8,6 +8,7 @@ import {
   workflow,
 } from "../index.js";
 import type { DelegationTask } from "./check-tasks.js";
+import type { Subagent } from "./orchestrator-options.js";
 import type { Plan, PlannedAgent } from "./plan.js";
 import type { ProcessScope } from "./process-scope.js";
 
@@ -18,7 +19,7 @@ export interface OrchestratorRuntime {
   readonly designer: Agent<Plan>;
   readonly availableTools: ToolSet;
   /** Registered subagents by name (live: registerSubagent adds to it). */
-  readonly subagents: ReadonlyMap<string, Agent<unknown>>;
+  readonly subagents: ReadonlyMap<string, Subagent>;
   /** What each registered subagent does, as the main agent is told. */
   readonly descriptions: ReadonlyMap<string, string>;
   readonly maxParallelTasks: number;
@@ -119,7 +120,11 @@ export async function runDelegation(
   const { fallbackModels } = runtime.taskOptions;
   let result: WorkflowResult;
   try {
-    result = await scope.runChild(flow, input, { signal, fallbackModels });
+    result = await scope.runChild(flow, input, {
+      signal,
+      fallbackModels,
+      key: `${input.toolCallId}.delegation`,
+    });
   } catch (error) {
     if (!WorkflowError.isInstance(error)) throw error;
     // A cancelled or paused delegation stops the process; failed tasks are reported instead.

@@ -6,14 +6,9 @@ import {
   type RunStore,
   redactSecrets,
 } from "../engine/index.js";
-import {
-  type Agent,
-  type AgentInput,
-  type RetryOptions,
-  type Workflow,
-  workflow,
-} from "../index.js";
+import { type AgentInput, type RetryOptions, type Workflow, workflow } from "../index.js";
 import type { OrchestratorEvent } from "./event-hub.js";
+import type { Subagent } from "./orchestrator-options.js";
 import { type Task, type TaskInfo, TaskRecord, type TaskStatus } from "./task.js";
 
 export interface SubmitOptions<Output = unknown> {
@@ -43,7 +38,7 @@ export interface TaskRunnerHost {
   /** Step options of every task (the orchestrator's `retry`, `timeout`, `fallbackModels`). */
   step: { retry?: RetryOptions | number; timeout?: number; fallbackModels?: readonly string[] };
   /** A registered subagent by name, to rebuild a stored task's run. */
-  agentNamed(name: string): Agent<unknown> | undefined;
+  agentNamed(name: string): Subagent | undefined;
   dispatch(event: OrchestratorEvent): void;
 }
 
@@ -94,12 +89,12 @@ export class TaskRunner {
 
   /** Queues `input` for `agent`, recording the task in the store at once. */
   submit<Output>(
-    runner: Agent<Output>,
+    runner: Subagent,
     input: AgentInput,
     { priority = 0, metadata = {} }: { priority?: number; metadata?: Record<string, unknown> },
   ): TaskRecord<Output> {
     const { clock, ids, store, name } = this.#host;
-    this.#workflowFor(runner as Agent<unknown>);
+    this.#workflowFor(runner);
     const task = new TaskRecord<Output>({
       id: ids.next("task"),
       agent: runner.name,
@@ -191,7 +186,7 @@ export class TaskRunner {
     return false;
   }
 
-  #workflowFor(runner: Agent<unknown>): Workflow {
+  #workflowFor(runner: Subagent): Workflow {
     const key = `task:${runner.name}`;
     let flow = this.#workflows[key];
     if (!flow) {

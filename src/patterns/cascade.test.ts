@@ -94,4 +94,80 @@ describe("cascade", () => {
     );
     expect(() => cascade({ tiers: [] })).toThrow(/options.tiers/);
   });
+
+  it("with failureMode continue, a failed member no longer fails the run: the rest work from the answers that came", async () => {
+    const ledger = new MockLedger();
+    const searcher = mockAgent(
+      "searcher",
+      (prompt) => {
+        if (prompt.includes("angle 2 of")) throw new Error("search API down");
+        return `found ${/angle (\d)/.exec(prompt)?.[1]}`;
+      },
+      { ledger },
+    );
+    const writer = mockAgent("writer", "the report", { ledger });
+    const flow = cascade({
+      failureMode: "continue",
+      tiers: [
+        { name: "search", agent: searcher.agent, size: 3 },
+        { name: "write", agent: writer.agent },
+      ],
+    });
+    const result = await flow.run("EV batteries");
+    expect(result.status).toBe("succeeded");
+    expect(result.output.text).toBe("the report");
+    expect(result.output.failed).toEqual([{ stepId: "search-2", tier: "search" }]);
+    expect(result.output.tiers[0]?.answers.map((answer) => answer.stepId)).toEqual([
+      "search-1",
+      "search-3",
+    ]);
+    expect(writer.prompts[0]).toContain("### search-1\nfound 1\n\n### search-3\nfound 3");
+    expect(result.steps["search-2"]?.status).toBe("failed");
+  });
+
+  it("fails the run without the option, and when a quorum of answers is not met", async () => {
+    const ledger = new MockLedger();
+    const flaky = mockAgent(
+      "flaky",
+      (prompt) => {
+        if (!prompt.includes("angle 1 of")) throw new Error("down");
+        return "found";
+      },
+      { ledger },
+    );
+    const writer = mockAgent("writer", "the report", { ledger });
+    const tiers = [
+      { name: "search", agent: flaky.agent, size: 3 },
+      { name: "write", agent: writer.agent },
+    ];
+    const failFast = await cascade({ tiers }).start("task").result;
+    expect(failFast.status).toBe("failed");
+    const quorum = await cascade({ tiers, failureMode: { quorum: 2 } }).start("task").result;
+    expect(quorum.status).toBe("failed");
+    expect(quorum.steps["write-1"]?.status).toBe("skipped");
+    const one = await cascade({ tiers, failureMode: { quorum: 1 } }).run("task");
+    expect(one.output.failed.map((member) => member.stepId)).toEqual(["search-2", "search-3"]);
+    expect(() => cascade({ tiers, failureMode: "sometimes" as never })).toThrow(
+      /failureMode: expected "fail-fast", "continue" or \{ quorum: n \}/,
+    );
+  });
+
+  it("tolerates a failed member of the last tier while another one answered", async () => {
+    const ledger = new MockLedger();
+    const writer = mockAgent(
+      "writer",
+      (prompt) => {
+        if (prompt.includes("angle 1 of")) throw new Error("down");
+        return "draft";
+      },
+      { ledger },
+    );
+    const result = await cascade({
+      failureMode: "continue",
+      tiers: [{ name: "write", agent: writer.agent, size: 2 }],
+    }).run("task");
+    expect(result.output.text).toBe("draft");
+    expect(result.output.tiers[0]?.answers.map((answer) => answer.stepId)).toEqual(["write-2"]);
+    expect(result.output.failed).toEqual([{ stepId: "write-1", tier: "write" }]);
+  });
 });

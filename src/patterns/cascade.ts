@@ -51,13 +51,27 @@ export interface CascadeOptions extends PatternOptions {
   tiers: readonly CascadeTier[];
   /** Steps running at once, at most. @default Infinity */
   maxParallel?: number;
+  /**
+   * What a failed member does to the run. `"fail-fast"`: the run fails. `"continue"`: a
+   * member runs on the answers of the members feeding it that succeeded (at least one),
+   * and the run succeeds while the last tier has an answer; `output.failed` names the
+   * members that gave none. `{ quorum: n }`: the same, but each member needs `n` answers
+   * from its feeders (all of them when it has fewer), and the last tier `n` answers.
+   * @default "fail-fast"
+   */
+  failureMode?: "fail-fast" | "continue" | { quorum: number };
 }
 
 export interface CascadeOutput {
   /** The last tier's answer (its answers joined, when it has several). */
   text: string;
-  /** Every tier's answers, in order. */
+  /** Every tier's answers, in order (only the members that answered). */
   tiers: Array<{ name: string; answers: Answer[] }>;
+  /**
+   * The members that gave no answer: they failed, or too few of their inputs answered
+   * (only with `failureMode` "continue" or a quorum; empty otherwise).
+   */
+  failed: Array<{ stepId: string; tier: string }>;
 }
 
 interface PlannedTier {
@@ -135,10 +149,12 @@ export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput>
       prompt: checkFunction(tier.prompt, `${where}.prompt`),
     };
   });
+  const quorum = quorumOf(given.failureMode);
+  // Members that gave no answer (tolerated failures) have no result: they are left out.
   const answersOf = (tier: PlannedTier, results: StepResults, indexes?: readonly number[]) =>
-    (indexes ?? tier.members.map((_, index) => index)).map((index) =>
-      answerOf(tier.members[index]!, tier.ids[index]!, results[tier.ids[index]!]),
-    );
+    (indexes ?? tier.members.map((_, index) => index))
+      .filter((index) => results[tier.ids[index]!] !== undefined)
+      .map((index) => answerOf(tier.members[index]!, tier.ids[index]!, results[tier.ids[index]!]));
   const flow = new PatternWorkflow<CascadeOutput>(patternName(given.name, "cascade"), {
     maxParallel: checkInteger(
       given.maxParallel,
@@ -156,6 +172,11 @@ export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput>
             ? last[0]!.text
             : last.map((answer) => `[${answer.stepId}] ${answer.text}`).join("\n\n"),
         tiers: all,
+        failed: tiers.flatMap((tier) =>
+          tier.ids
+            .filter((id) => results[id] === undefined)
+            .map((stepId) => ({ stepId, tier: tier.name })),
+        ),
       };
     },
   });
@@ -170,6 +191,7 @@ export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput>
         last && tier.members.length === 1 && previous ? withPhase(member, "synthesis") : member;
       flow.step(tier.ids[index]!, target, {
         ...(previous ? { dependsOn: feeders.map((feeder) => previous.ids[feeder]!) } : {}),
+        ...(previous && quorum !== undefined ? { quorum: Math.min(quorum, feeders.length) } : {}),
         input: ({ input, results }) => {
           const context: CascadeContext = {
             task: taskOf(input),
@@ -184,5 +206,28 @@ export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput>
       });
     });
   });
+  if (quorum !== undefined) {
+    // A join on the last tier absorbs its members' failures while enough of them answered.
+    const last = tiers.at(-1)!;
+    flow.step(END_STEP, () => null, {
+      dependsOn: last.ids,
+      quorum: Math.min(quorum, last.ids.length),
+    });
+  }
   return flow;
+}
+
+/** The step that ends a cascade that tolerates failures. */
+const END_STEP = "cascade-end";
+
+/** The answers each member needs from its feeders; `undefined` for fail-fast. */
+function quorumOf(mode: CascadeOptions["failureMode"]): number | undefined {
+  if (mode === undefined || mode === "fail-fast") return undefined;
+  if (mode === "continue") return 1;
+  if (typeof mode === "object" && mode !== null) {
+    return checkInteger(mode.quorum, "cascade options.failureMode.quorum", 1);
+  }
+  throw new TypeError(
+    `cascade options.failureMode: expected "fail-fast", "continue" or { quorum: n }, received ${describeValue(mode)}`,
+  );
 }

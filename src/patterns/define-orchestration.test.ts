@@ -239,4 +239,77 @@ describe("defineOrchestration", () => {
       defineOrchestration({ decompose: () => [], synthesize: () => 1 } as never),
     ).toThrow(/executeSubtask: expected a function/);
   });
+
+  describe("failureMode", () => {
+    /** Four subtasks (d depends on b); b fails, so d is skipped. */
+    function orchestration(failureMode?: "continue" | { quorum: number }) {
+      const synthesised: { ids: string[]; failed: string[] }[] = [];
+      const flow = defineOrchestration<Job, string, string>({
+        name: "survey",
+        retry: 1,
+        ...(failureMode !== undefined ? { failureMode } : {}),
+        decompose: () => [
+          { id: "a", topic: "a" },
+          { id: "b", topic: "b" },
+          { id: "c", topic: "c" },
+          { id: "d", topic: "d", dependsOn: ["b"] },
+        ],
+        executeSubtask: async (job) => {
+          if (job.id === "b") throw new Error("agent b crashed");
+          return `done ${job.id}`;
+        },
+        synthesize: (results, { failed }) => {
+          synthesised.push({
+            ids: results.map((result) => result.id),
+            failed: failed.map((entry) => entry.id),
+          });
+          return results.map((result) => result.text).join(", ");
+        },
+      });
+      return { flow, synthesised };
+    }
+
+    it("with continue, completes with the subtasks that succeeded and names those that failed", async () => {
+      const { flow, synthesised } = orchestration("continue");
+      const run = flow.start("survey the market");
+      const events = await collect(run.events);
+      const result = await run.result;
+      expect(result.status).toBe("succeeded");
+      expect(result.output.output).toBe("done a, done c");
+      expect(synthesised).toEqual([{ ids: ["a", "c"], failed: ["b", "d"] }]);
+      expect(result.output.failed).toEqual([
+        {
+          id: "b",
+          subtask: { id: "b", topic: "b" },
+          status: "failed",
+          error: expect.objectContaining({ message: "agent b crashed" }),
+        },
+        { id: "d", subtask: { id: "d", topic: "d", dependsOn: ["b"] }, status: "skipped" },
+      ]);
+      expect(events.find((event) => event.type === "custom:subtasks-failed")).toMatchObject({
+        data: {
+          failed: [
+            { id: "b", status: "failed" },
+            { id: "d", status: "skipped" },
+          ],
+        },
+      });
+    });
+
+    it("fails the run by default, and with a QuorumError when too few succeeded", async () => {
+      const failFast = await orchestration().flow.start("x").result;
+      expect(failFast.status).toBe("failed");
+      const enough = await orchestration({ quorum: 2 }).flow.run("x");
+      expect(enough.output.results.map((entry) => entry.id)).toEqual(["a", "c"]);
+      const short = await orchestration({ quorum: 3 }).flow.start("x").result;
+      expect(short.status).toBe("failed");
+      expect(short.steps.execute?.error).toMatchObject({
+        name: "QuorumError",
+        message: expect.stringMatching(
+          /^2 of 4 subtasks succeeded, fewer than the 3 needed: b \(agent b crashed\), d \(skipped\)$/,
+        ),
+      });
+      expect(() => orchestration("sometimes" as never)).toThrow(/failureMode: expected/);
+    });
+  });
 });

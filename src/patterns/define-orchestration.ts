@@ -1,4 +1,11 @@
-import { addCost, addUsage, emptyCost, emptyUsage, serializeError } from "../engine/index.js";
+import {
+  addCost,
+  addUsage,
+  emptyCost,
+  emptyUsage,
+  type SerializedError,
+  serializeError,
+} from "../engine/index.js";
 import {
   type Outcome,
   type RetryOptions,
@@ -6,6 +13,7 @@ import {
   type RunnableEvent,
   type StepContext,
   type StepFunction,
+  WorkflowError,
   type WorkflowResult,
   workflow,
 } from "../index.js";
@@ -13,6 +21,7 @@ import { checkInteger, checkOptions, patternName, taskOf, textOf } from "./parti
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { PlanError } from "./plan-error.js";
 import { planProblems } from "./plan-problems.js";
+import { QuorumError } from "./quorum-error.js";
 import type { Phase } from "./with-phase.js";
 
 /** What an orchestration's own code gets while it runs as a step. */
@@ -48,6 +57,15 @@ export interface SubtaskResult<S extends OrchestrationSubtask = OrchestrationSub
   text: string;
 }
 
+/** A subtask that gave no result (with `failureMode` "continue" or a quorum). */
+export interface FailedSubtask<S extends OrchestrationSubtask = OrchestrationSubtask> {
+  id: string;
+  subtask: S;
+  /** `failed`: it threw; `skipped`: a subtask it depends on gave no result. */
+  status: "failed" | "skipped";
+  error?: SerializedError;
+}
+
 /** What `executeSubtask` gets besides the subtask. */
 export interface SubtaskContext<S extends OrchestrationSubtask, R> extends OrchestrationContext {
   /** The results of the subtasks it depends on, in its `dependsOn` order. */
@@ -57,6 +75,8 @@ export interface SubtaskContext<S extends OrchestrationSubtask, R> extends Orche
 /** What `synthesize` gets besides the results. */
 export interface SynthesisContext<S extends OrchestrationSubtask> extends OrchestrationContext {
   subtasks: S[];
+  /** The subtasks that gave no result (the results passed in are the others'). */
+  failed: FailedSubtask<S>[];
 }
 
 export interface OrchestrationDefinition<S extends OrchestrationSubtask, R, O>
@@ -77,13 +97,23 @@ export interface OrchestrationDefinition<S extends OrchestrationSubtask, R, O>
   retry?: RetryOptions | number;
   /** Fails an attempt of a subtask that runs longer, in ms, with a (retryable) `TimeoutError`. @default none */
   timeout?: number;
+  /**
+   * What a failed subtask does to the run. `"fail-fast"`: the run fails. `"continue"`: the
+   * other subtasks go on (those depending on it are skipped) and `synthesize` gets the
+   * results of those that succeeded, at least one; `output.failed` names the rest.
+   * `{ quorum: n }`: the same, but at least `n` subtasks must succeed.
+   * @default "fail-fast"
+   */
+  failureMode?: "fail-fast" | "continue" | { quorum: number };
 }
 
 export interface OrchestrationOutput<S extends OrchestrationSubtask, R, O> {
   /** The plan, as `decompose` returned it. */
   subtasks: S[];
-  /** Every subtask's result, in plan order. */
+  /** The result of every subtask that succeeded, in plan order. */
   results: SubtaskResult<S, R>[];
+  /** The subtasks that gave no result (only with `failureMode` "continue" or a quorum). */
+  failed: FailedSubtask<S>[];
   /** What `synthesize` returned. */
   output: O;
   /** `output` as text. */
@@ -131,6 +161,7 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
       `defineOrchestration timeout: expected a number of ms > 0, received ${String(given.timeout)}`,
     );
   }
+  const quorum = quorumOf(given.failureMode);
   const subtaskOptions = {
     ...(given.retry !== undefined ? { retry: given.retry } : {}),
     ...(given.timeout !== undefined ? { timeout: given.timeout } : {}),
@@ -152,25 +183,17 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
     return [...subtasks];
   });
 
-  const execute: Runnable<
-    { task: string; subtasks: S[] },
-    WorkflowResult<SubtaskResult<S, R>[]>
-  > = {
+  const execute: Runnable<{ task: string; subtasks: S[] }, ExecutedPlan<S, R>> = {
     name: `${name}-subtasks`,
     kind: "workflow",
     async execute({ task, subtasks }, context) {
       if (subtasks.length === 0) {
-        const usage = emptyUsage();
-        const cost = emptyCost();
-        const output: WorkflowResult<SubtaskResult<S, R>[]> = {
-          runId: "",
+        return {
           status: "succeeded",
-          output: [],
-          steps: {},
-          usage,
-          cost,
+          output: { results: [], failed: [] },
+          usage: emptyUsage(),
+          cost: emptyCost(),
         };
-        return { status: "succeeded", output, usage, cost };
       }
       const byId = new Map(subtasks.map((subtask) => [subtask.id, subtask]));
       const resultOf = (id: string, recorded: unknown): SubtaskResult<S, R> => {
@@ -180,6 +203,7 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
       const plan = workflow<string>(`${name}-subtasks`, {
         output: (results) => subtasks.map((subtask) => resultOf(subtask.id, results[subtask.id])),
         ...(maxParallel !== Number.POSITIVE_INFINITY ? { concurrency: maxParallel } : {}),
+        ...(quorum !== undefined ? { failureMode: "continue" as const } : {}),
       });
       for (const subtask of subtasks) {
         const dependsOn = subtask.dependsOn ?? [];
@@ -197,24 +221,74 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
           },
         );
       }
-      return (await plan.execute(task, context)) as Outcome<WorkflowResult<SubtaskResult<S, R>[]>>;
+      const outcome = (await plan.execute(task, context)) as Outcome<
+        WorkflowResult<SubtaskResult<S, R>[]>
+      >;
+      if (outcome.status === "succeeded") {
+        return { ...outcome, output: { results: outcome.output.output, failed: [] } };
+      }
+      const ended = WorkflowError.isInstance(outcome.error) ? outcome.error.result : undefined;
+      if (outcome.status !== "failed" || quorum === undefined || ended?.status !== "failed") {
+        return outcome as Outcome<never>;
+      }
+      // The failures are tolerated: the plan's run failed, but its other subtasks went on.
+      const results: SubtaskResult<S, R>[] = [];
+      const failed: FailedSubtask<S>[] = [];
+      for (const subtask of subtasks) {
+        const record = ended.steps[subtask.id];
+        if (record?.status === "succeeded") results.push(resultOf(subtask.id, record.output));
+        else {
+          failed.push({
+            id: subtask.id,
+            subtask,
+            status: record?.status === "failed" ? "failed" : "skipped",
+            ...(record?.error ? { error: record.error } : {}),
+          });
+        }
+      }
+      if (results.length < quorum) {
+        const error = new QuorumError({
+          succeeded: results.length,
+          needed: quorum,
+          failed: failed.map(({ id, status, error }) => ({
+            id,
+            status,
+            ...(error ? { error } : {}),
+          })),
+        });
+        return { status: "failed", error, usage: outcome.usage, cost: outcome.cost };
+      }
+      context.emit({
+        type: "custom:subtasks-failed",
+        data: { failed: failed.map(({ id, status, error }) => ({ id, status, error })) },
+      });
+      return {
+        status: "succeeded",
+        output: { results, failed },
+        usage: outcome.usage,
+        cost: outcome.cost,
+      };
     },
   };
 
   const synthesize = phaseStep(
     "synthesis",
-    (
-      context: OrchestrationContext,
-      input: { task: string; subtasks: S[]; results: SubtaskResult<S, R>[] },
-    ) => given.synthesize(input.results, { ...context, subtasks: input.subtasks }),
+    (context: OrchestrationContext, input: { task: string; subtasks: S[] } & ExecutedPlan<S, R>) =>
+      given.synthesize(input.results, {
+        ...context,
+        subtasks: input.subtasks,
+        failed: input.failed,
+      }),
   );
 
   const flow = new PatternWorkflow<OrchestrationOutput<S, R, O>>(name, {
     output: (results) => {
       const output = results.synthesize as O;
+      const executed = results.execute as ExecutedPlan<S, R>;
       return {
         subtasks: results.decompose as S[],
-        results: (results.execute as WorkflowResult<SubtaskResult<S, R>[]>).output,
+        results: executed.results,
+        failed: executed.failed,
         output,
         text: textOf(output),
       };
@@ -234,10 +308,30 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
       input: ({ input, results }) => ({
         task: taskOf(input),
         subtasks: results.decompose as S[],
-        results: (results.execute as WorkflowResult<SubtaskResult<S, R>[]>).output,
+        ...(results.execute as ExecutedPlan<S, R>),
       }),
     });
   return flow;
+}
+
+/** What the plan's step records: the results that came, and the subtasks that gave none. */
+interface ExecutedPlan<S extends OrchestrationSubtask, R> {
+  results: SubtaskResult<S, R>[];
+  failed: FailedSubtask<S>[];
+}
+
+/** Subtasks that must succeed; `undefined` for fail-fast. */
+function quorumOf(
+  mode: OrchestrationDefinition<never, unknown, unknown>["failureMode"],
+): number | undefined {
+  if (mode === undefined || mode === "fail-fast") return undefined;
+  if (mode === "continue") return 1;
+  if (typeof mode === "object" && mode !== null) {
+    return checkInteger(mode.quorum, "defineOrchestration failureMode.quorum", 1);
+  }
+  throw new TypeError(
+    `defineOrchestration failureMode: expected "fail-fast", "continue" or { quorum: n }, received ${JSON.stringify(mode)}`,
+  );
 }
 
 /** The hooks' context from a function step's. */

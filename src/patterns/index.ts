@@ -46,6 +46,7 @@ export {
 export { type DebateOptions, type DebateOutput, debate, type Turn } from "./debate.js";
 export {
   defineOrchestration,
+  type FailedSubtask,
   type OrchestrationContext,
   type OrchestrationDefinition,
   type OrchestrationOutput,
@@ -78,6 +79,7 @@ export {
 } from "./plan-and-execute.js";
 export { PlanError, type PlanIssue } from "./plan-error.js";
 export { planProblems } from "./plan-problems.js";
+export { QuorumError } from "./quorum-error.js";
 export {
   type Route,
   type RouteBy,

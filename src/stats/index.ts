@@ -1,6 +1,7 @@
 /**
- * Statistics over the runs in a store: runs and steps by status, latency per agent,
- * model and step, retries, fallbacks, usage and cost.
+ * Statistics over the runs in a store: runs and steps by status, latency of whole runs and
+ * per agent, model and step, retries, fallbacks, cache hit rate, tool calls per agent run,
+ * usage and cost.
  * @module baton/stats
  */
 import "../require-supported-node.js";

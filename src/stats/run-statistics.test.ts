@@ -1,4 +1,8 @@
+import { tool } from "ai";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { agent } from "../agents/agent.js";
+import { scriptedModel, testPrices, textReply, toolCallReply } from "../agents/test-support.js";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
 import type { LoggedEvent } from "../core/ports/run-store.js";
 import { emptyUsage, modelCallCost, type Usage } from "../core/usage.js";
@@ -411,6 +415,59 @@ describe("runStatistics", () => {
     });
     expect(stats.retries.steps).toBe(1);
     expect(stats.latency.byStep.load).toMatchObject({ count: 1, averageMs: 0 });
+  });
+
+  it("gives the cache hit rate, tool calls per agent run, and whole-run latency percentiles", async () => {
+    const store = new MemoryStore({ copy: "json" });
+    const clock = new ManualClock(0);
+    const lookup = tool({ inputSchema: z.object({}), execute: async () => "21 degrees" });
+    const researcher = agent({
+      name: "researcher",
+      model: scriptedModel(
+        "alpha",
+        toolCallReply([{ name: "lookup", input: {} }]),
+        textReply("It is 21 degrees."),
+      ),
+      prices: testPrices,
+      tools: { lookup },
+      cache: { ttlMs: 60_000 },
+    });
+    const writer = agent({
+      name: "writer",
+      model: scriptedModel("beta", textReply("Warm.")),
+      prices: testPrices,
+    });
+    const durations = [300, 100, 200];
+    let run = 0;
+    const flow = workflow("weather")
+      .step("wait", () => clock.sleep(durations[run++]!))
+      .step("facts", researcher, { dependsOn: ["wait"], input: () => "Weather?" })
+      .step("note", writer, { dependsOn: ["facts"], input: ({ results }) => results.facts.text });
+    for (const _ of durations) {
+      const result = await clock.runUntil(flow.start("x", { store, clock }).result);
+      expect(result.status).toBe("succeeded");
+    }
+
+    const stats = await runStatistics(store);
+    // The first run asked the model twice (a miss each); the others were answered by the cache.
+    expect(stats.cache).toEqual({ hits: 4, misses: 2, hitRate: 4 / 6 });
+    expect(stats.agents).toEqual({
+      runs: 6,
+      toolCalls: 3,
+      averageToolCalls: 0.5,
+      byAgent: {
+        researcher: { runs: 3, toolCalls: 3, averageToolCalls: 1 },
+        writer: { runs: 3, toolCalls: 0, averageToolCalls: 0 },
+      },
+    });
+    expect(stats.latency.runs).toMatchObject({ count: 3, p50Ms: 200, p95Ms: 300, averageMs: 200 });
+  });
+
+  it("has no hit rate or tool-call average when nothing was looked up or run", async () => {
+    const stats = await runStatistics(new MemoryStore());
+    expect(stats.cache).toEqual({ hits: 0, misses: 0, hitRate: null });
+    expect(stats.agents).toEqual({ runs: 0, toolCalls: 0, averageToolCalls: null, byAgent: {} });
+    expect(stats.latency.runs).toBeUndefined();
   });
 
   it("reports nothing for an empty store", async () => {

@@ -37,6 +37,11 @@ export interface RunStatistics {
    */
   steps: { total: number; byStatus: Record<StepOutcome, number> };
   latency: {
+    /**
+     * Whole runs that ended (succeeded, failed or cancelled), from their first `run-start`
+     * to their end; sub-workflow runs count as runs of their own. `undefined` when none ended.
+     */
+    runs: LatencyStats | undefined;
     /** Agent runs, from `agent-start` to `agent-end`. */
     byAgent: Record<string, LatencyStats>;
     /** Successful model calls (`model-call-end.durationMs`), by `provider:model-id`. */
@@ -56,6 +61,23 @@ export interface RunStatistics {
     /** By `"<from> -> <to>"`. */
     byRoute: Record<string, number>;
   };
+  /** Agents' response caches (`cache` option): each lookup is a hit or a miss. */
+  cache: {
+    /** `model-call-cache-hit` events: calls answered without the model. */
+    hits: number;
+    /** `model-call-cache-miss` events: lookups that went on to the model. */
+    misses: number;
+    /** `hits / (hits + misses)`; `null` when no agent looked anything up. */
+    hitRate: number | null;
+  };
+  /** Agent runs (`agent-start`) and the tool calls they made (`tool-call-start`). */
+  agents: {
+    runs: number;
+    toolCalls: number;
+    /** Tool calls per agent run; `null` without agent runs. */
+    averageToolCalls: number | null;
+    byAgent: Record<string, { runs: number; toolCalls: number; averageToolCalls: number }>;
+  };
   /**
    * Everything the runs used. A run whose parent is also counted (a sub-workflow) is
    * left out, because its parent's total already includes it.
@@ -68,8 +90,9 @@ const LIVE: ReadonlySet<RunStatus> = new Set(["pending", "running", "waiting"]);
 
 /**
  * Reads runs and their logs from a store and sums them up: runs and steps by status,
- * latency per agent, model and step (average, p50, p95), retries and fallbacks taken,
- * and total usage and cost.
+ * latency of whole runs and per agent, model and step (average, p50, p95), retries and
+ * fallbacks taken, the response cache's hit rate, tool calls per agent run, and total
+ * usage and cost.
  *
  * @example
  * const stats = await runStatistics(store, { since: Date.now() - 86_400_000 });
@@ -140,6 +163,10 @@ class Tally {
   stepRetries = 0;
   modelCallRetries = 0;
   readonly fallbacks = new Map<string, number>();
+  readonly #runDurations: number[] = [];
+  cacheHits = 0;
+  cacheMisses = 0;
+  readonly #agentRuns = new Map<string, { runs: number; toolCalls: number }>();
   usage = emptyUsage();
   cost = emptyCost();
 
@@ -152,13 +179,26 @@ class Tally {
     let agentUsage = emptyUsage();
     let agentCost = emptyCost();
     let sawStepTotals = false;
+    let startedAt: number | undefined;
+    let endedAt: number | undefined;
 
     for (const event of log) {
+      const ownRun = event.runId === undefined || event.runId === run.id;
       const ownStep =
         typeof event.stepId === "string" && (event.runId === undefined || event.runId === run.id);
       switch (event.type) {
+        case "run-start":
+          if (ownRun && startedAt === undefined) startedAt = event.at;
+          break;
         case "run-end":
-          if (event.runId === undefined || event.runId === run.id) runEnd = event;
+          if (ownRun) {
+            runEnd = event;
+            endedAt = event.at;
+          }
+          break;
+        case "run-error":
+        case "run-cancel":
+          if (ownRun) endedAt = event.at;
           break;
         case "step-start":
           if (ownStep) stepStates.set(event.stepId as string, "running");
@@ -185,6 +225,7 @@ class Tally {
           this.stepRetries++;
           break;
         case "agent-start": {
+          if (typeof event.agent === "string") this.#countAgent(event.agent, "runs");
           const starts = agentStarts.get(agentKey(event)) ?? [];
           starts.push(event.at);
           agentStarts.set(agentKey(event), starts);
@@ -212,6 +253,15 @@ class Tally {
         case "model-call-retry":
           this.modelCallRetries++;
           break;
+        case "model-call-cache-hit":
+          this.cacheHits++;
+          break;
+        case "model-call-cache-miss":
+          this.cacheMisses++;
+          break;
+        case "tool-call-start":
+          if (typeof event.agent === "string") this.#countAgent(event.agent, "toolCalls");
+          break;
         case "model-call-fallback": {
           const route = `${String(event.from)} -> ${String(event.to)}`;
           this.fallbacks.set(route, (this.fallbacks.get(route) ?? 0) + 1);
@@ -220,6 +270,11 @@ class Tally {
       }
     }
 
+    const ended =
+      run.status === "succeeded" || run.status === "failed" || run.status === "cancelled";
+    if (ended && startedAt !== undefined && endedAt !== undefined) {
+      if (endedAt >= startedAt) this.#runDurations.push(endedAt - startedAt);
+    }
     const live = LIVE.has(run.status) && runEnd === undefined;
     for (const state of stepStates.values()) {
       this.steps[state === "running" && !live ? "interrupted" : state]++;
@@ -237,7 +292,17 @@ class Tally {
     }
   }
 
+  #countAgent(agent: string, field: "runs" | "toolCalls"): void {
+    const counts = this.#agentRuns.get(agent) ?? { runs: 0, toolCalls: 0 };
+    counts[field]++;
+    this.#agentRuns.set(agent, counts);
+  }
+
   result(runCount: number): RunStatistics {
+    const lookups = this.cacheHits + this.cacheMisses;
+    const agentCounts = [...this.#agentRuns].sort(([a], [b]) => a.localeCompare(b));
+    const agentRuns = agentCounts.reduce((sum, [, counts]) => sum + counts.runs, 0);
+    const toolCalls = agentCounts.reduce((sum, [, counts]) => sum + counts.toolCalls, 0);
     return {
       runs: { total: runCount, byStatus: this.runs.byStatus },
       steps: {
@@ -245,6 +310,7 @@ class Tally {
         byStatus: this.steps,
       },
       latency: {
+        runs: latencyStats(this.#runDurations),
         byAgent: summarise(this.#agentDurations),
         byModel: summarise(this.#modelDurations),
         byStep: summarise(this.#stepDurations),
@@ -253,6 +319,25 @@ class Tally {
       fallbacks: {
         total: [...this.fallbacks.values()].reduce((sum, count) => sum + count, 0),
         byRoute: Object.fromEntries(this.fallbacks),
+      },
+      cache: {
+        hits: this.cacheHits,
+        misses: this.cacheMisses,
+        hitRate: lookups === 0 ? null : this.cacheHits / lookups,
+      },
+      agents: {
+        runs: agentRuns,
+        toolCalls,
+        averageToolCalls: agentRuns === 0 ? null : toolCalls / agentRuns,
+        byAgent: Object.fromEntries(
+          agentCounts.map(([agent, counts]) => [
+            agent,
+            {
+              ...counts,
+              averageToolCalls: counts.runs === 0 ? 0 : counts.toolCalls / counts.runs,
+            },
+          ]),
+        ),
       },
       usage: this.usage,
       cost: this.cost,

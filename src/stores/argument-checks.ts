@@ -177,3 +177,26 @@ export function checkSchedulePatch(patch: SchedulePatch): void {
     fail(`${where}.timezone`, "a string", patch.timezone);
   }
 }
+
+/** Checks a response cache store's key and time (`now` or `expiresAt`) arguments. */
+export function checkCacheEntry(
+  method: string,
+  key: unknown,
+  time: { name: "now" | "expiresAt"; value: unknown },
+): void {
+  checkId(`${method}: key`, key);
+  checkTime(`${method}: options.${time.name}`, time.value);
+}
+
+/** The JSON text a response cache stores, or a TypeError naming what cannot be stored. */
+export function cacheJson(method: string, value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TypeError(`${method}: value cannot be stored as JSON: ${reason}`, { cause: error });
+  }
+  if (text === undefined) fail(`${method}: value`, "a JSON value", value);
+  return text;
+}

@@ -136,10 +136,15 @@ export async function startFakeOpenAIServer(
       }
     }
     if (signal.aborted) return;
-    answer(request.body, reply, response);
+    answer(request, request.body, reply, response);
   };
 
-  const answer = (body: ChatCompletionRequestBody, reply: FakeReply, response: ServerResponse) => {
+  const answer = (
+    request: FakeRequest,
+    body: ChatCompletionRequestBody,
+    reply: FakeReply,
+    response: ServerResponse,
+  ) => {
     const streaming = body.stream === true;
     if ("fault" in reply) {
       switch (reply.fault) {
@@ -198,8 +203,10 @@ export async function startFakeOpenAIServer(
         text,
         toolCalls.map((call) => call.function.arguments),
       );
+    const id = `chatcmpl-fake-${counter}`;
+    request.answer = { id, usage };
     const parts: CompletionParts = {
-      id: `chatcmpl-fake-${counter}`,
+      id,
       created: 1_700_000_000 + counter,
       model: body.model ?? "unknown",
       text,

@@ -1,14 +1,46 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import {
   getDefaultEnvironment,
   StdioClientTransport,
 } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { type JSONSchema7, jsonSchema, type ToolSet, tool } from "ai";
 import { checkOptions } from "../runtime/check-options.js";
 import { ToolError } from "./tool-error.js";
 import { mcpToolsOptionsRule } from "./tool-options-rules.js";
 
-export interface McpToolsOptions {
+/** How to reach an MCP server: start it over stdio, or connect to it over HTTP. */
+export type McpToolsOptions = McpStdioOptions | McpHttpOptions;
+
+/** Options every MCP connection takes. */
+interface McpConnectionOptions {
+  /** Put before each tool's name (`fs_` + `read_file`), to keep names apart. @default "" */
+  prefix?: string;
+  /** Each tool call fails after this many ms. @default 60_000 */
+  timeoutMs?: number;
+  /** Cancels connecting. */
+  signal?: AbortSignal;
+}
+
+/** A server reached over HTTP: Streamable HTTP, or the older HTTP+SSE transport. */
+export interface McpHttpOptions extends McpConnectionOptions {
+  /** The server's MCP endpoint, e.g. `http://127.0.0.1:3000/mcp` (or its `/sse` endpoint). */
+  url: string | URL;
+  /**
+   * `"streamable-http"` (the current transport), `"sse"` (the older HTTP+SSE one), or
+   * `"auto"`: Streamable HTTP, and SSE when the server refuses it (as an SSE-only server
+   * does, with a 4xx).
+   * @default "auto"
+   */
+  transport?: "auto" | "streamable-http" | "sse";
+  /** Headers sent with every request (an `Authorization` header, say). @default {} */
+  headers?: Record<string, string>;
+}
+
+/** A server started as a child process and reached over its stdin and stdout. */
+export interface McpStdioOptions extends McpConnectionOptions {
   /** The program that runs the MCP server, e.g. `npx` or `node`. */
   command: string;
   /** @default [] */
@@ -21,14 +53,8 @@ export interface McpToolsOptions {
   env?: Record<string, string>;
   /** The server's working directory. @default the current directory */
   cwd?: string;
-  /** Put before each tool's name (`fs_` + `read_file`), to keep names apart. @default "" */
-  prefix?: string;
-  /** Each tool call fails after this many ms. @default 60_000 */
-  timeoutMs?: number;
   /** Where the server's stderr goes: "inherit" shows it, "ignore" drops it. @default "ignore" */
   stderr?: "inherit" | "ignore";
-  /** Cancels connecting. */
-  signal?: AbortSignal;
 }
 
 /** The tools of a connected MCP server, and how to disconnect. */
@@ -37,7 +63,9 @@ export interface McpToolSet {
   tools: ToolSet;
   /** The server's own name and version, as it reported them. */
   server: { name: string; version: string } | undefined;
-  /** Ends the session and stops the server process. */
+  /** How it is connected: `"stdio"`, `"streamable-http"` or `"sse"`. */
+  transport: "stdio" | "streamable-http" | "sse";
+  /** Ends the session (and stops the server process, over stdio). */
   close(): Promise<void>;
 }
 
@@ -48,31 +76,26 @@ export interface McpToolSet {
 export type McpToolOutput = unknown;
 
 /**
- * Starts an MCP server over stdio with `@modelcontextprotocol/sdk`, lists its tools and
- * returns them as AI SDK tools. A call the server answers with `isError` throws a
- * `ToolError` (`mcp-tool-error`) carrying the server's message. Call `close()` when done.
+ * Connects to an MCP server with `@modelcontextprotocol/sdk`, lists its tools and returns
+ * them as AI SDK tools: a server it starts over stdio (`command`), or one already serving
+ * over HTTP (`url`: Streamable HTTP, or the older SSE transport). A call the server answers
+ * with `isError` throws a `ToolError` (`mcp-tool-error`) carrying the server's message.
+ * Call `close()` when done.
  *
  * @example
  * const fs = await mcpTools({
  *   command: "npx",
  *   args: ["-y", "@modelcontextprotocol/server-filesystem", "./docs"],
  * });
- * const reader = agent({ name: "reader", model, tools: fs.tools });
- * try { await reader.run("List the docs."); } finally { await fs.close(); }
+ * const crm = await mcpTools({ url: "https://crm.internal/mcp", headers: { Authorization: `Bearer ${token}` } });
+ * const reader = agent({ name: "reader", model, tools: { ...fs.tools, ...crm.tools } });
+ * try { await reader.run("List the docs."); } finally { await fs.close(); await crm.close(); }
  */
 export async function mcpTools(options: McpToolsOptions): Promise<McpToolSet> {
   checkOptions(mcpToolsOptionsRule, options, "mcpTools()");
-  const { command, args = [], env = {}, cwd, prefix = "", timeoutMs = 60_000, signal } = options;
-  const transport = new StdioClientTransport({
-    command,
-    args: [...args],
-    env: { ...getDefaultEnvironment(), ...env },
-    ...(cwd !== undefined ? { cwd } : {}),
-    stderr: options.stderr ?? "ignore",
-  });
-  const client = new Client({ name: "baton", version: "0.1.0" });
+  const { prefix = "", timeoutMs = 60_000, signal } = options;
+  const { client, transport } = await connect(options);
   try {
-    await client.connect(transport, signal ? { signal } : {});
     const listed: Awaited<ReturnType<Client["listTools"]>>["tools"] = [];
     let cursor: string | undefined;
     do {
@@ -112,10 +135,76 @@ export async function mcpTools(options: McpToolsOptions): Promise<McpToolSet> {
     return {
       tools,
       server: version ? { name: version.name, version: version.version } : undefined,
+      transport,
       close: () => client.close(),
     };
   } catch (error) {
     await client.close().catch(() => {});
     throw error;
   }
+}
+
+type Connected = { client: Client; transport: McpToolSet["transport"] };
+
+/** A connected client, over the transport the options name. */
+async function connect(options: McpToolsOptions): Promise<Connected> {
+  const { signal } = options;
+  if (!("url" in options) || options.url === undefined) {
+    const { command, args = [], env = {}, cwd } = options as McpStdioOptions;
+    const transport = new StdioClientTransport({
+      command,
+      args: [...args],
+      env: { ...getDefaultEnvironment(), ...env },
+      ...(cwd !== undefined ? { cwd } : {}),
+      stderr: (options as McpStdioOptions).stderr ?? "ignore",
+    });
+    return { client: await open(transport, signal), transport: "stdio" };
+  }
+  const url = new URL(options.url);
+  const requestInit = options.headers ? { headers: { ...options.headers } } : undefined;
+  const mode = options.transport ?? "auto";
+  if (mode === "sse")
+    return { client: await open(sse(url, requestInit), signal), transport: "sse" };
+  try {
+    const streamable = new StreamableHTTPClientTransport(url, requestInit ? { requestInit } : {});
+    return { client: await open(streamable, signal), transport: "streamable-http" };
+  } catch (error) {
+    // A server that only speaks the older transport refuses the POST with a 4xx.
+    if (mode === "streamable-http" || signal?.aborted || !isClientError(error)) throw error;
+    return { client: await open(sse(url, requestInit), signal), transport: "sse" };
+  }
+}
+
+function sse(url: URL, requestInit: RequestInit | undefined): SSEClientTransport {
+  const headers = requestInit?.headers as Record<string, string> | undefined;
+  return new SSEClientTransport(url, {
+    ...(requestInit ? { requestInit } : {}),
+    // The event stream is a GET of its own: it needs the headers too.
+    ...(headers
+      ? {
+          eventSourceInit: {
+            fetch: (input, init) =>
+              fetch(input, { ...init, headers: { ...(init?.headers as object), ...headers } }),
+          },
+        }
+      : {}),
+  });
+}
+
+async function open(transport: Transport, signal: AbortSignal | undefined): Promise<Client> {
+  const client = new Client({ name: "baton", version: "0.1.0" });
+  try {
+    await client.connect(transport, signal ? { signal } : {});
+    return client;
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Whether a failed connection was an HTTP 4xx answer (the transport is not served there). */
+function isClientError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "number") return code >= 400 && code < 500;
+  return /\b4\d\d\b/.test(error instanceof Error ? error.message : String(error));
 }

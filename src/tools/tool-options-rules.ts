@@ -1,10 +1,10 @@
 import { codeFragments } from "../core/options/option-fragments.js";
 import { type OptionRule, rules } from "../core/options/option-rule.js";
 import type { HttpFetchOptions } from "./http-fetch.js";
-import type { McpToolsOptions } from "./mcp-tools.js";
+import type { McpHttpOptions, McpStdioOptions } from "./mcp-tools.js";
 import type { ReadFileOptions } from "./read-file.js";
 
-const { object, optional, array, string, number, record, oneOf, fn } = rules;
+const { object, optional, array, string, number, record, oneOf, fn, custom, union } = rules;
 const { text, positive, clock, signal } = codeFragments;
 
 /**
@@ -55,8 +55,40 @@ export const readFileOptionsRule = object(
   "expected an options object",
 );
 
-/** The options of `mcpTools()`. */
-export const mcpToolsOptionsRule = object(
-  { ...mcpFields, signal: optional(signal) } satisfies Record<keyof McpToolsOptions, OptionRule>,
-  "expected an options object",
+/** An http(s) URL, as a string or a `URL`. */
+const httpUrl = custom<string | URL>((value) => {
+  if (typeof value !== "string" && !(value instanceof URL)) return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}, "expected an http(s) URL");
+
+/** The options of `mcpTools()`: a server it starts (`command`), or one it reaches (`url`). */
+export const mcpToolsOptionsRule = union(
+  [
+    object(
+      { ...mcpFields, signal: optional(signal) } satisfies Record<
+        keyof McpStdioOptions,
+        OptionRule
+      >,
+      "expected { command, args, env, cwd, prefix, timeoutMs, stderr, signal }",
+    ),
+    object(
+      {
+        url: httpUrl,
+        transport: optional(
+          oneOf(["auto", "streamable-http", "sse"], 'expected "auto", "streamable-http" or "sse"'),
+        ),
+        headers: optional(record(text, text, "expected a map of header names to strings")),
+        prefix: mcpFields.prefix,
+        timeoutMs: mcpFields.timeoutMs,
+        signal: optional(signal),
+      } satisfies Record<keyof McpHttpOptions, OptionRule>,
+      "expected { url, transport, headers, prefix, timeoutMs, signal }",
+    ),
+  ],
+  "expected { command, ... } to start a server or { url, ... } to reach one",
 );

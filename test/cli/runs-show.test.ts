@@ -221,6 +221,12 @@ describe("baton stats", { timeout: 90_000 }, () => {
       new RegExp(`^Runs: ${runs.length} \\(${runs.length - 1} succeeded, 1 failed\\)`),
     );
     expect(text.stdout).toMatch(/model\s+count\s+average\s+p50\s+p95\s+max\n/);
+    expect(text.stdout).toMatch(
+      new RegExp(`^run\\s+count.*\\n[- ]+\\n\\s*whole runs\\s+${runs.length}\\s`, "m"),
+    );
+    expect(text.stdout).toMatch(
+      /^Agents: \d+ runs, \d+ tool calls \([\d.]+ per run\); response cache: 0 hits, 0 misses \(hit rate -\)$/m,
+    );
     expect(text.stdout).toMatch(/simulated:triage\s+\d+\s+\S+/);
   });
 

@@ -65,7 +65,12 @@ export function describeIssues(
       }
       case "invalid_union": {
         const meant = issue.errors.filter((branch) => !branch.every(isMismatch));
-        if (meant.length === 1) return meant[0]!.flatMap((inner) => describe(inner, path));
+        // Among object branches, the one whose keys fit best: fewest unknown keys.
+        const ranked = [...meant].sort((a, b) => unknownKeys(a) - unknownKeys(b));
+        const [best, next] = ranked;
+        if (best && (!next || unknownKeys(best) < unknownKeys(next))) {
+          return best.flatMap((inner) => describe(inner, path));
+        }
         return [{ path, message: withReceived(plain(issue.message), input, true) }];
       }
       case "invalid_type":
@@ -93,6 +98,15 @@ function isMismatch(issue: z.core.$ZodIssue): boolean {
     issue.path.length === 0 &&
     (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "custom")
   );
+}
+
+/** How many keys a union branch found unknown in the value itself. */
+function unknownKeys(branch: readonly z.core.$ZodIssue[]): number {
+  let count = 0;
+  for (const issue of branch) {
+    if (issue.code === "unrecognized_keys" && issue.path.length === 0) count += issue.keys.length;
+  }
+  return count;
 }
 
 function segments(path: readonly PropertyKey[]): PathSegment[] {

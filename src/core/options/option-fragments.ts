@@ -130,8 +130,24 @@ function optionFragments(flavour: OptionsFlavour) {
       keepLast: optional(count),
       summaryModel: optional(model),
       summaryInstructions: optional(text),
+      summaryMaxTokens: optional(count),
     },
-    "expected { tokenThreshold, keepLast, summaryModel, summaryInstructions }",
+    "expected { tokenThreshold, keepLast, summaryModel, summaryInstructions, summaryMaxTokens }",
+  );
+  /** An agent's prompt compression (code only, for now). */
+  const compression = object(
+    { maxTokens: count, model: optional(model), summaryMaxTokens: optional(count) },
+    "expected { maxTokens, model, summaryMaxTokens }",
+  );
+  /** A response cache: how long answers are served, and where they are kept (code only). */
+  const responseCache = object(
+    {
+      ttlMs: positiveMs,
+      store: optional(
+        rules.withMethods(["get", "set"], "expected a ResponseCacheStore (get, set)"),
+      ),
+    },
+    "expected { ttlMs, store? }",
   );
 
   const budgetLimitFields = {
@@ -246,6 +262,8 @@ function optionFragments(flavour: OptionsFlavour) {
     retry,
     agentTimeout,
     memory,
+    compression,
+    responseCache,
     budgetLimit,
     budget,
     modelLimit,

@@ -1,5 +1,6 @@
 export type { Clock } from "./clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "./id-generator.js";
+export type { ResponseCacheStore } from "./response-cache-store.js";
 export {
   type LoggedEvent,
   type NewRunRecord,

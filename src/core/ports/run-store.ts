@@ -1,3 +1,5 @@
+import type { ResponseCacheStore } from "./response-cache-store.js";
+
 /**
  * Where runs live. A run is event-sourced: its log is append-only and its state is a
  * fold of the log. Adapters: MemoryStore (baton), SqliteStore (baton/stores/sqlite),
@@ -38,6 +40,12 @@ export interface RunStore {
     options: { now: number; staleBefore: number },
   ): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * A capability: agents' cached model responses, kept with the runs (MemoryStore,
+   * SqliteStore and PostgresStore have one). A workflow run's `cache` keeps its answers
+   * here unless it names a store.
+   */
+  readonly responseCache?: ResponseCacheStore;
 }
 
 /** Every status a run can have, in lifecycle order. */

@@ -7,6 +7,7 @@ import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
+import type { ResolvedResponseCache } from "../response-cache-options.js";
 import type { ResolvedRetryOptions, RetryOptions } from "../retry-policy.js";
 import type { ParentLink } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
@@ -40,11 +41,19 @@ export interface ExecutionOptions {
     spent?: BudgetSpent;
   }) => ModelCallGate;
   defaultRetry: ResolvedRetryOptions;
-  stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
+  stepDefaults: StepDefaults;
   resumeFrom: RunState | undefined;
   /** Receives every event of this run once stored (a parent run's stream). */
   relay: ((event: BatonEvent) => void) | undefined;
   record: { definition?: unknown; metadata?: Record<string, unknown> };
   /** Sees each event as it is logged (`start({ telemetry })`, or the parent run's). */
   telemetry: RunTelemetry | undefined;
+}
+
+/** What the run sets for the runnables its steps run, unless a step sets its own. */
+export interface StepDefaults {
+  retry?: RetryOptions | number;
+  fallbackModels?: readonly string[];
+  /** The run's response cache, for agents without one of their own. */
+  cache?: ResolvedResponseCache;
 }

@@ -9,12 +9,7 @@ import type { IdGenerator } from "../ports/id-generator.js";
 import type { LoggedEvent, RunStore } from "../ports/run-store.js";
 import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
-import {
-  type ResolvedRetryOptions,
-  type RetryOptions,
-  retryAfterOf,
-  retryDelay,
-} from "../retry-policy.js";
+import { type ResolvedRetryOptions, retryAfterOf, retryDelay } from "../retry-policy.js";
 import type { ParentLink, RunOverrides } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
@@ -22,7 +17,8 @@ import type { StepDefinition, StepResults } from "../workflow/step-options.js";
 import { AttemptContext } from "./attempt-context.js";
 import { defaultInput } from "./default-input.js";
 import { failedWithoutSpend } from "./execute-step.js";
-import { noCost, noUsage, type RunState } from "./fold-run-log.js";
+import type { StepDefaults } from "./execution-options.js";
+import { attemptKey, noCost, noUsage, type RunState } from "./fold-run-log.js";
 import { redactEventField } from "./redact-secrets.js";
 import type { JournalEffect } from "./run-journal.js";
 
@@ -47,7 +43,7 @@ export interface TaskHost {
   readonly holding: boolean;
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
-  readonly stepDefaults: { retry?: RetryOptions | number; fallbackModels?: readonly string[] };
+  readonly stepDefaults: StepDefaults;
   /** The retry policy of function steps without their own. */
   readonly defaultRetry: ResolvedRetryOptions;
   record(event: LoggedEvent): void;
@@ -63,6 +59,7 @@ export interface TaskHost {
 }
 
 const noop = () => {};
+const noEvents: readonly LoggedEvent[] = Object.freeze([]);
 
 /**
  * One execution of one step, on the run owner's side: its attempts (each handed to the
@@ -148,9 +145,19 @@ export class StepTask {
       timeout !== undefined || this.step.kind !== "function"
         ? this.#armAttempt(key, timeout)
         : this.host.signal;
-    const attempt = new AttemptContext(this, key, signal);
+    const attempt = new AttemptContext(this, key, signal, this.#recorded());
     this.#inFlight = true;
     this.host.dispatcher.dispatch(attempt, attempt);
+  }
+
+  /**
+   * What earlier runs of this attempt logged of their work (before a crash, a wait or a
+   * tool approval stopped them): the new run replays it. Empty for a fresh attempt.
+   */
+  #recorded(): readonly LoggedEvent[] {
+    const work =
+      this.host.state.running[this.step.id]?.work[attemptKey(this.iteration, this.attempt)];
+    return work && work.length > 0 ? work.slice() : noEvents;
   }
 
   /** Whether an attempt is out (dispatched, not settled): its spend is still to come. */
@@ -185,6 +192,7 @@ export class StepTask {
     if (own.timeout !== undefined) overrides.timeout = own.timeout;
     const fallbacks = own.fallbackModels ?? host.stepDefaults.fallbackModels;
     if (fallbacks !== undefined) overrides.fallbackModels = fallbacks;
+    if (host.stepDefaults.cache !== undefined) overrides.cache = host.stepDefaults.cache;
     return overrides;
   }
 

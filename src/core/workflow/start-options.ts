@@ -9,6 +9,7 @@ import type { IdGenerator } from "../ports/id-generator.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { StepDispatcher } from "../ports/step-dispatcher.js";
+import type { ResponseCacheOptions } from "../response-cache-options.js";
 import type { RunState } from "../run/fold-run-log.js";
 import type { ParentLink } from "../run-context.js";
 import type { FailureMode } from "./step-options.js";
@@ -62,6 +63,16 @@ export interface StartOptions {
    * flow.start(input, { circuitBreaker: { failureRateThreshold: 0.8, minimumCalls: 10 } })
    */
   circuitBreaker?: CircuitBreakerOptions | false | CircuitBreakers;
+  /**
+   * A response cache for the run: every agent of the run without a cache of its own (its
+   * sub-workflows' and those a function step runs included) answers a request seen within
+   * `ttlMs` from it, at no cost. Kept in the run store (its `responseCache`: MemoryStore,
+   * SqliteStore and PostgresStore have one) unless `store` names another, so the runs that
+   * share a store share the answers.
+   * @default none
+   * @example flow.run(input, { store: new SqliteStore(), cache: { ttlMs: 3_600_000 } })
+   */
+  cache?: ResponseCacheOptions;
   /** Overrides the workflow's failure mode. @default the workflow's, else "fail-fast" */
   failureMode?: FailureMode;
   /**

@@ -32,6 +32,8 @@ export interface StepContext<Input = unknown> {
   iteration: number;
   /** The previous loop iteration's output; `undefined` on the first. */
   previous: unknown;
+  /** What the step's context loaders (`prefetch`) loaded, by name. */
+  prefetched?: Record<string, unknown>;
   /**
    * Runs an agent or a workflow as part of this step, the way the engine runs an agent or
    * sub-workflow step: with this attempt's signal, the run's gate (rate limits, breakers,
@@ -60,6 +62,14 @@ export interface StepRunOptions {
   fallbackModels?: readonly string[];
   /** Also stops this run when it aborts (it always stops with the step). */
   signal?: AbortSignal;
+  /**
+   * Names this run within the step's attempt, so that when the step runs again (after a
+   * crash, a wait or an approval) it finds what this run recorded: an agent replays its
+   * recorded turns, a workflow resumes its child run. Give one when runs start in an order
+   * that may change (after awaits of varying length); a key given twice gets `~2`, ...
+   * @default the run's position among this attempt's runs without a key ("1", "2", ...)
+   */
+  key?: string;
 }
 
 export type StepFunction<Input = unknown> = (context: StepContext<Input>) => unknown;
@@ -75,7 +85,21 @@ export interface StepInputContext<Input = unknown> {
   iteration: number;
   /** The previous loop iteration's output; `undefined` on the first. */
   previous: unknown;
+  /** What the step's context loaders (`prefetch`) loaded, by name. */
+  prefetched?: Record<string, unknown>;
 }
+
+/**
+ * A context loader of a step (its `prefetch` option): a function step of its own, with no
+ * dependencies (it starts when the run starts) or with its own `dependsOn`.
+ */
+export type PrefetchLoader<Input = unknown> =
+  | StepFunction<Input>
+  | {
+      load: StepFunction<Input>;
+      /** Steps whose results the loader needs; it starts once they end. @default [] */
+      dependsOn?: readonly string[];
+    };
 
 export interface RouteContext<Input = unknown> {
   /** This step's output. */
@@ -131,6 +155,19 @@ export interface StepOptions<Input = unknown> {
   quorum?: number;
   /** Asks for a human decision before the step runs. */
   approval?: boolean | ApprovalOptions<Input>;
+  /**
+   * Context loaders that start when the run starts (or once their own `dependsOn` end), not
+   * when this step starts: each runs as a step of its own, `<id>-<name>`, that this step
+   * depends on, so loading overlaps with the steps upstream. What they load reaches this
+   * step's `input`, `when` and function as `prefetched.<name>`.
+   * @example
+   * .step("answer", writer, {
+   *   dependsOn: ["research"],
+   *   prefetch: { policy: () => loadPolicy(), history: ({ input }) => crm.history(input.customer) },
+   *   input: ({ results, prefetched }) => `${results.research.text}\n\n${prefetched?.policy}`,
+   * })
+   */
+  prefetch?: Readonly<Record<string, PrefetchLoader<Input>>>;
 }
 
 /** A step as the workflow holds it. */

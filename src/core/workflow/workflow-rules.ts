@@ -8,6 +8,7 @@ const {
   object,
   optional,
   array,
+  record,
   number,
   union,
   boolean,
@@ -34,6 +35,7 @@ const {
   runStore,
   ids,
   telemetry,
+  responseCache,
 } = codeFragments;
 
 const failureMode = oneOf(["fail-fast", "continue"], 'expected "fail-fast" or "continue"');
@@ -67,6 +69,19 @@ export const stepOptionsRule = object(
       object({ until: fn(), maxIterations: count }, "expected { until, maxIterations }"),
     ),
     quorum: optional(count),
+    prefetch: optional(
+      record(
+        text,
+        union(
+          [
+            fn(),
+            object({ load: fn(), dependsOn: optional(stepIds) }, "expected { load, dependsOn? }"),
+          ],
+          "expected a function or { load, dependsOn? }",
+        ),
+        "expected an object of loaders by name",
+      ),
+    ),
     approval: optional(
       union(
         [
@@ -113,6 +128,7 @@ const startFields = {
   ),
   gate: optional(withMethods(["acquire"], "expected a ModelCallGate with acquire()")),
   telemetry: optional(telemetry),
+  cache: optional(responseCache),
   definition: anything(),
   metadata: optional(
     custom(
@@ -134,7 +150,7 @@ export const runOverrideFields = {
   timeout: optional(positiveMs),
   fallbackModels: optional(fallbackModels),
   signal: optional(signal),
-} satisfies Record<keyof StepRunOptions, OptionRule>;
+} satisfies Record<Exclude<keyof StepRunOptions, "key">, OptionRule>;
 
 /** The options of `flow.run(input, options)`: start options, a time limit and step defaults. */
 export const runOptionsRule = object(
@@ -143,4 +159,10 @@ export const runOptionsRule = object(
 );
 
 /** The options of `context.run(runnable, input, options)` in a step. */
-export const stepRunOptionsRule = object(runOverrideFields, "expected an options object");
+export const stepRunOptionsRule = object(
+  { ...runOverrideFields, key: optional(nonEmpty) } satisfies Record<
+    keyof StepRunOptions,
+    OptionRule
+  >,
+  "expected an options object",
+);

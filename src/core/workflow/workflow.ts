@@ -5,9 +5,13 @@ import type { BatonEvent } from "../events.js";
 import type { Outcome } from "../outcome.js";
 import { createModelCallGate } from "../policies/create-model-call-gate.js";
 import type { Runtime } from "../ports/runtime.js";
+import { resolveCacheOption } from "../response-cache-options.js";
 import { type RetryOptions, resolveRetryOptions } from "../retry-policy.js";
 import { Execution } from "../run/execution.js";
+import type { StepDefaults } from "../run/execution-options.js";
 import { inlineDispatcher } from "../run/inline-dispatcher.js";
+import { recordedChildRun } from "../run/recorded-child-run.js";
+import { resultOfState } from "../run/result-of-state.js";
 import type { Run, WorkflowResult } from "../run/run.js";
 import type { RunContext } from "../run-context.js";
 import type { Runnable } from "../runnable.js";
@@ -17,6 +21,7 @@ import {
   describeGraph,
   type WorkflowGraph,
 } from "./compile-graph.js";
+import { expandPrefetch } from "./expand-prefetch.js";
 import type { StartOptions } from "./start-options.js";
 import {
   defineStep,
@@ -27,7 +32,12 @@ import {
   type StepTarget,
 } from "./step-options.js";
 import { WorkflowError } from "./workflow-error.js";
-import { runOptionsRule, startOptionsRule, workflowOptionsRule } from "./workflow-rules.js";
+import {
+  runOptionsRule,
+  startOptionsRule,
+  stepOptionsRule,
+  workflowOptionsRule,
+} from "./workflow-rules.js";
 
 export interface WorkflowOptions {
   /** The run's output from the step results. @default the single final step's output, else `{ [finalStepId]: output }` */
@@ -58,6 +68,7 @@ export interface WorkflowRunOptions extends StartOptions {
 }
 
 const defaultRetry = resolveRetryOptions(undefined);
+const endedStatuses = new Set(["succeeded", "failed", "cancelled"]);
 
 /**
  * A workflow: steps (functions, agents, sub-workflows) and the dependencies between them.
@@ -108,8 +119,23 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     return [...this.#ids];
   }
 
-  /** Adds a step; throws at once on bad arguments or a duplicate id. */
+  /**
+   * Adds a step (and one step per context loader in its `prefetch`); throws at once on bad
+   * arguments or a duplicate id.
+   */
   step(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
+    if (typeof id === "string" && options?.prefetch !== undefined) {
+      // Checked as given, before the loaders become steps of their own.
+      this.runtime.checkOptions(stepOptionsRule, options, () => `step ${JSON.stringify(id)}`);
+      for (const planned of expandPrefetch(id, target, options)) {
+        this.#add(planned.id, planned.target, planned.options);
+      }
+      return this;
+    }
+    return this.#add(id, target, options);
+  }
+
+  #add(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
     const step = defineStep(id, target, options, (rule, value, where) =>
       this.runtime.checkOptions(rule, value, where),
     );
@@ -165,9 +191,24 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
    * store (with the parent's id), on the parent's gate, clock and ids, its events on the
    * parent's stream. Resolves with how it ended; the output of a succeeded run is its
    * `WorkflowResult`.
+   *
+   * The child run's id comes from where the work sits (`context.childRunId()`). When the
+   * store has that run already (the step was interrupted and runs again), the child run is
+   * not started over: an ended one gives its recorded result, any other resumes from its
+   * log (its ended steps kept, its approvals and decisions carried over).
    */
   async execute(input: Input, context: RunContext): Promise<Outcome<WorkflowResult>> {
     const { overrides } = context;
+    const runId = context.childRunId();
+    const recorded = await recordedChildRun(context.store, runId, {
+      workflow: this.name,
+      steps: this.#compile().ids,
+      parentRunId: context.runId,
+      at: context.clock.now(),
+    });
+    if (recorded && endedStatuses.has(recorded.status)) {
+      return this.#outcomeOf(resultOfState(recorded, undefined));
+    }
     const execution = this.#launch(
       input,
       {
@@ -178,6 +219,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         gate: context.gate,
         signal: context.signal,
         parent: { runId: context.runId, stepId: context.stepId },
+        ...(recorded ? { resumeFrom: recorded } : { runId }),
         ...(context.telemetry ? { telemetry: context.telemetry } : {}),
       },
       (event) => context.relay(event),
@@ -186,9 +228,14 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         ...(overrides.fallbackModels !== undefined
           ? { fallbackModels: overrides.fallbackModels }
           : {}),
+        ...(overrides.cache !== undefined ? { cache: overrides.cache } : {}),
       },
     );
-    const result = await this.#settle(execution, overrides.timeout, context.clock);
+    return this.#outcomeOf(await this.#settle(execution, overrides.timeout, context.clock));
+  }
+
+  /** How a child run that ended with `result` ended, as the parent's step sees it. */
+  #outcomeOf(result: WorkflowResult): Outcome<WorkflowResult> {
     const spend = { usage: result.usage, cost: result.cost };
     switch (result.status) {
       case "succeeded":
@@ -243,10 +290,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     input: Input,
     options: StartOptions,
     relay: ((event: BatonEvent) => void) | undefined,
-    stepDefaults: {
-      retry?: RetryOptions | number;
-      fallbackModels?: readonly string[];
-    },
+    stepDefaults: StepDefaults,
   ): Execution {
     const graph = this.#compile();
     const concurrency =
@@ -271,13 +315,20 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
           ? { runId: resumeFrom.parentRunId, stepId: "" }
           : undefined);
     const { gate, limits, budget, circuitBreaker } = options;
+    const store = options.store ?? runtime.createRunStore();
+    const cache = resolveCacheOption(options.cache, () => {
+      if (store.responseCache) return store.responseCache;
+      throw new TypeError(
+        "start options: cache.store: expected a ResponseCacheStore, as the run store keeps no response cache (it has no responseCache)",
+      );
+    });
     const execution = new Execution({
       graph,
       input,
       output: this.options.output,
       runId,
       parent,
-      store: options.store ?? runtime.createRunStore(),
+      store,
       clock,
       ids,
       random,
@@ -295,7 +346,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         }),
       defaultRetry:
         stepDefaults.retry !== undefined ? resolveRetryOptions(stepDefaults.retry) : defaultRetry,
-      stepDefaults,
+      stepDefaults: cache !== undefined ? { ...stepDefaults, cache } : stepDefaults,
       resumeFrom,
       relay,
       telemetry: options.telemetry,

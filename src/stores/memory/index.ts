@@ -1,2 +1,3 @@
 export { StoreError, type StoreErrorCode } from "../store-error.js";
+export { MemoryResponseCache } from "./memory-response-cache.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";

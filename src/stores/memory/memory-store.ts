@@ -20,6 +20,7 @@ import {
 } from "../argument-checks.js";
 import { jsonCopy } from "../json-copy.js";
 import { StoreError } from "../store-error.js";
+import { MemoryResponseCache } from "./memory-response-cache.js";
 import { MemorySchedules } from "./memory-schedules.js";
 
 export interface MemoryStoreOptions {
@@ -57,6 +58,11 @@ interface RunEntry {
  * await store.append("r1", [{ type: "run-start", at: 0 }]); // [1]
  */
 export class MemoryStore implements RunStore {
+  /**
+   * Agents' cached model responses, kept with the runs (for as long as the store lives):
+   * a workflow run's `cache` uses it unless it names another store.
+   */
+  readonly responseCache = new MemoryResponseCache();
   readonly #runs = new Map<string, RunEntry>();
   /** The schedules kept in the same memory: a ScheduleStore of its own. */
   readonly schedules: MemorySchedules;

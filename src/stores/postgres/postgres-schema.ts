@@ -64,6 +64,19 @@ CREATE TABLE schedules (
 CREATE INDEX schedules_by_next ON schedules (next_fire_at);
 `,
   },
+  {
+    version: 2,
+    description: "response cache",
+    // Agents' cached model responses (`cache: { store: postgresStore.responseCache }`).
+    sql: `
+CREATE TABLE response_cache (
+  key text COLLATE "C" PRIMARY KEY,
+  value text NOT NULL,
+  expires_at double precision NOT NULL
+);
+CREATE INDEX response_cache_by_expiry ON response_cache (expires_at);
+`,
+  },
 ];
 
 /** The schema version this code writes: its newest migration. */
@@ -76,6 +89,11 @@ interface PrepareOptions {
   label: string;
   /** Fail when there are no Baton tables yet instead of creating them. */
   mustExist: boolean;
+  /**
+   * Write nothing: a schema of an older version is read as it is (what later migrations
+   * add is missing until a writable open upgrades it).
+   */
+  readOnly: boolean;
 }
 
 /**
@@ -87,8 +105,8 @@ interface PrepareOptions {
  */
 export async function prepareSchema(sql: Sql, options: PrepareOptions): Promise<void> {
   const version = await readVersion(sql, options);
-  if (version === schemaVersion) return;
-  if (options.mustExist) {
+  if (version === schemaVersion || (version > 0 && options.readOnly)) return;
+  if (version === 0 && options.mustExist) {
     throw new StoreError(
       `There is no Baton store in schema "${options.schema}" of ${options.label}: start a run on it first`,
       { code: "store-not-found" },

@@ -5,6 +5,9 @@ import {
   postgresAvailable,
   startPostgresServer,
 } from "../../../test/support/postgres-server.js";
+import { agent } from "../../agents/agent.js";
+import { providerUsage, scriptedModel, textReply } from "../../agents/test-support.js";
+import { responseCacheStoreConformance } from "../../core/ports/response-cache-store.conformance.js";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
 import { approve } from "../../durable/approvals.js";
@@ -38,6 +41,17 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
   }
 
   runStoreConformance("PostgresStore", fresh);
+  responseCacheStoreConformance("PostgresStore responseCache", async () => {
+    const { store, openPeer } = await fresh();
+    return {
+      store: store.responseCache,
+      close: () => store.close(),
+      openPeer: async () => {
+        const peer = await openPeer();
+        return { store: peer.responseCache, close: () => peer.close() };
+      },
+    };
+  });
   scheduleStoreConformance("PostgresStore", async () => {
     const { store, openPeer } = await fresh();
     return {
@@ -78,8 +92,10 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
       await store.close();
       expect(
         server.psql("baton_tests", `SELECT version, description FROM ${schema}.migrations`),
-      ).toBe("1|runs, run inputs, events, schedules\n");
-      expect(snapshot(schema)).toBe("events=0,migrations=1,run_inputs=0,runs=0,schedules=0\n");
+      ).toBe("1|runs, run inputs, events, schedules\n2|response cache\n");
+      expect(snapshot(schema)).toBe(
+        "events=0,migrations=2,response_cache=0,run_inputs=0,runs=0,schedules=0\n",
+      );
     });
 
     it("lets many processes open a fresh database at once without racing into an error", async () => {
@@ -94,7 +110,7 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
       for (const result of opened) {
         if (result.status === "fulfilled") await result.value.close();
       }
-      expect(server.psql("baton_tests", `SELECT count(*) FROM ${schema}.migrations`)).toBe("1\n");
+      expect(server.psql("baton_tests", `SELECT count(*) FROM ${schema}.migrations`)).toBe("2\n");
     });
 
     it("refuses a schema written by a newer Baton, and modifies nothing", async () => {
@@ -110,7 +126,7 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
       const error = await refusal(url, { schema });
       expect(error.code).toBe("unsupported-schema");
       expect(error.message).toMatch(
-        /newer Baton \(schema version 99; this version reads up to 1\)/,
+        /newer Baton \(schema version 99; this version reads up to 2\)/,
       );
       expect(snapshot(schema)).toBe(before);
     });
@@ -148,6 +164,77 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
       } finally {
         await reader.close();
       }
+    });
+  });
+
+  describe("response cache", () => {
+    /** A schema as Baton wrote it before the response cache: migration 1 only. */
+    async function versionOneSchema() {
+      const schema = nextSchema("v1");
+      const store = await PostgresStore.open(url, { schema });
+      await store.createRun({ id: "r1", workflow: "w", status: "succeeded", createdAt: 1 });
+      await store.close();
+      server.psql(
+        "baton_tests",
+        `DROP TABLE ${schema}.response_cache; DELETE FROM ${schema}.migrations WHERE version = 2`,
+      );
+      return schema;
+    }
+
+    it("upgrades a schema of version 1 on its next writable open, keeping its runs", async () => {
+      const schema = await versionOneSchema();
+      const store = await PostgresStore.open(url, { schema });
+      try {
+        expect(await store.getRun("r1")).toMatchObject({ id: "r1", status: "succeeded" });
+        await store.responseCache.set("k", { text: "cached" }, { expiresAt: 10 });
+        expect(await store.responseCache.get("k", { now: 1 })).toEqual({ text: "cached" });
+      } finally {
+        await store.close();
+      }
+      expect(server.psql("baton_tests", `SELECT max(version) FROM ${schema}.migrations`)).toBe(
+        "2\n",
+      );
+    });
+
+    it("opened readOnly on a schema of version 1, reads its runs and upgrades nothing", async () => {
+      const schema = await versionOneSchema();
+      const before = snapshot(schema);
+      const reader = await PostgresStore.open(url, { schema, readOnly: true });
+      try {
+        expect(await reader.getRun("r1")).toMatchObject({ id: "r1" });
+        const miss = await reader.responseCache.get("k", { now: 1 }).catch((error) => error);
+        expect(miss).toMatchObject({ name: "StoreError" });
+      } finally {
+        await reader.close();
+      }
+      expect(snapshot(schema)).toBe(before);
+    });
+
+    it("answers an agent on another handle from what the first one's model said", async () => {
+      const schema = nextSchema("cache");
+      const prices = { "mock:alpha": { inputPerMillion: 1, outputPerMillion: 1 } };
+      const ask = async (model: ReturnType<typeof scriptedModel>) => {
+        const store = await PostgresStore.open(url, { schema });
+        try {
+          const faq = agent({
+            name: "faq",
+            model,
+            prices,
+            cache: { ttlMs: 60_000, store: store.responseCache },
+          });
+          return await faq.run("Opening hours?");
+        } finally {
+          await store.close();
+        }
+      };
+      const first = scriptedModel("alpha", textReply("9 to 5", providerUsage(20, 4)));
+      const second = scriptedModel("alpha", textReply("never asked"));
+      const answered = await ask(first);
+      const cached = await ask(second);
+      expect(answered.cost.totalCents).toBeGreaterThan(0);
+      expect(cached.text).toBe("9 to 5");
+      expect(cached.cost.totalCents).toBe(0);
+      expect(second.doGenerateCalls).toHaveLength(0);
     });
   });
 

@@ -23,6 +23,7 @@ import { StoreError } from "../store-error.js";
 import { toStoreError } from "./postgres-errors.js";
 import { isSchemaName, parsePostgresLocation, schemaNameRule } from "./postgres-location.js";
 import { PostgresLogWatch } from "./postgres-log-watch.js";
+import { PostgresResponseCache } from "./postgres-response-cache.js";
 import { PostgresSchedules } from "./postgres-schedules.js";
 import { prepareSchema } from "./postgres-schema.js";
 
@@ -78,6 +79,12 @@ export class PostgresStore implements RunStore {
   readonly location: string;
   /** The schedules kept in the same schema: a ScheduleStore of its own. */
   readonly schedules: PostgresSchedules;
+  /**
+   * Agents' cached model responses, kept in the same schema and shared by every process
+   * on the database: a ResponseCacheStore of its own (`agent({ cache: { ttlMs, store:
+   * postgresStore.responseCache } })`).
+   */
+  readonly responseCache: PostgresResponseCache;
   readonly #sql: Sql;
   readonly #connectTimeoutMs: number;
   /** The LISTEN/NOTIFY channel of this schema's appends. */
@@ -95,7 +102,9 @@ export class PostgresStore implements RunStore {
     this.#connectTimeoutMs = options.connectTimeoutMs;
     this.#channel = `baton:${options.schema}`;
     this.#watch = new PostgresLogWatch(sql, this.#channel);
-    this.schedules = new PostgresSchedules(sql, (action, work) => this.#guard(action, work));
+    const guard = <T>(action: string, work: () => Promise<T>) => this.#guard(action, work);
+    this.schedules = new PostgresSchedules(sql, guard);
+    this.responseCache = new PostgresResponseCache(sql, guard);
   }
 
   /**
@@ -164,7 +173,12 @@ export class PostgresStore implements RunStore {
     });
     try {
       await store.#guard("Opening the store", () =>
-        prepareSchema(sql, { schema, label: location.label, mustExist: mustExist || readOnly }),
+        prepareSchema(sql, {
+          schema,
+          label: location.label,
+          mustExist: mustExist || readOnly,
+          readOnly,
+        }),
       );
     } catch (error) {
       await store.close();

@@ -64,11 +64,27 @@ CREATE TABLE IF NOT EXISTS schedules (
 CREATE INDEX IF NOT EXISTS schedules_by_next ON schedules (next_fire_at);
 `;
 
+/**
+ * Added within version 1, additively: agents' cached model responses (`cache: { store }`).
+ * `CREATE ... IF NOT EXISTS` runs on every writable open, so a file made before it gains the
+ * table on its next open; a Baton that predates it never reads the table and still opens
+ * the file, so the version stays 1.
+ */
+const responseCacheTable = `
+CREATE TABLE IF NOT EXISTS response_cache (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS response_cache_by_expiry ON response_cache (expires_at);
+`;
+
 /** Creates the tables in a fresh or empty database; a no-op on a current one. */
 export function createSchema(db: DatabaseSync): void {
   db.exec("BEGIN IMMEDIATE");
   try {
     db.exec(schemaV1);
+    db.exec(responseCacheTable);
     db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
       String(schemaVersion),
     );

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { responseCacheStoreConformance } from "../../core/ports/response-cache-store.conformance.js";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
 import { StoreError } from "../store-error.js";
@@ -47,6 +48,19 @@ scheduleStoreConformance("SqliteStore", async () => {
     openPeer: async () => {
       const peer = await openPeer();
       return { store: peer.schedules, close: () => peer.close() };
+    },
+    cleanup,
+  };
+});
+
+responseCacheStoreConformance("SqliteStore responseCache", async () => {
+  const { store, openPeer, cleanup } = fileFixture();
+  return {
+    store: store.responseCache,
+    close: () => store.close(),
+    openPeer: async () => {
+      const peer = await openPeer();
+      return { store: peer.responseCache, close: () => peer.close() };
     },
     cleanup,
   };
@@ -157,6 +171,22 @@ describe("SqliteStore", () => {
     ]);
     expect(await second.append("r1", [{ type: "run-end", at: 7 }])).toEqual([2]);
     expect((await second.schedules.getSchedule("daily"))?.nextFireAt).toBe(100);
+  });
+
+  it("adds the response cache table to a file made before it, keeping schema version 1", async () => {
+    const path = newPath();
+    await new SqliteStore({ path }).close();
+    const db = new DatabaseSync(path);
+    db.exec("DROP TABLE response_cache");
+    db.close();
+    const reopened = open(path);
+    await reopened.responseCache.set("k", { text: "cached" }, { expiresAt: 10 });
+    expect(await reopened.responseCache.get("k", { now: 1 })).toEqual({ text: "cached" });
+    const check = new DatabaseSync(path, { readOnly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
+      value: "1",
+    });
+    check.close();
   });
 
   it("writes the same number of bytes per appended event however long the run is", async () => {

@@ -22,6 +22,7 @@ import { listRunsQuery, runColumns, runFrom, runPatchColumns, toRunRecord } from
 import { StoreError } from "../store-error.js";
 import { SqliteAppender } from "./sqlite-appender.js";
 import { encodeJson, hasFields, StatementCache } from "./sqlite-codec.js";
+import { SqliteResponseCache } from "./sqlite-response-cache.js";
 import { SqliteSchedules } from "./sqlite-schedules.js";
 import { createSchema, inspectDatabaseFile, toStoreError } from "./sqlite-schema.js";
 
@@ -93,6 +94,8 @@ export class SqliteStore implements RunStore {
   readonly #statements: StatementCache;
   /** The schedules kept in the same file: a ScheduleStore of its own. */
   readonly schedules: SqliteSchedules;
+  /** Agents' cached model responses, kept in the same file: a ResponseCacheStore of its own. */
+  readonly responseCache: SqliteResponseCache;
   readonly #appender: SqliteAppender;
   #closed = false;
 
@@ -172,6 +175,10 @@ export class SqliteStore implements RunStore {
       statements: this.#statements,
       guard: (action, work) => this.#guard(action, work),
       path: this.path,
+    });
+    this.responseCache = new SqliteResponseCache({
+      statements: this.#statements,
+      guard: (action, work) => this.#guard(action, work),
     });
   }
 
