@@ -20,6 +20,7 @@ const entry = {
   "telemetry/index": "src/telemetry/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
   "dashboard/index": "src/dashboard/index.ts",
+  "workers/index": "src/workers/index.ts",
 };
 
 export default defineConfig({

@@ -26,6 +26,7 @@ import type { RunsCommandOptions } from "./runs-command.js";
 import type { SchedulerCommandOptions } from "./scheduler-command.js";
 import type { ShowCommandOptions } from "./show-command.js";
 import type { StatsCommandOptions } from "./stats-command.js";
+import type { WorkerCommandOptions } from "./worker-command.js";
 
 /**
  * Runs one `baton` command line (`argv` without `node` and the script) in `context` and
@@ -113,6 +114,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
       "an input of the run (repeatable); typed by the spec's inputs",
       collectInputPair,
       [],
+    )
+    .option(
+      "--queue <url>",
+      "send the steps to workers on this queue (redis://host:port; see baton worker)",
     )
     .addOption(storeOption())
     .action((spec: string, options: RunCommandOptions) =>
@@ -243,6 +248,27 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
         import("./scheduler-command.js").then(({ schedulerCommand }) =>
           schedulerCommand(options, context),
         ),
+      ),
+    );
+
+  program
+    .command("worker")
+    .description(
+      "run the steps owners send to a queue, for the workflows given, until SIGINT or SIGTERM",
+    )
+    .option("--queue <url>", "the queue's Redis: redis://host:port (default: $BATON_QUEUE)")
+    .option(
+      "--workflows <file>",
+      "a workflow spec (YAML or JSON) or a module exporting workflows and agents (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option("--concurrency <n>", "steps running at once", parsePositiveInteger)
+    .option("--prefix <prefix>", "the Redis key prefix owners and workers share", "baton")
+    .addOption(storeOption())
+    .action((options: WorkerCommandOptions) =>
+      act(
+        import("./worker-command.js").then(({ workerCommand }) => workerCommand(options, context)),
       ),
     );
 

@@ -42,8 +42,14 @@ export interface StepAttempt {
   readonly iteration: number;
   readonly input: unknown;
   readonly previous: unknown;
-  /** The results of the steps this one depends on (directly or not). */
+  /**
+   * The results of the steps this one depends on (directly or not). In this process it may
+   * hold more (every result so far): a dispatcher that sends the attempt elsewhere sends the
+   * `ancestors`' results only.
+   */
   readonly results: StepResults;
+  /** The ids of the steps this one depends on, directly or not. */
+  readonly ancestors: readonly string[];
   /** The step's tool-call approvals so far (decided ones included). */
   readonly toolApprovals: readonly ToolApprovalRecord[];
   /**

@@ -89,6 +89,10 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
     return this.#task.host.results;
   }
 
+  get ancestors(): readonly string[] {
+    return this.#task.host.ancestorsOf(this.#task.index);
+  }
+
   get toolApprovals(): readonly ToolApprovalRecord[] {
     return this.#task.host.state.toolApprovals[this.stepId] ?? [];
   }

@@ -221,6 +221,10 @@ export class Execution implements TaskHost {
     this.#emit(event, stepId);
   }
 
+  ancestorsOf(index: number): readonly string[] {
+    return this.#options.graph.ancestors(index);
+  }
+
   /**
    * The run's gate as one step sees it: the gate's events name the step, and a budget
    * refusal (stop or pause) holds this run at once, before the refused work reports back.

@@ -41,6 +41,8 @@ export interface TaskHost {
   readonly telemetry: RunTelemetry | undefined;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
+  /** The ids of the steps step `index` depends on, directly or not. */
+  ancestorsOf(index: number): readonly string[];
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
   readonly stepDefaults: StepDefaults;
