@@ -35,6 +35,18 @@ const script = `
 const snapshot = () => [...globalThis.__resolved];
 const baton = await import(${JSON.stringify(entry)});
 const afterImport = snapshot();
+
+// Valid options everywhere: checked by the rules' plain tests, which load nothing.
+const flow = baton.workflow("w", { failureMode: "continue" })
+  .step("a", () => 1, { retry: { maxAttempts: 2 }, timeout: 1000 })
+  .step("b", ({ results }) => results.a + 1, { dependsOn: ["a"] });
+await flow.run(undefined, { concurrency: 2, budget: { maxCents: 5 }, limits: { "x:y": { concurrency: 1 } } });
+baton.agent({ name: "checked", model: "simulated:a", retry: 2, timeout: { callMs: 5000 }, maxSteps: 3 });
+new baton.CircuitBreakers({ minimumCalls: 5 });
+const afterValidOptions = snapshot();
+// Bad options: zod loads to say what is wrong.
+try { flow.start(undefined, { concurrency: 0 }); } catch {}
+const afterBadOptions = snapshot();
 const models = await import(${JSON.stringify(modelsEntry)});
 const spec = await import(${JSON.stringify(specEntry)});
 const durable = await import(${JSON.stringify(durableEntry)});
@@ -68,7 +80,9 @@ const afterMarkdown = snapshot();
 await views.report(run.events, { format: "pdf" });
 const afterPdf = snapshot();
 
-console.log(JSON.stringify({ afterImport, afterUse, afterMarkdown, afterPdf }));
+console.log(
+  JSON.stringify({ afterImport, afterValidOptions, afterBadOptions, afterUse, afterMarkdown, afterPdf }),
+);
 `;
 
 /** Packages, by the folder under node_modules, that `import "baton-ai"` must not load. */
@@ -97,6 +111,8 @@ function packagesIn(urls: string[]): Set<string> {
 
 describe('import "baton"', () => {
   let afterImport: Set<string>;
+  let afterValidOptions: Set<string>;
+  let afterBadOptions: Set<string>;
   let afterUse: Set<string>;
   let afterMarkdown: Set<string>;
   let afterPdf: Set<string>;
@@ -117,15 +133,24 @@ describe('import "baton"', () => {
     );
     const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
       afterImport: string[];
+      afterValidOptions: string[];
+      afterBadOptions: string[];
       afterUse: string[];
       afterMarkdown: string[];
       afterPdf: string[];
     };
     afterImport = packagesIn(report.afterImport);
+    afterValidOptions = packagesIn(report.afterValidOptions);
+    afterBadOptions = packagesIn(report.afterBadOptions);
     afterUse = packagesIn(report.afterUse);
     afterMarkdown = packagesIn(report.afterMarkdown);
     afterPdf = packagesIn(report.afterPdf);
   }, 60_000);
+
+  it("checks valid options without loading zod, and loads it to describe bad ones", () => {
+    expect(afterValidOptions.has("zod")).toBe(false);
+    expect(afterBadOptions.has("zod")).toBe(true);
+  });
 
   for (const [what, packages] of Object.entries(heavy)) {
     it(`loads no ${what} until a program uses them`, () => {

@@ -34,6 +34,8 @@ export {
   CancelledError,
   ConfigurationError,
   ModelCallError,
+  OptionsError,
+  type OptionsIssue,
   TimeoutError,
 } from "./core/errors/index.js";
 export type { BatonEvent, BatonEventType } from "./core/events.js";
@@ -43,12 +45,10 @@ export {
   BudgetExceededError,
   type BudgetOptions,
   type CircuitBreakerOptions,
-  CircuitBreakers,
   CircuitOpenError,
   type FailureMode,
   type LoopOptions,
   type ModelLimit,
-  ModelLimiters,
   type ModelLimits,
   type Outcome,
   type PrefetchLoader,
@@ -76,4 +76,6 @@ export type { RetryOptions } from "./core/retry-policy.js";
 export type { Runnable, RunnableEvent } from "./core/runnable.js";
 export type { CostBreakdown, Usage } from "./core/usage.js";
 export type { ModelInput } from "./models/index.js";
+export { CircuitBreakers } from "./runtime/circuit-breakers.js";
+export { ModelLimiters } from "./runtime/model-limiters.js";
 export { workflow } from "./runtime/workflow.js";

@@ -1,7 +1,7 @@
 import type { FlexibleSchema, ToolSet } from "ai";
 import type { Clock } from "../core/ports/clock.js";
 import { resolveCacheOption } from "../core/response-cache-options.js";
-import { type RetryOptions, resolveRetryOptions } from "../core/retry-policy.js";
+import type { RetryOptions } from "../core/retry-policy.js";
 import {
   type ModelInput,
   type PriceTable,
@@ -9,7 +9,9 @@ import {
   type ResolveModelOptions,
   resolveModel,
 } from "../models/index.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { MemoryResponseCache } from "../stores/memory/memory-response-cache.js";
+import { agentOptionsRule } from "./agent-options-rule.js";
 import { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
 import type { ResolvedResponseCache, ResponseCacheOptions } from "./response-cache.js";
 
@@ -128,58 +130,12 @@ export interface AgentSettings {
   warned: Set<string>;
 }
 
-function received(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
-  return String(value);
-}
-
-function fail(option: string, expected: string, value: unknown): never {
-  throw new TypeError(
-    `agent(): expected options.${option} to be ${expected}, received ${received(value)}`,
-  );
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * What the AI SDK takes as a schema: zod and other Standard Schemas (`~standard`), a
- * `jsonSchema()` (`jsonSchema` and `validate`), or a `lazySchema()` function. Checked here
- * because `Output.object` is made at the first run, when the AI SDK is loaded.
- */
-function isFlexibleSchema(value: unknown): boolean {
-  if (typeof value === "function") return true;
-  if (typeof value !== "object" || value === null) return false;
-  return "~standard" in value || ("jsonSchema" in value && "validate" in value);
-}
-
-function positive(option: string, value: unknown, integer = false): number {
-  const ok =
-    typeof value === "number" &&
-    Number.isFinite(value) &&
-    value > 0 &&
-    (!integer || Number.isInteger(value));
-  if (!ok) fail(option, integer ? "an integer > 0" : "a number of ms > 0", value);
-  return value as number;
-}
-
-function optionalString(option: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string") fail(option, "a string", value);
-  return value;
-}
-
 /** Resolves a model option, naming the option in a TypeError. */
 export function resolveModelOption(
   option: string,
   input: unknown,
   modelOptions: ResolveModelOptions,
 ): ResolvedModel {
-  if (input === undefined || input === null) fail(option, "a model", input);
   try {
     return resolveModel(input as ModelInput, modelOptions);
   } catch (error) {
@@ -189,115 +145,61 @@ export function resolveModelOption(
   }
 }
 
-/** Checks every option eagerly and resolves model strings (a missing key fails here). */
+/**
+ * Checks every option at once (an `OptionsError` lists every problem) and resolves model
+ * strings (a missing key fails here).
+ */
 export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSettings {
-  if (!isPlainObject(options)) {
-    throw new TypeError(`agent(): expected an options object, received ${received(options)}`);
-  }
-  if (typeof options.name !== "string" || options.name.trim() === "") {
-    fail("name", "a non-empty string", options.name);
-  }
+  const named = typeof options === "object" && options !== null && typeof options.name === "string";
+  checkOptions(
+    agentOptionsRule,
+    options,
+    named ? `agent(${JSON.stringify(options.name)})` : "agent()",
+  );
   const modelOptions = options.modelOptions ?? {};
-  if (!isPlainObject(modelOptions)) fail("modelOptions", "an object", modelOptions);
   const clock = options.clock;
-  if (
-    clock !== undefined &&
-    (typeof clock?.now !== "function" || typeof clock?.sleep !== "function")
-  ) {
-    fail("clock", "a Clock with now() and sleep()", clock);
-  }
   const resolveOptions: ResolveModelOptions = { ...(clock ? { clock } : {}), ...modelOptions };
   const model = resolveModelOption("model", options.model, resolveOptions);
-
-  const tools = options.tools ?? {};
-  if (!isPlainObject(tools)) fail("tools", "an object of AI SDK tools", tools);
-  for (const [name, tool] of Object.entries(tools)) {
-    if (!isPlainObject(tool)) fail(`tools.${name}`, "an AI SDK tool()", tool);
-    if (tool.execute !== undefined && typeof tool.execute !== "function") {
-      fail(`tools.${name}.execute`, "a function", tool.execute);
-    }
-  }
-
-  const fallbacks = options.fallbackModels ?? [];
-  if (!Array.isArray(fallbacks)) fail("fallbackModels", "an array of models", fallbacks);
-  const fallbackModels = fallbacks.map((input, index) =>
+  const fallbackModels = (options.fallbackModels ?? []).map((input, index) =>
     resolveModelOption(`fallbackModels[${index}]`, input, resolveOptions),
   );
 
-  if (options.output !== undefined && !isFlexibleSchema(options.output)) {
-    fail("output", "a schema (zod, Standard Schema, jsonSchema() or lazySchema())", options.output);
-  }
-
-  if (options.retry !== undefined) resolveRetryOptions(options.retry);
-
   let callTimeoutMs: number | undefined;
   let runTimeoutMs: number | undefined;
-  if (typeof options.timeout === "number") runTimeoutMs = positive("timeout", options.timeout);
-  else if (isPlainObject(options.timeout)) {
-    if (options.timeout.callMs !== undefined)
-      callTimeoutMs = positive("timeout.callMs", options.timeout.callMs);
-    if (options.timeout.runMs !== undefined)
-      runTimeoutMs = positive("timeout.runMs", options.timeout.runMs);
-  } else if (options.timeout !== undefined) {
-    fail("timeout", "a number of ms or { callMs, runMs }", options.timeout);
+  if (typeof options.timeout === "number") runTimeoutMs = options.timeout;
+  else if (options.timeout !== undefined) {
+    callTimeoutMs = options.timeout.callMs;
+    runTimeoutMs = options.timeout.runMs;
   }
 
-  let memory: AgentSettings["memory"];
-  if (options.memory !== undefined) {
-    const given = options.memory;
-    if (!isPlainObject(given)) fail("memory", "an object", given);
-    memory = {
-      tokenThreshold: positive("memory.tokenThreshold", given.tokenThreshold, true),
-      keepLast:
-        given.keepLast === undefined ? 6 : positive("memory.keepLast", given.keepLast, true),
-      summaryModel:
-        given.summaryModel === undefined
-          ? model
-          : resolveModelOption("memory.summaryModel", given.summaryModel, resolveOptions),
-      summaryInstructions:
-        optionalString("memory.summaryInstructions", given.summaryInstructions) ??
-        defaultSummaryInstructions,
-      summaryMaxTokens:
-        given.summaryMaxTokens === undefined
-          ? undefined
-          : positive("memory.summaryMaxTokens", given.summaryMaxTokens, true),
-    };
-  }
-
-  let compression: AgentSettings["compression"];
-  if (options.compression !== undefined) {
-    const given = options.compression;
-    if (!isPlainObject(given)) fail("compression", "{ maxTokens, model? }", given);
-    compression = {
-      maxTokens: positive("compression.maxTokens", given.maxTokens, true),
-      model:
-        given.model === undefined
-          ? undefined
-          : resolveModelOption("compression.model", given.model, resolveOptions),
-      summaryMaxTokens:
-        given.summaryMaxTokens === undefined
-          ? undefined
-          : positive("compression.summaryMaxTokens", given.summaryMaxTokens, true),
-    };
-  }
-
-  if (options.prices !== undefined && !isPlainObject(options.prices))
-    fail("prices", "an object", options.prices);
-  const maxSteps =
-    options.maxSteps === undefined ? 10 : positive("maxSteps", options.maxSteps, true);
-  const maxOutputTokens =
-    options.maxOutputTokens === undefined
-      ? undefined
-      : positive("maxOutputTokens", options.maxOutputTokens, true);
+  const given = options.memory;
+  const memory: AgentSettings["memory"] = given && {
+    tokenThreshold: given.tokenThreshold,
+    keepLast: given.keepLast ?? 6,
+    summaryModel:
+      given.summaryModel === undefined
+        ? model
+        : resolveModelOption("memory.summaryModel", given.summaryModel, resolveOptions),
+    summaryInstructions: given.summaryInstructions ?? defaultSummaryInstructions,
+    summaryMaxTokens: given.summaryMaxTokens,
+  };
+  const compression: AgentSettings["compression"] = options.compression && {
+    maxTokens: options.compression.maxTokens,
+    model:
+      options.compression.model === undefined
+        ? undefined
+        : resolveModelOption("compression.model", options.compression.model, resolveOptions),
+    summaryMaxTokens: options.compression.summaryMaxTokens,
+  };
 
   return {
     name: options.name,
     model,
-    instructions: optionalString("instructions", options.instructions),
-    description: optionalString("description", options.description),
-    tools,
-    maxSteps,
-    maxOutputTokens,
+    instructions: options.instructions,
+    description: options.description,
+    tools: options.tools ?? {},
+    maxSteps: options.maxSteps ?? 10,
+    maxOutputTokens: options.maxOutputTokens,
     output: options.output as FlexibleSchema<unknown> | undefined,
     fallbackModels,
     retry: options.retry,
@@ -308,7 +210,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
     prices: options.prices,
     clock,
     modelOptions: resolveOptions,
-    cache: resolveAgentCache("agent(): options.cache", options.cache),
+    cache: resolveAgentCache(options.cache),
     warned: new Set(),
   };
 }
@@ -318,8 +220,7 @@ export function resolveAgentSettings(options: AgentOptions<unknown>): AgentSetti
  * `false` (allowed for a run) turns the agent's cache off.
  */
 export function resolveAgentCache(
-  where: string,
-  given: unknown,
+  given: ResponseCacheOptions | false | undefined,
 ): ResolvedResponseCache | undefined {
-  return resolveCacheOption(where, given, () => new MemoryResponseCache());
+  return resolveCacheOption(given, () => new MemoryResponseCache());
 }

@@ -2,6 +2,8 @@ import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
+import { OptionsError } from "../core/errors/options-error.js";
+import { thrownBy } from "../core/test-support/thrown-by.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { agent } from "./agent.js";
 import {
@@ -274,29 +276,32 @@ describe("agent() options", () => {
   const model = scriptedModel("alpha", textReply("x"));
 
   it.each([
-    [{ name: "" }, /options\.name/],
-    [{ maxSteps: 0 }, /options\.maxSteps.*integer > 0.*received 0/],
-    [{ maxSteps: 1.5 }, /options\.maxSteps/],
-    [{ timeout: -1 }, /options\.timeout/],
-    [{ timeout: { callMs: 0 } }, /options\.timeout\.callMs/],
-    [{ timeout: "soon" }, /options\.timeout/],
-    [{ retry: { maxAttempts: 0 } }, /retry\.maxAttempts/],
-    [{ tools: { broken: "nope" } }, /options\.tools\.broken/],
-    [{ fallbackModels: "openai:gpt-4o" }, /options\.fallbackModels/],
-    [{ fallbackModels: [42] }, /options\.fallbackModels\[0\]/],
-    [{ memory: { tokenThreshold: 0 } }, /options\.memory\.tokenThreshold/],
-    [{ memory: { tokenThreshold: 100, keepLast: 0 } }, /options\.memory\.keepLast/],
-    [{ output: "json" }, /options\.output/],
-    [{ output: { type: "object" } }, /options\.output.*a schema/],
-    [{ clock: {} }, /options\.clock/],
-    [{ instructions: 7 }, /options\.instructions/],
-  ])("rejects %j with a TypeError naming the option", (bad, message) => {
-    expect(() => agent({ name: "a", model, ...(bad as object) })).toThrow(TypeError);
-    expect(() => agent({ name: "a", model, ...(bad as object) })).toThrow(message);
+    [{ name: "" }, "name", /non-empty name/],
+    [{ maxSteps: 0 }, "maxSteps", /integer >= 1, received 0/],
+    [{ maxSteps: 1.5 }, "maxSteps", /integer >= 1, received 1.5/],
+    [{ timeout: -1 }, "timeout", /ms > 0, received -1/],
+    [{ timeout: { callMs: 0 } }, "timeout.callMs", /ms > 0, received 0/],
+    [{ timeout: "soon" }, "timeout", /number of ms or \{ callMs, runMs \}/],
+    [{ retry: { maxAttempts: 0 } }, "retry.maxAttempts", /integer >= 1/],
+    [{ tools: { broken: "nope" } }, "tools.broken", /AI SDK tool/],
+    [{ fallbackModels: "openai:gpt-4o" }, "fallbackModels", /array of models/],
+    [{ fallbackModels: [42] }, "fallbackModels[0]", /expected a model/],
+    [{ memory: { tokenThreshold: 0 } }, "memory.tokenThreshold", /integer >= 1/],
+    [{ memory: { tokenThreshold: 100, keepLast: 0 } }, "memory.keepLast", /integer >= 1/],
+    [{ output: "json" }, "output", /a schema/],
+    [{ output: { type: "object" } }, "output", /a schema/],
+    [{ clock: {} }, "clock", /now\(\) and sleep\(\)/],
+    [{ instructions: 7 }, "instructions", /a string, received 7/],
+  ])("rejects %j with an OptionsError naming the option", (bad, path, message) => {
+    const error = thrownBy(() => agent({ name: "a", model, ...(bad as object) }));
+    expect(OptionsError.isInstance(error)).toBe(true);
+    expect((error as OptionsError).issues).toEqual([
+      { path, message: expect.stringMatching(message) },
+    ]);
   });
 
-  it("rejects a missing model with a TypeError", () => {
-    expect(() => agent({ name: "a" } as never)).toThrow(/options\.model/);
+  it("rejects a missing model", () => {
+    expect(() => agent({ name: "a" } as never)).toThrow(/model: required: expected a model/);
   });
 
   it("resolves model strings at construction, so a missing API key fails before any work", () => {

@@ -6,12 +6,14 @@ import type { RetryOptions } from "../core/retry-policy.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Runnable, RunnableEvent } from "../core/runnable.js";
 import { requireModule } from "../models/require-module.js";
+import { checkOptions } from "../runtime/check-options.js";
 import {
   type AgentOptions,
   type AgentSettings,
   resolveAgentCache,
   resolveAgentSettings,
 } from "./agent-options.js";
+import { agentRunOptionsRule, asToolOptionsRule } from "./agent-options-rule.js";
 import type { AgentResult } from "./agent-result.js";
 import { AsyncQueue } from "./async-queue.js";
 import { rerunOnResume, toolCallScope } from "./instrument-tools.js";
@@ -163,11 +165,7 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
    * it works under the tool call's path, so a resumed caller's subagent replays its turns.
    */
   asTool(options: AsToolOptions = {}): Tool<{ task: string }, OUTPUT> {
-    if (options.description !== undefined && typeof options.description !== "string") {
-      throw new TypeError(
-        `${this.name}.asTool(): expected options.description to be a string, received ${typeof options.description}`,
-      );
-    }
+    checkOptions(asToolOptionsRule, options, `${this.name}.asTool()`);
     const description =
       options.description ??
       this.description ??
@@ -223,21 +221,10 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
 
   /** Checks a user's run options and turns them into a call. */
   #callOf(options: AgentRunOptions, method: string): AgentCall {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${this.name}.${method}(): expected options to be an object, received ${String(options)}`,
-      );
-    }
+    checkOptions(agentRunOptionsRule, options, () => `${this.name}.${method}()`);
     const { onEvent, signal, timeout, retry, fallbackModels, cache } = options;
-    if (onEvent !== undefined && typeof onEvent !== "function") {
-      throw new TypeError(
-        `${this.name}.${method}(): expected options.onEvent to be a function, received ${typeof onEvent}`,
-      );
-    }
     const call: AgentCall = { signal, timeout, retry, fallbackModels, emit: onEvent };
-    if (cache !== undefined) {
-      call.cache = resolveAgentCache(`${this.name}.${method}(): options.cache`, cache) ?? null;
-    }
+    if (cache !== undefined) call.cache = resolveAgentCache(cache) ?? null;
     return call;
   }
 
@@ -247,11 +234,6 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     onText?: (delta: string) => void,
   ): Promise<RunOutcome<OUTPUT>> {
     this.#checkInput(input);
-    if (call.timeout !== undefined && !(typeof call.timeout === "number" && call.timeout > 0)) {
-      throw new TypeError(
-        `${this.name}.run(): expected options.timeout to be a number of ms > 0, received ${String(call.timeout)}`,
-      );
-    }
     const messages: ModelMessage[] =
       typeof input === "string" ? [{ role: "user", content: input }] : input;
     const request = {
@@ -313,8 +295,9 @@ function taskSchema(): Schema<{ task: string }> {
 }
 
 /**
- * Creates an agent. Options are checked at once: a bad option throws a `TypeError` naming
- * it, and a model string without its API key throws a `ConfigurationError`, before any work.
+ * Creates an agent. Options are checked at once, before any work: bad options throw an
+ * `OptionsError` that lists every problem with its path (unknown options included), and
+ * a model string without its API key throws a `ConfigurationError`.
  *
  * @example
  * const researcher = agent({

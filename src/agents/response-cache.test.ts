@@ -325,7 +325,7 @@ describe("Agent response cache", () => {
         agent({ name: "a", model: scriptedModel("alpha", textReply("x")) }),
       );
       expect(() => flow.start("q", { cache: { ttlMs: -1 } })).toThrow(
-        /start options: cache\.ttlMs: expected a number of ms > 0, received -1/,
+        /workflow\("w"\)\.start\(\) \(1 problem\):\n {2}cache\.ttlMs: expected a number of ms > 0, received -1/,
       );
       const bare = new MemoryStore();
       const storeWithout = Object.assign(Object.create(bare), { responseCache: undefined });
@@ -335,16 +335,16 @@ describe("Agent response cache", () => {
     });
   });
 
-  it("rejects a bad cache option with a TypeError naming it", async () => {
+  it("rejects a bad cache option with an OptionsError naming it", async () => {
     const model = scriptedModel("alpha", textReply("x"));
     expect(() => agent({ name: "a", model, cache: { ttlMs: 0 } })).toThrow(
-      /options\.cache\.ttlMs: expected a number of ms > 0, received 0/,
+      /\n {2}cache\.ttlMs: expected a number of ms > 0, received 0/,
     );
     expect(() => agent({ name: "a", model, cache: { ttlMs: 1, store: {} as never } })).toThrow(
-      /options\.cache\.store: expected a ResponseCacheStore/,
+      /\n {2}cache\.store: expected a ResponseCacheStore/,
     );
     await expect(agent({ name: "a", model }).run("q", { cache: "yes" as never })).rejects.toThrow(
-      /a\.run\(\): options\.cache: expected \{ ttlMs, store\? \}/,
+      /a\.run\(\) \(1 problem\):\n {2}cache: expected \{ ttlMs, store\? \} or false, received "yes"/,
     );
   });
 });

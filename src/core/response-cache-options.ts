@@ -24,43 +24,14 @@ export interface ResolvedResponseCache {
   store: ResponseCacheStore;
 }
 
-function received(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  return typeof value === "object" ? "an object" : String(value);
-}
-
 /**
- * Checks a `cache` option (`where` names it in the TypeError) and decides its store:
- * the given one, else `defaultStore()`. `undefined` and `false` are no cache.
+ * A `cache` option with its store decided: the given one, else `defaultStore()`.
+ * `undefined` and `false` are no cache. The option was checked where it was given.
  */
 export function resolveCacheOption(
-  where: string,
-  given: unknown,
+  given: ResponseCacheOptions | false | undefined,
   defaultStore: () => ResponseCacheStore,
 ): ResolvedResponseCache | undefined {
   if (given === undefined || given === false) return undefined;
-  if (typeof given !== "object" || given === null || Array.isArray(given)) {
-    throw new TypeError(`${where}: expected { ttlMs, store? }, received ${received(given)}`);
-  }
-  const { ttlMs, store } = given as Partial<ResponseCacheOptions>;
-  if (!(typeof ttlMs === "number" && ttlMs > 0 && !Number.isNaN(ttlMs))) {
-    throw new TypeError(`${where}.ttlMs: expected a number of ms > 0, received ${received(ttlMs)}`);
-  }
-  if (store !== undefined && !isResponseCacheStore(store)) {
-    throw new TypeError(
-      `${where}.store: expected a ResponseCacheStore (get, set), received ${received(store)}`,
-    );
-  }
-  return { ttlMs, store: store ?? defaultStore() };
-}
-
-export function isResponseCacheStore(value: unknown): value is ResponseCacheStore {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as ResponseCacheStore).get === "function" &&
-    typeof (value as ResponseCacheStore).set === "function"
-  );
+  return { ttlMs: given.ttlMs, store: given.store ?? defaultStore() };
 }

@@ -19,11 +19,15 @@ export interface RetryOptions {
 
 export type ResolvedRetryOptions = Required<RetryOptions>;
 
+/**
+ * A retry policy with its defaults filled in. The options were checked where they were
+ * given (`agent()`, `flow.step()`, `flow.run()`, `context.run()`, a spec) against one rule.
+ */
 export function resolveRetryOptions(
   options: RetryOptions | number | undefined,
 ): ResolvedRetryOptions {
   const given = typeof options === "number" ? { maxAttempts: options } : (options ?? {});
-  const resolved: ResolvedRetryOptions = {
+  return {
     maxAttempts: given.maxAttempts ?? 3,
     initialDelayMs: given.initialDelayMs ?? 500,
     backoffFactor: given.backoffFactor ?? 2,
@@ -31,22 +35,6 @@ export function resolveRetryOptions(
     jitter: given.jitter ?? 0.2,
     retryOn: given.retryOn ?? isRetryableError,
   };
-  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
-    throw new TypeError(
-      `retry.maxAttempts: expected an integer >= 1, received ${String(given.maxAttempts)}`,
-    );
-  }
-  for (const key of ["initialDelayMs", "maxDelayMs", "backoffFactor"] as const) {
-    if (!(resolved[key] >= 0)) {
-      throw new TypeError(`retry.${key}: expected a number >= 0, received ${String(given[key])}`);
-    }
-  }
-  if (!(resolved.jitter >= 0 && resolved.jitter <= 1)) {
-    throw new TypeError(
-      `retry.jitter: expected a number in [0, 1], received ${String(given.jitter)}`,
-    );
-  }
-  return resolved;
 }
 
 /**

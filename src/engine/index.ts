@@ -8,6 +8,7 @@
  */
 import "../require-supported-node.js";
 
+export { agentOptionFields } from "../agents/agent-options-rule.js";
 export { isRerun, rerunOnResume } from "../agents/instrument-tools.js";
 export { errorMarker } from "../core/errors/index.js";
 export { type SerializedError, serializeError } from "../core/events.js";
@@ -18,14 +19,13 @@ export type {
   ModelCallRequest,
   ToolCostReport,
 } from "../core/model-call-gate.js";
+export { codeFragments as optionFragments } from "../core/options/option-fragments.js";
+export { type OptionRule, rules } from "../core/options/option-rule.js";
 export type { Outcome, Spend, Succeeded, WaitReason } from "../core/outcome.js";
 export type { BudgetLimit, SwitchModelOptions } from "../core/policies/budget.js";
 export type { BudgetAction } from "../core/policies/budget-exceeded-error.js";
 export type { CallEstimate, CallReservation } from "../core/policies/call-reservation.js";
-export {
-  createModelCallGate,
-  type ModelCallGateOptions,
-} from "../core/policies/create-model-call-gate.js";
+export type { ModelCallGateOptions } from "../core/policies/create-model-call-gate.js";
 export type { Clock } from "../core/ports/clock.js";
 export { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
 export type { ResponseCacheStore } from "../core/ports/response-cache-store.js";
@@ -87,6 +87,8 @@ export type {
   StepInputContext,
   StepTarget,
 } from "../core/workflow/step-options.js";
+export { checkOptions } from "../runtime/check-options.js";
+export { createModelCallGate } from "../runtime/create-model-call-gate.js";
 export { defaultRuntime, randomIdGenerator, systemClock } from "../runtime/index.js";
 export { openStoreLocation, storeAdapters } from "../stores/open-store-location.js";
 export type { OpenedStores, OpenStoreOptions, StoreAdapter } from "../stores/store-adapter.js";

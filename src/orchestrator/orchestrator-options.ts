@@ -127,7 +127,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isSubagent(value: unknown): value is Subagent {
+/** Whether `value` is an agent, or runs like one (a runnable of kind "agent"). */
+export function isSubagent(value: unknown): value is Subagent {
   return (
     typeof value === "object" &&
     value !== null &&
@@ -154,59 +155,4 @@ export function subagentEntry(
     'an agent (from agent()), a runnable of kind "agent" (a registry route) or { agent, description }',
     value,
   );
-}
-
-/** Checks the options that are not checked by `agent()` itself. */
-export function checkOrchestratorOptions(options: OrchestratorOptions): void {
-  if (!isPlainObject(options)) {
-    throw new TypeError(`Orchestrator: expected an options object, received ${received(options)}`);
-  }
-  if (!isPlainObject(options.mainAgent)) fail("mainAgent", "agent options", options.mainAgent);
-  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
-    fail("name", "a non-empty string", options.name);
-  }
-  if (options.subagents !== undefined && !Array.isArray(options.subagents)) {
-    fail("subagents", "an array of agents", options.subagents);
-  }
-  if (options.availableTools !== undefined) {
-    if (!isPlainObject(options.availableTools)) {
-      fail("availableTools", "an object of AI SDK tools by name", options.availableTools);
-    }
-    for (const [name, tool] of Object.entries(options.availableTools)) {
-      if (!isPlainObject(tool)) fail(`availableTools.${name}`, "an AI SDK tool()", tool);
-    }
-  }
-  for (const option of ["maxParallelTasks", "maxPlanAttempts", "subagentMaxSteps"] as const) {
-    const value = options[option];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-      fail(option, "an integer >= 1", value);
-    }
-  }
-  if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-    fail("timeout", "a number of ms > 0", options.timeout);
-  }
-  if (
-    options.fallbackModels !== undefined &&
-    (!Array.isArray(options.fallbackModels) ||
-      options.fallbackModels.some((model) => typeof model !== "string"))
-  ) {
-    fail("fallbackModels", "an array of model strings", options.fallbackModels);
-  }
-  if (
-    options.designerName !== undefined &&
-    (typeof options.designerName !== "string" || options.designerName === "")
-  ) {
-    fail("designerName", "a non-empty string", options.designerName);
-  }
-  const telemetry = options.telemetry as Partial<RunTelemetry> | undefined;
-  if (telemetry !== undefined && typeof telemetry?.observe !== "function") {
-    fail("telemetry", "a RunTelemetry (telemetry() of baton-ai/telemetry)", telemetry);
-  }
-  const store = options.store as Partial<RunStore> | undefined;
-  if (
-    store !== undefined &&
-    (typeof store?.append !== "function" || typeof store?.readLog !== "function")
-  ) {
-    fail("store", "a RunStore", store);
-  }
 }

@@ -415,11 +415,26 @@ describe("Orchestrator", () => {
   it("checks its options", () => {
     const main = scripted("main", text("x"));
     expect(() => new Orchestrator({ mainAgent: undefined as never })).toThrow(
-      /expected options.mainAgent to be agent options/,
+      /mainAgent: required: expected the main agent's options \(as for agent\(\)\)/,
     );
     expect(
-      () => new Orchestrator({ mainAgent: { name: "lead", model: main }, maxParallelTasks: 0 }),
-    ).toThrow(/options.maxParallelTasks to be an integer >= 1, received 0/);
+      () =>
+        new Orchestrator({
+          mainAgent: { name: "lead", model: main, retry: 0, output: {} } as never,
+          maxParallelTasks: 0,
+          subagents: ["x" as never],
+          maxPlanAtempts: 2,
+        } as never),
+    ).toThrow(
+      [
+        "Invalid options for new Orchestrator() (5 problems):",
+        "  mainAgent.retry: expected an integer >= 1, received 0",
+        '  mainAgent.output: unknown option "output" (known: name, model, instructions, description, tools, maxSteps, maxOutputTokens, fallbackModels, retry, timeout, memory, compression, cache, prices, clock, modelOptions)',
+        '  subagents[0]: expected an agent (from agent()), a runnable of kind "agent" (a registry route) or { agent, description }, received "x"',
+        "  maxParallelTasks: expected an integer >= 1, received 0",
+        '  maxPlanAtempts: unknown option "maxPlanAtempts" (did you mean "maxPlanAttempts"?)',
+      ].join("\n"),
+    );
     expect(
       () =>
         new Orchestrator({
@@ -433,9 +448,5 @@ describe("Orchestrator", () => {
           subagents: [agent({ name: "lead", model: main })],
         }),
     ).toThrow(/main agent's name/);
-    expect(
-      () =>
-        new Orchestrator({ mainAgent: { name: "lead", model: main }, subagents: ["x" as never] }),
-    ).toThrow(/subagents\[0\] to be an agent/);
   });
 });

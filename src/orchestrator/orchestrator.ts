@@ -1,5 +1,5 @@
 import type { DurableStartOptions } from "../durable/index.js";
-import { randomIdGenerator, systemClock } from "../engine/index.js";
+import { checkOptions, randomIdGenerator, systemClock } from "../engine/index.js";
 import {
   type Agent,
   type AgentInput,
@@ -25,11 +25,11 @@ import { mainStep } from "./main-step.js";
 import { DELEGATE_TOOL, orchestrationTools, PLAN_TOOL } from "./orchestration-tools.js";
 import {
   type AnyAgent,
-  checkOrchestratorOptions,
   type OrchestratorOptions,
   type Subagent,
   subagentEntry,
 } from "./orchestrator-options.js";
+import { orchestratorOptionsRule, submitOptionsRule } from "./orchestrator-options-rule.js";
 import { type Plan, planSchema } from "./plan.js";
 import { type ProcessResult, processResultOf } from "./process-result.js";
 import type { OrchestratorRuntime } from "./run-delegation.js";
@@ -98,7 +98,7 @@ export class Orchestrator {
   readonly ready: Promise<void>;
 
   constructor(options: OrchestratorOptions) {
-    checkOrchestratorOptions(options);
+    checkOptions(orchestratorOptionsRule, options, "new Orchestrator()");
     this.#options = options;
     this.name = options.name ?? "orchestrator";
     this.store = options.store ?? new MemoryStore();
@@ -296,20 +296,8 @@ export class Orchestrator {
     options: SubmitOptions<Output> = {},
   ): Task<Output> {
     const runner = this.#resolveAgent(target);
+    checkOptions(submitOptionsRule, options, `${this.name}.submit()`);
     const { priority = 0, metadata = {}, callback, signal } = options;
-    if (!Number.isFinite(priority)) {
-      throw new TypeError(
-        `submit: expected options.priority to be a finite number, received ${String(priority)}`,
-      );
-    }
-    if (typeof metadata !== "object" || metadata === null) {
-      throw new TypeError(`submit: expected options.metadata to be an object`);
-    }
-    if (callback !== undefined && typeof callback !== "function") {
-      throw new TypeError(
-        `submit: expected options.callback to be a function, received ${typeof callback}`,
-      );
-    }
     const task = this.#tasks.submit<Output>(runner, input, { priority, metadata });
     if (callback) task.done.then(callback);
     if (signal) {

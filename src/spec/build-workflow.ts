@@ -1,12 +1,12 @@
 import type { Tool } from "ai";
 import { type Agent, agent } from "../agents/agent.js";
+import { formatPath, type PathSegment } from "../core/options/option-path.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { StepOptions, StepResults } from "../core/workflow/step-options.js";
 import type { RawIssue } from "./check-spec.js";
 import { type Expression, evaluateExpression, isTruthy, parseExpression } from "./expression.js";
 import { specAgents } from "./spec-agents.js";
 import { SpecError } from "./spec-error.js";
-import { formatPath, type PathSegment } from "./spec-path.js";
 import type { Spec, StepSpec, WorkflowSpec, WorkflowSpecInput } from "./spec-schema.js";
 import { SpecWorkflow } from "./spec-workflow.js";
 import { compileValue, renderValue, stepsView, stepView } from "./step-scope.js";

@@ -1,8 +1,8 @@
+import type { PathSegment } from "../core/options/option-path.js";
 import { KNOWN_PROVIDERS } from "../models/resolve-model.js";
 import { parseExpression } from "./expression.js";
 import type { Reference } from "./reference.js";
 import { collectSteps, type LooseStep, SpecGraph } from "./spec-graph.js";
-import type { PathSegment } from "./spec-path.js";
 import {
   inputValueProblem,
   type KnownNames,

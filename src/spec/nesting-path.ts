@@ -1,5 +1,5 @@
+import type { PathSegment } from "../core/options/option-path.js";
 import { SPEC_LIMITS } from "./spec-limits.js";
-import type { PathSegment } from "./spec-path.js";
 
 interface Visit {
   value: unknown;

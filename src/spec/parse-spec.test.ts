@@ -163,9 +163,9 @@ describe("parseSpec", () => {
       expect(
         problems(`${valid}concurrency: 0\nbudget: { maxCents: -1 }\nfailureMode: quorum\n`),
       ).toEqual([
-        { path: "concurrency", message: "expected an integer >= 1" },
-        { path: "budget.maxCents", message: "expected a number >= 0" },
-        { path: "failureMode", message: 'expected "fail-fast" or "continue"' },
+        { path: "concurrency", message: "expected an integer >= 1, received 0" },
+        { path: "budget.maxCents", message: "expected a number >= 0, received -1" },
+        { path: "failureMode", message: 'expected "fail-fast" or "continue", received "quorum"' },
       ]);
     });
 
@@ -182,7 +182,8 @@ describe("parseSpec", () => {
         },
         {
           path: "steps[0].id",
-          message: "expected a name of letters, digits, _ and - that starts with a letter or _",
+          message:
+            'expected a name of letters, digits, _ and - that starts with a letter or _, received "fact check"',
         },
       ]);
     });
@@ -254,7 +255,10 @@ describe("parseSpec", () => {
         .replace('"simulated:writer"', '"opnai:gpt-4o-mini"')
         .replace('"simulated:researcher"', '"gpt-4o"');
       expect(problems(text)).toEqual([
-        { path: "agents.researcher.model", message: 'expected a model string "provider:model-id"' },
+        {
+          path: "agents.researcher.model",
+          message: 'expected a model string "provider:model-id", received "gpt-4o"',
+        },
         {
           path: "agents.writer.model",
           message:
@@ -273,7 +277,7 @@ describe("parseSpec", () => {
         },
         {
           path: "providers.local.baseURL",
-          message: "expected a URL like http://127.0.0.1:1234/v1",
+          message: 'expected a URL like http://127.0.0.1:1234/v1, received "not a url"',
         },
       ]);
     });
@@ -454,13 +458,13 @@ describe("parseSpec", () => {
           path: "budget.perAgent.writter",
           message: 'unknown agent "writter" (did you mean "writer"? known: researcher, writer)',
         },
-        { path: "steps[0].retry.maxAttempts", message: "expected an integer >= 1" },
-        { path: "steps[0].retry.jitter", message: "expected a number in [0, 1]" },
+        { path: "steps[0].retry.maxAttempts", message: "expected an integer >= 1, received 0" },
+        { path: "steps[0].retry.jitter", message: "expected a number in [0, 1], received 2" },
       ]);
       expect(problems(text.replace("{ maxAttempts: 0, jitter: 2 }", "often"))).toContainEqual({
         path: "steps[0].retry",
         message:
-          "expected a number of attempts or { maxAttempts, initialDelayMs, backoffFactor, maxDelayMs, jitter }",
+          'expected a number of attempts or { maxAttempts, initialDelayMs, backoffFactor, maxDelayMs, jitter }, received "often"',
       });
     });
 

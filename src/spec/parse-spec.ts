@@ -1,6 +1,6 @@
+import { formatPath } from "../core/options/option-path.js";
 import { readSpecDocument } from "./spec-document.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
-import { formatPath } from "./spec-path.js";
 import type { SpecKind } from "./spec-schema.js";
 import { dedupeIssues, type SpecOfKind, specIssues } from "./validate-spec.js";
 import { finishWork, type Work } from "./work.js";

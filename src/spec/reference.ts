@@ -1,4 +1,4 @@
-import type { PathSegment } from "./spec-path.js";
+import type { PathSegment } from "../core/options/option-path.js";
 
 /**
  * A dotted path into what a step can see (internal): `input.topic`, `steps.facts.text`,

@@ -1,13 +1,13 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Schema, Tool, ToolSet } from "ai";
 import type { AgentOptions } from "../agents/agent-options.js";
+import { formatPath, knownList, type PathSegment } from "../core/options/option-path.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { PriceTable } from "../models/pricing.js";
 import { requireModule } from "../models/require-module.js";
 import type { RawIssue } from "./check-spec.js";
 import { SpecError } from "./spec-error.js";
 import { specModels } from "./spec-models.js";
-import { formatPath, knownList, type PathSegment } from "./spec-path.js";
 import type { AgentSpec, Spec } from "./spec-schema.js";
 import { dedupeIssues } from "./validate-spec.js";
 

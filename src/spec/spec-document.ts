@@ -1,8 +1,8 @@
 import type { CST, Document, Pair, YAMLMap } from "yaml";
+import type { PathSegment } from "../core/options/option-path.js";
 import { requireModule } from "../models/require-module.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
 import { SPEC_LIMITS, TOO_DEEP } from "./spec-limits.js";
-import type { PathSegment } from "./spec-path.js";
 import { finishWork, type Work } from "./work.js";
 
 /** A spec's text, read: its data, and where each part of it was written. */

@@ -1,4 +1,4 @@
-import type { PathSegment } from "./spec-path.js";
+import type { PathSegment } from "../core/options/option-path.js";
 
 /** A step of a spec read defensively, for the spec checks (internal). */
 export interface LooseStep {

@@ -1,10 +1,10 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { BatonError } from "../core/errors/baton-error.js";
+import type { PathSegment } from "../core/options/option-path.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { PriceTable } from "../models/pricing.js";
 import { type ResolveModelOptions, resolveModel } from "../models/resolve-model.js";
 import type { RawIssue } from "./check-spec.js";
-import type { PathSegment } from "./spec-path.js";
 import type { Spec } from "./spec-schema.js";
 
 /** Turns a spec's model strings into models, applying its `providers` settings (internal). */

@@ -1,5 +1,5 @@
+import { closestName, knownList, type PathSegment } from "../core/options/option-path.js";
 import type { Reference } from "./reference.js";
-import { closestName, knownList, type PathSegment } from "./spec-path.js";
 
 /** Checks of what templates and conditions read, and of input values (internal). */
 

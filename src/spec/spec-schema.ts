@@ -1,5 +1,9 @@
 import type { z } from "zod";
+import { specFragments } from "../core/options/option-fragments.js";
+import { rules, schemasOf } from "../core/options/option-rule.js";
+import { keysAt, objectKeys } from "../core/options/schema-keys.js";
 import { requireModule } from "../models/require-module.js";
+import { httpFetchFields, mcpFields, readFileFields } from "../tools/tool-options-rules.js";
 
 /**
  * The shape of a spec (JSON or YAML), checked with zod: a workflow, or an orchestrator
@@ -62,52 +66,23 @@ export const TOOL_TYPES = ["calculator", "http_fetch", "read_file", "mcp"] as co
 export type ToolType = (typeof TOOL_TYPES)[number];
 
 function buildSpecSchemas(z: Zod) {
-  const identifierPattern = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-  const identifier = z.string({ error: "expected a name" }).regex(identifierPattern, {
-    error: "expected a name of letters, digits, _ and - that starts with a letter or _",
-  });
-
-  /** `provider:model-id`; the provider is checked against known providers later. */
-  const modelString = z
-    .string({ error: 'expected a model string "provider:model-id"' })
-    .regex(/^[^:\s]+:\S.*$/, { error: 'expected a model string "provider:model-id"' });
+  // The parts a program's options share (retry, timeouts, memory, budget, limits,
+  // circuit breaker): one definition for specs and code, so they cannot drift apart.
+  const {
+    identifier,
+    modelString,
+    count,
+    nonNegative,
+    positiveMs,
+    price: priceSpec,
+    retry: retrySpec,
+    agentTimeout,
+    memory: memorySpec,
+    budget: budgetSpec,
+    limits,
+    circuitBreaker: breakerSpec,
+  } = schemasOf(specFragments, z);
   const modelStrings = z.array(modelString, { error: "expected a list of model strings" });
-
-  const positiveMs = z.number({ error: "expected a number of ms" }).positive({
-    error: "expected a number of ms > 0",
-  });
-  const positive = z
-    .number({ error: "expected a number" })
-    .positive({ error: "expected a number > 0" });
-  const nonNegative = z.number({ error: "expected a number" }).nonnegative({
-    error: "expected a number >= 0",
-  });
-  const count = z
-    .int({ error: "expected an integer" })
-    .min(1, { error: "expected an integer >= 1" });
-
-  const retrySpec = z.union(
-    [
-      count,
-      z.strictObject({
-        maxAttempts: count.optional(),
-        initialDelayMs: nonNegative.optional(),
-        backoffFactor: nonNegative.optional(),
-        maxDelayMs: nonNegative.optional(),
-        jitter: z.number().min(0).max(1, { error: "expected a number in [0, 1]" }).optional(),
-      }),
-    ],
-    {
-      error:
-        "expected a number of attempts or { maxAttempts, initialDelayMs, backoffFactor, maxDelayMs, jitter }",
-    },
-  );
-
-  const priceSpec = z.strictObject({
-    inputPerMillion: nonNegative,
-    outputPerMillion: nonNegative,
-    cachedInputPerMillion: nonNegative.optional(),
-  });
 
   const providerSpec = z.strictObject({
     /** Which kind of API; defaults to the provider's own name when that is a known one. */
@@ -123,20 +98,6 @@ function buildSpecSchemas(z: Zod) {
     headers: z.record(z.string(), z.string({ error: "expected a string" })).optional(),
     /** US dollars per million tokens, by model id (without the provider prefix). */
     prices: z.record(z.string(), priceSpec).optional(),
-  });
-
-  const agentTimeout = z.union(
-    [positiveMs, z.strictObject({ callMs: positiveMs.optional(), runMs: positiveMs.optional() })],
-    {
-      error: "expected a number of ms or { callMs, runMs }",
-    },
-  );
-
-  const memorySpec = z.strictObject({
-    tokenThreshold: count,
-    keepLast: count.optional(),
-    summaryModel: modelString.optional(),
-    summaryInstructions: z.string({ error: "expected a string" }).optional(),
   });
 
   const agentFields = {
@@ -163,32 +124,30 @@ function buildSpecSchemas(z: Zod) {
   /** Each built-in tool type's options (`type` may be left out when the name is the type). */
   const toolOptions = {
     calculator: z.strictObject({ type: z.literal("calculator").optional() }),
-    http_fetch: z.strictObject({
-      type: z.literal("http_fetch").optional(),
-      allowHosts: z
-        .array(z.string({ error: "expected a host name" }), {
-          error: "expected a list of hosts, e.g. [api.example.com, '*.github.com']",
-        })
-        .min(1, { error: "expected at least one host" }),
-      timeoutMs: positive.optional(),
-      maxBytes: positive.optional(),
-      maxRedirects: z.int().min(0).optional(),
-    }),
-    read_file: z.strictObject({
-      type: z.literal("read_file").optional(),
-      root: z.string({ error: "expected a directory (relative to the spec file)" }),
-      maxBytes: positive.optional(),
-    }),
-    mcp: z.strictObject({
-      type: z.literal("mcp").optional(),
-      command: z.string({ error: "expected the program that runs the server, e.g. npx" }).min(1),
-      args: z.array(z.string({ error: "expected a string" })).optional(),
-      env: z.record(z.string(), z.string({ error: "expected a string" })).optional(),
-      cwd: z.string().optional(),
-      prefix: z.string().optional(),
-      timeoutMs: positive.optional(),
-      stderr: z.enum(["inherit", "ignore"]).optional(),
-    }),
+    http_fetch: rules
+      .object(
+        {
+          type: rules.optional(rules.literal("http_fetch", 'expected "http_fetch"')),
+          ...httpFetchFields,
+        },
+        "expected the options of an http_fetch tool",
+      )
+      .zod(z),
+    read_file: rules
+      .object(
+        {
+          type: rules.optional(rules.literal("read_file", 'expected "read_file"')),
+          ...readFileFields,
+        },
+        "expected the options of a read_file tool",
+      )
+      .zod(z),
+    mcp: rules
+      .object(
+        { type: rules.optional(rules.literal("mcp", 'expected "mcp"')), ...mcpFields },
+        "expected the options of an mcp tool",
+      )
+      .zod(z),
   } satisfies Record<ToolType, z.ZodType>;
   type ToolEntries = { [T in ToolType]: z.output<(typeof toolOptions)[T]> & { type: T } };
 
@@ -295,57 +254,6 @@ function buildSpecSchemas(z: Zod) {
       .optional(),
   });
 
-  const budgetLimit = z.strictObject({
-    maxCents: nonNegative.optional(),
-    maxTokens: z.int({ error: "expected an integer" }).nonnegative().optional(),
-  });
-
-  const budgetSpec = budgetLimit.extend({
-    perAgent: z.record(identifier, budgetLimit).optional(),
-    reserveOutputTokens: z.int({ error: "expected an integer" }).nonnegative().optional(),
-    onExceeded: z
-      .union(
-        [
-          z.enum(["stop", "pause"]),
-          z.strictObject({ switchTo: modelString, headroom: nonNegative.optional() }),
-        ],
-        {
-          error: 'expected "stop", "pause" or { switchTo: "provider:model-id", headroom? }',
-        },
-      )
-      .optional(),
-  });
-
-  const modelLimit = z.strictObject({
-    concurrency: count.optional(),
-    requestsPerMinute: positive.optional(),
-    tokensPerMinute: positive.optional(),
-    burstSeconds: positive.optional(),
-  });
-
-  const breakerSpec = z.union(
-    [
-      z.literal(false),
-      z.strictObject({
-        failureRateThreshold: z
-          .number({ error: "expected a number" })
-          .gt(0, { error: "expected a number in (0, 1]" })
-          .max(1, { error: "expected a number in (0, 1]" })
-          .optional(),
-        minimumCalls: count.optional(),
-        windowSize: count.optional(),
-        cooldownMs: nonNegative.optional(),
-        halfOpenProbes: count.optional(),
-        /** @deprecated use failureRateThreshold and minimumCalls */
-        failureThreshold: count.optional(),
-      }),
-    ],
-    {
-      error:
-        "expected false or { failureRateThreshold, minimumCalls, windowSize, cooldownMs, halfOpenProbes }",
-    },
-  );
-
   /** What both kinds of spec have. */
   const common = {
     version: z.literal(1, { error: "expected 1 (the only spec version so far)" }).optional(),
@@ -366,7 +274,7 @@ function buildSpecSchemas(z: Zod) {
       .optional(),
     tools: toolsSpec.optional(),
     budget: budgetSpec.optional(),
-    limits: z.record(z.string(), modelLimit).optional(),
+    limits: limits.optional(),
     circuitBreaker: breakerSpec.optional(),
   };
 
@@ -445,44 +353,5 @@ export function allowedKeysAt(path: readonly (string | number)[], kind: SpecKind
   if (path.length === 2 && path[0] === "tools") {
     return [...new Set(Object.values(all.toolOptions).flatMap(objectKeys))];
   }
-  let schemas: z.core.$ZodType[] = [all[kind]];
-  for (const segment of path) {
-    schemas = schemas.flatMap((schema) => childSchemas(unwrap(schema), segment));
-  }
-  return [...new Set(schemas.flatMap((schema) => unwrap(schema).flatMap(objectKeys)))];
-}
-
-/** The schemas a value may match once optional, default, pipe and union wrappers are off. */
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType[] {
-  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
-  switch (def.type) {
-    case "optional":
-    case "default":
-    case "nullable":
-      return unwrap(def.innerType as z.core.$ZodType);
-    case "pipe":
-      return unwrap(def.in as z.core.$ZodType);
-    case "union":
-      return (def.options as z.core.$ZodType[]).flatMap(unwrap);
-    default:
-      return [schema];
-  }
-}
-
-function childSchemas(schemas: z.core.$ZodType[], segment: string | number): z.core.$ZodType[] {
-  return schemas.flatMap((schema) => {
-    const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
-    if (def.type === "object") {
-      const shape = def.shape as Record<string, z.core.$ZodType>;
-      return typeof segment === "string" && Object.hasOwn(shape, segment) ? [shape[segment]!] : [];
-    }
-    if (def.type === "record") return [def.valueType as z.core.$ZodType];
-    if (def.type === "array") return [def.element as z.core.$ZodType];
-    return [];
-  });
-}
-
-function objectKeys(schema: z.core.$ZodType): string[] {
-  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
-  return def.type === "object" ? Object.keys(def.shape as object) : [];
+  return keysAt(all[kind], path);
 }

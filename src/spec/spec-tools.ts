@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Tool } from "ai";
+import { formatPath, type PathSegment } from "../core/options/option-path.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { McpToolSet } from "../tools/mcp-tools.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
-import { formatPath, type PathSegment } from "./spec-path.js";
 import { specSchemas, type ToolSpec } from "./spec-schema.js";
 
 /** The tools a spec's `tools` section configures, and how to let go of them. */

@@ -1,9 +1,9 @@
-import type { z } from "zod";
+import { describeIssues } from "../core/options/describe-issues.js";
+import { formatPath } from "../core/options/option-path.js";
 import { checkSpec, type RawIssue } from "./check-spec.js";
 import { nestingPath } from "./nesting-path.js";
 import { SpecError, type SpecIssue } from "./spec-error.js";
 import { TOO_DEEP } from "./spec-limits.js";
-import { closestName, formatPath, type PathSegment } from "./spec-path.js";
 import {
   allowedKeysAt,
   type OrchestratorSpec,
@@ -83,54 +83,17 @@ export function* specIssues(
   const parsed = specSchemas()[kind].safeParse(data, { reportInput: true });
   const issues: RawIssue[] = parsed.success
     ? []
-    : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, kind));
+    : describeIssues(parsed.error.issues, specSchemas()[kind], {
+        key: "key",
+        received,
+        keysAt: (path) => allowedKeysAt(path, kind),
+      });
   yield;
   issues.push(...(yield* checkSpec(data, tools !== undefined ? { tools } : {})));
   return { spec: parsed.success ? (parsed.data as Spec) : undefined, issues };
 }
 
-function fromZodIssue(issue: z.core.$ZodIssue, kind: SpecKind): RawIssue[] {
-  const path = issue.path.filter(
-    (segment): segment is string | number => typeof segment !== "symbol",
-  ) as PathSegment[];
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return issue.keys.map((key) => {
-        const close = closestName(key, allowedKeysAt(path, kind));
-        return {
-          path: [...path, key],
-          message: `unknown key "${key}"${close ? ` (did you mean "${close}"?)` : ""}`,
-          atKey: true,
-        };
-      });
-    case "invalid_key": {
-      const reason = issue.issues[0]?.message ?? issue.message;
-      return [
-        {
-          path,
-          message: `invalid name ${JSON.stringify(String(issue.input))}: ${reason}`,
-          atKey: true,
-        },
-      ];
-    }
-    case "invalid_type":
-      if (issue.input === undefined) {
-        return [{ path, message: `required: ${plain(issue.message)}` }];
-      }
-      return [{ path, message: `${plain(issue.message)}, received ${received(issue.input)}` }];
-    default:
-      return [{ path, message: plain(issue.message) }];
-  }
-}
-
-/** Zod's defaults read "Invalid input: expected string, received number"; keep the useful part. */
-function plain(message: string): string {
-  return message
-    .replace(/^Invalid (input|option|string|number): /, "")
-    .replace(/^Too (small|big): /, "")
-    .replace(/, received \w+$/, "");
-}
-
+/** A value as a spec names it: `null`, `a list`, `a map`, `"text"`, `42`. */
 function received(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";

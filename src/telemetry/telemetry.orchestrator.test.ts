@@ -54,8 +54,6 @@ describe("telemetry() on an orchestrator", () => {
           mainAgent: { name: "lead", model: "simulated:x" },
           telemetry: {} as never,
         }),
-    ).toThrow(
-      "Orchestrator: expected options.telemetry to be a RunTelemetry (telemetry() of baton-ai/telemetry), received an object",
-    );
+    ).toThrow("\n  telemetry: expected a RunTelemetry (telemetry() of baton-ai/telemetry)");
   });
 });

@@ -144,9 +144,17 @@ describe("httpFetch", () => {
 
   it("checks its options", () => {
     expect(() => httpFetch({} as never)).toThrow(
-      /expected "allowHosts" to be an array of host names/,
+      "  allowHosts: required: expected a list of hosts, e.g. [api.example.com, '*.github.com']",
     );
-    expect(() => httpFetch({ allowHosts: ["a.com"], timeoutMs: -1 })).toThrow(/timeoutMs/);
-    expect(() => httpFetch({ allowHosts: ["a.com"], maxRedirects: 1.5 })).toThrow(/maxRedirects/);
+    expect(() =>
+      httpFetch({ allowHosts: ["a.com", " "], timeoutMs: -1, maxRedirects: 1.5 }),
+    ).toThrow(
+      [
+        "Invalid options for httpFetch() (3 problems):",
+        '  allowHosts[1]: expected a host name, received " "',
+        "  timeoutMs: expected a number > 0, received -1",
+        "  maxRedirects: expected an integer >= 0, received 1.5",
+      ].join("\n"),
+    );
   });
 });

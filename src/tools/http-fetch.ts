@@ -2,8 +2,10 @@ import { type Tool, tool } from "ai";
 import { z } from "zod";
 import { TimeoutError } from "../core/errors/timeout-error.js";
 import type { Clock } from "../core/ports/clock.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { ToolError } from "./tool-error.js";
+import { httpFetchOptionsRule } from "./tool-options-rules.js";
 
 export interface HttpFetchOptions {
   /**
@@ -44,37 +46,6 @@ export interface HttpFetchOutput {
 
 const TOOL = "http_fetch";
 
-function checkOptions(options: HttpFetchOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`httpFetch: expected an options object, received ${String(options)}`);
-  }
-  const { allowHosts } = options;
-  if (
-    !Array.isArray(allowHosts) ||
-    allowHosts.some((host) => typeof host !== "string" || host.trim() === "")
-  ) {
-    throw new TypeError(
-      `httpFetch: expected "allowHosts" to be an array of host names, received ${Array.isArray(allowHosts) ? "an array with a non-string or empty entry" : typeof allowHosts}`,
-    );
-  }
-  for (const [name, value] of [
-    ["timeoutMs", options.timeoutMs],
-    ["maxBytes", options.maxBytes],
-  ] as const) {
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new TypeError(
-        `httpFetch: expected "${name}" to be a number > 0, received ${String(value)}`,
-      );
-    }
-  }
-  const { maxRedirects } = options;
-  if (maxRedirects !== undefined && !(Number.isInteger(maxRedirects) && maxRedirects >= 0)) {
-    throw new TypeError(
-      `httpFetch: expected "maxRedirects" to be an integer >= 0, received ${String(maxRedirects)}`,
-    );
-  }
-}
-
 /** Whether `url`'s host is on the allow-list. */
 export function isHostAllowed(url: URL, allowHosts: readonly string[]): boolean {
   const hostname = url.hostname.toLowerCase();
@@ -101,7 +72,7 @@ export function isHostAllowed(url: URL, allowHosts: readonly string[]): boolean 
  * });
  */
 export function httpFetch(options: HttpFetchOptions): Tool<HttpFetchInput, HttpFetchOutput> {
-  checkOptions(options);
+  checkOptions(httpFetchOptionsRule, options, "httpFetch()");
   const {
     allowHosts,
     timeoutMs = 10_000,

@@ -98,14 +98,18 @@ describe("mcpTools over HTTP (a real MCP server on 127.0.0.1)", () => {
 
   it("checks its HTTP options", async () => {
     await expect(mcpTools({ url: "ftp://example.test/mcp" })).rejects.toThrow(
-      /expected "url" to be an http\(s\) URL, received "ftp:\/\/example.test\/mcp"/,
+      '\n  url: expected an http(s) URL, received "ftp://example.test/mcp"',
     );
     await expect(
       mcpTools({ url: "http://127.0.0.1:1/mcp", command: "x" } as never),
-    ).rejects.toThrow(/either "command" or "url", received both/);
+    ).rejects.toThrow(
+      /\n {2}(command: unknown option "command"|url: unknown option "url")|expected \{ command, \.\.\. \} to start a server or \{ url, \.\.\. \} to reach one/,
+    );
     await expect(
       mcpTools({ url: "http://127.0.0.1:1/mcp", transport: "websocket" as never }),
-    ).rejects.toThrow(/"transport" to be "auto", "streamable-http" or "sse"/);
+    ).rejects.toThrow(
+      '\n  transport: expected "auto", "streamable-http" or "sse", received "websocket"',
+    );
   });
 });
 

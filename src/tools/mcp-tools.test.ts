@@ -112,9 +112,13 @@ describe("mcpTools", () => {
 
   it("fails to connect to a server that does not start, and checks its options", async () => {
     await expect(mcpTools({ command: join(directory, "no-such-program") })).rejects.toThrow();
-    await expect(mcpTools({ command: "" })).rejects.toThrow(
-      /expected "command" to be a program name/,
+    await expect(mcpTools({ command: "", args: "a", timeoutM: 5 } as never)).rejects.toThrow(
+      [
+        "Invalid options for mcpTools() (3 problems):",
+        '  command: expected the program that runs the server, e.g. npx, received ""',
+        '  args: expected a list of strings, received "a"',
+        '  timeoutM: unknown option "timeoutM" (did you mean "timeoutMs"?)',
+      ].join("\n"),
     );
-    await expect(mcpTools({ command: "x", args: "a" as never })).rejects.toThrow(/"args"/);
   });
 });

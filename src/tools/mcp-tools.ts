@@ -7,7 +7,9 @@ import {
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { type JSONSchema7, jsonSchema, type ToolSet, tool } from "ai";
+import { checkOptions } from "../runtime/check-options.js";
 import { ToolError } from "./tool-error.js";
+import { mcpToolsOptionsRule } from "./tool-options-rules.js";
 
 /** How to reach an MCP server: start it over stdio, or connect to it over HTTP. */
 export type McpToolsOptions = McpStdioOptions | McpHttpOptions;
@@ -73,78 +75,6 @@ export interface McpToolSet {
  */
 export type McpToolOutput = unknown;
 
-function checkOptions(options: McpToolsOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`mcpTools: expected an options object, received ${String(options)}`);
-  }
-  if ("url" in options && options.url !== undefined) {
-    if ("command" in options && options.command !== undefined) {
-      throw new TypeError(`mcpTools: expected either "command" or "url", received both`);
-    }
-    checkUrl(options.url);
-    const { transport } = options;
-    if (transport !== undefined && !["auto", "streamable-http", "sse"].includes(transport)) {
-      throw new TypeError(
-        `mcpTools: expected "transport" to be "auto", "streamable-http" or "sse", received ${JSON.stringify(transport)}`,
-      );
-    }
-    if (
-      options.headers !== undefined &&
-      (typeof options.headers !== "object" ||
-        options.headers === null ||
-        Object.values(options.headers).some((value) => typeof value !== "string"))
-    ) {
-      throw new TypeError(`mcpTools: expected "headers" to be an object of strings`);
-    }
-  } else {
-    checkStdioOptions(options as McpStdioOptions);
-  }
-  if (
-    options.timeoutMs !== undefined &&
-    !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)
-  ) {
-    throw new TypeError(
-      `mcpTools: expected "timeoutMs" to be a number > 0, received ${String(options.timeoutMs)}`,
-    );
-  }
-}
-
-function checkStdioOptions(options: McpStdioOptions): void {
-  if (typeof options.command !== "string" || options.command === "") {
-    throw new TypeError(
-      `mcpTools: expected "command" to be a program name (or "url" to be the server's URL), received ${typeof options.command}`,
-    );
-  }
-  if (
-    options.args !== undefined &&
-    (!Array.isArray(options.args) || options.args.some((arg) => typeof arg !== "string"))
-  ) {
-    throw new TypeError(`mcpTools: expected "args" to be an array of strings`);
-  }
-  if (
-    options.env !== undefined &&
-    (typeof options.env !== "object" ||
-      options.env === null ||
-      Object.values(options.env).some((value) => typeof value !== "string"))
-  ) {
-    throw new TypeError(`mcpTools: expected "env" to be an object of strings`);
-  }
-}
-
-function checkUrl(url: unknown): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof url === "string" || url instanceof URL ? new URL(url) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-    throw new TypeError(
-      `mcpTools: expected "url" to be an http(s) URL, received ${typeof url === "string" ? JSON.stringify(url) : typeof url}`,
-    );
-  }
-}
-
 /**
  * Connects to an MCP server with `@modelcontextprotocol/sdk`, lists its tools and returns
  * them as AI SDK tools: a server it starts over stdio (`command`), or one already serving
@@ -162,7 +92,7 @@ function checkUrl(url: unknown): void {
  * try { await reader.run("List the docs."); } finally { await fs.close(); await crm.close(); }
  */
 export async function mcpTools(options: McpToolsOptions): Promise<McpToolSet> {
-  checkOptions(options);
+  checkOptions(mcpToolsOptionsRule, options, "mcpTools()");
   const { prefix = "", timeoutMs = 60_000, signal } = options;
   const { client, transport } = await connect(options);
   try {

@@ -121,8 +121,15 @@ describe("readFile", () => {
   });
 
   it("checks its options", () => {
-    expect(() => readFile({ root: "" })).toThrow(/expected "root" to be a directory path/);
-    expect(() => readFile({ root, maxBytes: 0 })).toThrow(/maxBytes/);
-    expect(() => readFile(undefined as never)).toThrow(TypeError);
+    expect(() => readFile({ root: "", maxBytes: 0 })).toThrow(
+      [
+        "Invalid options for readFile() (2 problems):",
+        '  root: expected a directory (relative to the spec file), received ""',
+        "  maxBytes: expected an integer >= 1, received 0",
+      ].join("\n"),
+    );
+    expect(() => readFile(undefined as never)).toThrow(
+      "(options): required: expected an options object",
+    );
   });
 });

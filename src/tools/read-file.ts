@@ -3,7 +3,9 @@ import { type FileHandle, open, readlink, realpath, stat } from "node:fs/promise
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { type Tool, tool } from "ai";
 import { z } from "zod";
+import { checkOptions } from "../runtime/check-options.js";
 import { ToolError } from "./tool-error.js";
+import { readFileOptionsRule } from "./tool-options-rules.js";
 
 export interface ReadFileOptions {
   /** The directory the tool may read. Nothing outside it is read, through symlinks neither. */
@@ -89,20 +91,8 @@ async function openedPath(handle: FileHandle): Promise<string | undefined> {
  * const reader = agent({ name: "reader", model, tools: { read_file: readFile({ root: "./docs" }) } });
  */
 export function readFile(options: ReadFileOptions): Tool<ReadFileInput, ReadFileOutput> {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`readFile: expected an options object, received ${String(options)}`);
-  }
+  checkOptions(readFileOptionsRule, options, "readFile()");
   const { root, maxBytes = 1_000_000 } = options;
-  if (typeof root !== "string" || root === "") {
-    throw new TypeError(
-      `readFile: expected "root" to be a directory path, received ${root === "" ? '""' : typeof root}`,
-    );
-  }
-  if (!Number.isInteger(maxBytes) || maxBytes < 1) {
-    throw new TypeError(
-      `readFile: expected "maxBytes" to be an integer >= 1, received ${String(maxBytes)}`,
-    );
-  }
   const rootPath = resolve(root);
   let rootReal: Promise<string> | undefined;
 

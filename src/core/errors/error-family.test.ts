@@ -19,6 +19,7 @@ import { BatonError } from "./baton-error.js";
 import { CancelledError } from "./cancelled-error.js";
 import { ConfigurationError } from "./configuration-error.js";
 import { ModelCallError } from "./model-call-error.js";
+import { OptionsError } from "./options-error.js";
 import { TimeoutError } from "./timeout-error.js";
 
 const failedRun = {
@@ -64,6 +65,7 @@ const family: Array<[{ name: string; isInstance(error: unknown): boolean }, Bato
   [ApprovalPendingError, new ApprovalPendingError({ tool: "t", toolCallId: "c", stepId: "s" })],
   [CliInputError, new CliInputError("x")],
   [SpecError, new SpecError([{ path: "steps", message: "x" }])],
+  [OptionsError, new OptionsError("agent()", [{ path: "retry", message: "x" }])],
   [patterns.PlanError, new patterns.PlanError("x", { issues: [{ path: "p", message: "m" }] })],
   [PatternOutputError, new PatternOutputError({ participant: "a", expected: "e", text: "t" })],
   [OrchestratorError, new OrchestratorError("o", failedRun)],
@@ -72,6 +74,7 @@ const family: Array<[{ name: string; isInstance(error: unknown): boolean }, Bato
 /** Subclasses recognised by their parents' `isInstance`, as `instanceof` would be. */
 const parents = new Map<unknown, unknown[]>([
   [SpecError, [ConfigurationError]],
+  [OptionsError, [ConfigurationError]],
   [OrchestratorError, [WorkflowError]],
 ]);
 

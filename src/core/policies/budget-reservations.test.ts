@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createModelCallGate as checkedGate } from "../../runtime/create-model-call-gate.js";
 import { ManualClock } from "../../testing/manual-clock.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import type { ModelCallPermit, ModelCallRequest } from "../model-call-gate.js";
@@ -155,9 +156,9 @@ describe("Budget reservations", () => {
     const { gate } = setup({ budget: { maxTokens: 10_000, reserveOutputTokens: 500 } });
     const permit = granted(await gate.acquire(call()));
     expect(permit.reservation).toMatchObject({ outputTokens: 500, tokens: 600, cents: 6 });
-    expect(() => setup({ budget: { reserveOutputTokens: -1 } })).toThrow(
-      /budget.reserveOutputTokens: expected an integer >= 0/,
-    );
+    expect(() =>
+      checkedGate({ clock: new ManualClock(), budget: { reserveOutputTokens: -1 } }),
+    ).toThrow("\n  budget.reserveOutputTokens: expected an integer >= 0, received -1");
   });
 
   it("counts a call cut short before its reply at its reservation (possibly billed)", async () => {

@@ -65,15 +65,3 @@ export interface BudgetSpent {
   cents: number | null;
   perAgent?: Record<string, { tokens: number; cents: number | null }>;
 }
-
-export function validateLimit(path: string, limit: BudgetLimit): void {
-  if (typeof limit !== "object" || limit === null) {
-    throw new TypeError(`${path}: expected an object, received ${String(limit)}`);
-  }
-  for (const key of ["maxTokens", "maxCents"] as const) {
-    const value = limit[key];
-    if (value !== undefined && !(typeof value === "number" && value >= 0)) {
-      throw new TypeError(`${path}.${key}: expected a number >= 0, received ${String(value)}`);
-    }
-  }
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CircuitBreakers } from "../../runtime/circuit-breakers.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 
 describe("CircuitBreaker", () => {
@@ -51,20 +52,19 @@ describe("CircuitBreaker", () => {
     expect(breaker.admit(0)).toBe("trial");
   });
 
-  it("rejects bad options with TypeErrors naming them", () => {
-    expect(() => new CircuitBreaker({ failureThreshold: 0 })).toThrow(/failureThreshold/);
-    expect(() => new CircuitBreaker({ cooldownMs: -1 })).toThrow(/cooldownMs/);
-    expect(() => new CircuitBreaker({ failureRateThreshold: 0 })).toThrow(
-      "circuitBreaker.failureRateThreshold: expected a number above 0 and at most 1, received 0",
+  it("rejects bad options given to new CircuitBreakers(), every problem at once", () => {
+    expect(() => new CircuitBreakers({ failureRateThreshold: 0, cooldownMs: -1 })).toThrow(
+      [
+        "Invalid options for new CircuitBreakers() (2 problems):",
+        "  failureRateThreshold: expected a number in (0, 1], received 0",
+        "  cooldownMs: expected a number >= 0, received -1",
+      ].join("\n"),
     );
-    expect(() => new CircuitBreaker({ failureRateThreshold: 1.5 })).toThrow(/failureRateThreshold/);
-    expect(() => new CircuitBreaker({ minimumCalls: 0 })).toThrow(/minimumCalls/);
-    expect(() => new CircuitBreaker({ minimumCalls: 30, windowSize: 20 })).toThrow(
-      "circuitBreaker.windowSize: expected an integer >= minimumCalls (30), received 20",
+    expect(() => new CircuitBreakers({ minimumCalls: 30, windowSize: 20 })).toThrow(
+      "windowSize: expected an integer >= minimumCalls (30), received 20",
     );
-    expect(() => new CircuitBreaker({ halfOpenProbes: 0 })).toThrow(/halfOpenProbes/);
-    expect(() => new CircuitBreaker({ failureThreshold: 3, minimumCalls: 10 })).toThrow(
-      /failureThreshold: expected it alone .* received it with minimumCalls/,
+    expect(() => new CircuitBreakers({ failureThreshold: 3, minimumCalls: 10 })).toThrow(
+      /failureThreshold: expected it alone .* not with minimumCalls/,
     );
   });
 });

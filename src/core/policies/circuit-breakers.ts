@@ -12,13 +12,8 @@ export class CircuitBreakers {
   readonly options: Readonly<CircuitBreakerOptions>;
   readonly #breakers = new Map<string, CircuitBreaker>();
 
+  /** `options` as checked where they were given (`new CircuitBreakers()` from `baton-ai` checks its own). */
   constructor(options: CircuitBreakerOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `circuitBreaker: expected { failureRateThreshold, minimumCalls, windowSize, cooldownMs, halfOpenProbes } or false, received ${String(options)}`,
-      );
-    }
-    new CircuitBreaker(options); // checks the options at once
     this.options = Object.freeze({ ...options });
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 // The benchmark's seeded PRNG: the same noise on every run.
 import { seededRandom } from "../../../bench/workloads/workload.js";
+import { createModelCallGate as checkedGate } from "../../runtime/create-model-call-gate.js";
 import { ManualClock } from "../../testing/manual-clock.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
@@ -490,9 +491,21 @@ describe("createModelCallGate: budgets", () => {
     expect((await unbounded.gate.acquire(request("cheap"))).granted).toBe(true);
   });
 
-  it("refuses a bad headroom", () => {
-    expect(() => setup({ budget: { onExceeded: { switchTo: "cheap", headroom: -1 } } })).toThrow(
-      /budget.onExceeded.headroom: expected a number >= 0/,
+  it("refuses bad options when made through the package (every problem at once)", () => {
+    const clock = new ManualClock();
+    expect(() =>
+      checkedGate({
+        clock,
+        budget: { maxCent: 5, onExceeded: { switchTo: "cheap", headroom: -1 } },
+        limits: { m: { requestsPerMinute: 0 } },
+      } as never),
+    ).toThrow(
+      [
+        "Invalid options for createModelCallGate() (3 problems):",
+        "  limits.m.requestsPerMinute: expected a number > 0 or Infinity, received 0",
+        "  budget.onExceeded.headroom: expected a number >= 0 or Infinity, received -1",
+        '  budget.maxCent: unknown option "maxCent" (did you mean "maxCents"?)',
+      ].join("\n"),
     );
   });
 

@@ -49,39 +49,6 @@ interface Waiter extends AdmissionRequest {
   cancelled: boolean;
 }
 
-/** Checks one model's limits, throwing a TypeError naming the bad one. */
-export function checkModelLimit(model: string, limit: ModelLimit): void {
-  if (typeof limit !== "object" || limit === null) {
-    throw new TypeError(
-      `limits["${model}"]: expected { concurrency, requestsPerMinute, tokensPerMinute, burstSeconds }, received ${String(limit)}`,
-    );
-  }
-  const { concurrency = Number.POSITIVE_INFINITY, burstSeconds = 60 } = limit;
-  if (
-    !(
-      concurrency === Number.POSITIVE_INFINITY ||
-      (Number.isInteger(concurrency) && concurrency >= 1)
-    )
-  ) {
-    throw new TypeError(
-      `limits["${model}"].concurrency: expected an integer >= 1, received ${String(concurrency)}`,
-    );
-  }
-  if (!(typeof burstSeconds === "number" && burstSeconds > 0 && burstSeconds <= 60)) {
-    throw new TypeError(
-      `limits["${model}"].burstSeconds: expected a number of seconds in (0, 60], received ${String(burstSeconds)}`,
-    );
-  }
-  for (const key of ["requestsPerMinute", "tokensPerMinute"] as const) {
-    const perMinute = limit[key];
-    if (perMinute !== undefined && !(typeof perMinute === "number" && perMinute > 0)) {
-      throw new TypeError(
-        `limits["${model}"].${key}: expected a number > 0, received ${String(perMinute)}`,
-      );
-    }
-  }
-}
-
 /**
  * The live state behind one model's limits: concurrency slots, a request and a token bucket,
  * and a Retry-After pause. Calls that cannot start at once wait in one queue, the most
@@ -90,6 +57,8 @@ export function checkModelLimit(model: string, limit: ModelLimit): void {
  * of sleepers waking together, and the call that matters most for the makespan goes first.
  */
 export class ModelLimiter {
+  /** The model whose calls this limits. */
+  readonly model: string;
   readonly #concurrency: number;
   readonly #requests: TokenBucket | undefined;
   readonly #tokens: TokenBucket | undefined;
@@ -107,7 +76,7 @@ export class ModelLimiter {
   #expectedOutput = 0;
 
   constructor(model: string, limit: ModelLimit, clock: Clock) {
-    checkModelLimit(model, limit);
+    this.model = model;
     const { concurrency = Number.POSITIVE_INFINITY, burstSeconds = 60 } = limit;
     const now = clock.now();
     this.#clock = clock;

@@ -1,5 +1,5 @@
 import type { Clock } from "../ports/clock.js";
-import { checkModelLimit, ModelLimiter, type ModelLimits } from "./model-limiter.js";
+import { ModelLimiter, type ModelLimits } from "./model-limiter.js";
 
 /**
  * The live limit state of a set of models: one `ModelLimiter` per model (made when a model
@@ -14,13 +14,8 @@ export class ModelLimiters {
   readonly limits: Readonly<ModelLimits>;
   readonly #limiters = new Map<string, ModelLimiter>();
 
+  /** `limits` as checked where they were given (`new ModelLimiters()` from `baton-ai` checks its own). */
   constructor(limits: ModelLimits = {}) {
-    if (typeof limits !== "object" || limits === null || Array.isArray(limits)) {
-      throw new TypeError(
-        `limits: expected an object of per-model limits, received ${String(limits)}`,
-      );
-    }
-    for (const [model, limit] of Object.entries(limits)) checkModelLimit(model, limit);
     this.limits = Object.freeze({ ...limits });
   }
 

@@ -17,7 +17,7 @@ export function executeStep(
   context: RunContext,
 ): Outcome | Promise<Outcome> {
   if (step.kind === "function") {
-    const stepContext = new FunctionStepContext(attempt, context);
+    const stepContext = new FunctionStepContext(attempt, context, step.checkOptions);
     let value: unknown;
     try {
       value = (step.run as StepFunction)(stepContext);

@@ -1,8 +1,10 @@
 import type { Outcome, Spend } from "../outcome.js";
+import type { Runtime } from "../ports/runtime.js";
 import type { RunContext } from "../run-context.js";
 import type { Runnable, RunnableEvent } from "../runnable.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
 import type { StepContext, StepResults, StepRunOptions } from "../workflow/step-options.js";
+import { stepRunOptionsRule } from "../workflow/workflow-rules.js";
 import { deriveRunContext } from "./derive-run-context.js";
 import { noCost, noUsage } from "./fold-run-log.js";
 import { RunWaitingError } from "./run-waiting-error.js";
@@ -36,7 +38,14 @@ export class FunctionStepContext implements StepContext {
   #unkeyed = 0;
   #keys: Set<string> | undefined;
 
-  constructor(attempt: FunctionStepAttempt, context: RunContext) {
+  readonly #checkOptions: Runtime["checkOptions"];
+
+  constructor(
+    attempt: FunctionStepAttempt,
+    context: RunContext,
+    checkOptions: Runtime["checkOptions"],
+  ) {
+    this.#checkOptions = checkOptions;
     this.input = attempt.input;
     this.results = attempt.results;
     this.attempt = attempt.attempt;
@@ -123,7 +132,7 @@ export class FunctionStepContext implements StepContext {
     input: RunInput,
     options: StepRunOptions = {},
   ): Promise<Output> {
-    const where = `step "${this.stepId}" run()`;
+    const where = () => `context.run() in step "${this.stepId}"`;
     if (
       typeof runnable !== "object" ||
       runnable === null ||
@@ -131,25 +140,15 @@ export class FunctionStepContext implements StepContext {
       (runnable.kind !== "agent" && runnable.kind !== "workflow")
     ) {
       throw new TypeError(
-        `${where}: expected an agent or a workflow, received ${
+        `${where()}: expected an agent or a workflow, received ${
           runnable === null ? "null" : typeof runnable
         }`,
       );
     }
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${where} options: expected an object, received ${String(options)}`);
-    }
+    this.#checkOptions(stepRunOptionsRule, options, where);
     const { overrides } = this.context;
     const retry = options.retry ?? overrides.retry;
     const fallbackModels = options.fallbackModels ?? overrides.fallbackModels;
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new TypeError(`${where} options.signal: expected an AbortSignal`);
-    }
-    if (options.key !== undefined && (typeof options.key !== "string" || options.key === "")) {
-      throw new TypeError(
-        `${where} options.key: expected a non-empty string, received ${String(options.key)}`,
-      );
-    }
     const child = deriveRunContext(this.context, {
       key: this.#keyOf(options.key),
       // Once something this step runs waits, the step's other work stops before its next

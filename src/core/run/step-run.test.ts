@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
+import { OptionsError } from "../errors/options-error.js";
 import { BudgetExceededError } from "../policies/budget-exceeded-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, trace } from "../test-support/harness.js";
@@ -155,6 +156,27 @@ describe("context.run() in a function step", () => {
     await clock.runAll();
     const result = await run.result;
     expect(result.error).toBeInstanceOf(TypeError);
-    expect(result.error?.message).toMatch(/step "bad" run\(\): expected an agent or a workflow/);
+    expect(result.error?.message).toMatch(
+      /context\.run\(\) in step "bad": expected an agent or a workflow/,
+    );
+  });
+
+  it("checks its options by the same rule as a step's, every problem at once", async () => {
+    const { clock, options } = harness();
+    const writer = fakeAgent("writer");
+    const run = workflow("w")
+      .step("bad", ({ run }) => run(writer, "go", { retry: 0, timeot: 5 } as never), { retry: 1 })
+      .start("go", options);
+    await clock.runAll();
+    const result = await run.result;
+    expect(OptionsError.isInstance(result.error)).toBe(true);
+    expect(result.error?.message).toBe(
+      [
+        'Invalid options for context.run() in step "bad" (2 problems):',
+        "  retry: expected an integer >= 1, received 0",
+        '  timeot: unknown option "timeot" (did you mean "timeout"?)',
+      ].join("\n"),
+    );
+    expect(writer.calls).toEqual([]);
   });
 });

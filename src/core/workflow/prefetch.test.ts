@@ -81,10 +81,10 @@ describe("Step prefetch", () => {
     expect(() =>
       workflow("w").step("a", async () => 1, { prefetch: { docs: 42 as never } }),
     ).toThrow(
-      /step "a" prefetch\.docs: expected a function or \{ load, dependsOn\? \}, received number/,
+      'Invalid options for step "a" (1 problem):\n  prefetch.docs: expected a function or { load, dependsOn? }, received 42',
     );
     expect(() => workflow("w").step("a", async () => 1, { prefetch: [] as never })).toThrow(
-      /step "a" prefetch: expected an object of loaders by name, received an array/,
+      "\n  prefetch: expected an object of loaders by name, received an array",
     );
     const taken = workflow("w").step("a-docs", async () => 1);
     expect(() => taken.step("a", async () => 1, { prefetch: { docs: async () => 2 } })).toThrow(

@@ -1,10 +1,12 @@
 import { ConfigurationError } from "../errors/configuration-error.js";
+import type { Runtime } from "../ports/runtime.js";
 import {
   type ResolvedRetryOptions,
   type RetryOptions,
   resolveRetryOptions,
 } from "../retry-policy.js";
 import type { Runnable, RunnableEvent } from "../runnable.js";
+import { stepOptionsRule } from "./workflow-rules.js";
 
 /**
  * Results of the steps that have ended so far, by step id: an agent step's result object
@@ -177,22 +179,9 @@ export interface StepDefinition {
   run: StepFunction | Runnable<never>;
   dependsOn: readonly string[];
   options: StepOptions;
+  /** Checks options given inside the step (`context.run()`): the workflow runtime's check. */
+  checkOptions: Runtime["checkOptions"];
 }
-
-const optionKeys = new Set([
-  "dependsOn",
-  "input",
-  "when",
-  "priority",
-  "estimatedMs",
-  "retry",
-  "timeout",
-  "fallbackModels",
-  "route",
-  "loop",
-  "quorum",
-  "approval",
-]);
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -202,7 +191,12 @@ function describe(value: unknown): string {
 }
 
 /** Checks a `.step(...)` call and returns the step as the workflow holds it. */
-export function defineStep(id: unknown, target: unknown, options: unknown): StepDefinition {
+export function defineStep(
+  id: unknown,
+  target: unknown,
+  options: unknown,
+  checkOptions: Runtime["checkOptions"],
+): StepDefinition {
   if (typeof id !== "string" || id.trim() === "") {
     throw new TypeError(`step id: expected a non-empty string, received ${describe(id)}`);
   }
@@ -221,21 +215,9 @@ export function defineStep(id: unknown, target: unknown, options: unknown): Step
       `${where}: expected a function, an agent or a workflow, received ${describe(target)}`,
     );
   }
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`${where} options: expected an object, received ${describe(options)}`);
-  }
-  const given = (options ?? {}) as StepOptions & Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!optionKeys.has(key)) {
-      throw new TypeError(`${where} options: unknown option "${key}"`);
-    }
-  }
+  const given = (options ?? {}) as StepOptions;
+  checkOptions(stepOptionsRule, given, where);
   const dependsOn = given.dependsOn ?? [];
-  if (!Array.isArray(dependsOn) || dependsOn.some((dep) => typeof dep !== "string")) {
-    throw new TypeError(
-      `${where} dependsOn: expected an array of step ids, received ${describe(dependsOn)}`,
-    );
-  }
   if (new Set(dependsOn).size !== dependsOn.length) {
     throw new ConfigurationError(`Step "${id}" lists a dependency twice`, {
       path: `${id}.dependsOn`,
@@ -244,95 +226,13 @@ export function defineStep(id: unknown, target: unknown, options: unknown): Step
   if (dependsOn.includes(id)) {
     throw new ConfigurationError(`Step "${id}" depends on itself`, { path: `${id}.dependsOn` });
   }
-  for (const key of ["input", "when", "route"] as const) {
-    if (given[key] !== undefined && typeof given[key] !== "function") {
-      throw new TypeError(`${where} ${key}: expected a function, received ${describe(given[key])}`);
-    }
-  }
-  if (given.priority !== undefined && !Number.isFinite(given.priority)) {
-    throw new TypeError(
-      `${where} priority: expected a finite number, received ${describe(given.priority)}`,
+  if (given.quorum !== undefined && given.quorum > dependsOn.length) {
+    throw new ConfigurationError(
+      `Step "${id}" has quorum ${given.quorum} but only ${dependsOn.length} dependencies`,
+      { path: `${id}.quorum` },
     );
   }
-  if (
-    given.estimatedMs !== undefined &&
-    !(Number.isFinite(given.estimatedMs) && given.estimatedMs >= 0)
-  ) {
-    throw new TypeError(
-      `${where} estimatedMs: expected a number >= 0, received ${describe(given.estimatedMs)}`,
-    );
-  }
-  if (given.timeout !== undefined && !(Number.isFinite(given.timeout) && given.timeout > 0)) {
-    throw new TypeError(
-      `${where} timeout: expected a number of ms > 0, received ${describe(given.timeout)}`,
-    );
-  }
-  const retry = given.retry;
-  if (
-    retry !== undefined &&
-    typeof retry !== "number" &&
-    (typeof retry !== "object" || retry === null)
-  ) {
-    throw new TypeError(
-      `${where} retry: expected a number or retry options, received ${describe(retry)}`,
-    );
-  }
-  let resolvedRetry: ResolvedRetryOptions | undefined;
-  try {
-    resolvedRetry = retry === undefined ? undefined : resolveRetryOptions(retry);
-  } catch (error) {
-    throw new TypeError(`${where} ${(error as Error).message}`);
-  }
-  if (
-    given.fallbackModels !== undefined &&
-    (!Array.isArray(given.fallbackModels) ||
-      given.fallbackModels.some((model) => typeof model !== "string"))
-  ) {
-    throw new TypeError(
-      `${where} fallbackModels: expected an array of model names, received ${describe(given.fallbackModels)}`,
-    );
-  }
-  const loop = given.loop;
-  if (loop !== undefined) {
-    if (typeof loop !== "object" || loop === null || typeof loop.until !== "function") {
-      throw new TypeError(
-        `${where} loop: expected { until: function, maxIterations }, received ${describe(loop)}`,
-      );
-    }
-    if (!Number.isInteger(loop.maxIterations) || loop.maxIterations < 1) {
-      throw new TypeError(
-        `${where} loop.maxIterations: expected an integer >= 1, received ${describe(loop.maxIterations)}`,
-      );
-    }
-  }
-  const quorum = given.quorum;
-  if (quorum !== undefined) {
-    if (!Number.isInteger(quorum) || quorum < 1) {
-      throw new TypeError(
-        `${where} quorum: expected an integer >= 1, received ${describe(quorum)}`,
-      );
-    }
-    if (quorum > dependsOn.length) {
-      throw new ConfigurationError(
-        `Step "${id}" has quorum ${quorum} but only ${dependsOn.length} dependencies`,
-        { path: `${id}.quorum` },
-      );
-    }
-  }
-  const approval = given.approval;
-  if (
-    approval !== undefined &&
-    typeof approval !== "boolean" &&
-    (typeof approval !== "object" ||
-      approval === null ||
-      (approval.message !== undefined &&
-        typeof approval.message !== "string" &&
-        typeof approval.message !== "function"))
-  ) {
-    throw new TypeError(
-      `${where} approval: expected true or { message }, received ${describe(approval)}`,
-    );
-  }
+  const resolvedRetry = given.retry === undefined ? undefined : resolveRetryOptions(given.retry);
   return {
     id,
     kind,
@@ -340,5 +240,6 @@ export function defineStep(id: unknown, target: unknown, options: unknown): Step
     run: target as StepDefinition["run"],
     dependsOn: Object.freeze([...dependsOn]),
     options: given,
+    checkOptions,
   };
 }

@@ -1,30 +1,55 @@
 import { describe, expect, it } from "vitest";
 import { workflow } from "../../runtime/workflow.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
+import { OptionsError } from "../errors/options-error.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness } from "../test-support/harness.js";
+import { thrownBy } from "../test-support/thrown-by.js";
 
 const noop = async () => undefined;
 
 describe("Workflow builder", () => {
-  it("rejects bad step arguments with TypeErrors naming the step and what arrived", () => {
+  it("rejects a bad step id or target with TypeErrors naming the step and what arrived", () => {
     const flow = workflow("w");
     expect(() => flow.step("", noop)).toThrow(/step id: expected a non-empty string, received ""/);
     expect(() => flow.step("a", 42 as never)).toThrow(
       /step "a": expected a function, an agent or a workflow, received 42/,
     );
-    expect(() => flow.step("a", noop, { dependsOn: "b" as never })).toThrow(
-      /step "a" dependsOn: expected an array/,
+  });
+
+  it("rejects bad step options with one OptionsError that lists every problem", () => {
+    const error = thrownBy(() =>
+      workflow("w").step("a", noop, {
+        dependsOn: "b",
+        priority: Number.NaN,
+        timeout: 0,
+        retry: { maxAttempts: 0 },
+        loop: { until: () => true, maxIterations: 0 },
+        dependOn: ["x"],
+      } as never),
     );
-    expect(() => flow.step("a", noop, { priority: Number.NaN })).toThrow(/step "a" priority/);
-    expect(() => flow.step("a", noop, { timeout: 0 })).toThrow(/step "a" timeout/);
-    expect(() => flow.step("a", noop, { retry: { maxAttempts: 0 } })).toThrow(
-      /step "a" retry.maxAttempts/,
+    expect(OptionsError.isInstance(error)).toBe(true);
+    expect((error as OptionsError).message).toBe(
+      [
+        'Invalid options for step "a" (6 problems):',
+        '  dependsOn: expected an array of step ids, received "b"',
+        "  priority: expected a finite number, received NaN",
+        "  retry.maxAttempts: expected an integer >= 1, received 0",
+        "  timeout: expected a number of ms > 0, received 0",
+        "  loop.maxIterations: expected an integer >= 1, received 0",
+        '  dependOn: unknown option "dependOn" (did you mean "dependsOn"?)',
+      ].join("\n"),
     );
-    expect(() => flow.step("a", noop, { loop: { until: () => true, maxIterations: 0 } })).toThrow(
-      /step "a" loop.maxIterations/,
+  });
+
+  it("rejects bad workflow options the same way", () => {
+    expect(() => workflow("w", { failureMode: "maybe", concurency: 2 } as never)).toThrow(
+      [
+        'Invalid options for workflow("w") (2 problems):',
+        '  failureMode: expected "fail-fast" or "continue", received "maybe"',
+        '  concurency: unknown option "concurency" (did you mean "concurrency"?)',
+      ].join("\n"),
     );
-    expect(() => flow.step("a", noop, { bogus: 1 } as never)).toThrow(/unknown option "bogus"/);
   });
 
   it("rejects a duplicate step id at .step with a ConfigurationError", () => {
@@ -73,14 +98,33 @@ describe("Workflow builder", () => {
     expect(() => flow.graph()).toThrow(/step "a" has a route but no step depends on it/);
   });
 
-  it("rejects bad start options with TypeErrors", () => {
+  it("rejects bad start and run options with one OptionsError, before anything runs", async () => {
     const flow = workflow("w").step("a", noop);
-    expect(() => flow.start(undefined, { concurrency: 0 })).toThrow(/concurrency/);
-    expect(() => flow.start(undefined, { failureMode: "maybe" as never })).toThrow(/failureMode/);
-    expect(() => flow.start(undefined, { limits: { m: { concurrency: -1 } } })).toThrow(
-      /limits\["m"\].concurrency/,
+    expect(() =>
+      flow.start(undefined, {
+        concurrency: 0,
+        failureMode: "maybe",
+        limits: { m: { concurrency: -1 } },
+        budget: { maxTokens: -5 },
+        circuitBreaker: { minimumCals: 5 },
+      } as never),
+    ).toThrow(
+      [
+        'Invalid options for workflow("w").start() (5 problems):',
+        "  concurrency: expected an integer >= 1 or Infinity, received 0",
+        "  budget.maxTokens: expected an integer >= 0, received -5",
+        "  limits.m.concurrency: expected an integer >= 1 or Infinity, received -1",
+        '  circuitBreaker.minimumCals: unknown option "minimumCals" (did you mean "minimumCalls"?)',
+        '  failureMode: expected "fail-fast" or "continue", received "maybe"',
+      ].join("\n"),
     );
-    expect(() => flow.start(undefined, { budget: { maxTokens: -5 } })).toThrow(/budget.maxTokens/);
+    await expect(flow.run(undefined, { timeout: -1, retrys: 2 } as never)).rejects.toThrow(
+      [
+        'Invalid options for workflow("w").run() (2 problems):',
+        "  timeout: expected a number of ms > 0, received -1",
+        '  retrys: unknown option "retrys" (did you mean "retry"?)',
+      ].join("\n"),
+    );
   });
 
   it("describes its graph: steps, kinds, edges and critical path", () => {

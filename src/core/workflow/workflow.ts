@@ -32,6 +32,12 @@ import {
   type StepTarget,
 } from "./step-options.js";
 import { WorkflowError } from "./workflow-error.js";
+import {
+  runOptionsRule,
+  startOptionsRule,
+  stepOptionsRule,
+  workflowOptionsRule,
+} from "./workflow-rules.js";
 
 export interface WorkflowOptions {
   /** The run's output from the step results. @default the single final step's output, else `{ [finalStepId]: output }` */
@@ -63,7 +69,6 @@ export interface WorkflowRunOptions extends StartOptions {
 
 const defaultRetry = resolveRetryOptions(undefined);
 const endedStatuses = new Set(["succeeded", "failed", "cancelled"]);
-const failureModes = new Set(["fail-fast", "continue"]);
 
 /**
  * A workflow: steps (functions, agents, sub-workflows) and the dependencies between them.
@@ -88,47 +93,25 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     if (typeof name !== "string" || name.trim() === "") {
       throw new TypeError(`workflow name: expected a non-empty string, received ${String(name)}`);
     }
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`workflow options: expected an object, received ${String(options)}`);
-    }
-    if (options.output !== undefined && typeof options.output !== "function") {
-      throw new TypeError(
-        `workflow output: expected a function, received ${typeof options.output}`,
-      );
-    }
-    if (options.failureMode !== undefined && !failureModes.has(options.failureMode)) {
-      throw new TypeError(
-        `workflow failureMode: expected "fail-fast" or "continue", received ${String(options.failureMode)}`,
-      );
-    }
     if (
-      options.concurrency !== undefined &&
-      !(
-        options.concurrency === Number.POSITIVE_INFINITY ||
-        (Number.isInteger(options.concurrency) && options.concurrency >= 1)
-      )
+      typeof runtime !== "object" ||
+      runtime === null ||
+      typeof runtime.clock !== "object" ||
+      typeof runtime.checkOptions !== "function"
     ) {
       throw new TypeError(
-        `workflow concurrency: expected an integer >= 1 or Infinity, received ${String(options.concurrency)}`,
+        `workflow runtime: expected a Runtime (clock, ids, random, createRunStore, checkOptions), received ${String(runtime)}`,
       );
     }
-    if (
-      options.mode !== undefined &&
-      options.mode !== "parallel" &&
-      options.mode !== "sequential"
-    ) {
-      throw new TypeError(
-        `workflow mode: expected "parallel" or "sequential", received ${String(options.mode)}`,
-      );
-    }
-    if (typeof runtime !== "object" || runtime === null || typeof runtime.clock !== "object") {
-      throw new TypeError(
-        `workflow runtime: expected a Runtime (clock, ids, random, createRunStore), received ${String(runtime)}`,
-      );
-    }
+    runtime.checkOptions(workflowOptionsRule, options, `workflow(${JSON.stringify(name)})`);
     this.name = name;
     this.options = Object.freeze({ ...options });
     this.runtime = runtime;
+  }
+
+  /** How errors name this workflow: `workflow("report")`. */
+  get #where(): string {
+    return `workflow(${JSON.stringify(this.name)})`;
   }
 
   /** Step ids in the order they were added. */
@@ -142,6 +125,8 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
    */
   step(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
     if (typeof id === "string" && options?.prefetch !== undefined) {
+      // Checked as given, before the loaders become steps of their own.
+      this.runtime.checkOptions(stepOptionsRule, options, () => `step ${JSON.stringify(id)}`);
       for (const planned of expandPrefetch(id, target, options)) {
         this.#add(planned.id, planned.target, planned.options);
       }
@@ -151,7 +136,9 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
   }
 
   #add(id: string, target: StepTarget<Input>, options?: StepOptions<Input>): this {
-    const step = defineStep(id, target, options);
+    const step = defineStep(id, target, options, (rule, value, where) =>
+      this.runtime.checkOptions(rule, value, where),
+    );
     if (this.#ids.has(step.id)) {
       throw new ConfigurationError(`Workflow "${this.name}" already has a step "${step.id}"`, {
         path: step.id,
@@ -179,6 +166,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
 
   /** Starts a run. Checks the graph and options first, throwing before anything runs. */
   start(input: Input, options: StartOptions = {}): Run {
+    this.runtime.checkOptions(startOptionsRule, options, () => `${this.#where}.start()`);
     return this.#launch(input, options, undefined, {}).run;
   }
 
@@ -187,9 +175,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
    * rejects with `WorkflowError` otherwise (its `result` has the run's status and steps).
    */
   async run(input: Input, options: WorkflowRunOptions = {}): Promise<WorkflowResult> {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`run options: expected an object, received ${String(options)}`);
-    }
+    this.runtime.checkOptions(runOptionsRule, options, () => `${this.#where}.run()`);
     const { timeout, retry, fallbackModels, ...start } = options;
     const execution = this.#launch(input, start, undefined, {
       ...(retry !== undefined ? { retry } : {}),
@@ -279,9 +265,6 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     clock: Runtime["clock"],
   ): Promise<WorkflowResult> {
     if (timeout !== undefined) {
-      if (!(typeof timeout === "number" && timeout > 0)) {
-        throw new TypeError(`timeout: expected a number of ms > 0, received ${String(timeout)}`);
-      }
       const timer = new AbortController();
       clock.sleep(timeout, { signal: timer.signal }).then(
         () =>
@@ -309,9 +292,6 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     relay: ((event: BatonEvent) => void) | undefined,
     stepDefaults: StepDefaults,
   ): Execution {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`start options: expected an object, received ${String(options)}`);
-    }
     const graph = this.#compile();
     const concurrency =
       this.options.mode === "sequential"
@@ -320,31 +300,8 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
             options.concurrency ?? Number.POSITIVE_INFINITY,
             this.options.concurrency ?? Number.POSITIVE_INFINITY,
           );
-    if (
-      !(
-        concurrency === Number.POSITIVE_INFINITY ||
-        (Number.isInteger(concurrency) && concurrency >= 1)
-      )
-    ) {
-      throw new TypeError(
-        `concurrency: expected an integer >= 1 or Infinity, received ${String(options.concurrency)}`,
-      );
-    }
     const failureMode = options.failureMode ?? this.options.failureMode ?? "fail-fast";
-    if (!failureModes.has(failureMode)) {
-      throw new TypeError(
-        `failureMode: expected "fail-fast" or "continue", received ${String(options.failureMode)}`,
-      );
-    }
     const { resumeFrom } = options;
-    if (
-      resumeFrom !== undefined &&
-      (typeof resumeFrom !== "object" ||
-        resumeFrom === null ||
-        typeof resumeFrom.steps !== "object")
-    ) {
-      throw new TypeError("resumeFrom: expected a RunState (from foldRunLog)");
-    }
     const { runtime } = this;
     const clock = options.clock ?? runtime.clock;
     const ids = options.ids ?? runtime.ids;
@@ -359,7 +316,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
           : undefined);
     const { gate, limits, budget, circuitBreaker } = options;
     const store = options.store ?? runtime.createRunStore();
-    const cache = resolveCacheOption("start options: cache", options.cache, () => {
+    const cache = resolveCacheOption(options.cache, () => {
       if (store.responseCache) return store.responseCache;
       throw new TypeError(
         "start options: cache.store: expected a ResponseCacheStore, as the run store keeps no response cache (it has no responseCache)",

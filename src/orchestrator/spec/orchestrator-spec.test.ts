@@ -105,10 +105,14 @@ describe("orchestrator specs", () => {
       expect.arrayContaining([
         {
           path: "mainAgent.model",
-          message: 'expected a model string "provider:model-id"',
+          message: 'expected a model string "provider:model-id", received "gpt-4o"',
           line: 3,
         },
-        { path: "mainAgent.temprature", message: 'unknown key "temprature"', line: 4 },
+        {
+          path: "mainAgent.temprature",
+          message: expect.stringMatching(/^unknown key "temprature" \(known: name, model, /),
+          line: 4,
+        },
         {
           path: "tools.http_fetch.allowHosts",
           message: expect.stringMatching(/required/),
@@ -120,7 +124,7 @@ describe("orchestrator specs", () => {
           message: expect.stringContaining('the name "shell" is not a tool type'),
           line: 8,
         },
-        { path: "maxParallelTasks", message: "expected an integer >= 1", line: 9 },
+        { path: "maxParallelTasks", message: "expected an integer >= 1, received 0", line: 9 },
       ]),
     );
     expect(issues).toHaveLength(6);

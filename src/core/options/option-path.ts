@@ -1,4 +1,4 @@
-/** Helpers that name places in a spec (internal). */
+/** Helpers that name places in a spec or an options object (internal). */
 
 export type PathSegment = string | number;
 
