@@ -25,9 +25,31 @@ export function replayedGenerate(reply: LoggedEvent): LanguageModelV4GenerateRes
 /** A recorded reply as the stream `doStream` would have given (internal). */
 export function replayedStream(reply: LoggedEvent): LanguageModelV4StreamResult {
   const content = contentOf(reply);
+  const parts = streamPartsOf(content, {
+    usage: providerUsage(reply.usage as Usage | undefined),
+    finishReason: { unified: finishReasonOf(reply, content), raw: undefined },
+  });
+  const stream = new ReadableStream<LanguageModelV4StreamPart>({
+    start(controller) {
+      for (const part of parts) controller.enqueue(part);
+      controller.close();
+    },
+  });
+  return { stream };
+}
+
+/**
+ * A response's content as the parts of the stream that would have given it (`idPrefix`
+ * prefixes each part's id), ended by `finish` (internal: replays and cache hits stream this way).
+ */
+export function streamPartsOf(
+  content: readonly LanguageModelV4Content[],
+  finish: { usage: LanguageModelV4Usage; finishReason: LanguageModelV4FinishReason },
+  idPrefix = "",
+): LanguageModelV4StreamPart[] {
   const parts: LanguageModelV4StreamPart[] = [{ type: "stream-start", warnings: [] }];
   content.forEach((part, index) => {
-    const id = String(index);
+    const id = `${idPrefix}${index}`;
     if (part.type === "text") {
       parts.push(
         { type: "text-start", id },
@@ -44,18 +66,8 @@ export function replayedStream(reply: LoggedEvent): LanguageModelV4StreamResult 
       parts.push(part as LanguageModelV4StreamPart);
     }
   });
-  parts.push({
-    type: "finish",
-    usage: providerUsage(reply.usage as Usage | undefined),
-    finishReason: { unified: finishReasonOf(reply, content), raw: undefined },
-  });
-  const stream = new ReadableStream<LanguageModelV4StreamPart>({
-    start(controller) {
-      for (const part of parts) controller.enqueue(part);
-      controller.close();
-    },
-  });
-  return { stream };
+  parts.push({ type: "finish", ...finish });
+  return parts;
 }
 
 function contentOf(reply: LoggedEvent): LanguageModelV4Content[] {

@@ -12,6 +12,7 @@ import { serializeError } from "../core/events.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { ResolvedResponseCache } from "../core/response-cache-options.js";
 import { emptyUsage } from "../core/usage.js";
+import { streamPartsOf } from "./replayed-reply.js";
 import type { RunLedger } from "./run-ledger.js";
 
 export type {
@@ -223,26 +224,11 @@ function replayStream(
   response: CachedResponse,
   onTextDelta: ((delta: string) => void) | undefined,
 ): ReadableStream<LanguageModelV4StreamPart> {
-  const parts: LanguageModelV4StreamPart[] = [{ type: "stream-start", warnings: [] }];
-  response.content.forEach((part, index) => {
-    const id = `cached-${index}`;
-    if (part.type === "text") {
-      parts.push(
-        { type: "text-start", id },
-        { type: "text-delta", id, delta: part.text },
-        { type: "text-end", id },
-      );
-    } else if (part.type === "reasoning") {
-      parts.push(
-        { type: "reasoning-start", id },
-        { type: "reasoning-delta", id, delta: part.text },
-        { type: "reasoning-end", id },
-      );
-    } else {
-      parts.push(part as LanguageModelV4StreamPart);
-    }
-  });
-  parts.push({ type: "finish", usage: noUsage(), finishReason: response.finishReason });
+  const parts = streamPartsOf(
+    response.content,
+    { usage: noUsage(), finishReason: response.finishReason },
+    "cached-",
+  );
   return new ReadableStream({
     start(controller) {
       for (const part of parts) {
