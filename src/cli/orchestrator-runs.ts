@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import type { RunRecord, RunStore } from "../core/ports/run-store.js";
+import type { RunTelemetry } from "../core/ports/run-telemetry.js";
 import { resume } from "../durable/index.js";
 import { type BuiltOrchestrator, buildOrchestrator } from "../orchestrator/index.js";
 import type { OrchestratorSpec } from "../spec/index.js";
@@ -34,20 +35,24 @@ function isOrchestratorDefinition(definition: unknown): definition is Orchestrat
   );
 }
 
-/** The orchestrator a spec describes (its tools, MCP servers, subagents), on `store`. */
-async function build(
+/**
+ * The orchestrator a spec describes (its tools, MCP servers, subagents), on `store`, traced
+ * by `telemetry`.
+ */
+function build(
   spec: OrchestratorSpec,
   specPath: string,
   source: string,
   store: RunStore,
   context: CliContext,
+  telemetry: RunTelemetry,
 ): Promise<BuiltOrchestrator> {
   return buildOrchestrator(spec, {
     env: context.env,
     baseDir: dirname(specPath),
     store,
     source,
-    telemetry: await cliTelemetry(),
+    telemetry,
     ...(context.clock ? { clock: context.clock } : {}),
     ...(context.ids ? { ids: context.ids } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
@@ -89,7 +94,7 @@ export async function runOrchestratorSpec(
   const task = taskOf(spec, options.input ?? [], file.source);
   const store = await openStore(context, options.store);
   try {
-    const built = await build(spec, file.path, file.source, store, context);
+    const built = await build(spec, file.path, file.source, store, context, await cliTelemetry());
     try {
       const definition: OrchestratorDefinition = {
         kind: "orchestrator-spec",
@@ -129,13 +134,15 @@ export async function resumeOrchestrator(
     );
   }
   const { specPath } = definition;
-  const built = await build(definition.spec, specPath, specPath, store, context);
+  // One tracer for the orchestrator and the resumed run it belongs to.
+  const telemetry = await cliTelemetry();
+  const built = await build(definition.spec, specPath, specPath, store, context, telemetry);
   try {
     const run = await resume(record.id, {
       store,
       ...(options.force === true ? { force: true } : {}),
       workflows: { [record.workflow]: built.orchestrator.processWorkflow },
-      start: { telemetry: await cliTelemetry() },
+      start: { telemetry },
       ...(context.clock ? { clock: context.clock } : {}),
       ...(context.ids ? { ids: context.ids } : {}),
     });
