@@ -32,6 +32,10 @@ export class FunctionStepContext implements StepContext {
   #cost: CostBreakdown = noCost;
   #wait: Extract<Outcome, { status: "waiting" }> | undefined;
   #run: StepContext["run"] | undefined;
+  /** Runs started through `run()` that have not ended yet. */
+  readonly #running = new Set<Promise<unknown>>();
+  /** Aborts those runs when the step fails first. */
+  readonly #over = new AbortController();
 
   constructor(attempt: FunctionStepAttempt, context: RunContext) {
     this.input = attempt.input;
@@ -70,6 +74,17 @@ export class FunctionStepContext implements StepContext {
   succeeded(output: unknown): Outcome {
     if (this.#waiting()) return this.#waitOutcome();
     return { status: "succeeded", output, usage: this.#usage, cost: this.#cost };
+  }
+
+  /**
+   * Once the step's function threw: aborts the runs it started through `run()` that are
+   * still going, and resolves when each has ended with what it spent on the books (an
+   * aborted run ends within its own grace, billing a model reply that had arrived), so the
+   * step's outcome carries it.
+   */
+  async endRuns(reason: unknown): Promise<void> {
+    if (this.#running.size > 0) this.#over.abort(reason);
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
   /** The step's outcome once its function threw `error`. */
@@ -126,7 +141,9 @@ export class FunctionStepContext implements StepContext {
       throw new TypeError(`${where} options.signal: expected an AbortSignal`);
     }
     const child = deriveRunContext(this.context, {
-      signal: options.signal,
+      signal: options.signal
+        ? AbortSignal.any([options.signal, this.#over.signal])
+        : this.#over.signal,
       overrides: {
         ...(retry !== undefined
           ? { retry: typeof retry === "number" ? { maxAttempts: retry } : retry }
@@ -137,9 +154,12 @@ export class FunctionStepContext implements StepContext {
       },
     });
     let outcome: Outcome<Output>;
+    const running = Promise.resolve(runnable.execute(input, child.context));
+    this.#running.add(running);
     try {
-      outcome = await runnable.execute(input, child.context);
+      outcome = await running;
     } finally {
+      this.#running.delete(running);
       child.dispose();
     }
     this.#add(outcome);
