@@ -19,6 +19,7 @@ import {
   type PostgresServer,
   startPostgresServer,
 } from "../test/support/postgres-server.js";
+import { measureWorkers, workersTable } from "./workers.js";
 import {
   type ImportResult,
   importTable,
@@ -52,7 +53,8 @@ if (values.help) {
   --runs N        measured runs per case (default 5)
   --warmup N      warm-up runs per case (default: W1 up to 100 within 2 s, W5 up to 20
                   within 3 s, W7 none, W8 one, others 1)
-  --only LIST     workloads to run, e.g. W1,W3,import (default: all)
+  --only LIST     workloads to run, e.g. W1,W3,import,workers (default: all; workers
+                  starts Debian's redis-server and worker processes: see docs/distributed.md)
   --libs LIST     contenders: baseline,baton,langgraph,mastra (default: all)
   --timeout S     seconds before a contender's process is stopped (default 240)
   --skip-postgres leave out W5's PostgreSQL columns (Baton and LangGraph.js on a temporary
@@ -87,7 +89,7 @@ function planFor(workload: Workload): { warmup: number; seconds: number; runs: n
 const timeoutMs = positiveInteger("--timeout", values.timeout) * 1000;
 const only = values.only?.split(",").map((item) => item.trim().toUpperCase());
 const libs = new Set(values.libs.split(",").map((item) => item.trim().toLowerCase()));
-const knownOnly = new Set([...workloads.map((workload) => workload.id), "IMPORT"]);
+const knownOnly = new Set([...workloads.map((workload) => workload.id), "IMPORT", "WORKERS"]);
 for (const item of only ?? []) {
   if (!knownOnly.has(item)) {
     throw new TypeError(
@@ -386,6 +388,7 @@ async function main(): Promise<void> {
     results.push(result);
   }
   const imports = !only || only.includes("IMPORT") ? await measureImports() : [];
+  const workers = !only || only.includes("WORKERS") ? await measureWorkers() : undefined;
   const targets = targetLines(results, imports);
   const info = machine();
   info["load average at end (1, 5, 15 min)"] = loadavg()
@@ -408,6 +411,7 @@ async function main(): Promise<void> {
         reports: result.reports,
       })),
       imports,
+      workers,
       targets,
     };
     console.log(JSON.stringify(json, null, 2));
@@ -425,6 +429,7 @@ async function main(): Promise<void> {
   out.push("");
   for (const result of results) out.push(workloadTable(result), "");
   if (imports.length > 0) out.push(importTable(imports), "");
+  if (workers !== undefined) out.push(workersTable(workers), "");
   if (targets.length > 0) out.push("### Baton's targets", "", ...targets, "");
   out.push(`_Bench took ${seconds.toFixed(0)} s._`);
   console.log(out.join("\n"));

@@ -20,6 +20,7 @@ import {
   reserveCall,
 } from "../core/policies/call-reservation.js";
 import type { Clock } from "../core/ports/clock.js";
+import type { LoggedEvent } from "../core/ports/run-store.js";
 import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
 import type { RunContext } from "../core/run-context.js";
 import { emptyUsage, modelCallCost, possiblyBilledSpend, type Usage } from "../core/usage.js";
@@ -30,8 +31,10 @@ import {
   usageFromProvider,
 } from "../models/index.js";
 import { preloadModel } from "../models/preload-model.js";
+import { type AgentReplay, replayedCallRecord } from "./agent-replay.js";
 import { countPromptTokens, estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import { replayedGenerate, replayedStream } from "./replayed-reply.js";
 import {
   type CacheScope,
   generateThroughCache,
@@ -67,6 +70,19 @@ export interface ModelCallPolicy {
   onTextDelta?: (delta: string) => void;
   /** The response cache, when the agent or the run opted in. */
   cache?: ResolvedResponseCache | undefined;
+  /** What an interrupted earlier run of this work recorded: its replies are served first. */
+  replay?: AgentReplay | undefined;
+  /**
+   * Whether the step this run belongs to waits (an approval, another run's wait): the run
+   * then makes no new model call, and stops.
+   */
+  waits?: (() => Error | undefined) | undefined;
+  /**
+   * Resolves once the run's log holds every event emitted so far (`RunContext.stored`): a
+   * call is made only once its `model-call-start` is stored, so every request a provider
+   * may bill is in the log (replied or not).
+   */
+  stored?: (() => Promise<void>) | undefined;
 }
 
 /** What the prompt of one call weighs, counted once for all its attempts. */
@@ -85,6 +101,8 @@ export interface AttemptOutcome {
   error?: unknown;
   response?: unknown;
   finishReason?: string;
+  /** The provider's id of its response. */
+  responseId?: string;
 }
 
 export type Settle = (outcome: AttemptOutcome) => void;
@@ -122,29 +140,46 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
   // Which model answered: the last attempt that returned is the one that succeeded.
   const answered = async <T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult>(
     options: LanguageModelV4CallOptions,
-    attempt: CallOnce<T>,
+    attempt: (
+      model: ResolvedModel,
+      signals: AttemptSignals,
+      settle: Settle,
+      headers: Record<string, string> | undefined,
+    ) => Promise<T>,
+    replayed: (reply: LoggedEvent) => T,
   ) => {
     let model = primary.id;
-    const value = await callWithPolicy<T>(policy, options, (tried, signals, settle, headers) => {
-      model = tried.id;
-      return attempt(tried, signals, settle, headers);
-    });
+    const value = await callWithPolicy<T>(
+      policy,
+      options,
+      (tried, signals, settle, headers) => {
+        model = tried.id;
+        return attempt(tried, signals, settle, headers);
+      },
+      replayed,
+    );
     return { value, model };
   };
   const generate = (options: LanguageModelV4CallOptions) =>
-    answered(options, (model, signals, settle, headers) =>
-      generateAttempt(model, withHeaders(options, headers), signals, settle),
+    answered(
+      options,
+      (model, signals, settle, headers) =>
+        generateAttempt(model, withHeaders(options, headers), signals, settle),
+      replayedGenerate,
     );
   const stream = (options: LanguageModelV4CallOptions) =>
-    answered(options, (model, signals, settle, headers) =>
-      streamAttempt(
-        model,
-        withHeaders(options, headers),
-        signals,
-        settle,
-        policy.clock,
-        policy.onTextDelta,
-      ),
+    answered(
+      options,
+      (model, signals, settle, headers) =>
+        streamAttempt(
+          model,
+          withHeaders(options, headers),
+          signals,
+          settle,
+          policy.clock,
+          policy.onTextDelta,
+        ),
+      replayedStream,
     );
   return {
     specificationVersion: "v4",
@@ -204,6 +239,7 @@ async function generateAttempt(
         usage: usageFromProvider(result.usage),
         response: result.content,
         finishReason: result.finishReason.unified,
+        ...(result.response?.id !== undefined ? { responseId: result.response.id } : {}),
         ...(signal.aborted ? { error: abortError(signal) } : {}),
       }),
     (error: unknown) => {
@@ -215,7 +251,29 @@ async function generateAttempt(
 
 async function callWithPolicy<
   T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult,
->(policy: ModelCallPolicy, options: LanguageModelV4CallOptions, once: CallOnce<T>): Promise<T> {
+>(
+  policy: ModelCallPolicy,
+  options: LanguageModelV4CallOptions,
+  once: CallOnce<T>,
+  replayed: (reply: LoggedEvent) => T,
+): Promise<T> {
+  const recorded = policy.replay?.nextCall(policy.purpose);
+  if (recorded) {
+    // Served from the recording of an interrupted earlier run: no model call, no events
+    // (they are in the log already); the ledger books what the recorded attempts spent.
+    for (const failed of recorded.failed) {
+      policy.ledger.modelCalls.push(replayedCallRecord(failed, policy.purpose));
+    }
+    if (recorded.reply) {
+      const { reply } = recorded;
+      const attempt = 1 + recorded.failed.filter((failed) => failed.model === reply.model).length;
+      policy.ledger.modelCalls.push({ ...replayedCallRecord(reply, policy.purpose), attempt });
+      if (policy.purpose === "step") policy.ledger.turns++;
+      return replayed(reply);
+    }
+  }
+  const waiting = policy.waits?.();
+  if (waiting) throw waiting;
   const signal = anySignal([policy.signal, options.abortSignal]);
   let counted: number | undefined;
   const prompt: PromptSize = {
@@ -311,7 +369,18 @@ async function gatedAttempt<T>(
   }
   const { clock, ledger } = policy;
   const startedAt = clock.now();
-  ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  // In a run, the start carries what the call may cost: a call the log never sees answered
+  // (its process died) is booked as possibly billed at this reservation when the run resumes.
+  if (policy.stored) reservation ??= reserveCall({ ...request, estimate: estimateOf() });
+  ledger.emit({
+    type: "model-call-start",
+    agent: policy.agent,
+    model: model.id,
+    attempt,
+    ...(reservation && policy.stored
+      ? { reservation: { tokens: reservation.tokens, cents: reservation.cents } }
+      : {}),
+  });
   // Asked right after the start is logged (and observed), so the headers name this call's span.
   const { context } = policy;
   const headers = context?.telemetry?.modelCallHeaders({
@@ -334,6 +403,7 @@ async function gatedAttempt<T>(
   const providerRequest = new AbortController();
 
   let settled = false;
+  let sent = policy.stored === undefined;
   let ended!: () => void;
   ledger.track(
     new Promise<void>((resolve) => {
@@ -361,9 +431,10 @@ async function gatedAttempt<T>(
     callSignal.removeEventListener("abort", onAbort);
     timer?.cancel();
     const durationMs = clock.now() - startedAt;
-    // Aborted before its reply arrived: the provider may have billed it, up to what it reserved.
+    // Aborted before its reply arrived: the provider may have billed it, up to what it
+    // reserved; not when it was aborted before its request went out.
     const possiblyBilled =
-      outcome.usage === undefined && outcome.error !== undefined && callSignal.aborted;
+      outcome.usage === undefined && outcome.error !== undefined && callSignal.aborted && sent;
     const usage = outcome.usage ?? emptyUsage();
     // An attempt that reported no usage was not billed, whatever the model's price.
     let costCents =
@@ -402,8 +473,10 @@ async function gatedAttempt<T>(
         error,
         attempt,
         ...(outcome.usage || possiblyBilled ? spend : {}),
+        ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     } else {
+      if (policy.purpose === "step") ledger.turns++;
       ledger.emit({
         type: "model-call-end",
         agent: policy.agent,
@@ -412,6 +485,9 @@ async function gatedAttempt<T>(
         cost: spend.cost,
         durationMs,
         response: outcome.response,
+        ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
+        ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
+        ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     }
     const retryAfterMs =
@@ -431,6 +507,8 @@ async function gatedAttempt<T>(
     onAbort();
   } else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
+    if (policy.stored) await abortable(policy.stored(), callSignal);
+    sent = true;
     const signals = { signal: callSignal, requestSignal: providerRequest.signal };
     return { kind: "done", value: await once(model, signals, settle, headers) };
   } catch (thrown) {

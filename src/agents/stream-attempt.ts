@@ -142,11 +142,13 @@ class StreamObserver {
   #toolCalls: LanguageModelV4StreamPart[] = [];
   #usage: Usage | undefined;
   #finishReason: string | undefined;
+  #responseId: string | undefined;
 
   see(part: LanguageModelV4StreamPart): void {
     if (part.type === "text-delta") this.#text += part.delta;
     else if (part.type === "reasoning-delta") this.#reasoning += part.delta;
     else if (part.type === "tool-call") this.#toolCalls.push(part);
+    else if (part.type === "response-metadata" && part.id !== undefined) this.#responseId = part.id;
     else if (part.type === "finish") {
       this.#usage = usageFromProvider(part.usage);
       this.#finishReason = part.finishReason.unified;
@@ -163,6 +165,7 @@ class StreamObserver {
       response,
       ...(this.#usage ? { usage: this.#usage } : {}),
       ...(this.#finishReason ? { finishReason: this.#finishReason } : {}),
+      ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),
     };
   }
 }

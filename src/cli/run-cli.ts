@@ -7,6 +7,7 @@ import type { ApprovalsCommandOptions } from "./approvals-command.js";
 import type { CheckCommandOptions } from "./check-command.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import type { DashboardCommandOptions } from "./dashboard-command.js";
 import type { DecisionCommandOptions } from "./decision-command.js";
 import type { DemoCommandOptions } from "./demo-command.js";
 import { ExitCode } from "./exit-code.js";
@@ -14,6 +15,7 @@ import { packageVersion } from "./package-version.js";
 import {
   collectInputPair,
   parseNonNegativeNumber,
+  parsePort,
   parsePositiveInteger,
   parseSince,
 } from "./parse-flags.js";
@@ -24,6 +26,7 @@ import type { RunsCommandOptions } from "./runs-command.js";
 import type { SchedulerCommandOptions } from "./scheduler-command.js";
 import type { ShowCommandOptions } from "./show-command.js";
 import type { StatsCommandOptions } from "./stats-command.js";
+import type { WorkerCommandOptions } from "./worker-command.js";
 
 /**
  * Runs one `baton` command line (`argv` without `node` and the script) in `context` and
@@ -111,6 +114,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
       "an input of the run (repeatable); typed by the spec's inputs",
       collectInputPair,
       [],
+    )
+    .option(
+      "--queue <url>",
+      "send the steps to workers on this queue (redis://host:port; see baton worker)",
     )
     .addOption(storeOption())
     .action((spec: string, options: RunCommandOptions) =>
@@ -245,6 +252,27 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     );
 
   program
+    .command("worker")
+    .description(
+      "run the steps owners send to a queue, for the workflows given, until SIGINT or SIGTERM",
+    )
+    .option("--queue <url>", "the queue's Redis: redis://host:port (default: $BATON_QUEUE)")
+    .option(
+      "--workflows <file>",
+      "a workflow spec (YAML or JSON) or a module exporting workflows and agents (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option("--concurrency <n>", "steps running at once", parsePositiveInteger)
+    .option("--prefix <prefix>", "the Redis key prefix owners and workers share", "baton")
+    .addOption(storeOption())
+    .action((options: WorkerCommandOptions) =>
+      act(
+        import("./worker-command.js").then(({ workerCommand }) => workerCommand(options, context)),
+      ),
+    );
+
+  program
     .command("stats")
     .description("statistics over stored runs: statuses, latency, retries, usage, cost")
     .option("--since <when>", "only runs since a span ago (30m, 24h, 7d) or a date", parseSince)
@@ -253,6 +281,21 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .addOption(storeOption())
     .action((options: StatsCommandOptions) =>
       act(import("./stats-command.js").then(({ statsCommand }) => statsCommand(options, context))),
+    );
+
+  program
+    .command("dashboard")
+    .description(
+      "serve a local web dashboard of the runs (live steps, timeline, cost, approvals) until Ctrl-C",
+    )
+    .option("--port <n>", "the port on 127.0.0.1 (default: a free one)", parsePort)
+    .addOption(storeOption())
+    .action((options: DashboardCommandOptions) =>
+      act(
+        import("./dashboard-command.js").then(({ dashboardCommand }) =>
+          dashboardCommand(options, context),
+        ),
+      ),
     );
 
   program

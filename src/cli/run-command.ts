@@ -22,6 +22,8 @@ export interface RunCommandOptions {
   store?: string;
   /** `--input name=value` pairs. @default [] */
   input?: Array<[string, string]>;
+  /** Send the steps to workers on this queue (a Redis URL). @default run them here */
+  queue?: string;
 }
 
 /**
@@ -66,10 +68,12 @@ async function runWorkflowSpec(
   try {
     // A durable run: owned by this process with a heartbeat, so `baton resume` elsewhere
     // leaves it alone while it runs, and finishes it if this process dies.
+    const dispatcher = options.queue ? await queueFor(options.queue) : undefined;
     const durable = await openDurable({
       store,
       start: {
         telemetry: await cliTelemetry(),
+        ...(dispatcher ? { dispatcher } : {}),
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.budgetCents !== undefined
           ? { budget: { ...spec.budget, maxCents: options.budgetCents } }
@@ -94,8 +98,18 @@ async function runWorkflowSpec(
       });
     } finally {
       await durable.close();
+      await dispatcher?.close();
     }
   } finally {
     await store.close();
   }
+}
+
+/** The queue dispatcher for `--queue` (loading the workers' modules only then). */
+async function queueFor(queue: string) {
+  if (!/^rediss?:\/\//.test(queue)) {
+    throw new CliInputError(`--queue: expected a redis:// or rediss:// URL, received ${queue}`);
+  }
+  const { queueDispatcher } = await import("../workers/queue-dispatcher.js");
+  return queueDispatcher({ queue });
 }

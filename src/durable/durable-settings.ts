@@ -20,6 +20,7 @@ export type DurableStartOptions = Pick<
   | "metadata"
   | "telemetry"
   | "cache"
+  | "dispatcher"
 >;
 
 /** How runs are owned, timed and rebuilt; shared by `resume`, `openDurable`, `fork` and the scheduler. */

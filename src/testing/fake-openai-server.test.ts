@@ -75,6 +75,10 @@ describe("startFakeOpenAIServer", () => {
     });
     expect(result.text).toBe("Hello from the fake");
     expect(result.finishReason).toBe("stop");
+    expect(server.requests[0]?.answer).toEqual({
+      id: result.response.id,
+      usage: { promptTokens: 11, completionTokens: 4, cachedTokens: 3 },
+    });
     expect(result.usage).toMatchObject({
       inputTokens: 11,
       outputTokens: 4,

@@ -169,11 +169,15 @@ export async function startFakeOpenAIServer(
     // A client that closed the connection is gone, even before its "close" event is emitted
     // (writes to a destroyed socket are dropped without an error).
     if (signal.aborted || incoming.socket.destroyed || !incoming.socket.writable) return;
-    answer(request, reply, response);
+    answer(request, request.body, reply, response);
   };
 
-  const answer = (request: FakeRequest, reply: FakeReply, response: ServerResponse) => {
-    const body = request.body as ChatCompletionRequestBody;
+  const answer = (
+    request: FakeRequest,
+    body: ChatCompletionRequestBody,
+    reply: FakeReply,
+    response: ServerResponse,
+  ) => {
     const streaming = body.stream === true;
     if ("fault" in reply) {
       switch (reply.fault) {
@@ -232,8 +236,10 @@ export async function startFakeOpenAIServer(
         text,
         toolCalls.map((call) => call.function.arguments),
       );
+    const id = `chatcmpl-fake-${counter}`;
+    request.answer = { id, usage };
     const parts: CompletionParts = {
-      id: `chatcmpl-fake-${counter}`,
+      id,
       created: 1_700_000_000 + counter,
       model: body.model ?? "unknown",
       text,

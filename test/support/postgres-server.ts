@@ -19,9 +19,9 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.js";
 
 /** Where Debian's package puts the server binaries (one folder per major version). */
 const debianRoot = "/usr/lib/postgresql";
@@ -105,22 +105,6 @@ export interface StartPostgresOptions {
   durable?: boolean;
   /** @default 200 */
   maxConnections?: number;
-}
-
-/** A port free on 127.0.0.1 just now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** The uid and gid the server runs as: ours, or an unprivileged user's when we are root. */

@@ -64,7 +64,9 @@ export function dispatcherFixtures(runtime: Runtime): Record<string, Workflow<ne
         ),
       );
     },
-    { timeout: 50, retry: { maxAttempts: 2, initialDelayMs: 0, jitter: 0 } },
+    // Long enough for the first attempt to start wherever it runs (a queue on a busy machine
+    // takes tens of ms): it must be running when its time runs out.
+    { timeout: 1000, retry: { maxAttempts: 2, initialDelayMs: 0, jitter: 0 } },
   );
   const notJson = new Workflow<unknown>("dispatch-not-json", {}, runtime).step("handle", () => ({
     name: "handle",

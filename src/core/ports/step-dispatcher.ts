@@ -2,6 +2,7 @@ import type { Outcome } from "../outcome.js";
 import type { ToolApprovalRecord } from "../run/fold-run-log.js";
 import type { RunContext } from "../run-context.js";
 import type { StepResults } from "../workflow/step-options.js";
+import type { LoggedEvent } from "./run-store.js";
 
 /**
  * Where a ready step runs. The run's owner decides what is ready, logs the attempt's
@@ -41,10 +42,21 @@ export interface StepAttempt {
   readonly iteration: number;
   readonly input: unknown;
   readonly previous: unknown;
-  /** The results of the steps this one depends on (directly or not). */
+  /**
+   * The results of the steps this one depends on (directly or not). In this process it may
+   * hold more (every result so far): a dispatcher that sends the attempt elsewhere sends the
+   * `ancestors`' results only.
+   */
   readonly results: StepResults;
+  /** The ids of the steps this one depends on, directly or not. */
+  readonly ancestors: readonly string[];
   /** The step's tool-call approvals so far (decided ones included). */
   readonly toolApprovals: readonly ToolApprovalRecord[];
+  /**
+   * What earlier runs of this attempt logged of their work, for its agents to replay (the
+   * run context's `recorded`); empty for a fresh attempt.
+   */
+  readonly recorded: readonly LoggedEvent[];
   /** The run this one is a child of. */
   readonly parentRunId: string | undefined;
   /**

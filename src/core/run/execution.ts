@@ -15,6 +15,7 @@ import type { ParentLink } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { StepResults } from "../workflow/step-options.js";
 import { createRunRecord } from "./create-run-record.js";
+import { cutShortCalls } from "./cut-short-calls.js";
 import { EventStream } from "./event-stream.js";
 import { type ExecutionOptions, gatherThreshold } from "./execution-options.js";
 import { copyRunState, emptyRunState, pendingStep, type RunState } from "./fold-run-log.js";
@@ -150,6 +151,8 @@ export class Execution implements TaskHost {
     if (resumeFrom) {
       for (const id of graph.ids) this.state.steps[id] ??= pendingStep(id);
       this.record({ type: "run-resume", at, runId: this.runId, parentRunId: this.parentRunId });
+      // Calls the last process left without a reply were cut short when it stopped.
+      for (const event of cutShortCalls(this.state, at)) this.record(event);
     } else {
       this.record({
         type: "run-start",
@@ -216,6 +219,10 @@ export class Execution implements TaskHost {
 
   emitFrom(stepId: string, event: RunnableEvent): void {
     this.#emit(event, stepId);
+  }
+
+  ancestorsOf(index: number): readonly string[] {
+    return this.#options.graph.ancestors(index);
   }
 
   /**

@@ -18,7 +18,7 @@ import { AttemptContext } from "./attempt-context.js";
 import { defaultInput } from "./default-input.js";
 import { failedWithoutSpend } from "./execute-step.js";
 import type { StepDefaults } from "./execution-options.js";
-import { noCost, noUsage, type RunState } from "./fold-run-log.js";
+import { attemptKey, noCost, noUsage, type RunState } from "./fold-run-log.js";
 import { redactEventField } from "./redact-secrets.js";
 import type { JournalEffect } from "./run-journal.js";
 
@@ -41,6 +41,8 @@ export interface TaskHost {
   readonly telemetry: RunTelemetry | undefined;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
+  /** The ids of the steps step `index` depends on, directly or not. */
+  ancestorsOf(index: number): readonly string[];
   /** The run's gate, naming `stepId` as the caller in the gate's events. */
   gateFor(stepId: string): ModelCallGate;
   readonly stepDefaults: StepDefaults;
@@ -59,6 +61,7 @@ export interface TaskHost {
 }
 
 const noop = () => {};
+const noEvents: readonly LoggedEvent[] = Object.freeze([]);
 
 /**
  * One execution of one step, on the run owner's side: its attempts (each handed to the
@@ -144,9 +147,19 @@ export class StepTask {
       timeout !== undefined || this.step.kind !== "function"
         ? this.#armAttempt(key, timeout)
         : this.host.signal;
-    const attempt = new AttemptContext(this, key, signal);
+    const attempt = new AttemptContext(this, key, signal, this.#recorded());
     this.#inFlight = true;
     this.host.dispatcher.dispatch(attempt, attempt);
+  }
+
+  /**
+   * What earlier runs of this attempt logged of their work (before a crash, a wait or a
+   * tool approval stopped them): the new run replays it. Empty for a fresh attempt.
+   */
+  #recorded(): readonly LoggedEvent[] {
+    const work =
+      this.host.state.running[this.step.id]?.work[attemptKey(this.iteration, this.attempt)];
+    return work && work.length > 0 ? work.slice() : noEvents;
   }
 
   /** Whether an attempt is out (dispatched, not settled): its spend is still to come. */

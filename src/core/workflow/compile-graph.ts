@@ -17,6 +17,11 @@ export interface CompiledGraph {
   readonly rank: Float64Array;
   /** Steps no other step depends on. */
   readonly sinks: readonly number[];
+  /**
+   * The ids of the steps step `index` depends on, directly or not (computed on first use):
+   * the results a step run elsewhere needs.
+   */
+  ancestors(index: number): readonly string[];
 }
 
 /** A read-only description of a workflow, for flowcharts and tools. */
@@ -102,10 +107,12 @@ export function compileGraph(name: string, steps: readonly StepDefinition[]): Co
       }
     }
   }
+  const ids = steps.map((step) => step.id);
+  const ancestors: (readonly string[] | undefined)[] = new Array(count);
   return {
     name,
     steps,
-    ids: steps.map((step) => step.id),
+    ids,
     indexOf,
     dependencies,
     successors,
@@ -113,6 +120,22 @@ export function compileGraph(name: string, steps: readonly StepDefinition[]): Co
     priority,
     rank: remainingPathLengths(order, successors, weight),
     sinks,
+    ancestors(index) {
+      let found = ancestors[index];
+      if (!found) {
+        const seen = new Set<number>();
+        const stack = [...dependencies[index]!];
+        while (stack.length > 0) {
+          const next = stack.pop()!;
+          if (seen.has(next)) continue;
+          seen.add(next);
+          stack.push(...dependencies[next]!);
+        }
+        found = [...seen].sort((a, b) => a - b).map((at) => ids[at]!);
+        ancestors[index] = found;
+      }
+      return found;
+    },
   };
 }
 

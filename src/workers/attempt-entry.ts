@@ -1,0 +1,176 @@
+import { serializeError } from "../core/events.js";
+import type { ModelCallPermit } from "../core/model-call-gate.js";
+import type { Outcome } from "../core/outcome.js";
+import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
+import type { AttemptHost } from "../core/ports/step-dispatcher.js";
+import { noCost, noUsage } from "../core/run/fold-run-log.js";
+import { fromWire, RemoteError } from "../core/run/wire-outcome.js";
+import { addCost, addUsage, type CostBreakdown, type Usage } from "../core/usage.js";
+import type { ToOwner, WireAttempt, WirePermit, WireRelease } from "./wire.js";
+
+type GrantedPermit = Extract<ModelCallPermit, { granted: true }>;
+
+/**
+ * One dispatched attempt on the owner's side: its host, where it went (queue, job), and
+ * the books the workers' messages keep: permits they hold, and what each delivery spent.
+ * A delivery that died (its worker was killed and the job ran again elsewhere) never
+ * settles; what its model calls spent is added to the outcome that does, so the step is
+ * billed for every call a provider answered and Baton heard of.
+ */
+export class AttemptEntry {
+  readonly host: AttemptHost;
+  readonly wire: WireAttempt;
+  queue: string;
+  job: string | undefined;
+  index = 0;
+  /** The attempt id of an earlier owner's attempt this one adopted. */
+  adoptedFrom: string | undefined;
+  /** When the job was sent (or adopted), for the reconcile pass. */
+  sentAt = 0;
+  cancelled = false;
+  settled = false;
+  readonly #permits = new Map<string, { permit: GrantedPermit; worker: string }>();
+  readonly #spend = new Map<string, { usage: Usage; cost: CostBreakdown }>();
+
+  constructor(host: AttemptHost, wire: WireAttempt, queue: string) {
+    this.host = host;
+    this.wire = wire;
+    this.queue = queue;
+  }
+
+  /** Acts on a message from a worker; `reply` answers a permit request. */
+  handle(message: ToOwner, reply: (worker: string, permit: WirePermit) => void): void {
+    const { context } = this.host;
+    switch (message.t) {
+      case "settle":
+        this.settle(fromWire(message.outcome), message.d);
+        return;
+      case "emit":
+        context.emit(message.event);
+        return;
+      case "relay":
+        context.relay(message.event as never);
+        return;
+      case "tool-cost":
+        context.gate.recordToolCost?.(message.report);
+        return;
+      case "approval-request":
+        context.approvals.request(message.request);
+        return;
+      case "approval-output":
+        context.approvals.recordOutput(message.toolCallId, message.output);
+        return;
+      case "release":
+        this.#release(`${message.d}|${message.call}`, message.d, message.outcome);
+        return;
+      case "acquire":
+        this.#acquire(message, reply);
+        return;
+    }
+  }
+
+  #acquire(
+    message: Extract<ToOwner, { t: "acquire" }>,
+    reply: (worker: string, permit: WirePermit) => void,
+  ): void {
+    const { context } = this.host;
+    const key = `${message.d}|${message.call}`;
+    if (this.#permits.has(key)) return;
+    context.gate.acquire({ ...message.request, signal: context.signal }).then(
+      (permit) => {
+        if (permit.granted) {
+          if (this.settled) {
+            permit.release({});
+            return;
+          }
+          this.#permits.set(key, { permit, worker: message.w });
+          reply(message.w, {
+            t: "permit",
+            call: message.call,
+            granted: true,
+            ...(permit.reservation ? { reservation: permit.reservation } : {}),
+          });
+          return;
+        }
+        reply(message.w, {
+          t: "permit",
+          call: message.call,
+          granted: false,
+          reason: permit.reason,
+          error: serializeError(permit.error),
+          ...(permit.switchTo !== undefined ? { switchTo: permit.switchTo } : {}),
+          ...(BudgetExceededError.isInstance(permit.error)
+            ? { budget: budgetFields(permit.error) }
+            : {}),
+        });
+      },
+      (error) =>
+        reply(message.w, {
+          t: "permit",
+          call: message.call,
+          granted: false,
+          error: serializeError(error),
+        }),
+    );
+  }
+
+  #release(key: string, delivery: string, outcome: WireRelease): void {
+    const held = this.#permits.get(key);
+    this.#permits.delete(key);
+    const { error, ...spend } = outcome;
+    held?.permit.release({ ...spend, ...(error ? { error: new RemoteError(error) } : {}) });
+    if (spend.usage || spend.cost) {
+      const books = this.#spend.get(delivery) ?? { usage: noUsage, cost: noCost };
+      if (spend.usage) books.usage = addUsage(books.usage, spend.usage);
+      if (spend.cost) books.cost = addCost(books.cost, spend.cost);
+      this.#spend.set(delivery, books);
+    }
+  }
+
+  /**
+   * Settles the attempt with `outcome` from `delivery` (undefined: the owner's own verdict,
+   * or a job's stored return value), adding what other deliveries spent, and releases the
+   * permits its workers still hold.
+   */
+  settle(outcome: Outcome, delivery: string | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    let { usage, cost } = outcome;
+    for (const [other, books] of this.#spend) {
+      if (other === delivery) continue;
+      usage = usage === noUsage ? books.usage : addUsage(usage, books.usage);
+      cost = cost === noCost ? books.cost : addCost(cost, books.cost);
+    }
+    this.releaseAll();
+    this.host.settle({ ...outcome, usage, cost } as Outcome);
+  }
+
+  /** Takes the spend books each delivery's worker kept (complete, where this owner's may not be). */
+  takeBooks(books: Record<string, string>): void {
+    for (const [delivery, text] of Object.entries(books)) {
+      try {
+        const spend = JSON.parse(text) as { usage?: Usage; cost?: CostBreakdown };
+        this.#spend.set(delivery, { usage: spend.usage ?? noUsage, cost: spend.cost ?? noCost });
+      } catch {}
+    }
+  }
+
+  /** Releases the permits held by workers that are gone (`alive` says which are not). */
+  releaseLost(alive: (worker: string) => boolean): void {
+    for (const [key, held] of this.#permits) {
+      if (alive(held.worker)) continue;
+      this.#permits.delete(key);
+      held.permit.release({});
+    }
+  }
+
+  releaseAll(): void {
+    for (const held of this.#permits.values()) held.permit.release({});
+    this.#permits.clear();
+  }
+}
+
+function budgetFields(error: BudgetExceededError) {
+  const { scope, agent, limit, spent, action, switchTo } = error;
+  return JSON.parse(JSON.stringify({ scope, agent, limit, spent, action, switchTo }));
+}

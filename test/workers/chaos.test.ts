@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { redisAvailable } from "../support/redis-server.js";
+import { workersChaos } from "./chaos-campaign.js";
+
+describe.runIf(redisAvailable())(
+  "Workers under chaos (short; npm run chaos:workers is the full campaign)",
+  () => {
+    it("finishes every run with its uninterrupted output while workers and owners are SIGKILLed: 0 lost, 0 duplicated", {
+      timeout: 240_000,
+    }, async () => {
+      const report = await workersChaos({
+        runs: 12,
+        durationMs: 9000,
+        killEveryMs: 2000,
+        latencyMs: 150,
+      });
+      expect(report.failures).toEqual([]);
+      expect(report.outputsMatch).toBe(12);
+      expect(report.lost).toBe(0);
+      expect(report.duplicated).toBe(0);
+      expect(report.workerKills).toBeGreaterThanOrEqual(4);
+      expect(report.ownerKills).toBe(2);
+      // Every answer Baton recorded was served; answers a worker got as it was killed (or as it
+      // lost its job to another) may be served and not recorded: at most the calls in flight there.
+      expect(report.recordedTokens).toBeLessThanOrEqual(report.servedTokens);
+      expect(report.servedTokens - report.recordedTokens).toBeLessThanOrEqual(
+        report.workerKills * report.concurrency * report.tokensPerAnswer,
+      );
+    });
+  },
+);
