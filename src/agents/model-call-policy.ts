@@ -107,9 +107,20 @@ export interface AttemptOutcome {
 
 export type Settle = (outcome: AttemptOutcome) => void;
 
+/** The two signals of an attempt. */
+export interface AttemptSignals {
+  /** Aborts when the caller stops waiting: a timeout, a cancelled or failed run. */
+  signal: AbortSignal;
+  /**
+   * What the provider's request gets: it aborts `abortGraceTurns` event-loop turns after
+   * `signal`, unless the attempt settled first, so a reply that had arrived is still read.
+   */
+  requestSignal: AbortSignal;
+}
+
 type CallOnce<T> = (
   model: ResolvedModel,
-  signal: AbortSignal,
+  signals: AttemptSignals,
   settle: Settle,
   headers: Record<string, string> | undefined,
 ) => Promise<T>;
@@ -131,28 +142,28 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     options: LanguageModelV4CallOptions,
     attempt: (
       model: ResolvedModel,
-      signal: AbortSignal,
+      signals: AttemptSignals,
       settle: Settle,
       headers: Record<string, string> | undefined,
     ) => Promise<T>,
   ) => {
     let model = primary.id;
-    const value = await callWithPolicy<T>(policy, options, (tried, signal, settle, headers) => {
+    const value = await callWithPolicy<T>(policy, options, (tried, signals, settle, headers) => {
       model = tried.id;
-      return attempt(tried, signal, settle, headers);
+      return attempt(tried, signals, settle, headers);
     });
     return { value, model };
   };
   const generate = (options: LanguageModelV4CallOptions) =>
-    answered(options, (model, signal, settle, headers) =>
-      generateAttempt(model, withHeaders(options, headers), signal, settle),
+    answered(options, (model, signals, settle, headers) =>
+      generateAttempt(model, withHeaders(options, headers), signals, settle),
     );
   const stream = (options: LanguageModelV4CallOptions) =>
-    answered(options, (model, signal, settle, headers) =>
+    answered(options, (model, signals, settle, headers) =>
       streamAttempt(
         model,
         withHeaders(options, headers),
-        signal,
+        signals,
         settle,
         policy.clock,
         policy.onTextDelta,
@@ -231,12 +242,13 @@ function withHeaders(
 async function generateAttempt(
   model: ResolvedModel,
   options: LanguageModelV4CallOptions,
-  signal: AbortSignal,
+  { signal, requestSignal }: AttemptSignals,
   settle: Settle,
 ): Promise<LanguageModelV4GenerateResult> {
-  const reply = model.model.doGenerate({ ...options, abortSignal: signal });
+  const reply = model.model.doGenerate({ ...options, abortSignal: requestSignal });
   // A reply that arrives is billed, even when the call was aborted as it came in (a timeout
-  // firing while the response is parsed): settled here, not by the abort.
+  // firing before the response was read or while it was parsed): settled here, not by the
+  // abort.
   reply.then(
     (result) =>
       settle({
@@ -382,6 +394,7 @@ async function gatedAttempt<T>(
           `Model call to ${model.id} timed out after ${policy.callTimeoutMs} ms`,
         );
   const callSignal = anySignal([signal, timer?.signal]);
+  const providerRequest = new AbortController();
 
   let settled = false;
   let sent = policy.stored === undefined;
@@ -391,13 +404,19 @@ async function gatedAttempt<T>(
       ended = resolve;
     }),
   );
-  // An aborted call settles when its provider gives up, or bills its reply if that turns out
-  // to have arrived; a provider that ignores the abort is booked as possibly billed after
-  // the grace turns (the engine waits as long for an aborted attempt's spend).
+  // The caller stops waiting at once, but the request stays open for the grace turns: on a
+  // busy event loop the timeout can fire before the socket that holds the whole reply is
+  // read, and a reply that arrived is billed. Then the request is aborted; the call settles
+  // when its provider gives up, or bills its reply if it was still being parsed; a provider
+  // that ignores the abort is booked as possibly billed after as many turns again (the
+  // engine waits for an aborted attempt's spend longer than both, see stepAbortTurns).
   const onAbort = () => {
-    turnsUntil(() => settled, abortGraceTurns).then(() =>
-      settle({ error: abortError(callSignal) }),
-    );
+    turnsUntil(() => settled, abortGraceTurns)
+      .then(() => {
+        providerRequest.abort(callSignal.reason);
+        return turnsUntil(() => settled, abortGraceTurns);
+      })
+      .then(() => settle({ error: abortError(callSignal) }));
   };
   const settle: Settle = (outcome) => {
     if (settled) return;
@@ -475,12 +494,16 @@ async function gatedAttempt<T>(
     ended();
   };
 
-  if (callSignal.aborted) onAbort();
-  else callSignal.addEventListener("abort", onAbort, { once: true });
+  if (callSignal.aborted) {
+    // Aborted before it went: no request is sent.
+    providerRequest.abort(callSignal.reason);
+    onAbort();
+  } else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
     if (policy.stored) await abortable(policy.stored(), callSignal);
     sent = true;
-    return { kind: "done", value: await once(model, callSignal, settle, headers) };
+    const signals = { signal: callSignal, requestSignal: providerRequest.signal };
+    return { kind: "done", value: await once(model, signals, settle, headers) };
   } catch (thrown) {
     if (callSignal.aborted) {
       // Settled by the provider's own end or by the abort's grace turn (see onAbort).

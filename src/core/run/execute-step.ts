@@ -27,7 +27,8 @@ export function executeStep(
     if (value !== null && typeof (value as PromiseLike<unknown>)?.then === "function") {
       return Promise.resolve(value).then(
         (output) => stepContext.succeeded(output),
-        (error) => stepContext.failed(error),
+        // What its runs spent is billed to the step, also when it stopped waiting for them.
+        (error) => stepContext.endRuns(error).then(() => stepContext.failed(error)),
       );
     }
     return stepContext.succeeded(value);

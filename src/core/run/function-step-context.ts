@@ -37,6 +37,10 @@ export class FunctionStepContext implements StepContext {
   /** Runs started without a key, numbered from 1 (their default keys). */
   #unkeyed = 0;
   #keys: Set<string> | undefined;
+  /** Runs started through `run()` that have not ended yet. */
+  readonly #running = new Set<Promise<unknown>>();
+  /** Aborts those runs when the step fails first. */
+  readonly #over = new AbortController();
 
   readonly #checkOptions: Runtime["checkOptions"];
 
@@ -82,6 +86,17 @@ export class FunctionStepContext implements StepContext {
   succeeded(output: unknown): Outcome {
     if (this.#waiting()) return this.#waitOutcome();
     return { status: "succeeded", output, usage: this.#usage, cost: this.#cost };
+  }
+
+  /**
+   * Once the step's function threw: aborts the runs it started through `run()` that are
+   * still going, and resolves when each has ended with what it spent on the books (an
+   * aborted run ends within its own grace, billing a model reply that had arrived), so the
+   * step's outcome carries it.
+   */
+  async endRuns(reason: unknown): Promise<void> {
+    if (this.#running.size > 0) this.#over.abort(reason);
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
   /** The step's outcome once its function threw `error`. */
@@ -154,7 +169,9 @@ export class FunctionStepContext implements StepContext {
       // Once something this step runs waits, the step's other work stops before its next
       // model call (what runs in parallel finishes first): the step waits, as a whole.
       waits: () => this.#wait !== undefined,
-      signal: options.signal,
+      signal: options.signal
+        ? AbortSignal.any([options.signal, this.#over.signal])
+        : this.#over.signal,
       overrides: {
         ...(retry !== undefined
           ? { retry: typeof retry === "number" ? { maxAttempts: retry } : retry }
@@ -165,9 +182,12 @@ export class FunctionStepContext implements StepContext {
       },
     });
     let outcome: Outcome<Output>;
+    const running = Promise.resolve(runnable.execute(input, child.context));
+    this.#running.add(running);
     try {
-      outcome = await runnable.execute(input, child.context);
+      outcome = await running;
     } finally {
+      this.#running.delete(running);
       child.dispose();
     }
     this.#add(outcome);

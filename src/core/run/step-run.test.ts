@@ -3,8 +3,10 @@ import { workflow } from "../../runtime/workflow.js";
 import { BatonError } from "../errors/baton-error.js";
 import { OptionsError } from "../errors/options-error.js";
 import { BudgetExceededError } from "../policies/budget-exceeded-error.js";
+import type { Runnable } from "../runnable.js";
 import { fakeAgent } from "../test-support/fake-agent.js";
 import { harness, trace } from "../test-support/harness.js";
+import { emptyCost, emptyUsage } from "../usage.js";
 import type { StepContext } from "../workflow/step-options.js";
 
 const flaky = () => Object.assign(new BatonError("flaky"), { isRetryable: true });
@@ -106,6 +108,49 @@ describe("context.run() in a function step", () => {
       .start("go", options);
     await clock.runAll();
     expect((await run.result).usage.totalTokens).toBe(0);
+  });
+
+  it("aborts what it runs when the step throws first, and bills what that spent before it ended", async () => {
+    const { clock, store, options } = harness();
+    const aborted: unknown[] = [];
+    // Like an agent whose model reply arrived as it was aborted: it ends a turn after the
+    // abort, billing the reply.
+    const lingering: Runnable<unknown, never> = {
+      name: "lingering",
+      kind: "agent",
+      execute: (_input, { signal }) =>
+        new Promise((resolve) => {
+          signal.addEventListener("abort", () => {
+            aborted.push(signal.reason);
+            setImmediate(() =>
+              resolve({
+                status: "cancelled",
+                error: new Error("aborted"),
+                usage: { ...emptyUsage(), inputTokens: 30, outputTokens: 12, totalTokens: 42 },
+                cost: { ...emptyCost(), modelCents: 4, totalCents: 4 },
+              }),
+            );
+          });
+        }),
+    };
+    const gaveUp = new Error("gave up");
+    const run = workflow("w")
+      .step("impatient", async ({ input, run }) => {
+        run(lingering, input).catch(() => {});
+        throw gaveUp;
+      })
+      .start("go", options);
+    await clock.runAll();
+    const result = await run.result;
+
+    expect(result.status).toBe("failed");
+    expect(result.error).toBe(gaveUp);
+    expect(aborted).toEqual([gaveUp]);
+    expect(store.events(run.id).find((event) => event.type === "step-error")).toMatchObject({
+      usage: { totalTokens: 42 },
+      cost: { totalCents: 4 },
+    });
+    expect(result.usage.totalTokens).toBe(42);
   });
 
   it("runs a workflow as a child run of this one, billed to the step", async () => {
