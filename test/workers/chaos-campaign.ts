@@ -48,7 +48,7 @@ export interface WorkersChaosReport {
   duplicated: number;
   workerKills: number;
   ownerKills: number;
-  /** Tokens in the runs' usage, and tokens the server served in answers. */
+  /** Tokens in the runs' usage, and tokens of the answers the server wrote in full. */
   recordedTokens: number;
   servedTokens: number;
   /** Answers the server sent. */
@@ -116,7 +116,11 @@ export async function workersChaos({
         return result.output;
       }),
     );
-    const baseline = server.usageTotals().totalTokens;
+    // Answers written in full: served, or discarded as the server saw it. A SIGKILLed worker's
+    // kernel closes its idle connections cleanly, so the last answer it read on one looks
+    // discarded to the server: the two are one figure here.
+    const written = () => server.usageTotals().totalTokens + server.discardedUsage().totalTokens;
+    const baseline = written();
     const answersBefore = countAnswers();
     log(`expected outputs of ${runs} runs computed`);
 
@@ -254,7 +258,7 @@ export async function workersChaos({
         workerKills,
         ownerKills,
         recordedTokens,
-        servedTokens: server.usageTotals().totalTokens - baseline,
+        servedTokens: written() - baseline,
         answers: countAnswers() - answersBefore,
         concurrency,
         tokensPerAnswer: USAGE.promptTokens + USAGE.completionTokens,
