@@ -1,3 +1,4 @@
+import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 const entry = {
@@ -18,6 +19,7 @@ const entry = {
   "engine/index": "src/engine/index.ts",
   "telemetry/index": "src/telemetry/index.ts",
   "stores/postgres/index": "src/stores/postgres/index.ts",
+  "dashboard/index": "src/dashboard/index.ts",
   "workers/index": "src/workers/index.ts",
 };
 
@@ -36,4 +38,8 @@ export default defineConfig({
   splitting: true,
   // Keep `node:` in imports: `node:sqlite` exists only under that name.
   removeNodeProtocol: false,
+  // The dashboard's page (HTML, one script, one stylesheet) is served from files, not bundled.
+  onSuccess: async () => {
+    cpSync("src/dashboard/client", "dist/dashboard/client", { recursive: true });
+  },
 });

@@ -16,6 +16,7 @@ const specEntry = new URL("./spec/index.ts", import.meta.url).href;
 const durableEntry = new URL("./durable/index.ts", import.meta.url).href;
 const viewsEntry = new URL("./views/index.ts", import.meta.url).href;
 const telemetryEntry = new URL("./telemetry/index.ts", import.meta.url).href;
+const dashboardEntry = new URL("./dashboard/index.ts", import.meta.url).href;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const hook = `
@@ -54,6 +55,8 @@ await baton.agent({ name: "a", model: "simulated:a" }).run("Hello");
 await durable.openStoreLocation("postgres://baton@127.0.0.1:1/baton").catch(() => {});
 const { telemetry } = await import(${JSON.stringify(telemetryEntry)});
 await baton.workflow("w").step("s", async () => 1).start(undefined, { telemetry: telemetry() }).result;
+const { dashboard } = await import(${JSON.stringify(dashboardEntry)});
+await (await dashboard({ store: "memory:" })).close();
 const afterUse = snapshot();
 
 // Reports: Markdown needs no PDF library; a PDF loads pdfkit then.
@@ -80,6 +83,7 @@ const heavy = {
   "AI SDK, zod and the YAML parser": ["ai", "@ai-sdk/provider-utils", "zod", "yaml"],
   "the PostgreSQL driver": ["postgres"],
   "OpenTelemetry API (baton-ai/telemetry)": ["@opentelemetry/api"],
+  "the dashboard's web server": ["hono", "@hono/node-server"],
 };
 
 function packagesIn(urls: string[]): Set<string> {

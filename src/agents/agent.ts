@@ -14,7 +14,7 @@ import {
 } from "./agent-options.js";
 import type { AgentResult } from "./agent-result.js";
 import { AsyncQueue } from "./async-queue.js";
-import { toolCallScope } from "./instrument-tools.js";
+import { rerunOnResume, toolCallScope } from "./instrument-tools.js";
 import { ConversationMemory } from "./memory.js";
 import type { ResponseCacheOptions } from "./response-cache.js";
 import { type AgentCall, type RunOutcome, runAgent } from "./run-agent.js";
@@ -159,7 +159,8 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
   /**
    * This agent as an AI SDK tool for another agent. The subagent runs with the caller's
    * signal, clock and gate; its events reach the caller's, and its usage and cost roll up
-   * into the caller's result (`subagents`), as model cost rather than tool cost.
+   * into the caller's result (`subagents`), as model cost rather than tool cost. In a run,
+   * it works under the tool call's path, so a resumed caller's subagent replays its turns.
    */
   asTool(options: AsToolOptions = {}): Tool<{ task: string }, OUTPUT> {
     if (options.description !== undefined && typeof options.description !== "string") {
@@ -205,11 +206,13 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     };
     // What `tool()` of "ai" returns (it returns its argument), without importing the AI SDK.
     // OUTPUT is generic here, which the Tool type cannot resolve; the cast is exact.
-    const definition: Tool<{ task: string }, unknown, Context> = {
+    // A resumed caller runs the subagent again rather than taking its recorded answer: the
+    // subagent replays its own recorded turns, and its spend rolls up as it did.
+    const definition: Tool<{ task: string }, unknown, Context> = rerunOnResume({
       description,
       inputSchema: taskSchema,
       execute,
-    };
+    });
     return definition as Tool<{ task: string }, OUTPUT>;
   }
 

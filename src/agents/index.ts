@@ -24,7 +24,7 @@ export {
   type CompressMessagesOptions,
   compressMessages,
 } from "./compress-messages.js";
-export { reportToolCost, runContextOf } from "./instrument-tools.js";
+export { isRerun, reportToolCost, rerunOnResume, runContextOf } from "./instrument-tools.js";
 export { defaultSummaryInstructions, type MemoryOptions } from "./memory.js";
 export type { ResponseCacheOptions } from "./response-cache.js";
 export type { AgentEvent } from "./run-ledger.js";

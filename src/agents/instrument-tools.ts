@@ -1,8 +1,11 @@
 import type { ToolExecutionOptions, ToolSet } from "ai";
-import { serializeError } from "../core/events.js";
+import { type SerializedError, serializeError } from "../core/events.js";
 import type { ModelCallGate } from "../core/model-call-gate.js";
 import type { Clock } from "../core/ports/clock.js";
+import type { LoggedEvent } from "../core/ports/run-store.js";
+import { scopedRunContext } from "../core/run/scoped-run-context.js";
 import type { RunContext } from "../core/run-context.js";
+import type { AgentReplay } from "./agent-replay.js";
 import type { ToolCallRecord } from "./agent-result.js";
 import type { RunLedger } from "./run-ledger.js";
 
@@ -13,13 +16,47 @@ export interface ToolCallScope {
   ledger: RunLedger;
   clock: Clock;
   gate: ModelCallGate | undefined;
-  /** The run context of the agent's run, when it runs as part of a run. */
+  /**
+   * The run context of this tool call, when the agent runs as part of a run: the agent's,
+   * with a path of its own (`<agent's path>/<turn>:<toolCallId>`).
+   */
   context: RunContext | undefined;
+  /** A tool marked `rerunOnResume` runs again for a call whose end is in the log already. */
+  rerun: boolean;
   reportCost(cents: number): void;
 }
 
 // A symbol survives `{ ...options }`, so a tool that passes its options on keeps the scope.
 const scopeKey = Symbol.for("baton.tool-call-scope");
+const rerunKey = Symbol.for("baton.rerun-on-resume");
+
+/**
+ * Marks a tool whose work resumes on its own: it starts child runs (which resume from
+ * their logs when the step resumes) or runs agents (which replay their recorded turns).
+ * When a resumed agent replays a turn that called it, the tool runs again, quietly (no new
+ * events), instead of handing back its recorded output, so what it started is found again
+ * and its spend rolls up as in an uninterrupted run. It must do the same work given the
+ * same input. Other tools' recorded outputs are handed back and they never run twice.
+ * @example
+ * const delegate = rerunOnResume(tool({ inputSchema, execute: (input, options) => runChildFlow(input, options) }));
+ */
+export function rerunOnResume<T extends object>(tool: T): T {
+  Object.defineProperty(tool, rerunKey, { value: true, enumerable: true });
+  return tool;
+}
+
+function runsAgainOnResume(tool: object): boolean {
+  return (tool as { [rerunKey]?: boolean })[rerunKey] === true;
+}
+
+/**
+ * Whether this call of a `rerunOnResume` tool runs again for a call that ended before (a
+ * resumed agent replays the turn that made it): what the call logged is in the log
+ * already, so the tool skips events it would log twice.
+ */
+export function isRerun(options: unknown): boolean {
+  return toolCallScope(options)?.rerun === true;
+}
 
 /** The agent-run scope of a tool call, when the call comes from a Baton agent. */
 export function toolCallScope(options: unknown): ToolCallScope | undefined {
@@ -81,6 +118,8 @@ export interface ToolRun {
   context: RunContext | undefined;
   /** What was already warned about, so each warning is given once per agent. */
   warned?: Set<string>;
+  /** What an interrupted earlier run recorded: tool outcomes served instead of running. */
+  replay?: AgentReplay | undefined;
 }
 
 /**
@@ -94,11 +133,12 @@ export function instrumentTools(tools: ToolSet, run: ToolRun): ToolSet {
     const execute = original.execute as
       | ((input: unknown, options: ToolExecutionOptions<unknown>) => unknown)
       | undefined;
+    const rerun = runsAgainOnResume(original);
     instrumented[name] =
       typeof execute === "function"
         ? ({
             ...original,
-            execute: (input, options) => runTool(name, execute, input, options, run),
+            execute: (input, options) => runTool(name, execute, input, options, run, rerun),
           } as ToolSet[string])
         : original;
   }
@@ -111,8 +151,15 @@ function runTool(
   input: unknown,
   options: ToolExecutionOptions<unknown>,
   run: ToolRun,
+  rerun: boolean,
 ): unknown {
   const { clock, ledger, agent } = run;
+  const turn = ledger.turns;
+  const recorded = run.replay?.toolOutcome(turn, options.toolCallId);
+  if (recorded && !rerun) return serveRecorded(name, input, recorded, run);
+  // A tool whose work resumes on its own runs again; its events are in the log already.
+  const quiet = recorded?.type === "tool-call-end";
+  if (recorded && quiet) run.replay?.served(recorded);
   const record: ToolCallRecord = {
     tool: name,
     toolCallId: options.toolCallId,
@@ -129,12 +176,14 @@ function runTool(
     ledger,
     clock,
     gate: run.gate,
-    context: run.context,
+    context: run.context && scopedRunContext(run.context, `${turn}:${options.toolCallId}`),
+    rerun: quiet,
     reportCost: (cents) => {
       reported += checkCents(cents, `reportToolCost (tool "${name}")`);
     },
   };
-  ledger.emit({ type: "tool-call-start", agent, tool: name, toolCallId: record.toolCallId, input });
+  const emit: RunLedger["emit"] = quiet ? () => {} : (event) => ledger.emit(event);
+  emit({ type: "tool-call-start", agent, tool: name, toolCallId: record.toolCallId, input });
   // What the tool spent counts against the run's budgets as soon as the call ends.
   const charge = (cents: number) => {
     if (cents > 0) run.gate?.recordToolCost?.({ agent, tool: name, cents });
@@ -148,7 +197,7 @@ function runTool(
     record.output = output;
     record.costCents = reported + ownCost;
     charge(record.costCents);
-    ledger.emit({
+    emit({
       type: "tool-call-end",
       agent,
       tool: name,
@@ -164,7 +213,7 @@ function runTool(
     record.error = serializeError(error);
     record.costCents = reported;
     charge(record.costCents);
-    ledger.emit({
+    emit({
       type: "tool-call-error",
       agent,
       tool: name,
@@ -190,6 +239,33 @@ function runTool(
       return fail(error);
     }
   }, fail);
+}
+
+/**
+ * Hands back how a tool call ended in an interrupted earlier run, without running the
+ * tool: its output, or its error (one the model already saw). Booked in the ledger as it
+ * was recorded; no events (they are in the log already).
+ */
+function serveRecorded(name: string, input: unknown, recorded: LoggedEvent, run: ToolRun): unknown {
+  run.replay?.served(recorded);
+  const durationMs = typeof recorded.durationMs === "number" ? recorded.durationMs : 0;
+  const record: ToolCallRecord = {
+    tool: name,
+    toolCallId: String(recorded.toolCallId),
+    input,
+    startedAt: recorded.at - durationMs,
+    durationMs,
+    costCents: typeof recorded.costCents === "number" ? recorded.costCents : 0,
+  };
+  run.ledger.toolCalls.push(record);
+  if (recorded.type === "tool-call-end") {
+    record.output = recorded.output;
+    return Promise.resolve(recorded.output);
+  }
+  const error = recorded.error as SerializedError;
+  record.error = error;
+  // The model saw this error's message: the same message keeps the conversation the same.
+  return Promise.reject(Object.assign(new Error(error.message), { name: error.name }));
 }
 
 /**

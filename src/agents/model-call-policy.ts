@@ -20,6 +20,7 @@ import {
   reserveCall,
 } from "../core/policies/call-reservation.js";
 import type { Clock } from "../core/ports/clock.js";
+import type { LoggedEvent } from "../core/ports/run-store.js";
 import { type ResolvedRetryOptions, retryAfterOf, withRetry } from "../core/retry-policy.js";
 import type { RunContext } from "../core/run-context.js";
 import { emptyUsage, modelCallCost, possiblyBilledSpend, type Usage } from "../core/usage.js";
@@ -30,8 +31,10 @@ import {
   usageFromProvider,
 } from "../models/index.js";
 import { preloadModel } from "../models/preload-model.js";
+import { type AgentReplay, replayedCallRecord } from "./agent-replay.js";
 import { countPromptTokens, estimateMessageTokens } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
+import { replayedGenerate, replayedStream } from "./replayed-reply.js";
 import {
   type CacheScope,
   generateThroughCache,
@@ -67,6 +70,19 @@ export interface ModelCallPolicy {
   onTextDelta?: (delta: string) => void;
   /** The response cache, when the agent or the run opted in. */
   cache?: ResolvedResponseCache | undefined;
+  /** What an interrupted earlier run of this work recorded: its replies are served first. */
+  replay?: AgentReplay | undefined;
+  /**
+   * Whether the step this run belongs to waits (an approval, another run's wait): the run
+   * then makes no new model call, and stops.
+   */
+  waits?: (() => Error | undefined) | undefined;
+  /**
+   * Resolves once the run's log holds every event emitted so far (`RunContext.stored`): a
+   * call is made only once its `model-call-start` is stored, so every request a provider
+   * may bill is in the log (replied or not).
+   */
+  stored?: (() => Promise<void>) | undefined;
 }
 
 /** What the prompt of one call weighs, counted once for all its attempts. */
@@ -85,13 +101,26 @@ export interface AttemptOutcome {
   error?: unknown;
   response?: unknown;
   finishReason?: string;
+  /** The provider's id of its response. */
+  responseId?: string;
 }
 
 export type Settle = (outcome: AttemptOutcome) => void;
 
+/** The two signals of an attempt. */
+export interface AttemptSignals {
+  /** Aborts when the caller stops waiting: a timeout, a cancelled or failed run. */
+  signal: AbortSignal;
+  /**
+   * What the provider's request gets: it aborts `abortGraceTurns` event-loop turns after
+   * `signal`, unless the attempt settled first, so a reply that had arrived is still read.
+   */
+  requestSignal: AbortSignal;
+}
+
 type CallOnce<T> = (
   model: ResolvedModel,
-  signal: AbortSignal,
+  signals: AttemptSignals,
   settle: Settle,
   headers: Record<string, string> | undefined,
 ) => Promise<T>;
@@ -113,32 +142,44 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     options: LanguageModelV4CallOptions,
     attempt: (
       model: ResolvedModel,
-      signal: AbortSignal,
+      signals: AttemptSignals,
       settle: Settle,
       headers: Record<string, string> | undefined,
     ) => Promise<T>,
+    replayed: (reply: LoggedEvent) => T,
   ) => {
     let model = primary.id;
-    const value = await callWithPolicy<T>(policy, options, (tried, signal, settle, headers) => {
-      model = tried.id;
-      return attempt(tried, signal, settle, headers);
-    });
+    const value = await callWithPolicy<T>(
+      policy,
+      options,
+      (tried, signals, settle, headers) => {
+        model = tried.id;
+        return attempt(tried, signals, settle, headers);
+      },
+      replayed,
+    );
     return { value, model };
   };
   const generate = (options: LanguageModelV4CallOptions) =>
-    answered(options, (model, signal, settle, headers) =>
-      generateAttempt(model, withHeaders(options, headers), signal, settle),
+    answered(
+      options,
+      (model, signals, settle, headers) =>
+        generateAttempt(model, withHeaders(options, headers), signals, settle),
+      replayedGenerate,
     );
   const stream = (options: LanguageModelV4CallOptions) =>
-    answered(options, (model, signal, settle, headers) =>
-      streamAttempt(
-        model,
-        withHeaders(options, headers),
-        signal,
-        settle,
-        policy.clock,
-        policy.onTextDelta,
-      ),
+    answered(
+      options,
+      (model, signals, settle, headers) =>
+        streamAttempt(
+          model,
+          withHeaders(options, headers),
+          signals,
+          settle,
+          policy.clock,
+          policy.onTextDelta,
+        ),
+      replayedStream,
     );
   return {
     specificationVersion: "v4",
@@ -185,18 +226,20 @@ function withHeaders(
 async function generateAttempt(
   model: ResolvedModel,
   options: LanguageModelV4CallOptions,
-  signal: AbortSignal,
+  { signal, requestSignal }: AttemptSignals,
   settle: Settle,
 ): Promise<LanguageModelV4GenerateResult> {
-  const reply = model.model.doGenerate({ ...options, abortSignal: signal });
+  const reply = model.model.doGenerate({ ...options, abortSignal: requestSignal });
   // A reply that arrives is billed, even when the call was aborted as it came in (a timeout
-  // firing while the response is parsed): settled here, not by the abort.
+  // firing before the response was read or while it was parsed): settled here, not by the
+  // abort.
   reply.then(
     (result) =>
       settle({
         usage: usageFromProvider(result.usage),
         response: result.content,
         finishReason: result.finishReason.unified,
+        ...(result.response?.id !== undefined ? { responseId: result.response.id } : {}),
         ...(signal.aborted ? { error: abortError(signal) } : {}),
       }),
     (error: unknown) => {
@@ -208,7 +251,29 @@ async function generateAttempt(
 
 async function callWithPolicy<
   T extends LanguageModelV4GenerateResult | LanguageModelV4StreamResult,
->(policy: ModelCallPolicy, options: LanguageModelV4CallOptions, once: CallOnce<T>): Promise<T> {
+>(
+  policy: ModelCallPolicy,
+  options: LanguageModelV4CallOptions,
+  once: CallOnce<T>,
+  replayed: (reply: LoggedEvent) => T,
+): Promise<T> {
+  const recorded = policy.replay?.nextCall(policy.purpose);
+  if (recorded) {
+    // Served from the recording of an interrupted earlier run: no model call, no events
+    // (they are in the log already); the ledger books what the recorded attempts spent.
+    for (const failed of recorded.failed) {
+      policy.ledger.modelCalls.push(replayedCallRecord(failed, policy.purpose));
+    }
+    if (recorded.reply) {
+      const { reply } = recorded;
+      const attempt = 1 + recorded.failed.filter((failed) => failed.model === reply.model).length;
+      policy.ledger.modelCalls.push({ ...replayedCallRecord(reply, policy.purpose), attempt });
+      if (policy.purpose === "step") policy.ledger.turns++;
+      return replayed(reply);
+    }
+  }
+  const waiting = policy.waits?.();
+  if (waiting) throw waiting;
   const signal = anySignal([policy.signal, options.abortSignal]);
   let counted: number | undefined;
   const prompt: PromptSize = {
@@ -304,7 +369,18 @@ async function gatedAttempt<T>(
   }
   const { clock, ledger } = policy;
   const startedAt = clock.now();
-  ledger.emit({ type: "model-call-start", agent: policy.agent, model: model.id, attempt });
+  // In a run, the start carries what the call may cost: a call the log never sees answered
+  // (its process died) is booked as possibly billed at this reservation when the run resumes.
+  if (policy.stored) reservation ??= reserveCall({ ...request, estimate: estimateOf() });
+  ledger.emit({
+    type: "model-call-start",
+    agent: policy.agent,
+    model: model.id,
+    attempt,
+    ...(reservation && policy.stored
+      ? { reservation: { tokens: reservation.tokens, cents: reservation.cents } }
+      : {}),
+  });
   // Asked right after the start is logged (and observed), so the headers name this call's span.
   const { context } = policy;
   const headers = context?.telemetry?.modelCallHeaders({
@@ -324,21 +400,29 @@ async function gatedAttempt<T>(
           `Model call to ${model.id} timed out after ${policy.callTimeoutMs} ms`,
         );
   const callSignal = anySignal([signal, timer?.signal]);
+  const providerRequest = new AbortController();
 
   let settled = false;
+  let sent = policy.stored === undefined;
   let ended!: () => void;
   ledger.track(
     new Promise<void>((resolve) => {
       ended = resolve;
     }),
   );
-  // An aborted call settles when its provider gives up, or bills its reply if that turns out
-  // to have arrived; a provider that ignores the abort is booked as possibly billed after
-  // the grace turns (the engine waits as long for an aborted attempt's spend).
+  // The caller stops waiting at once, but the request stays open for the grace turns: on a
+  // busy event loop the timeout can fire before the socket that holds the whole reply is
+  // read, and a reply that arrived is billed. Then the request is aborted; the call settles
+  // when its provider gives up, or bills its reply if it was still being parsed; a provider
+  // that ignores the abort is booked as possibly billed after as many turns again (the
+  // engine waits for an aborted attempt's spend longer than both, see stepAbortTurns).
   const onAbort = () => {
-    turnsUntil(() => settled, abortGraceTurns).then(() =>
-      settle({ error: abortError(callSignal) }),
-    );
+    turnsUntil(() => settled, abortGraceTurns)
+      .then(() => {
+        providerRequest.abort(callSignal.reason);
+        return turnsUntil(() => settled, abortGraceTurns);
+      })
+      .then(() => settle({ error: abortError(callSignal) }));
   };
   const settle: Settle = (outcome) => {
     if (settled) return;
@@ -347,9 +431,10 @@ async function gatedAttempt<T>(
     callSignal.removeEventListener("abort", onAbort);
     timer?.cancel();
     const durationMs = clock.now() - startedAt;
-    // Aborted before its reply arrived: the provider may have billed it, up to what it reserved.
+    // Aborted before its reply arrived: the provider may have billed it, up to what it
+    // reserved; not when it was aborted before its request went out.
     const possiblyBilled =
-      outcome.usage === undefined && outcome.error !== undefined && callSignal.aborted;
+      outcome.usage === undefined && outcome.error !== undefined && callSignal.aborted && sent;
     const usage = outcome.usage ?? emptyUsage();
     // An attempt that reported no usage was not billed, whatever the model's price.
     let costCents =
@@ -388,8 +473,10 @@ async function gatedAttempt<T>(
         error,
         attempt,
         ...(outcome.usage || possiblyBilled ? spend : {}),
+        ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     } else {
+      if (policy.purpose === "step") ledger.turns++;
       ledger.emit({
         type: "model-call-end",
         agent: policy.agent,
@@ -398,6 +485,9 @@ async function gatedAttempt<T>(
         cost: spend.cost,
         durationMs,
         response: outcome.response,
+        ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
+        ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
+        ...(policy.purpose === "summary" ? { purpose: "summary" as const } : {}),
       });
     }
     const retryAfterMs =
@@ -411,10 +501,16 @@ async function gatedAttempt<T>(
     ended();
   };
 
-  if (callSignal.aborted) onAbort();
-  else callSignal.addEventListener("abort", onAbort, { once: true });
+  if (callSignal.aborted) {
+    // Aborted before it went: no request is sent.
+    providerRequest.abort(callSignal.reason);
+    onAbort();
+  } else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
-    return { kind: "done", value: await once(model, callSignal, settle, headers) };
+    if (policy.stored) await abortable(policy.stored(), callSignal);
+    sent = true;
+    const signals = { signal: callSignal, requestSignal: providerRequest.signal };
+    return { kind: "done", value: await once(model, signals, settle, headers) };
   } catch (thrown) {
     if (callSignal.aborted) {
       // Settled by the provider's own end or by the abort's grace turn (see onAbort).

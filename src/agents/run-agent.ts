@@ -11,6 +11,7 @@ import type { ModelCallGate } from "../core/model-call-gate.js";
 import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
 import type { Clock } from "../core/ports/clock.js";
 import { type RetryOptions, resolveRetryOptions } from "../core/retry-policy.js";
+import { RunWaitingError } from "../core/run/run-waiting-error.js";
 import type { RunContext } from "../core/run-context.js";
 import type { RunnableEvent } from "../core/runnable.js";
 import type { CostBreakdown, Usage } from "../core/usage.js";
@@ -18,6 +19,7 @@ import { type ResolvedModel, resolveModel, usageFromProvider } from "../models/i
 import { systemClock } from "../runtime/system-clock.js";
 import type { AgentSettings } from "./agent-options.js";
 import { resolveModelOption } from "./agent-options.js";
+import { AgentReplay } from "./agent-replay.js";
 import type { AgentResult, AgentStepRecord } from "./agent-result.js";
 import { compactConversation } from "./compact-conversation.js";
 import { countMessageTokens, truncateText } from "./count-tokens.js";
@@ -102,7 +104,18 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
   const { settings, memory, call: options } = request;
   const agent = settings.name;
   const clock = options.clock ?? settings.clock ?? systemClock;
-  const ledger = new RunLedger(agent, options.emit);
+  const { context } = options;
+  const path = context?.path ?? "";
+  const ledger = new RunLedger(agent, options.emit, path);
+  // What an interrupted earlier run of this work recorded (a resumed step, a decided tool
+  // call): its turns are replayed with no model call and no tool execution.
+  const replay = context ? AgentReplay.of(context.recorded, path) : undefined;
+  const waits = context
+    ? () =>
+        context.approvals.pending
+          ? new RunWaitingError({ stepId: context.stepId, runnable: agent, reason: "approval" })
+          : undefined
+    : undefined;
   const runTimeoutMs = options.timeout ?? settings.runTimeoutMs;
   const runDeadline =
     runTimeoutMs === undefined
@@ -111,7 +124,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
   // Aborted when the run fails, so no model call outlives it off the books.
   const over = new AbortController();
   const signal = anySignal([options.signal, runDeadline?.signal, over.signal]);
-  ledger.emit({ type: "agent-start", agent, model: settings.model.id });
+  if (!replay?.started) ledger.emit({ type: "agent-start", agent, model: settings.model.id });
   try {
     const retry = resolveRetryOptions(options.retry ?? settings.retry);
     const fallbacks = options.fallbackModels
@@ -149,6 +162,9 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       resolve: (model) => resolveModel(model, settings.modelOptions),
       ...(cache ? { cache } : {}),
       ...(onTextDelta && purpose === "step" ? { onTextDelta } : {}),
+      replay,
+      waits,
+      stored: context ? () => context.stored() : undefined,
     });
 
     const ai = await loadAI();
@@ -171,6 +187,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
         gate: options.gate,
         context: options.context,
         warned: settings.warned,
+        replay,
       }),
       stopWhen: ai.stepCountIs(settings.maxSteps),
       ...(settings.maxOutputTokens !== undefined
@@ -183,6 +200,8 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     const generated = onText
       ? await streamToResult(ai, call, signal)
       : ((await abortable(ai.generateText(call), signal)) as unknown as AnyGenerateResult);
+    // An attempt that timed out may still be reading its reply, which is billed once read.
+    await ledger.settled();
 
     const answering = ledger.answeringModels();
     const steps: AgentStepRecord[] = generated.steps.map((step, index) => ({
@@ -198,6 +217,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       usage: usageFromProvider(step.usage),
     }));
     const messages = generated.responseMessages as ModelMessage[];
+    if (replay) ledger.carried = replay.leftovers();
     const result: AgentResult<OUTPUT> = {
       text: generated.text,
       output: (settings.output ? generated.output : generated.text) as OUTPUT,
@@ -211,13 +231,15 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
       messages,
     };
     if (memory) memory.messages = [...conversation, ...messages];
-    ledger.emit({
-      type: "agent-end",
-      agent,
-      model: result.model,
-      usage: result.usage,
-      cost: result.cost,
-    });
+    if (!replay?.ended) {
+      ledger.emit({
+        type: "agent-end",
+        agent,
+        model: result.model,
+        usage: result.usage,
+        cost: result.cost,
+      });
+    }
     ledger.close();
     return { ok: true, result };
   } catch (thrown) {
@@ -225,6 +247,7 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     over.abort(error);
     // Calls cut short are billed once their reply arrives, or booked as possibly billed.
     await ledger.settled();
+    if (replay) ledger.carried = replay.leftovers();
     const usage = ledger.usage();
     const cost = ledger.cost();
     // Failed runs are billed too: the engine and callers read what was spent from this event

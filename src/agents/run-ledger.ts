@@ -53,21 +53,31 @@ export class RunLedger {
   readonly toolCalls: ToolCallRecord[] = [];
   readonly subagents: SubagentRecord[] = [];
   readonly agent: string;
+  /**
+   * Where the run's work sits in its step's attempt (`RunContext.path`): its events carry
+   * it (when not empty), so a resumed step finds them.
+   */
+  readonly path: string;
   /** The gate's refusal that ended the run, if one did (a budget stop or pause). */
   refusal: Extract<ModelCallPermit, { granted: false }> | undefined;
+  /** Tool-loop turns whose reply arrived (made or replayed): the turn a tool call belongs to. */
+  turns = 0;
+  /** Spend an interrupted earlier run recorded that this run did not replay (`AgentReplay.leftovers`). */
+  carried: { usage: Usage; cost: CostBreakdown } | undefined;
   readonly #emit: ((event: RunnableEvent) => void) | undefined;
   #closed = false;
   #responding: Promise<void> = Promise.resolve();
   /** Model call attempts not yet on the books (an aborted call waits for its reply or its grace turn). */
   readonly #pending = new Set<Promise<void>>();
 
-  constructor(agent: string, emit?: (event: RunnableEvent) => void) {
+  constructor(agent: string, emit?: (event: RunnableEvent) => void, path = "") {
     this.agent = agent;
     this.#emit = emit;
+    this.path = path;
   }
 
   emit(event: AgentEvent): void {
-    this.forward(event);
+    this.forward(this.path === "" ? event : { ...event, path: this.path });
   }
 
   /** Passes on an event of a subagent run inside this one. */
@@ -120,19 +130,21 @@ export class RunLedger {
   }
 
   usage(): Usage {
-    return addUsage(
+    const own = addUsage(
       sumUsage(this.modelCalls.map((call) => call.usage)),
       sumUsage(this.subagents.map((run) => run.usage)),
     );
+    return this.carried ? addUsage(own, this.carried.usage) : own;
   }
 
   cost(): CostBreakdown {
-    return addCost(
+    const own = addCost(
       addCost(
         sumCost(this.modelCalls.map(callCost)),
         sumCost(this.toolCalls.map((call) => toolCost(call.costCents))),
       ),
       sumCost(this.subagents.map((run) => run.cost)),
     );
+    return this.carried ? addCost(own, this.carried.cost) : own;
   }
 }

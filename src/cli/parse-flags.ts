@@ -9,6 +9,15 @@ export function parsePositiveInteger(value: string): number {
   return number;
 }
 
+/** `--port 8787`: a TCP port, 1 to 65535 (0, a free one, is what leaving it out gives). */
+export function parsePort(value: string): number {
+  const number = Number(value.trim());
+  if (value.trim() === "" || !Number.isInteger(number) || number < 1 || number > 65_535) {
+    throw new InvalidArgumentError("Expected a port from 1 to 65535.");
+  }
+  return number;
+}
+
 /** `--budget-cents 2.5`: a number >= 0. */
 export function parseNonNegativeNumber(value: string): number {
   const number = Number(value.trim());

@@ -7,6 +7,7 @@ import type { ApprovalsCommandOptions } from "./approvals-command.js";
 import type { CheckCommandOptions } from "./check-command.js";
 import type { CliContext } from "./cli-context.js";
 import { CliInputError } from "./cli-input-error.js";
+import type { DashboardCommandOptions } from "./dashboard-command.js";
 import type { DecisionCommandOptions } from "./decision-command.js";
 import type { DemoCommandOptions } from "./demo-command.js";
 import { ExitCode } from "./exit-code.js";
@@ -14,6 +15,7 @@ import { packageVersion } from "./package-version.js";
 import {
   collectInputPair,
   parseNonNegativeNumber,
+  parsePort,
   parsePositiveInteger,
   parseSince,
 } from "./parse-flags.js";
@@ -283,6 +285,21 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
     .addOption(storeOption())
     .action((options: StatsCommandOptions) =>
       act(import("./stats-command.js").then(({ statsCommand }) => statsCommand(options, context))),
+    );
+
+  program
+    .command("dashboard")
+    .description(
+      "serve a local web dashboard of the runs (live steps, timeline, cost, approvals) until Ctrl-C",
+    )
+    .option("--port <n>", "the port on 127.0.0.1 (default: a free one)", parsePort)
+    .addOption(storeOption())
+    .action((options: DashboardCommandOptions) =>
+      act(
+        import("./dashboard-command.js").then(({ dashboardCommand }) =>
+          dashboardCommand(options, context),
+        ),
+      ),
     );
 
   program

@@ -14,6 +14,12 @@ export interface EventBase {
   parentRunId?: string;
   /** The step the event belongs to, when it belongs to one. */
   stepId?: string;
+  /**
+   * Where the work that logged the event sits in its step's attempt (`RunContext.path`):
+   * set on agents' events below the step's own runnable (`context.run`, a subagent called as
+   * a tool), so a resumed step gives each agent back what it recorded.
+   */
+  path?: string;
 }
 
 /**
@@ -155,6 +161,12 @@ export interface ModelCallStartEvent extends EventBase {
   agent: string;
   model: string;
   attempt: number;
+  /**
+   * What the call may cost (its prompt plus its output cap, priced), recorded in a run: a
+   * call whose reply never reaches the log (its process died) is booked as possibly billed
+   * at this much when the run resumes (see `CallCutShortError`).
+   */
+  reservation?: { tokens: number; cents: number | null };
 }
 export interface ModelCallEndEvent extends EventBase {
   type: "model-call-end";
@@ -165,6 +177,12 @@ export interface ModelCallEndEvent extends EventBase {
   durationMs: number;
   /** The model's response (content parts), recorded for replay. */
   response?: unknown;
+  /** Why the model stopped (`stop`, `tool-calls`, ...), recorded for replay. */
+  finishReason?: string;
+  /** The provider's id of the response (`chatcmpl-...`): to match the call on its bill. */
+  responseId?: string;
+  /** Set for a memory summary; absent for a call of the tool loop. */
+  purpose?: "summary";
 }
 export interface ModelCallErrorEvent extends EventBase {
   type: "model-call-error";
@@ -174,6 +192,8 @@ export interface ModelCallErrorEvent extends EventBase {
   attempt: number;
   usage?: Usage;
   cost?: CostBreakdown;
+  /** Set for a memory summary; absent for a call of the tool loop. */
+  purpose?: "summary";
 }
 export interface ModelCallRetryEvent extends EventBase {
   type: "model-call-retry";

@@ -2,7 +2,7 @@ import type { BatonEvent } from "./events.js";
 import type { ModelCallGate } from "./model-call-gate.js";
 import type { Clock } from "./ports/clock.js";
 import type { IdGenerator } from "./ports/id-generator.js";
-import type { RunStore } from "./ports/run-store.js";
+import type { LoggedEvent, RunStore } from "./ports/run-store.js";
 import type { RunTelemetry } from "./ports/run-telemetry.js";
 import type { ResolvedResponseCache } from "./response-cache-options.js";
 import type { RetryOptions } from "./retry-policy.js";
@@ -38,10 +38,34 @@ export interface RunContext {
   emit(event: RunnableEvent): void;
   /** Puts an event a child run already logged on this run's stream, without logging it again. */
   relay(event: BatonEvent): void;
+  /**
+   * Resolves once every event emitted so far is in the store: work that must not happen
+   * unless the log says it may have (a model call, after its `model-call-start`) waits for it.
+   */
+  stored(): Promise<void>;
   /** What the step sets for what it runs (retry policy, time limit, fallback models). */
   readonly overrides: RunOverrides;
   /** Tool calls of this step that wait for, or got, a human decision. */
   readonly approvals: ToolApprovals;
+  /**
+   * Where this work sits in its step's attempt: `""` for what the step runs itself; the
+   * run's key for what a function step runs (`context.run`, "1", "2", ... by default); the
+   * caller's path, the turn and the tool call id for a tool's work (`"1/2:call_x"`). Agents
+   * tag their events with it, so a resumed step finds what each piece of work recorded.
+   */
+  readonly path: string;
+  /**
+   * The events this step attempt logged before it was interrupted (a crash, a wait, a tool
+   * approval), oldest first, every path's: what a resumed agent replays its turns from.
+   * Empty for a fresh attempt.
+   */
+  readonly recorded: readonly LoggedEvent[];
+  /**
+   * The id of the child run this work starts (a sub-workflow): derived from the run, the
+   * step, the attempt and `path`, so the same work finds its child run again when the step
+   * resumes (`childRunIdOf`).
+   */
+  childRunId(): string;
   /** What traces the run (`start({ telemetry })`): child runs share it, model calls ask it for headers. */
   readonly telemetry?: RunTelemetry | undefined;
 }

@@ -1,6 +1,8 @@
-import type { LoggedEvent, RunRecord, RunStore } from "../core/ports/run-store.js";
+import type { RunRecord, RunStore } from "../core/ports/run-store.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
+import { logWithStart } from "../core/run/log-with-start.js";
 import type { WorkflowResult } from "../core/run/run.js";
+import { settleRecord } from "../core/run/settle-record.js";
 import { DurableError } from "./durable-error.js";
 import type { DurableRun } from "./durable-run.js";
 import { endedRun } from "./durable-run.js";
@@ -116,20 +118,15 @@ export async function resumeWith(
     );
   }
   try {
-    let log = await store.readLog(runId);
-    if (!log.some((event) => event.type === "run-start" && event.runId === runId)) {
-      // The process died before the run's first event: log its start now.
-      const start: LoggedEvent = {
-        type: "run-start",
-        at: settings.clock.now(),
-        runId,
-        workflow: record.workflow,
-        input: record.input,
-        steps: [...workflow.stepIds],
-      };
-      await store.append(runId, [start]);
-      log = await store.readLog(runId);
-    }
+    // A run whose process died before its first event starts now, in place.
+    const log = await logWithStart(store, runId, () => ({
+      type: "run-start",
+      at: settings.clock.now(),
+      runId,
+      workflow: record.workflow,
+      input: record.input,
+      steps: [...workflow.stepIds],
+    }));
     const state = foldRunLog(log, { runId });
     if (terminal.has(state.status)) {
       await settleRecord(store, record, state, settings.clock.now());
@@ -153,20 +150,4 @@ export async function resumeWith(
     await lease.release();
     throw error;
   }
-}
-
-/** Brings the run's record up to date with a log that ended (the process died before it could). */
-async function settleRecord(
-  store: RunStore,
-  record: RunRecord,
-  state: ReturnType<typeof foldRunLog>,
-  now: number,
-): Promise<void> {
-  if (record.status === state.status) return;
-  await store.updateRun(record.id, {
-    status: state.status,
-    updatedAt: now,
-    ...(state.status === "succeeded" && state.output !== undefined ? { output: state.output } : {}),
-    ...(state.error ? { error: state.error.message } : {}),
-  });
 }

@@ -8,6 +8,7 @@
  */
 import "../require-supported-node.js";
 
+export { isRerun, rerunOnResume } from "../agents/instrument-tools.js";
 export { errorMarker } from "../core/errors/index.js";
 export { type SerializedError, serializeError } from "../core/events.js";
 export type {
@@ -54,10 +55,12 @@ export {
   retryDelay,
 } from "../core/retry-policy.js";
 export { checkJson, jsonProblem } from "../core/run/check-json.js";
+export { childRunIdOf } from "../core/run/child-run-id.js";
 export { executeStep } from "../core/run/execute-step.js";
 export {
   applyRunEvent,
   foldRunLog,
+  type RunningStep,
   type RunState,
   type ToolApprovalRecord,
 } from "../core/run/fold-run-log.js";

@@ -87,7 +87,11 @@ export async function designPlan(
       maxIterations: runtime.maxPlanAttempts,
     },
   });
-  const result = await scope.runChild(flow, { kind: "planning", toolCallId, goal }, { signal });
+  const result = await scope.runChild(
+    flow,
+    { kind: "planning", toolCallId, goal },
+    { signal, key: `${toolCallId}.planning` },
+  );
   const attempts = result.steps.design?.iterations ?? 0;
   const checked = checkPlan((result.output as AgentResult<Plan>).output, {
     availableTools,

@@ -1,5 +1,6 @@
 import { type JSONSchema7, jsonSchema, type Tool, type ToolSet, tool } from "ai";
 import { z } from "zod";
+import { isRerun, rerunOnResume } from "../engine/index.js";
 import { PlanError } from "../patterns/index.js";
 import { checkTasks, type TaskRequest } from "./check-tasks.js";
 import { designPlan } from "./design-plan.js";
@@ -111,7 +112,9 @@ function describeSubagents(runtime: OrchestratorRuntime): string {
  * `delegate_to_subagents`: hands tasks to subagents (registered ones, or ones planned
  * earlier in the same run) and runs them as a workflow. Its description and the agent
  * names it offers are read at the start of each main-agent run, so subagents registered
- * later are offered too.
+ * later are offered too. When a resumed main agent replays the turn that called it, it runs
+ * again and finds its delegation run (`rerunOnResume`): a finished one gives its recorded
+ * result, an interrupted one resumes.
  */
 function delegateTool(runtime: OrchestratorRuntime): Tool<DelegateInput, DelegationOutcome> {
   const delegate: Tool<DelegateInput, DelegationOutcome> = tool({
@@ -134,7 +137,7 @@ function delegateTool(runtime: OrchestratorRuntime): Tool<DelegateInput, Delegat
       );
     },
   });
-  return Object.defineProperties(delegate, {
+  return Object.defineProperties(rerunOnResume(delegate), {
     description: {
       enumerable: true,
       get: () =>
@@ -154,7 +157,9 @@ function delegateTool(runtime: OrchestratorRuntime): Tool<DelegateInput, Delegat
 /**
  * `plan_and_create_subagents`: asks the designer model for new subagents (with only the
  * tools they need) and their tasks, checks the plan, creates the subagents and runs the
- * tasks as a workflow.
+ * tasks as a workflow. A resumed main agent runs it again (`rerunOnResume`): it finds its
+ * planning and delegation runs and creates the planned subagents again, which later
+ * delegations of the run may name.
  */
 function planTool(runtime: OrchestratorRuntime): Tool<PlanInput, PlanOutcome> {
   const plan: Tool<PlanInput, PlanOutcome> = tool({
@@ -170,7 +175,8 @@ function planTool(runtime: OrchestratorRuntime): Tool<PlanInput, PlanOutcome> {
     execute: async ({ goal }, toolOptions): Promise<PlanOutcome> => {
       const { toolCallId, abortSignal } = toolOptions;
       const scope = processScopeOf(runtime.scopes, toolOptions, PLAN_TOOL);
-      const { emit } = scope.step;
+      // Running again for a call that ended before: its decomposition events are logged.
+      const emit = isRerun(toolOptions) ? () => {} : scope.step.emit;
       emit({ type: "decomposition-start", toolCallId, goal });
       let designed: Awaited<ReturnType<typeof designPlan>>;
       try {
@@ -208,7 +214,7 @@ function planTool(runtime: OrchestratorRuntime): Tool<PlanInput, PlanOutcome> {
       return { planRunId, subagents, ...outcome };
     },
   });
-  return plan;
+  return rerunOnResume(plan);
 }
 
 /** The two tools the orchestrator gives its main agent. */

@@ -13,6 +13,11 @@ export interface ChildRunOptions {
   signal?: AbortSignal | undefined;
   /** Models the child's agents fall back to. @default the agents' own */
   fallbackModels?: readonly string[] | undefined;
+  /**
+   * Names the child run within the main step (`StepRunOptions.key`): a resumed main step
+   * finds it again by this key (the tool call that started it).
+   */
+  key?: string | undefined;
 }
 
 /**
@@ -38,11 +43,12 @@ export class ProcessScope {
   runChild<Input>(
     flow: Workflow<Input>,
     input: Input,
-    { signal, fallbackModels }: ChildRunOptions = {},
+    { signal, fallbackModels, key }: ChildRunOptions = {},
   ): Promise<WorkflowResult> {
     return this.step.run(flow, input, {
       ...(signal ? { signal } : {}),
       ...(fallbackModels ? { fallbackModels } : {}),
+      ...(key ? { key } : {}),
     });
   }
 }

@@ -120,7 +120,11 @@ export async function runDelegation(
   const { fallbackModels } = runtime.taskOptions;
   let result: WorkflowResult;
   try {
-    result = await scope.runChild(flow, input, { signal, fallbackModels });
+    result = await scope.runChild(flow, input, {
+      signal,
+      fallbackModels,
+      key: `${input.toolCallId}.delegation`,
+    });
   } catch (error) {
     if (!WorkflowError.isInstance(error)) throw error;
     // A cancelled or paused delegation stops the process; failed tasks are reported instead.

@@ -120,7 +120,7 @@ describe("flowchart", () => {
         "        |",
         "        v",
         "      +----------------------------------------------------------------------+",
-        "      | PLANNING · run_2 · succeeded                                         |",
+        "      | PLANNING · run_1/main/c1.planning · succeeded                        |",
         "      | designer: designer (mock:designer)                                   |",
         "      | attempt 1: rejected (1 problem)                                      |",
         '      |   agents[0].tools[0]: "shell" is not an available tool (available: … |',
@@ -129,10 +129,10 @@ describe("flowchart", () => {
         "      +----------------------------------------------------------------------+",
         "        |",
         "        v",
-        "      +-----------------------------------------+",
-        "      | DELEGATION · run_3 · succeeded          |",
-        "      | 2 planned tasks · 130 tokens · 73.0000¢ |",
-        "      +-----------------------------------------+",
+        "      +---------------------------------------------------+",
+        "      | DELEGATION · run_1/main/c1.delegation · succeeded |",
+        "      | 2 planned tasks · 130 tokens · 73.0000¢           |",
+        "      +---------------------------------------------------+",
         "        |",
         "        |-- +----------------------------------------------------+",
         "        |   | compute · analyst · parallel                       |",
@@ -167,12 +167,14 @@ describe("toolTrace", () => {
       "orchestrator orchestrator run_1 · succeeded · main agent lead · 238 tokens · 256.0000¢",
     );
     expect(lines[1]).toBe(
-      '└─ ✓ plan_and_create_subagents {"goal":"Find 6 * 7."} → {"planRunId":"run_2","subagents":[{"name":"analyst","tools"… · 0ms',
+      '└─ ✓ plan_and_create_subagents {"goal":"Find 6 * 7."} → {"planRunId":"run_1/main/c1.planning","subagents":[{"name":… · 0ms',
     );
     expect(lines[2]).toBe(
-      "   ├─ planning run_2 · designer · 2 attempts (1 rejected) · created analyst [calculator], writer [] · 180 tokens · 250.0000¢",
+      "   ├─ planning run_1/main/c1.planning · designer · 2 attempts (1 rejected) · created analyst [calculator], writer [] · 180 tokens · 250.0000¢",
     );
-    expect(lines[3]).toBe("   └─ delegation run_3 · succeeded · 2 tasks · 130 tokens · 73.0000¢");
+    expect(lines[3]).toBe(
+      "   └─ delegation run_1/main/c1.delegation · succeeded · 2 tasks · 130 tokens · 73.0000¢",
+    );
     expect(lines[4]).toBe(
       "      ├─ ✓ task compute → analyst (mock:sub) · 0ms · 100 tokens · 55.0000¢",
     );
@@ -212,9 +214,9 @@ describe("mermaid", () => {
     expect(chart).toContain('m1["lead (main agent)<br/>run_1 · succeeded"]');
     expect(chart).toMatch(/c2\{\{"plan_and_create_subagents ✓<br\/>/);
     expect(chart).toContain(
-      'p3[/"planning run_2<br/>2 attempts, 1 rejected<br/>created: analyst, writer"/]',
+      'p3[/"planning run_1/main/c1.planning<br/>2 attempts, 1 rejected<br/>created: analyst, writer"/]',
     );
-    expect(chart).toContain('subgraph d4["delegation run_3"]');
+    expect(chart).toContain('subgraph d4["delegation run_1/main/c1.delegation"]');
     expect(chart).toContain('t5["compute · analyst ✓<br/>mock:sub"]');
     expect(chart).toContain('x6(["calculator ✓ ×1 ✗ ×1"])');
     expect(chart).toContain('t7["write · writer ✓<br/>mock:sub"]');
@@ -267,7 +269,7 @@ describe("every total of an orchestrated run", () => {
     expect(report.cost.byAgent.finder).toMatchObject({ role: "subagent", toolCents: 0.2 });
 
     const chart = await flowchart(source);
-    expect(chart).toContain("| 1 planned task · 66 tokens · 36.2000¢ |");
+    expect(chart).toMatch(/\| 1 planned task · 66 tokens · 36\.2000¢ +\|/);
     expect(chart).toContain("| succeeded · mock:sub · 0ms · 66 tokens · 36.2000¢ |");
     expect(chart).toContain("  total: 384 tokens · 402.2000¢");
 

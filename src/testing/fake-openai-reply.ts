@@ -62,6 +62,11 @@ export interface FakeRequest {
   body: ChatCompletionRequestBody | undefined;
   /** The body as received. */
   rawBody: string;
+  /**
+   * Set once the server answered with a completion (not a fault): the response's id and
+   * the usage it reported, which a real provider would bill.
+   */
+  answer?: { id: string; usage: FakeUsage };
 }
 
 /** The parts of a Chat Completions request body the fake server reads. */

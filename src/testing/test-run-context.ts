@@ -2,7 +2,8 @@ import type { BatonEvent } from "../core/events.js";
 import type { ModelCallGate } from "../core/model-call-gate.js";
 import type { Clock } from "../core/ports/clock.js";
 import { type IdGenerator, sequentialIdGenerator } from "../core/ports/id-generator.js";
-import type { RunStore } from "../core/ports/run-store.js";
+import type { LoggedEvent, RunStore } from "../core/ports/run-store.js";
+import { childRunIdOf } from "../core/run/child-run-id.js";
 import type { ToolApprovalRecord } from "../core/run/fold-run-log.js";
 import type { RunContext, RunOverrides, ToolApprovals } from "../core/run-context.js";
 import type { RunnableEvent } from "../core/runnable.js";
@@ -30,6 +31,8 @@ export interface TestRunContextOptions {
   overrides?: RunOverrides;
   /** Tool calls of the step that asked for approval, decided ones included. @default [] */
   approvals?: ToolApprovalRecord[];
+  /** What earlier runs of the attempt logged, for a resumed agent to replay. @default [] */
+  recorded?: LoggedEvent[];
 }
 
 /** A run context that records what was done through it. */
@@ -78,10 +81,15 @@ export function testRunContext(options: TestRunContextOptions = {}): TestRunCont
       events.push({ type: "approval-output", toolCallId, output });
     },
   };
+  const runId = options.runId ?? "run_test";
+  const stepId = options.stepId ?? "step";
   return {
-    runId: options.runId ?? "run_test",
-    stepId: options.stepId ?? "step",
+    runId,
+    stepId,
     attempt: 1,
+    path: "",
+    recorded: options.recorded ?? [],
+    childRunId: () => childRunIdOf({ runId, stepId, iteration: 1, attempt: 1, path: "" }),
     parent: undefined,
     store: options.store ?? new MemoryStore(),
     ids: options.ids ?? sequentialIdGenerator(),
@@ -101,5 +109,7 @@ export function testRunContext(options: TestRunContextOptions = {}): TestRunCont
     relay(event) {
       relayed.push(event);
     },
+    // Events are kept as they are emitted: there is no store to wait for.
+    stored: () => Promise.resolve(),
   };
 }

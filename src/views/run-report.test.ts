@@ -163,6 +163,78 @@ describe("A run's cost table", () => {
   });
 });
 
+describe("runReport of a run that crashed", () => {
+  const reservation = { tokens: 900, cents: 4 };
+  const beforeCrash: LoggedEvent[] = [
+    ...started,
+    { type: "model-call-start", at: 1002, runId: "r", stepId: "a", agent: "x", model: "p:m" },
+    callEnd(1003, "p:m", 10, 2, 1),
+    {
+      type: "model-call-start",
+      at: 1004,
+      runId: "r",
+      stepId: "a",
+      agent: "x",
+      model: "p:m",
+      attempt: 1,
+      reservation,
+    },
+  ];
+
+  it("counts the recorded calls of the step in flight in its row and in the totals", async () => {
+    const report = await runReport(beforeCrash);
+    expect(report.status).toBe("running");
+    expect(report.steps[0]).toMatchObject({
+      id: "a",
+      status: "running",
+      usage: usage(10, 2),
+      cost: { totalCents: 1 },
+    });
+    expect(report.usage).toEqual(usage(10, 2));
+    expect(costTable(report)).not.toContain("possibly billed");
+  });
+
+  it("once resumed, shows the call cut short by the crash as possibly billed, and the step's calls once", async () => {
+    const cutShort = possiblyBilledSpend("p:m", reservation);
+    const resumed: LoggedEvent[] = [
+      ...beforeCrash,
+      { type: "run-resume", at: 2000, runId: "r" },
+      {
+        type: "model-call-error",
+        at: 2000,
+        runId: "r",
+        stepId: "a",
+        agent: "x",
+        model: "p:m",
+        attempt: 1,
+        error: { name: "CallCutShortError", message: "cut short", code: "call-cut-short" },
+        ...cutShort,
+      },
+      { type: "step-start", at: 2001, runId: "r", stepId: "a", attempt: 1 },
+      callEnd(2003, "p:m", 14, 3, 2),
+      // The resumed agent books the replayed call and the one cut short with its new one.
+      {
+        type: "step-end",
+        at: 2004,
+        runId: "r",
+        stepId: "a",
+        output: "done",
+        usage: { ...usage(24, 5), possiblyBilledTokens: 900 },
+        cost: { ...modelCallCost("p:m", 3), possiblyBilledCents: 4 },
+      },
+      { type: "run-end", at: 2005, runId: "r", output: "done" },
+    ];
+    const report = await runReport(resumed);
+    expect(report.steps[0]).toMatchObject({
+      usage: { ...usage(24, 5), possiblyBilledTokens: 900 },
+      cost: { totalCents: 3, possiblyBilledCents: 4 },
+    });
+    expect(report.usage).toEqual({ ...usage(24, 5), possiblyBilledTokens: 900 });
+    expect(report.cost).toMatchObject({ totalCents: 3, possiblyBilledCents: 4 });
+    expect(costTable(report)).toMatch(/possibly billed besides: .*4/);
+  });
+});
+
 describe("pendingApprovalsOf", () => {
   it("keeps approval requests no decision has answered, step and tool-call ones apart", () => {
     const events: LoggedEvent[] = [

@@ -76,9 +76,9 @@ async function fromStore(store: RunStore, runId: string, depth = 0): Promise<Tra
     if (state.input === undefined) state.input = record.input;
     if (state.status === "pending" && record.status !== "pending") state.status = record.status;
   }
-  const ordered = [...children].sort(
-    (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id, "en", { numeric: true }),
-  );
+  // Oldest first. Stores list newest first, later-created first among equal times, so the
+  // reversed list sorted (stably) by time keeps the order in which the runs were created.
+  const ordered = [...children].reverse().sort((a, b) => a.createdAt - b.createdAt);
   // Runs nest a few levels at most; the bound only guards against a corrupt store.
   const loaded =
     depth < 32

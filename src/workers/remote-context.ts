@@ -4,7 +4,8 @@ import type { ModelCallGate, ModelCallPermit, ModelCallRequest } from "../core/m
 import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { IdGenerator } from "../core/ports/id-generator.js";
-import type { RunStore } from "../core/ports/run-store.js";
+import type { LoggedEvent, RunStore } from "../core/ports/run-store.js";
+import { childRunIdOf } from "../core/run/child-run-id.js";
 import type { ToolApprovalRecord } from "../core/run/fold-run-log.js";
 import { RemoteError } from "../core/run/wire-outcome.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../core/run-context.js";
@@ -95,6 +96,38 @@ export class RemoteContext implements RunContext, ToolApprovals {
 
   relay(event: BatonEvent): void {
     this.#send({ t: "relay", event: event as unknown as { type: string } });
+  }
+
+  /**
+   * Events go to the owner over the queue and are not acknowledged one by one, so a worker
+   * cannot wait for them to be stored: a model call goes once its `model-call-start` is
+   * sent. (In one process the call waits until the start is in the log.)
+   */
+  stored(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The step's own runnable: the root of the attempt's work paths. */
+  get path(): string {
+    return "";
+  }
+
+  /**
+   * A worker's attempt starts afresh: what an interrupted earlier attempt recorded is not
+   * sent with it, so its agent's turns are made again rather than replayed.
+   */
+  get recorded(): readonly LoggedEvent[] {
+    return [];
+  }
+
+  childRunId(): string {
+    return childRunIdOf({
+      runId: this.runId,
+      stepId: this.stepId,
+      iteration: this.#wire.iteration,
+      attempt: this.attempt,
+      path: "",
+    });
   }
 
   request(request: { toolCallId: string; tool: string; input: unknown; message?: string }): void {

@@ -5,22 +5,26 @@
  * when a target was missed. docs/reliability.md records a run.
  *
  *   npm run chaos -- --only faults,fuzz --runs 100 --specs 2000 --seed 7
+ *   npm run chaos -- --only faults --slow 0.3
  *
  * Parts: `faults` (runs under provider faults: completion, exact usage, and the secret scan
- * over store, events and CLI output), `crash` (SIGKILLs of a durable run), `shared` (processes
- * sharing one SQLite file), `fuzz` (random and mutated specs). `npm test` runs a short
- * version of each (test/chaos/*.test.ts, test/crash/crash.test.ts).
+ * over store, events and CLI output), `crash` (SIGKILLs of a durable run), `orchestrator`
+ * (SIGKILLs of an orchestrator run on the fake OpenAI server: nothing finished made again,
+ * answer and spend as uninterrupted), `shared` (processes sharing one SQLite file), `fuzz`
+ * (random and mutated specs). `npm test` runs a short version of each (test/chaos/*.test.ts,
+ * test/crash/crash.test.ts, test/crash/orchestrator-crash.test.ts).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { crashCampaign } from "../crash/crash-campaign.js";
+import { orchestratorCrashRound } from "../crash/orchestrator-crash.js";
 import { fuzzSpecs } from "./fuzz-specs.js";
 import { providerFaults } from "./provider-faults.js";
 import { sharedStore } from "./shared-store.js";
 
-const parts = ["faults", "crash", "shared", "fuzz"] as const;
+const parts = ["faults", "crash", "orchestrator", "shared", "fuzz"] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -28,7 +32,9 @@ const { values } = parseArgs({
     only: { type: "string", default: parts.join(",") },
     runs: { type: "string", default: "300" },
     concurrency: { type: "string", default: "8" },
+    slow: { type: "string", default: "0" },
     kills: { type: "string", default: "50" },
+    "orchestrator-kills": { type: "string", default: "30" },
     processes: { type: "string", default: "4" },
     "runs-each": { type: "string", default: "15" },
     specs: { type: "string", default: "10000" },
@@ -42,7 +48,9 @@ if (values.help) {
   --only LIST        parts to run: ${parts.join(",")} (default: all)
   --runs N           runs under provider faults (default 300)
   --concurrency N    of those, at once (default 8)
+  --slow F           share of replies sent just as the call timeout fires, racing it (default 0)
   --kills N          SIGKILLs of a durable run (default 50)
+  --orchestrator-kills N  SIGKILLs of an orchestrator run (default 30)
   --processes N      processes sharing one SQLite file (default 4)
   --runs-each N      baton runs per process (default 15; one in five is killed mid-run)
   --specs N          fuzzed specs (default 10000)
@@ -67,6 +75,13 @@ for (const part of only) {
   }
 }
 const seed = count("--seed", values.seed);
+const slow = Number(values.slow);
+if (!(slow >= 0 && slow <= 0.5)) {
+  console.error(
+    `--slow: expected a share from 0 to 0.5 (the other faults take 0.45), received ${values.slow}`,
+  );
+  process.exit(2);
+}
 const dir = mkdtempSync(join(tmpdir(), "baton-chaos-"));
 const rows: string[][] = [];
 const details: string[] = [];
@@ -98,6 +113,7 @@ try {
       runs,
       concurrency: count("--concurrency", values.concurrency),
       seed,
+      ...(slow > 0 ? { rates: { slow } } : {}),
       onRun: progress("provider faults"),
     });
     row(
@@ -127,6 +143,11 @@ try {
       .map(([kind, served]) => `${kind} ${percent(served, report.requests)}`)
       .join(", ");
     details.push(`Provider faults: ${report.requests} requests: ${replies}.`);
+    if (report.discardedRuns > 0) {
+      details.push(
+        `${report.discardedRuns} runs had a reply written after their client had given up on it (its call timed out and closed the connection): not served, and reported as possibly billed.`,
+      );
+    }
     for (const failure of report.failures) {
       details.push(
         `- run ${failure.run} (${failure.runId ?? "no id"}) did not complete: exit ${failure.code}: ${failure.error}`,
@@ -134,7 +155,7 @@ try {
     }
     for (const mismatch of report.mismatches) {
       details.push(
-        `- run ${mismatch.run} (${mismatch.runId ?? "no id"}, ${mismatch.status}): served ${tokens(mismatch.served)}, reported ${mismatch.reported ? tokens(mismatch.reported) : "nothing"}; replies ${JSON.stringify(mismatch.replies)}`,
+        `- run ${mismatch.run} (${mismatch.runId ?? "no id"}, ${mismatch.status}): served ${tokens(mismatch.served)}, reported ${mismatch.reported ? tokens(mismatch.reported) : "nothing"}; discarded ${tokens(mismatch.discarded)}, reported possibly billed ${mismatch.possiblyBilledTokens}; replies ${JSON.stringify(mismatch.replies)}`,
       );
     }
     timings.push(`provider faults ${seconds(report.durationMs)}`);
@@ -162,6 +183,40 @@ try {
     );
     for (const problem of report.problems) details.push(`- crash: ${problem}`);
     timings.push(`SIGKILLs ${seconds(performance.now() - begun)}`);
+  }
+
+  if (only.has("orchestrator")) {
+    const kills = count("--orchestrator-kills", values["orchestrator-kills"]);
+    const begun = performance.now();
+    const report = await orchestratorCrashRound({
+      dir: mkdtempIn(dir, "orchestrator"),
+      seed,
+      kills,
+    });
+    const again = report.requests - report.uninterruptedRequests;
+    row(
+      "orchestrator SIGKILLs",
+      "kills of a process() run (plan, 5 parallel delegations, synthesis)",
+      `${kills}`,
+      `${report.kills} (${report.lives} lives)`,
+      report.kills >= kills,
+    );
+    row(
+      "orchestrator SIGKILLs",
+      "finished calls made again / answer or spend unlike uninterrupted",
+      "0 / 0",
+      report.problems.length === 0 ? "0 / 0" : `${report.problems.length} problems (below)`,
+      report.problems.length === 0,
+    );
+    row(
+      "orchestrator SIGKILLs",
+      "requests beyond the uninterrupted run's (calls in flight at a kill)",
+      "<= 5 per kill",
+      `${again} for ${report.kills} kills (${report.uninterruptedRequests} + ${again} requests; per kill: ${report.madeAgain.join(" ")}); ${report.cutShort} logged as cut short, ${report.possiblyBilledTokens} tokens possibly billed`,
+      report.madeAgain.every((count) => count <= 5),
+    );
+    for (const problem of report.problems) details.push(`- orchestrator: ${problem}`);
+    timings.push(`orchestrator SIGKILLs ${seconds(performance.now() - begun)}`);
   }
 
   if (only.has("shared")) {

@@ -6,6 +6,12 @@
  * reports with the tokens the server served, and at the end it looks for the API key in
  * everything Baton wrote: the store file, the run logs, and the CLI's output.
  *
+ * Served means delivered: the usage of every reply the server wrote in full to a client
+ * that took it (`usageTotals()`). Hangs and malformed bodies carry no usage. A reply the
+ * client discarded, having given up on its request (a timeout firing as the reply was
+ * written: `discardedUsage()`), cannot be billed exactly by anyone but the provider:
+ * Baton must report it apart, as possibly billed.
+ *
  * Every run has its own server and its own seeded fault sequence, so a run's served tokens
  * are its own, and a run's faults do not depend on how the runs interleave.
  *
@@ -47,13 +53,20 @@ export interface Tokens {
   outputTokens: number;
 }
 
-/** A run whose reported tokens differ from what its server served. */
+/**
+ * A run whose reported tokens differ from what its server served, or that does not report
+ * as possibly billed a reply its client discarded.
+ */
 export interface UsageMismatch {
   run: number;
   runId: string | undefined;
   status: string;
   served: Tokens;
   reported: Tokens | undefined;
+  /** Replies written in full that the client discarded, having given up on them. */
+  discarded: Tokens;
+  /** What Baton reported as possibly billed (calls cut short before their reply). */
+  possiblyBilledTokens: number;
   replies: Partial<Record<ReplyKind, number>>;
 }
 
@@ -62,8 +75,13 @@ export interface ProviderFaultsReport {
   seed: number;
   /** Runs that ended `succeeded` (exit 0). */
   completed: number;
-  /** Runs whose reported input and output tokens equal what their server served. */
+  /**
+   * Runs whose reported input and output tokens equal what their server served, and that
+   * report as possibly billed any reply their client discarded.
+   */
   usageExact: number;
+  /** Runs in which the client discarded a reply written in full (each is in `usageExact` when reported as possibly billed). */
+  discardedRuns: number;
   mismatches: UsageMismatch[];
   /** Runs that did not succeed: their index, id and error. */
   failures: { run: number; runId: string | undefined; code: number; error: string }[];
@@ -123,6 +141,7 @@ export async function providerFaults({
     seed,
     completed: 0,
     usageExact: 0,
+    discardedRuns: 0,
     mismatches: [],
     failures: [],
     requests: 0,
@@ -172,21 +191,32 @@ export async function providerFaults({
           error: result?.error?.message ?? run.stderr.slice(0, 500),
         });
       }
-      const totals = server.usageTotals();
-      const served = { inputTokens: totals.inputTokens, outputTokens: totals.outputTokens };
-      const reported = result?.usage
-        ? { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens }
-        : undefined;
+      const served = tokensOf(server.usageTotals());
+      const discarded = tokensOf(server.discardedUsage());
+      const reported = result?.usage ? tokensOf(result.usage) : undefined;
+      const possiblyBilledTokens = result?.usage?.possiblyBilledTokens ?? 0;
+      const anyDiscarded = discarded.inputTokens + discarded.outputTokens > 0;
+      if (anyDiscarded) report.discardedRuns++;
       if (
         reported?.inputTokens === served.inputTokens &&
-        reported.outputTokens === served.outputTokens
+        reported.outputTokens === served.outputTokens &&
+        (!anyDiscarded || possiblyBilledTokens > 0)
       ) {
         report.usageExact++;
       } else {
         const replies = Object.fromEntries(
           Object.entries(mix.served).filter(([, count]) => count > 0),
         );
-        report.mismatches.push({ run: index, runId, status, served, reported, replies });
+        report.mismatches.push({
+          run: index,
+          runId,
+          status,
+          served,
+          reported,
+          discarded,
+          possiblyBilledTokens,
+          replies,
+        });
       }
       report.requests += server.requests.length;
       for (const [kind, count] of Object.entries(mix.served)) {
@@ -223,7 +253,11 @@ interface JsonResult {
   runId?: string;
   status?: string;
   error?: { message?: string };
-  usage?: Tokens;
+  usage?: Tokens & { possiblyBilledTokens?: number };
+}
+
+function tokensOf({ inputTokens, outputTokens }: Tokens): Tokens {
+  return { inputTokens, outputTokens };
 }
 
 function parseResult(stdout: string): JsonResult | undefined {

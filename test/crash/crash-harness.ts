@@ -17,15 +17,12 @@ const node = join(root, "node_modules", ".bin", "node");
 export interface Life {
   killed: boolean;
   output: string;
-  result?: { status: string; output: unknown };
+  /** What the life printed on its "result" line. */
+  result?: { status: string; output: unknown; [field: string]: unknown };
 }
 
 /** Runs one worker life; kills it `afterMs` after it starts (or after spawn, when `early`). */
-function live(
-  script: string,
-  args: string[],
-  kill: { afterMs: number; early: boolean } | undefined,
-): Promise<Life> {
+function live(script: string, args: string[], kill: KillMoment | undefined): Promise<Life> {
   return new Promise((resolve, reject) => {
     const worker = spawn(node, ["--import", "tsx", script, ...args], {
       cwd: root,
@@ -37,10 +34,11 @@ function live(
     const arm = () => {
       if (kill && !timer) timer = setTimeout(() => worker.kill("SIGKILL"), kill.afterMs);
     };
-    if (kill?.early) arm();
+    if (kill?.after) kill.after().then(arm);
+    else if (kill?.early) arm();
     worker.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("started\n")) arm();
+      if (!kill?.after && output.includes("started\n")) arm();
     });
     worker.stderr.on("data", (chunk: Buffer) => {
       errors += chunk.toString();
@@ -58,24 +56,40 @@ function live(
 }
 
 /**
+ * When a life is killed: `afterMs` after it prints "started", or after spawn when `early`,
+ * or after `after()` (started at spawn) resolves, when given.
+ */
+export interface KillMoment {
+  early: boolean;
+  afterMs: number;
+  after?: () => Promise<void>;
+}
+
+/** One life in five dies while starting up (within 400 ms), the rest within 25 ms of running. */
+function defaultKillMoment(next: () => number): KillMoment {
+  const kill = { early: next() < 0.2, afterMs: Math.floor(next() * 25) };
+  if (kill.early) kill.afterMs = Math.floor(next() * 400);
+  return kill;
+}
+
+/**
  * Starts worker lives (a new process each) until one finishes the run: until `minimumKills`
- * kills, one life in five dies while starting up, the rest while running.
+ * kills, each life is killed at a moment `killMoment` draws from the seeded generator.
  */
 export async function crashUntilFinished(options: {
   script: string;
   args: string[];
   seed: number;
   minimumKills: number;
+  killMoment?: (next: () => number) => KillMoment;
 }): Promise<{ lives: Life[]; kills: number; finished: Life }> {
-  const { script, args, seed, minimumKills } = options;
+  const { script, args, seed, minimumKills, killMoment = defaultKillMoment } = options;
   const maxLives = minimumKills + 200;
   const next = seededRandom(seed); // a failing schedule of kills can be replayed
   const lives: Life[] = [];
   let kills = 0;
   for (;;) {
-    const kill =
-      kills < minimumKills ? { early: next() < 0.2, afterMs: Math.floor(next() * 25) } : undefined;
-    if (kill?.early) kill.afterMs = Math.floor(next() * 400);
+    const kill = kills < minimumKills ? killMoment(next) : undefined;
     const life = await live(script, args, kill);
     lives.push(life);
     if (life.killed) kills++;
@@ -122,7 +136,7 @@ export async function checkExecutions(options: {
   };
   const problem = (text: string) => check.problems.push(`${text} (seed ${seed})`);
   // What an uninterrupted run gives.
-  const reference = await crashWorkflow(options.referenceEffects, 0).start(7, {
+  const reference = await crashWorkflow(options.referenceEffects, { stepMs: 0 }).start(7, {
     store: new MemoryStore(),
   }).result;
   if (JSON.stringify(options.output) !== JSON.stringify(reference.output)) {

@@ -4,6 +4,7 @@ import { serializeError } from "../../src/core/events.js";
 import type { ModelCallGate, ModelCallPermit } from "../../src/core/model-call-gate.js";
 import { BudgetExceededError } from "../../src/core/policies/budget-exceeded-error.js";
 import type { RunStore } from "../../src/core/ports/run-store.js";
+import { childRunIdOf } from "../../src/core/run/child-run-id.js";
 import { executeStep } from "../../src/core/run/execute-step.js";
 import type { ToolApprovalRecord } from "../../src/core/run/fold-run-log.js";
 import { RemoteError, toWire } from "../../src/core/run/wire-outcome.js";
@@ -132,6 +133,16 @@ async function run(id: number, attempt: WireAttempt): Promise<void> {
     runId: attempt.runId,
     stepId: attempt.stepId,
     attempt: attempt.attempt,
+    path: "",
+    recorded: attempt.recorded,
+    childRunId: () =>
+      childRunIdOf({
+        runId: attempt.runId,
+        stepId: attempt.stepId,
+        iteration: attempt.iteration,
+        attempt: attempt.attempt,
+        path: "",
+      }),
     parent: attempt.parentRunId ? { runId: attempt.parentRunId, stepId: "" } : undefined,
     store: storeFor(id),
     ids: randomIdGenerator,
@@ -142,6 +153,10 @@ async function run(id: number, attempt: WireAttempt): Promise<void> {
     overrides: attempt.overrides,
     emit: (event) => post({ type: "emit", id, event: json(event) }),
     relay: (event) => post({ type: "relay", id, event: json(event) }),
+    // Messages arrive in order: the owner answers once the events posted before are stored.
+    stored: async () => {
+      await ask((call) => ({ type: "stored", id, call }));
+    },
     approvals: {
       records: attempt.toolApprovals,
       get pending() {

@@ -6,6 +6,7 @@ import type {
 } from "../../src/core/events.js";
 import type { ModelCallRequest } from "../../src/core/model-call-gate.js";
 import type { CallReservation } from "../../src/core/policies/call-reservation.js";
+import type { LoggedEvent } from "../../src/core/ports/run-store.js";
 import type { ToolApprovalRecord } from "../../src/core/run/fold-run-log.js";
 import type { WireOutcome } from "../../src/core/run/wire-outcome.js";
 import type { RunOverrides } from "../../src/core/run-context.js";
@@ -24,6 +25,7 @@ export interface WireAttempt {
   previous: unknown;
   results: Record<string, unknown>;
   toolApprovals: ToolApprovalRecord[];
+  recorded: LoggedEvent[];
   parentRunId: string | undefined;
   overrides: RunOverrides;
 }
@@ -70,4 +72,6 @@ export type FromWorker =
       request: { toolCallId: string; tool: string; input: unknown; message?: string };
     }
   | { type: "approval-output"; id: number; toolCallId: string; output: unknown }
-  | { type: "store"; id: number; call: number; method: string; args: unknown[] };
+  | { type: "store"; id: number; call: number; method: string; args: unknown[] }
+  /** Asks to be answered (`store-result`) once the events sent so far are stored. */
+  | { type: "stored"; id: number; call: number };

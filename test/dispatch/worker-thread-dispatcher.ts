@@ -98,6 +98,9 @@ export function workerThreadDispatcher(registry: URL): StepDispatcher & { close(
             }),
         );
         return;
+      case "stored":
+        context.stored().then(() => send({ type: "store-result", call: message.call }));
+        return;
       case "store": {
         const store = context.store as unknown as Record<
           string,
@@ -131,6 +134,7 @@ export function workerThreadDispatcher(registry: URL): StepDispatcher & { close(
         previous: attempt.previous,
         results: attempt.results,
         toolApprovals: [...attempt.toolApprovals],
+        recorded: [...attempt.recorded],
         parentRunId: attempt.parentRunId,
         overrides: JSON.parse(JSON.stringify(host.context.overrides)),
       };

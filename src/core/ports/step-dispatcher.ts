@@ -2,6 +2,7 @@ import type { Outcome } from "../outcome.js";
 import type { ToolApprovalRecord } from "../run/fold-run-log.js";
 import type { RunContext } from "../run-context.js";
 import type { StepResults } from "../workflow/step-options.js";
+import type { LoggedEvent } from "./run-store.js";
 
 /**
  * Where a ready step runs. The run's owner decides what is ready, logs the attempt's
@@ -51,6 +52,11 @@ export interface StepAttempt {
   readonly ancestors: readonly string[];
   /** The step's tool-call approvals so far (decided ones included). */
   readonly toolApprovals: readonly ToolApprovalRecord[];
+  /**
+   * What earlier runs of this attempt logged of their work, for its agents to replay (the
+   * run context's `recorded`); empty for a fresh attempt.
+   */
+  readonly recorded: readonly LoggedEvent[];
   /** The run this one is a child of. */
   readonly parentRunId: string | undefined;
   /**

@@ -3,12 +3,13 @@ import type { ModelCallGate } from "../model-call-gate.js";
 import type { Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
 import type { IdGenerator } from "../ports/id-generator.js";
-import type { RunStore } from "../ports/run-store.js";
+import type { LoggedEvent, RunStore } from "../ports/run-store.js";
 import type { RunTelemetry } from "../ports/run-telemetry.js";
 import type { AttemptHost, StepAttempt } from "../ports/step-dispatcher.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { StepResults } from "../workflow/step-options.js";
+import { childRunIdOf } from "./child-run-id.js";
 import { executeStep } from "./execute-step.js";
 import type { ToolApprovalRecord } from "./fold-run-log.js";
 import type { StepTask } from "./step-task.js";
@@ -26,14 +27,16 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
   readonly input: unknown;
   readonly previous: unknown;
   readonly signal: AbortSignal;
+  readonly recorded: readonly LoggedEvent[];
   readonly #task: StepTask;
   #gate: ModelCallGate | undefined;
   #overrides: RunOverrides | undefined;
   #pending = false;
   #consumed: Set<ToolApprovalRecord> | undefined;
 
-  constructor(task: StepTask, key: number, signal: AbortSignal) {
+  constructor(task: StepTask, key: number, signal: AbortSignal, recorded: readonly LoggedEvent[]) {
     this.#task = task;
+    this.recorded = recorded;
     this.key = key;
     this.attempt = task.attempt;
     this.iteration = task.iteration;
@@ -64,6 +67,21 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
 
   get parent(): ParentLink | undefined {
     return this.#task.host.parent;
+  }
+
+  /** The step's own runnable: the root of the attempt's work paths. */
+  get path(): string {
+    return "";
+  }
+
+  childRunId(): string {
+    return childRunIdOf({
+      runId: this.runId,
+      stepId: this.stepId,
+      iteration: this.iteration,
+      attempt: this.attempt,
+      path: "",
+    });
   }
 
   /** All results so far: a superset of the ancestors' (nothing is copied in this process). */
@@ -131,6 +149,10 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
 
   relay(event: BatonEvent): void {
     this.#task.host.publish(event);
+  }
+
+  stored(): Promise<void> {
+    return new Promise((resolve) => this.#task.host.after(resolve));
   }
 
   request(request: { toolCallId: string; tool: string; input: unknown; message?: string }): void {

@@ -1,22 +1,31 @@
-import type { BatonEvent } from "../events.js";
-import type { ModelCallGate } from "../model-call-gate.js";
-import type { Clock } from "../ports/clock.js";
-import type { IdGenerator } from "../ports/id-generator.js";
-import type { RunStore } from "../ports/run-store.js";
-import type { RunTelemetry } from "../ports/run-telemetry.js";
-import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../run-context.js";
-import type { RunnableEvent } from "../runnable.js";
+import type { RunContext, RunOverrides, ToolApprovals } from "../run-context.js";
 import type { ToolApprovalRecord } from "./fold-run-log.js";
+import { ScopedRunContext } from "./scoped-run-context.js";
+
+/** What a derived context changes of its base. */
+export interface RunContextChanges {
+  overrides: RunOverrides;
+  /** Also stops the derived context's work. */
+  signal?: AbortSignal | undefined;
+  /** Names the work within the base's: its path is the base's plus this key. */
+  key: string;
+  /**
+   * Whether the step waits for something the work does not see (another run it started
+   * waits for an approval): the work then stops before its next model call.
+   * @default never
+   */
+  waits?: () => boolean;
+}
 
 /**
  * A context for something a step runs inside its own work (`context.run` in a function
- * step): the step's context with other overrides and a signal of its own, so that a tool
- * call waiting for approval stops that run, not the whole step. `dispose()` unhooks the
- * signal once the run is over.
+ * step): the step's context with other overrides, a path of its own (`key`) and a signal of
+ * its own, so that a tool call waiting for approval stops that run, not the whole step.
+ * `dispose()` unhooks the signal once the run is over.
  */
 export function deriveRunContext(
   base: RunContext,
-  changes: { overrides: RunOverrides; signal?: AbortSignal | undefined },
+  changes: RunContextChanges,
 ): { context: RunContext; dispose(): void } {
   const controller = new AbortController();
   const signals = changes.signal ? [base.signal, changes.signal] : [base.signal];
@@ -26,7 +35,7 @@ export function deriveRunContext(
     else signal.addEventListener("abort", onAbort, { once: true });
     return () => signal.removeEventListener("abort", onAbort);
   });
-  const context = new DerivedRunContext(base, controller, changes.overrides);
+  const context = new DerivedRunContext(base, controller, changes);
   return {
     context,
     dispose: () => {
@@ -35,75 +44,43 @@ export function deriveRunContext(
   };
 }
 
-class DerivedRunContext implements RunContext, ToolApprovals {
-  readonly #base: RunContext;
+class DerivedRunContext extends ScopedRunContext implements ToolApprovals {
   readonly #controller: AbortController;
-  readonly overrides: RunOverrides;
+  readonly #waits: (() => boolean) | undefined;
+  readonly #overrides: RunOverrides;
 
-  constructor(base: RunContext, controller: AbortController, overrides: RunOverrides) {
-    this.#base = base;
+  constructor(base: RunContext, controller: AbortController, changes: RunContextChanges) {
+    super(base, changes.key);
     this.#controller = controller;
-    this.overrides = overrides;
+    this.#waits = changes.waits;
+    this.#overrides = changes.overrides;
   }
 
-  get runId(): string {
-    return this.#base.runId;
+  override get overrides(): RunOverrides {
+    return this.#overrides;
   }
-  get stepId(): string {
-    return this.#base.stepId;
-  }
-  get attempt(): number {
-    return this.#base.attempt;
-  }
-  get parent(): ParentLink | undefined {
-    return this.#base.parent;
-  }
-  get store(): RunStore {
-    return this.#base.store;
-  }
-  get ids(): IdGenerator {
-    return this.#base.ids;
-  }
-  get clock(): Clock {
-    return this.#base.clock;
-  }
-  get random(): () => number {
-    return this.#base.random;
-  }
-  get gate(): ModelCallGate {
-    return this.#base.gate;
-  }
-  get telemetry(): RunTelemetry | undefined {
-    return this.#base.telemetry;
-  }
-  get signal(): AbortSignal {
+  override get signal(): AbortSignal {
     return this.#controller.signal;
   }
-  emit(event: RunnableEvent): void {
-    this.#base.emit(event);
-  }
-  relay(event: BatonEvent): void {
-    this.#base.relay(event);
-  }
-  get approvals(): ToolApprovals {
+  override get approvals(): ToolApprovals {
     return this;
   }
   get records(): readonly ToolApprovalRecord[] {
-    return this.#base.approvals.records;
+    return this.base.approvals.records;
   }
   get pending(): boolean {
-    return this.#base.approvals.pending;
+    return this.base.approvals.pending || this.#waits?.() === true;
   }
   request(request: { toolCallId: string; tool: string; input: unknown; message?: string }): void {
-    this.#base.approvals.request(request);
+    this.base.approvals.request(request);
     if (!this.#controller.signal.aborted) {
       this.#controller.abort(new Error(`Tool "${request.tool}" waits for approval`));
     }
   }
   consume(record: ToolApprovalRecord): boolean {
-    return this.#base.approvals.consume(record);
+    return this.base.approvals.consume(record);
   }
   recordOutput(toolCallId: string, output: unknown): void {
-    this.#base.approvals.recordOutput(toolCallId, output);
+    this.base.approvals.recordOutput(toolCallId, output);
   }
 }

@@ -1,4 +1,4 @@
-import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
+import { stepAbortTurns, turnsUntil } from "../abort-grace.js";
 import { BatonError } from "../errors/baton-error.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { type BatonEvent, serializeError } from "../events.js";
@@ -15,6 +15,7 @@ import type { ParentLink } from "../run-context.js";
 import type { RunnableEvent } from "../runnable.js";
 import type { StepResults } from "../workflow/step-options.js";
 import { createRunRecord } from "./create-run-record.js";
+import { cutShortCalls } from "./cut-short-calls.js";
 import { EventStream } from "./event-stream.js";
 import { type ExecutionOptions, gatherThreshold } from "./execution-options.js";
 import { copyRunState, emptyRunState, pendingStep, type RunState } from "./fold-run-log.js";
@@ -150,6 +151,8 @@ export class Execution implements TaskHost {
     if (resumeFrom) {
       for (const id of graph.ids) this.state.steps[id] ??= pendingStep(id);
       this.record({ type: "run-resume", at, runId: this.runId, parentRunId: this.parentRunId });
+      // Calls the last process left without a reply were cut short when it stopped.
+      for (const event of cutShortCalls(this.state, at)) this.record(event);
     } else {
       this.record({
         type: "run-start",
@@ -329,7 +332,7 @@ export class Execution implements TaskHost {
     this.#ending = status;
     this.#error = error;
     this.#controller.abort(error);
-    turnsUntil(() => !this.#scheduler.inFlight, 2 * abortGraceTurns).then(() => {
+    turnsUntil(() => !this.#scheduler.inFlight, stepAbortTurns).then(() => {
       if (this.#settled) return;
       this.#scheduler.abortAll();
       this.#finish(status, error);

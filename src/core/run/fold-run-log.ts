@@ -1,6 +1,9 @@
 import type { SerializedError, StepSkipEvent } from "../events.js";
 import type { LoggedEvent, RunStatus } from "../ports/run-store.js";
-import { addCost, addUsage, type CostBreakdown, type Usage } from "../usage.js";
+import type { CostBreakdown, Usage } from "../usage.js";
+import { bill, billInFlight, noCost, noUsage, trackCall } from "./run-spend.js";
+
+export { noCost, noUsage } from "./run-spend.js";
 
 export type StepStatus =
   | "pending"
@@ -28,7 +31,10 @@ export interface StepRecord {
   endedAt: number | undefined;
   /** The model that answered, for agent steps that report it. */
   model: string | undefined;
-  /** Every attempt's usage, failed ones included. */
+  /**
+   * Every attempt's usage, failed ones included; while the step is in flight, also what its
+   * attempt's recorded model and tool calls spent so far (an interrupted step's too).
+   */
   usage: Usage;
   cost: CostBreakdown;
   skipReason: StepSkipEvent["reason"] | undefined;
@@ -73,25 +79,66 @@ export interface RunState {
    * attempt finds the decision for the same call.
    */
   toolApprovals: Record<string, ToolApprovalRecord[]>;
+  /**
+   * What the run spent: its steps' ended attempts (`settled`), plus the model and tool calls
+   * that steps in flight recorded so far (confirmed: their replies are in the log).
+   */
   usage: Usage;
   cost: CostBreakdown;
+  /** What the steps' ended attempts spent (`step-end`, `step-error`). */
+  settled: { usage: Usage; cost: CostBreakdown };
+  /**
+   * Model calls started whose reply (or failure) is not in the log, by `<step>/<path>/<agent>`
+   * (one call at a time each): their `model-call-start` events. In flight in a live run; in
+   * a run that resumes, cut short by the process that died: the resumed run logs each as a
+   * `model-call-error`, possibly billed at its reservation (`cutShortCalls`).
+   */
+  openCalls: Record<string, LoggedEvent>;
+  /**
+   * Steps in flight (started, not ended), by step id: the attempt a resumed step continues,
+   * and what each of its attempts logged of its work, so the step picks up where it stopped.
+   */
+  running: Record<string, RunningStep>;
 }
 
-/** Zero usage, shared and frozen (steps that made no model call). */
-export const noUsage: Usage = Object.freeze({
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  reasoningTokens: 0,
-  totalTokens: 0,
-});
-/** Zero cost, shared and frozen. */
-export const noCost: CostBreakdown = Object.freeze({
-  modelCents: 0,
-  toolCents: 0,
-  totalCents: 0,
-  unpricedModels: Object.freeze([]) as unknown as string[],
-});
+/** A step in flight, as its log tells it. */
+export interface RunningStep {
+  /**
+   * The attempt a resumed step continues: the one started last, or the one a retry
+   * announced (`step-retry`) before it could start.
+   */
+  attempt: number;
+  /** The loop iteration started last (1 without a loop). */
+  iteration: number;
+  /** The attempt key (`attemptKey`) that events are recorded under now. */
+  key: string;
+  /**
+   * The work each attempt logged that a re-run replays (agent turns: model replies and tool
+   * results; `agent-start` / `-end` / `-error`), by attempt key, in log order. An attempt
+   * whose failure was billed (`step-error` with `willRetry`) is dropped: it is not replayed.
+   */
+  work: Record<string, LoggedEvent[]>;
+  /** What the step had spent when this stretch in flight began (its ended attempts). */
+  base: { usage: Usage; cost: CostBreakdown };
+  /** What the calls recorded in `work` spent, when they spent anything. */
+  spent: { usage: Usage; cost: CostBreakdown } | undefined;
+}
+
+/** Events a resumed step's agents replay: kept per attempt while the step is in flight. */
+const replayedTypes: ReadonlySet<string> = new Set([
+  "agent-start",
+  "agent-end",
+  "agent-error",
+  "model-call-end",
+  "model-call-error",
+  "tool-call-end",
+  "tool-call-error",
+]);
+
+/** Names one attempt of a step within its run: `<iteration>.<attempt>`. */
+export function attemptKey(iteration: number, attempt: number): string {
+  return `${iteration}.${attempt}`;
+}
 
 /** A fresh record of a step that has not started. */
 export function pendingStep(id: string): StepRecord {
@@ -130,6 +177,9 @@ export function emptyRunState(runId: string): RunState {
     toolApprovals: {},
     usage: noUsage,
     cost: noCost,
+    settled: { usage: noUsage, cost: noCost },
+    openCalls: {},
+    running: {},
   };
 }
 
@@ -159,23 +209,20 @@ export function copyRunState(state: RunState): RunState {
   for (const id of Object.keys(state.toolApprovals ?? {})) {
     toolApprovals[id] = state.toolApprovals[id]!.map((record) => ({ ...record }));
   }
-  return { ...state, steps, approvals: { ...state.approvals }, toolApprovals };
-}
-
-function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): boolean {
-  return (
-    (usage !== undefined &&
-      usage.totalTokens +
-        usage.inputTokens +
-        usage.outputTokens +
-        (usage.possiblyBilledTokens ?? 0) >
-        0) ||
-    (cost !== undefined &&
-      (cost.totalCents !== 0 ||
-        cost.toolCents !== 0 ||
-        cost.unpricedModels.length > 0 ||
-        (cost.possiblyBilledCents ?? 0) > 0))
-  );
+  const running: Record<string, RunningStep> = {};
+  for (const [id, entry] of Object.entries(state.running ?? {})) {
+    const work: Record<string, LoggedEvent[]> = {};
+    for (const [key, events] of Object.entries(entry.work)) work[key] = events.slice();
+    running[id] = { ...entry, work };
+  }
+  return {
+    ...state,
+    steps,
+    approvals: { ...state.approvals },
+    toolApprovals,
+    running,
+    openCalls: { ...state.openCalls },
+  };
 }
 
 function stepOf(state: RunState, id: string): StepRecord {
@@ -187,25 +234,27 @@ function stepOf(state: RunState, id: string): StepRecord {
   return step;
 }
 
-function bill(state: RunState, step: StepRecord, event: LoggedEvent): void {
-  const usage = event.usage as Usage | undefined;
-  const cost = event.cost as CostBreakdown | undefined;
-  if ((usage === noUsage || usage === undefined) && (cost === noCost || cost === undefined)) return;
-  if (!hasSpend(usage, cost)) return;
-  if (usage) {
-    step.usage = addUsage(step.usage, usage);
-    state.usage = addUsage(state.usage, usage);
-  }
-  if (cost) {
-    step.cost = addCost(step.cost, cost);
-    state.cost = addCost(state.cost, cost);
-  }
-}
-
 /** Applies one event to `state`, in place. Unknown event types change nothing. */
 export function applyRunEvent(state: RunState, event: LoggedEvent): void {
   if (event.runId !== state.runId) return;
   const stepId = event.stepId as string;
+  if (
+    event.type === "model-call-start" ||
+    event.type === "model-call-end" ||
+    event.type === "model-call-error"
+  ) {
+    trackCall(state, event);
+  }
+  if (stepId !== undefined && replayedTypes.has(event.type)) {
+    const running = state.running[stepId];
+    if (running) {
+      const work = running.work[running.key];
+      if (work) work.push(event);
+      else running.work[running.key] = [event];
+      billInFlight(state, stepOf(state, stepId), running, event);
+    }
+    return;
+  }
   switch (event.type) {
     case "run-start": {
       state.workflow = event.workflow as string;
@@ -230,7 +279,19 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       }
       step.status = "running";
       step.attempts++;
-      step.iterations = Math.max(step.iterations, (event.iteration as number | undefined) ?? 1);
+      const iteration = (event.iteration as number | undefined) ?? 1;
+      const attempt = (event.attempt as number | undefined) ?? 1;
+      step.iterations = Math.max(step.iterations, iteration);
+      const key = attemptKey(iteration, attempt);
+      const running = state.running[stepId];
+      if (running) {
+        running.attempt = attempt;
+        running.iteration = iteration;
+        running.key = key;
+      } else {
+        const base = { usage: step.usage, cost: step.cost };
+        state.running[stepId] = { attempt, iteration, key, work: {}, base, spent: undefined };
+      }
       step.startedAt ??= event.at;
       step.endedAt = undefined;
       step.skipReason = undefined;
@@ -240,10 +301,21 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       const step = stepOf(state, stepId);
       bill(state, step, event);
       step.error = event.error as SerializedError;
+      const running = state.running[stepId];
       if (!event.willRetry) {
         step.status = step.error?.name === "CancelledError" ? "cancelled" : "failed";
         step.endedAt = event.at;
+        if (running) delete state.running[stepId];
+      } else if (running) {
+        // The attempt is billed: a later run of the step must not replay (and bill) it again.
+        delete running.work[running.key];
+        running.base = { usage: step.usage, cost: step.cost };
       }
+      return;
+    }
+    case "step-retry": {
+      const running = state.running[stepId];
+      if (running && typeof event.attempt === "number") running.attempt = event.attempt;
       return;
     }
     case "step-end": {
@@ -253,6 +325,7 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       step.output = event.output;
       step.error = undefined;
       step.endedAt = event.at;
+      if (state.running[stepId]) delete state.running[stepId];
       if (typeof event.model === "string") step.model = event.model;
       if (Array.isArray(event.next)) step.next = event.next as string[];
       if (typeof event.iterations === "number") step.iterations = event.iterations;
@@ -263,6 +336,7 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       step.status = "skipped";
       step.skipReason = event.reason as StepRecord["skipReason"];
       step.endedAt = event.at;
+      if (state.running[stepId]) delete state.running[stepId];
       return;
     }
     case "approval-request":

@@ -32,6 +32,9 @@ export class FunctionStepContext implements StepContext {
   #cost: CostBreakdown = noCost;
   #wait: Extract<Outcome, { status: "waiting" }> | undefined;
   #run: StepContext["run"] | undefined;
+  /** Runs started without a key, numbered from 1 (their default keys). */
+  #unkeyed = 0;
+  #keys: Set<string> | undefined;
 
   constructor(attempt: FunctionStepAttempt, context: RunContext) {
     this.input = attempt.input;
@@ -98,6 +101,23 @@ export class FunctionStepContext implements StepContext {
     if (spend.cost !== noCost) this.#cost = addCost(this.#cost, spend.cost);
   }
 
+  /**
+   * The key of a run this attempt starts: the given one, else its position among the
+   * runs started without one ("1", "2", ...). A key used twice gets `~2`, `~3`, ...: the
+   * same work in the same order gets the same keys when the step runs again.
+   */
+  #keyOf(given: string | undefined): string {
+    let key = given ?? String(++this.#unkeyed);
+    this.#keys ??= new Set();
+    if (this.#keys.has(key)) {
+      let repeat = 2;
+      while (this.#keys.has(`${key}${repeatMark}${repeat}`)) repeat++;
+      key = `${key}${repeatMark}${repeat}`;
+    }
+    this.#keys.add(key);
+    return key;
+  }
+
   async #runInStep<RunInput, Output>(
     runnable: Runnable<RunInput, Output>,
     input: RunInput,
@@ -125,7 +145,16 @@ export class FunctionStepContext implements StepContext {
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new TypeError(`${where} options.signal: expected an AbortSignal`);
     }
+    if (options.key !== undefined && (typeof options.key !== "string" || options.key === "")) {
+      throw new TypeError(
+        `${where} options.key: expected a non-empty string, received ${String(options.key)}`,
+      );
+    }
     const child = deriveRunContext(this.context, {
+      key: this.#keyOf(options.key),
+      // Once something this step runs waits, the step's other work stops before its next
+      // model call (what runs in parallel finishes first): the step waits, as a whole.
+      waits: () => this.#wait !== undefined,
       signal: options.signal,
       overrides: {
         ...(retry !== undefined
@@ -158,6 +187,9 @@ export class FunctionStepContext implements StepContext {
     }
   }
 }
+
+/** What `#keyOf` appends to a key used a second time in one attempt: `~2`, `~3`, ... */
+const repeatMark = "~";
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

@@ -351,7 +351,13 @@ export class StepScheduler {
     const slot = this.#slots[index]!;
     slot.phase = RUNNING;
     this.#running++;
-    const task = new StepTask(this.#host, index, this.#graph.steps[index]!);
+    const step = this.#graph.steps[index]!;
+    const task = new StepTask(this.#host, index, step);
+    // A step that was in flight (a resumed run, a tool call decided) continues its attempt,
+    // so it finds what that attempt recorded; a loop starts over from its first iteration,
+    // replaying the iterations it recorded.
+    const running = this.#host.state.running[step.id];
+    if (running && !step.options.loop) task.attempt = running.attempt;
     slot.task = task;
     task.begin();
   }

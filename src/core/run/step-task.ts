@@ -1,4 +1,4 @@
-import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
+import { stepAbortTurns, turnsUntil } from "../abort-grace.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import type { BatonEvent } from "../events.js";
 import { serializeError } from "../events.js";
@@ -18,7 +18,7 @@ import { AttemptContext } from "./attempt-context.js";
 import { defaultInput } from "./default-input.js";
 import { failedWithoutSpend } from "./execute-step.js";
 import type { StepDefaults } from "./execution-options.js";
-import { noCost, noUsage, type RunState } from "./fold-run-log.js";
+import { attemptKey, noCost, noUsage, type RunState } from "./fold-run-log.js";
 import { redactEventField } from "./redact-secrets.js";
 import type { JournalEffect } from "./run-journal.js";
 
@@ -61,6 +61,7 @@ export interface TaskHost {
 }
 
 const noop = () => {};
+const noEvents: readonly LoggedEvent[] = Object.freeze([]);
 
 /**
  * One execution of one step, on the run owner's side: its attempts (each handed to the
@@ -146,9 +147,19 @@ export class StepTask {
       timeout !== undefined || this.step.kind !== "function"
         ? this.#armAttempt(key, timeout)
         : this.host.signal;
-    const attempt = new AttemptContext(this, key, signal);
+    const attempt = new AttemptContext(this, key, signal, this.#recorded());
     this.#inFlight = true;
     this.host.dispatcher.dispatch(attempt, attempt);
+  }
+
+  /**
+   * What earlier runs of this attempt logged of their work (before a crash, a wait or a
+   * tool approval stopped them): the new run replays it. Empty for a fresh attempt.
+   */
+  #recorded(): readonly LoggedEvent[] {
+    const work =
+      this.host.state.running[this.step.id]?.work[attemptKey(this.iteration, this.attempt)];
+    return work && work.length > 0 ? work.slice() : noEvents;
   }
 
   /** Whether an attempt is out (dispatched, not settled): its spend is still to come. */
@@ -247,7 +258,7 @@ export class StepTask {
       // spent: wait that long, so the timed-out attempt is billed, then fail it whether or
       // not it settled.
       this.#timedOut = { key, error };
-      turnsUntil(() => !this.isCurrent(key), 2 * abortGraceTurns).then(() =>
+      turnsUntil(() => !this.isCurrent(key), stepAbortTurns).then(() =>
         this.settle(key, failedWithoutSpend(error)),
       );
     }, noop);

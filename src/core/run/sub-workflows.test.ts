@@ -96,7 +96,9 @@ describe("Sub-workflows", () => {
     const result = await run.result;
     expect(result.status).toBe("failed");
     expect(WorkflowError.isInstance(result.error)).toBe(true);
-    expect(result.error?.message).toMatch(/Workflow "broken" \(run run_2\) failed: child crashed/);
+    expect(result.error?.message).toMatch(
+      /Workflow "broken" \(run run_1\/sub\) failed: child crashed/,
+    );
     expect((result.error as WorkflowError).result.steps.crash!.status).toBe("failed");
     expect(result.steps.sub!.usage.totalTokens).toBe(30);
   });

@@ -60,6 +60,14 @@ export interface StepRunOptions {
   fallbackModels?: readonly string[];
   /** Also stops this run when it aborts (it always stops with the step). */
   signal?: AbortSignal;
+  /**
+   * Names this run within the step's attempt, so that when the step runs again (after a
+   * crash, a wait or an approval) it finds what this run recorded: an agent replays its
+   * recorded turns, a workflow resumes its child run. Give one when runs start in an order
+   * that may change (after awaits of varying length); a key given twice gets `~2`, ...
+   * @default the run's position among this attempt's runs without a key ("1", "2", ...)
+   */
+  key?: string;
 }
 
 export type StepFunction<Input = unknown> = (context: StepContext<Input>) => unknown;

@@ -10,6 +10,8 @@ import { type RetryOptions, resolveRetryOptions } from "../retry-policy.js";
 import { Execution } from "../run/execution.js";
 import type { StepDefaults } from "../run/execution-options.js";
 import { inlineDispatcher } from "../run/inline-dispatcher.js";
+import { recordedChildRun } from "../run/recorded-child-run.js";
+import { resultOfState } from "../run/result-of-state.js";
 import type { Run, WorkflowResult } from "../run/run.js";
 import type { RunContext } from "../run-context.js";
 import type { Runnable } from "../runnable.js";
@@ -60,6 +62,7 @@ export interface WorkflowRunOptions extends StartOptions {
 }
 
 const defaultRetry = resolveRetryOptions(undefined);
+const endedStatuses = new Set(["succeeded", "failed", "cancelled"]);
 const failureModes = new Set(["fail-fast", "continue"]);
 
 /**
@@ -202,9 +205,24 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
    * store (with the parent's id), on the parent's gate, clock and ids, its events on the
    * parent's stream. Resolves with how it ended; the output of a succeeded run is its
    * `WorkflowResult`.
+   *
+   * The child run's id comes from where the work sits (`context.childRunId()`). When the
+   * store has that run already (the step was interrupted and runs again), the child run is
+   * not started over: an ended one gives its recorded result, any other resumes from its
+   * log (its ended steps kept, its approvals and decisions carried over).
    */
   async execute(input: Input, context: RunContext): Promise<Outcome<WorkflowResult>> {
     const { overrides } = context;
+    const runId = context.childRunId();
+    const recorded = await recordedChildRun(context.store, runId, {
+      workflow: this.name,
+      steps: this.#compile().ids,
+      parentRunId: context.runId,
+      at: context.clock.now(),
+    });
+    if (recorded && endedStatuses.has(recorded.status)) {
+      return this.#outcomeOf(resultOfState(recorded, undefined));
+    }
     const execution = this.#launch(
       input,
       {
@@ -215,6 +233,7 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         gate: context.gate,
         signal: context.signal,
         parent: { runId: context.runId, stepId: context.stepId },
+        ...(recorded ? { resumeFrom: recorded } : { runId }),
         ...(context.telemetry ? { telemetry: context.telemetry } : {}),
       },
       (event) => context.relay(event),
@@ -226,7 +245,11 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
         ...(overrides.cache !== undefined ? { cache: overrides.cache } : {}),
       },
     );
-    const result = await this.#settle(execution, overrides.timeout, context.clock);
+    return this.#outcomeOf(await this.#settle(execution, overrides.timeout, context.clock));
+  }
+
+  /** How a child run that ended with `result` ended, as the parent's step sees it. */
+  #outcomeOf(result: WorkflowResult): Outcome<WorkflowResult> {
     const spend = { usage: result.usage, cost: result.cost };
     switch (result.status) {
       case "succeeded":
