@@ -107,20 +107,9 @@ export interface AttemptOutcome {
 
 export type Settle = (outcome: AttemptOutcome) => void;
 
-/** The two signals of an attempt. */
-export interface AttemptSignals {
-  /** Aborts when the caller stops waiting: a timeout, a cancelled or failed run. */
-  signal: AbortSignal;
-  /**
-   * What the provider's request gets: it aborts `abortGraceTurns` event-loop turns after
-   * `signal`, unless the attempt settled first, so a reply that had arrived is still read.
-   */
-  requestSignal: AbortSignal;
-}
-
 type CallOnce<T> = (
   model: ResolvedModel,
-  signals: AttemptSignals,
+  signal: AbortSignal,
   settle: Settle,
   headers: Record<string, string> | undefined,
 ) => Promise<T>;
@@ -142,7 +131,7 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     options: LanguageModelV4CallOptions,
     attempt: (
       model: ResolvedModel,
-      signals: AttemptSignals,
+      signal: AbortSignal,
       settle: Settle,
       headers: Record<string, string> | undefined,
     ) => Promise<T>,
@@ -152,9 +141,9 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
     const value = await callWithPolicy<T>(
       policy,
       options,
-      (tried, signals, settle, headers) => {
+      (tried, signal, settle, headers) => {
         model = tried.id;
-        return attempt(tried, signals, settle, headers);
+        return attempt(tried, signal, settle, headers);
       },
       replayed,
     );
@@ -163,18 +152,18 @@ export function policyModel(policy: ModelCallPolicy): LanguageModelV4 {
   const generate = (options: LanguageModelV4CallOptions) =>
     answered(
       options,
-      (model, signals, settle, headers) =>
-        generateAttempt(model, withHeaders(options, headers), signals, settle),
+      (model, signal, settle, headers) =>
+        generateAttempt(model, withHeaders(options, headers), signal, settle),
       replayedGenerate,
     );
   const stream = (options: LanguageModelV4CallOptions) =>
     answered(
       options,
-      (model, signals, settle, headers) =>
+      (model, signal, settle, headers) =>
         streamAttempt(
           model,
           withHeaders(options, headers),
-          signals,
+          signal,
           settle,
           policy.clock,
           policy.onTextDelta,
@@ -226,13 +215,12 @@ function withHeaders(
 async function generateAttempt(
   model: ResolvedModel,
   options: LanguageModelV4CallOptions,
-  { signal, requestSignal }: AttemptSignals,
+  signal: AbortSignal,
   settle: Settle,
 ): Promise<LanguageModelV4GenerateResult> {
-  const reply = model.model.doGenerate({ ...options, abortSignal: requestSignal });
+  const reply = model.model.doGenerate({ ...options, abortSignal: signal });
   // A reply that arrives is billed, even when the call was aborted as it came in (a timeout
-  // firing before the response was read or while it was parsed): settled here, not by the
-  // abort.
+  // firing while the response is parsed): settled here, not by the abort.
   reply.then(
     (result) =>
       settle({
@@ -400,7 +388,6 @@ async function gatedAttempt<T>(
           `Model call to ${model.id} timed out after ${policy.callTimeoutMs} ms`,
         );
   const callSignal = anySignal([signal, timer?.signal]);
-  const providerRequest = new AbortController();
 
   let settled = false;
   let sent = policy.stored === undefined;
@@ -410,19 +397,13 @@ async function gatedAttempt<T>(
       ended = resolve;
     }),
   );
-  // The caller stops waiting at once, but the request stays open for the grace turns: on a
-  // busy event loop the timeout can fire before the socket that holds the whole reply is
-  // read, and a reply that arrived is billed. Then the request is aborted; the call settles
-  // when its provider gives up, or bills its reply if it was still being parsed; a provider
-  // that ignores the abort is booked as possibly billed after as many turns again (the
-  // engine waits for an aborted attempt's spend longer than both, see stepAbortTurns).
+  // An aborted call settles when its provider gives up, or bills its reply if that turns out
+  // to have arrived; a provider that ignores the abort is booked as possibly billed after
+  // the grace turns (the engine waits as long for an aborted attempt's spend).
   const onAbort = () => {
-    turnsUntil(() => settled, abortGraceTurns)
-      .then(() => {
-        providerRequest.abort(callSignal.reason);
-        return turnsUntil(() => settled, abortGraceTurns);
-      })
-      .then(() => settle({ error: abortError(callSignal) }));
+    turnsUntil(() => settled, abortGraceTurns).then(() =>
+      settle({ error: abortError(callSignal) }),
+    );
   };
   const settle: Settle = (outcome) => {
     if (settled) return;
@@ -501,16 +482,12 @@ async function gatedAttempt<T>(
     ended();
   };
 
-  if (callSignal.aborted) {
-    // Aborted before it went: no request is sent.
-    providerRequest.abort(callSignal.reason);
-    onAbort();
-  } else callSignal.addEventListener("abort", onAbort, { once: true });
+  if (callSignal.aborted) onAbort();
+  else callSignal.addEventListener("abort", onAbort, { once: true });
   try {
     if (policy.stored) await abortable(policy.stored(), callSignal);
     sent = true;
-    const signals = { signal: callSignal, requestSignal: providerRequest.signal };
-    return { kind: "done", value: await once(model, signals, settle, headers) };
+    return { kind: "done", value: await once(model, callSignal, settle, headers) };
   } catch (thrown) {
     if (callSignal.aborted) {
       // Settled by the provider's own end or by the abort's grace turn (see onAbort).

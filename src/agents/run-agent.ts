@@ -200,8 +200,6 @@ export async function runAgent<OUTPUT>(request: RunRequest): Promise<RunOutcome<
     const generated = onText
       ? await streamToResult(ai, call, signal)
       : ((await abortable(ai.generateText(call), signal)) as unknown as AnyGenerateResult);
-    // An attempt that timed out may still be reading its reply, which is billed once read.
-    await ledger.settled();
 
     const answering = ledger.answeringModels();
     const steps: AgentStepRecord[] = generated.steps.map((step, index) => ({

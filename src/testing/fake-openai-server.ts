@@ -29,14 +29,6 @@ export interface FakeOpenAIServerOptions {
    * @default systemClock
    */
   clock?: Clock;
-  /**
-   * Told right after a reply with usage (text or tool calls) was written in full, which is
-   * when `usageTotals` counts it, and before the client can have read it: a test can fire
-   * the client's timeout, or cancel its run, at that very moment.
-   * @example
-   * startFakeOpenAIServer({ onServed: () => controller.abort() });
-   */
-  onServed?: (request: FakeRequest, usage: FakeUsage) => void;
 }
 
 /** A local server speaking the OpenAI Chat Completions wire format, replying from a script. */
@@ -51,21 +43,8 @@ export interface FakeOpenAIServer {
   enqueueFor(model: string, ...replies: FakeReplySource[]): void;
   /** Scripted replies not yet used (shared queue plus per-model queues). */
   pendingReplies(): number;
-  /**
-   * The sum of the usage the server reported in the replies it delivered: written in full
-   * (text and tool-call replies; streams only with `stream_options.include_usage`) to a
-   * client that did not discard them (see `discardedUsage`). Faults carry no usage: a hang
-   * never completes, and a malformed body reports none that anyone can read.
-   */
+  /** The sum of the usage the server reported in its responses. */
   usageTotals(): Usage;
-  /**
-   * The usage of replies written in full that never reached the client: it had closed the
-   * connection (it gave up on the request, say on a timeout) before the reply was written,
-   * or before the server saw it close. A provider may bill these; the client can only know
-   * that they may have been billed. A client that closes with the reply unread in its
-   * receive buffer resets the connection instead: that reply arrived, and stays served.
-   */
-  discardedUsage(): Usage;
   /** Stops listening and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 }
@@ -89,21 +68,13 @@ const ranOut = (request: FakeRequest): FakeReply => ({
 export async function startFakeOpenAIServer(
   options: FakeOpenAIServerOptions = {},
 ): Promise<FakeOpenAIServer> {
-  const { fallbackReply, clock = systemClock, onServed } = options;
+  const { fallbackReply, clock = systemClock } = options;
   const requests: FakeRequest[] = [];
   const sharedQueue: FakeReplySource[] = [];
   const modelQueues = new Map<string, FakeReplySource[]>();
   const sockets = new Set<Socket>();
   const closing = new AbortController();
   let totals = emptyUsage();
-  let discarded = emptyUsage();
-  // The reply last written on a connection, until the client shows it read it by sending its
-  // next request on the connection. A client closes a connection with a request in flight
-  // only when it gives up on that request (it never closes an idle one before the server
-  // does, see keepAliveTimeout below). Closed cleanly, the client had closed first: the
-  // reply never reached it. Reset, the client closed with the reply unread in its receive
-  // buffer (TCP resets a connection closed with unread data): it had arrived.
-  const unconfirmed = new WeakMap<Socket, FakeUsage>();
   let counter = 0;
 
   const nextReply = (request: FakeRequest): FakeReply => {
@@ -116,8 +87,6 @@ export async function startFakeOpenAIServer(
   };
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse) => {
-    // One request at a time on a connection: the client has read the previous reply.
-    unconfirmed.delete(incoming.socket);
     const rawBody = await readBody(incoming);
     const path = new URL(incoming.url ?? "/", "http://127.0.0.1").pathname;
     const request: FakeRequest = {
@@ -166,9 +135,7 @@ export async function startFakeOpenAIServer(
         return;
       }
     }
-    // A client that closed the connection is gone, even before its "close" event is emitted
-    // (writes to a destroyed socket are dropped without an error).
-    if (signal.aborted || incoming.socket.destroyed || !incoming.socket.writable) return;
+    if (signal.aborted) return;
     answer(request, request.body, reply, response);
   };
 
@@ -247,24 +214,27 @@ export async function startFakeOpenAIServer(
       usage: wireUsage(usage),
     };
     if (!streaming) {
+      addTotals(usage);
       sendJson(response, 200, completionBody(parts));
-      served(request, usage, response);
       return;
     }
     const includeUsage = body.stream_options?.include_usage === true;
+    if (includeUsage) addTotals(usage);
     response.writeHead(200, sseHeaders);
     for (const chunk of completionChunks(parts, includeUsage))
       response.write(`data: ${JSON.stringify(chunk)}\n\n`);
     response.end("data: [DONE]\n\n");
-    // A stream reports usage only when asked to: one that did not cannot be billed exactly.
-    if (includeUsage) served(request, usage, response);
   };
 
-  /** A reply with usage was written in full: delivered, unless its client discards it. */
-  const served = (request: FakeRequest, usage: FakeUsage, response: ServerResponse) => {
-    totals = addFakeUsage(totals, usage, 1);
-    unconfirmed.set(response.socket as Socket, usage);
-    onServed?.(request, usage);
+  const addTotals = (usage: FakeUsage) => {
+    const cached = usage.cachedTokens ?? 0;
+    totals = {
+      inputTokens: totals.inputTokens + usage.promptTokens,
+      outputTokens: totals.outputTokens + usage.completionTokens,
+      cachedInputTokens: totals.cachedInputTokens + cached,
+      reasoningTokens: totals.reasoningTokens,
+      totalTokens: totals.totalTokens + usage.promptTokens + usage.completionTokens,
+    };
   };
 
   const server = createServer((incoming, response) => {
@@ -280,18 +250,8 @@ export async function startFakeOpenAIServer(
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
-    socket.on("close", (hadError) => {
-      sockets.delete(socket);
-      const usage = unconfirmed.get(socket);
-      if (usage && !hadError && !closing.signal.aborted) {
-        totals = addFakeUsage(totals, usage, -1);
-        discarded = addFakeUsage(discarded, usage, 1);
-      }
-    });
+    socket.on("close", () => sockets.delete(socket));
   });
-  // Clients keep an idle connection for a little less than the server says it will (its
-  // Keep-Alive header): with a long one, a client closes a connection only to give up.
-  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
@@ -319,7 +279,6 @@ export async function startFakeOpenAIServer(
     pendingReplies: () =>
       sharedQueue.length + [...modelQueues.values()].reduce((sum, queue) => sum + queue.length, 0),
     usageTotals: () => ({ ...totals }),
-    discardedUsage: () => ({ ...discarded }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing.abort();
@@ -387,18 +346,5 @@ function countedUsage(
   return {
     promptTokens: count(prompt),
     completionTokens: count([text ?? "", ...toolArguments].join("\n")),
-  };
-}
-
-/** `usage` added to `totals` (`sign` 1) or taken off them (`sign` -1). */
-function addFakeUsage(totals: Usage, usage: FakeUsage, sign: 1 | -1): Usage {
-  const input = sign * usage.promptTokens;
-  const output = sign * usage.completionTokens;
-  return {
-    inputTokens: totals.inputTokens + input,
-    outputTokens: totals.outputTokens + output,
-    cachedInputTokens: totals.cachedInputTokens + sign * (usage.cachedTokens ?? 0),
-    reasoningTokens: totals.reasoningTokens,
-    totalTokens: totals.totalTokens + input + output,
   };
 }

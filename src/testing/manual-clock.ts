@@ -1,4 +1,3 @@
-import { abortGraceTurns, stepAbortTurns } from "../core/abort-grace.js";
 import { CancelledError } from "../core/errors/cancelled-error.js";
 import type { Clock } from "../core/ports/clock.js";
 
@@ -14,15 +13,13 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Lets pending work run: promise callbacks, and `setImmediate` callbacks (the engine
  * gathers log writes until the end of an event-loop phase when many steps run). Takes
- * event-loop turns while immediates are pending, up to a bound: longer than the engine
- * waits for an aborted step's spend, so time does not move on while it waits.
+ * event-loop turns while immediates are pending, up to a bound.
  */
 async function settle(): Promise<void> {
   await turn();
   for (
     let turns = 0;
-    turns < stepAbortTurns + abortGraceTurns &&
-    process.getActiveResourcesInfo().includes("Immediate");
+    turns < 20 && process.getActiveResourcesInfo().includes("Immediate");
     turns++
   ) {
     await turn();

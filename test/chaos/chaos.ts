@@ -5,7 +5,6 @@
  * when a target was missed. docs/reliability.md records a run.
  *
  *   npm run chaos -- --only faults,fuzz --runs 100 --specs 2000 --seed 7
- *   npm run chaos -- --only faults --slow 0.3
  *
  * Parts: `faults` (runs under provider faults: completion, exact usage, and the secret scan
  * over store, events and CLI output), `crash` (SIGKILLs of a durable run), `orchestrator`
@@ -32,7 +31,6 @@ const { values } = parseArgs({
     only: { type: "string", default: parts.join(",") },
     runs: { type: "string", default: "300" },
     concurrency: { type: "string", default: "8" },
-    slow: { type: "string", default: "0" },
     kills: { type: "string", default: "50" },
     "orchestrator-kills": { type: "string", default: "30" },
     processes: { type: "string", default: "4" },
@@ -48,7 +46,6 @@ if (values.help) {
   --only LIST        parts to run: ${parts.join(",")} (default: all)
   --runs N           runs under provider faults (default 300)
   --concurrency N    of those, at once (default 8)
-  --slow F           share of replies sent just as the call timeout fires, racing it (default 0)
   --kills N          SIGKILLs of a durable run (default 50)
   --orchestrator-kills N  SIGKILLs of an orchestrator run (default 30)
   --processes N      processes sharing one SQLite file (default 4)
@@ -75,13 +72,6 @@ for (const part of only) {
   }
 }
 const seed = count("--seed", values.seed);
-const slow = Number(values.slow);
-if (!(slow >= 0 && slow <= 0.5)) {
-  console.error(
-    `--slow: expected a share from 0 to 0.5 (the other faults take 0.45), received ${values.slow}`,
-  );
-  process.exit(2);
-}
 const dir = mkdtempSync(join(tmpdir(), "baton-chaos-"));
 const rows: string[][] = [];
 const details: string[] = [];
@@ -113,7 +103,6 @@ try {
       runs,
       concurrency: count("--concurrency", values.concurrency),
       seed,
-      ...(slow > 0 ? { rates: { slow } } : {}),
       onRun: progress("provider faults"),
     });
     row(
@@ -143,11 +132,6 @@ try {
       .map(([kind, served]) => `${kind} ${percent(served, report.requests)}`)
       .join(", ");
     details.push(`Provider faults: ${report.requests} requests: ${replies}.`);
-    if (report.discardedRuns > 0) {
-      details.push(
-        `${report.discardedRuns} runs had a reply written after their client had given up on it (its call timed out and closed the connection): not served, and reported as possibly billed.`,
-      );
-    }
     for (const failure of report.failures) {
       details.push(
         `- run ${failure.run} (${failure.runId ?? "no id"}) did not complete: exit ${failure.code}: ${failure.error}`,
@@ -155,7 +139,7 @@ try {
     }
     for (const mismatch of report.mismatches) {
       details.push(
-        `- run ${mismatch.run} (${mismatch.runId ?? "no id"}, ${mismatch.status}): served ${tokens(mismatch.served)}, reported ${mismatch.reported ? tokens(mismatch.reported) : "nothing"}; discarded ${tokens(mismatch.discarded)}, reported possibly billed ${mismatch.possiblyBilledTokens}; replies ${JSON.stringify(mismatch.replies)}`,
+        `- run ${mismatch.run} (${mismatch.runId ?? "no id"}, ${mismatch.status}): served ${tokens(mismatch.served)}, reported ${mismatch.reported ? tokens(mismatch.reported) : "nothing"}; replies ${JSON.stringify(mismatch.replies)}`,
       );
     }
     timings.push(`provider faults ${seconds(report.durationMs)}`);

@@ -6,12 +6,6 @@
  * reports with the tokens the server served, and at the end it looks for the API key in
  * everything Baton wrote: the store file, the run logs, and the CLI's output.
  *
- * Served means delivered: the usage of every reply the server wrote in full to a client
- * that took it (`usageTotals()`). Hangs and malformed bodies carry no usage. A reply the
- * client discarded, having given up on its request (a timeout firing as the reply was
- * written: `discardedUsage()`), cannot be billed exactly by anyone but the provider:
- * Baton must report it apart, as possibly billed.
- *
  * Every run has its own server and its own seeded fault sequence, so a run's served tokens
  * are its own, and a run's faults do not depend on how the runs interleave.
  *
@@ -53,20 +47,13 @@ export interface Tokens {
   outputTokens: number;
 }
 
-/**
- * A run whose reported tokens differ from what its server served, or that does not report
- * as possibly billed a reply its client discarded.
- */
+/** A run whose reported tokens differ from what its server served. */
 export interface UsageMismatch {
   run: number;
   runId: string | undefined;
   status: string;
   served: Tokens;
   reported: Tokens | undefined;
-  /** Replies written in full that the client discarded, having given up on them. */
-  discarded: Tokens;
-  /** What Baton reported as possibly billed (calls cut short before their reply). */
-  possiblyBilledTokens: number;
   replies: Partial<Record<ReplyKind, number>>;
 }
 
@@ -75,13 +62,8 @@ export interface ProviderFaultsReport {
   seed: number;
   /** Runs that ended `succeeded` (exit 0). */
   completed: number;
-  /**
-   * Runs whose reported input and output tokens equal what their server served, and that
-   * report as possibly billed any reply their client discarded.
-   */
+  /** Runs whose reported input and output tokens equal what their server served. */
   usageExact: number;
-  /** Runs in which the client discarded a reply written in full (each is in `usageExact` when reported as possibly billed). */
-  discardedRuns: number;
   mismatches: UsageMismatch[];
   /** Runs that did not succeed: their index, id and error. */
   failures: { run: number; runId: string | undefined; code: number; error: string }[];
@@ -141,7 +123,6 @@ export async function providerFaults({
     seed,
     completed: 0,
     usageExact: 0,
-    discardedRuns: 0,
     mismatches: [],
     failures: [],
     requests: 0,
@@ -191,32 +172,21 @@ export async function providerFaults({
           error: result?.error?.message ?? run.stderr.slice(0, 500),
         });
       }
-      const served = tokensOf(server.usageTotals());
-      const discarded = tokensOf(server.discardedUsage());
-      const reported = result?.usage ? tokensOf(result.usage) : undefined;
-      const possiblyBilledTokens = result?.usage?.possiblyBilledTokens ?? 0;
-      const anyDiscarded = discarded.inputTokens + discarded.outputTokens > 0;
-      if (anyDiscarded) report.discardedRuns++;
+      const totals = server.usageTotals();
+      const served = { inputTokens: totals.inputTokens, outputTokens: totals.outputTokens };
+      const reported = result?.usage
+        ? { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens }
+        : undefined;
       if (
         reported?.inputTokens === served.inputTokens &&
-        reported.outputTokens === served.outputTokens &&
-        (!anyDiscarded || possiblyBilledTokens > 0)
+        reported.outputTokens === served.outputTokens
       ) {
         report.usageExact++;
       } else {
         const replies = Object.fromEntries(
           Object.entries(mix.served).filter(([, count]) => count > 0),
         );
-        report.mismatches.push({
-          run: index,
-          runId,
-          status,
-          served,
-          reported,
-          discarded,
-          possiblyBilledTokens,
-          replies,
-        });
+        report.mismatches.push({ run: index, runId, status, served, reported, replies });
       }
       report.requests += server.requests.length;
       for (const [kind, count] of Object.entries(mix.served)) {
@@ -253,11 +223,7 @@ interface JsonResult {
   runId?: string;
   status?: string;
   error?: { message?: string };
-  usage?: Tokens & { possiblyBilledTokens?: number };
-}
-
-function tokensOf({ inputTokens, outputTokens }: Tokens): Tokens {
-  return { inputTokens, outputTokens };
+  usage?: Tokens;
 }
 
 function parseResult(stdout: string): JsonResult | undefined {

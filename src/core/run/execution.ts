@@ -1,4 +1,4 @@
-import { stepAbortTurns, turnsUntil } from "../abort-grace.js";
+import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
 import { BatonError } from "../errors/baton-error.js";
 import { CancelledError } from "../errors/cancelled-error.js";
 import { type BatonEvent, serializeError } from "../events.js";
@@ -332,7 +332,7 @@ export class Execution implements TaskHost {
     this.#ending = status;
     this.#error = error;
     this.#controller.abort(error);
-    turnsUntil(() => !this.#scheduler.inFlight, stepAbortTurns).then(() => {
+    turnsUntil(() => !this.#scheduler.inFlight, 2 * abortGraceTurns).then(() => {
       if (this.#settled) return;
       this.#scheduler.abortAll();
       this.#finish(status, error);

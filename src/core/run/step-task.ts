@@ -1,4 +1,4 @@
-import { stepAbortTurns, turnsUntil } from "../abort-grace.js";
+import { abortGraceTurns, turnsUntil } from "../abort-grace.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import type { BatonEvent } from "../events.js";
 import { serializeError } from "../events.js";
@@ -258,7 +258,7 @@ export class StepTask {
       // spent: wait that long, so the timed-out attempt is billed, then fail it whether or
       // not it settled.
       this.#timedOut = { key, error };
-      turnsUntil(() => !this.isCurrent(key), stepAbortTurns).then(() =>
+      turnsUntil(() => !this.isCurrent(key), 2 * abortGraceTurns).then(() =>
         this.settle(key, failedWithoutSpend(error)),
       );
     }, noop);
