@@ -5,6 +5,7 @@ import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { followRun } from "./follow-run.js";
 import { openStore, storeLabel } from "./open-store.js";
+import { queueDispatcherFor } from "./queue-option.js";
 import { cliSpecTools } from "./spec-file.js";
 
 /** The flags of `baton resume`. */
@@ -17,6 +18,8 @@ export interface ResumeCommandOptions {
    * known to be dead, e.g. killed seconds ago). @default false
    */
   force?: boolean;
+  /** Send the steps to workers on this queue (a Redis URL), adopting those still running there. */
+  queue?: string;
 }
 
 /**
@@ -51,11 +54,12 @@ export async function resumeCommand(
       { path: specPath, source: specPath },
       context,
     );
+    const dispatcher = options.queue ? await queueDispatcherFor(options.queue) : undefined;
     try {
       const run = await resume(runId, {
         store,
         ...(options.force === true ? { force: true } : {}),
-        start: { telemetry: await cliTelemetry() },
+        start: { telemetry: await cliTelemetry(), ...(dispatcher ? { dispatcher } : {}) },
         build: {
           tools: tools.registry,
           env: context.env,
@@ -71,6 +75,7 @@ export async function resumeCommand(
       });
     } finally {
       await tools.close();
+      await dispatcher?.close();
     }
   } finally {
     await store.close();

@@ -198,6 +198,10 @@ function createProgram(context: CliContext, setExit: (code: ExitCode) => void): 
       "--force",
       "take the run even when its owner's heartbeat is fresh (its process is known to be dead)",
     )
+    .option(
+      "--queue <url>",
+      "send the steps to workers on this queue, taking over those still running there",
+    )
     .addOption(storeOption())
     .action((runId: string, options: ResumeCommandOptions) =>
       act(

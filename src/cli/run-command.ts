@@ -7,6 +7,7 @@ import { cliTelemetry } from "./cli-telemetry.js";
 import type { ExitCode } from "./exit-code.js";
 import { followRun } from "./follow-run.js";
 import { openStore } from "./open-store.js";
+import { queueDispatcherFor } from "./queue-option.js";
 import { runInput } from "./run-input.js";
 import { cliSpecTools, readSpecFile, type SpecFile } from "./spec-file.js";
 
@@ -68,7 +69,7 @@ async function runWorkflowSpec(
   try {
     // A durable run: owned by this process with a heartbeat, so `baton resume` elsewhere
     // leaves it alone while it runs, and finishes it if this process dies.
-    const dispatcher = options.queue ? await queueFor(options.queue) : undefined;
+    const dispatcher = options.queue ? await queueDispatcherFor(options.queue) : undefined;
     const durable = await openDurable({
       store,
       start: {
@@ -103,13 +104,4 @@ async function runWorkflowSpec(
   } finally {
     await store.close();
   }
-}
-
-/** The queue dispatcher for `--queue` (loading the workers' modules only then). */
-async function queueFor(queue: string) {
-  if (!/^rediss?:\/\//.test(queue)) {
-    throw new CliInputError(`--queue: expected a redis:// or rediss:// URL, received ${queue}`);
-  }
-  const { queueDispatcher } = await import("../workers/queue-dispatcher.js");
-  return queueDispatcher({ queue });
 }

@@ -22,6 +22,13 @@ describe("baton worker", () => {
       });
       expect(notRedis.code).toBe(2);
       expect(notRedis.stderr).toContain("--queue: expected a redis:// or rediss:// URL");
+      const ran = await runBaton(["run", spec, "--json"], { cwd: workspace.dir });
+      const { runId } = JSON.parse(ran.stdout) as { runId: string };
+      const resumed = await runBaton(["resume", runId, "--queue", "http://example.com"], {
+        cwd: workspace.dir,
+      });
+      expect(resumed.code).toBe(2);
+      expect(resumed.stderr).toContain("--queue: expected a redis:// or rediss:// URL");
     } finally {
       await workspace.remove();
     }
