@@ -8,11 +8,12 @@
  *   npm run chaos -- --only faults --slow 0.3
  *
  * Parts: `faults` (runs under provider faults: completion, exact usage, and the secret scan
- * over store, events and CLI output), `crash` (SIGKILLs of a durable run), `orchestrator`
+ * over store, events and CLI output), `crash` (SIGKILLs of a durable run), `postgres` (the
+ * same on PostgreSQL, each life a new owner), `orchestrator`
  * (SIGKILLs of an orchestrator run on the fake OpenAI server: nothing finished made again,
  * answer and spend as uninterrupted), `shared` (processes sharing one SQLite file), `fuzz`
  * (random and mutated specs). `npm test` runs a short version of each (test/chaos/*.test.ts,
- * test/crash/crash.test.ts, test/crash/orchestrator-crash.test.ts).
+ * test/crash/crash.test.ts, postgres-crash.test.ts, orchestrator-crash.test.ts).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -20,11 +21,16 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { crashCampaign } from "../crash/crash-campaign.js";
 import { orchestratorCrashRound } from "../crash/orchestrator-crash.js";
+import {
+  postgresAvailable,
+  postgresSkipReason,
+  startPostgresServer,
+} from "../support/postgres-server.js";
 import { fuzzSpecs } from "./fuzz-specs.js";
 import { providerFaults } from "./provider-faults.js";
 import { sharedStore } from "./shared-store.js";
 
-const parts = ["faults", "crash", "orchestrator", "shared", "fuzz"] as const;
+const parts = ["faults", "crash", "postgres", "orchestrator", "shared", "fuzz"] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -34,6 +40,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "8" },
     slow: { type: "string", default: "0" },
     kills: { type: "string", default: "50" },
+    "postgres-kills": { type: "string", default: "30" },
     "orchestrator-kills": { type: "string", default: "30" },
     processes: { type: "string", default: "4" },
     "runs-each": { type: "string", default: "15" },
@@ -50,6 +57,7 @@ if (values.help) {
   --concurrency N    of those, at once (default 8)
   --slow F           share of replies sent just as the call timeout fires, racing it (default 0)
   --kills N          SIGKILLs of a durable run (default 50)
+  --postgres-kills N SIGKILLs of a durable run on PostgreSQL (default 30; needs PostgreSQL's binaries)
   --orchestrator-kills N  SIGKILLs of an orchestrator run (default 30)
   --processes N      processes sharing one SQLite file (default 4)
   --runs-each N      baton runs per process (default 15; one in five is killed mid-run)
@@ -108,6 +116,36 @@ const progress = (label: string) => (done: number, total: number) => {
     process.stderr.write(`${label}: ${done}/${total}\n`);
   }
 };
+
+/** Crash rounds of a durable run until `kills` kills (on PostgreSQL with `postgres`). */
+async function crashPart(
+  part: string,
+  kills: number,
+  postgres?: (round: number) => Promise<string>,
+): Promise<void> {
+  const begun = performance.now();
+  const report = await crashCampaign({
+    dir: mkdtempIn(dir, part.toLowerCase()),
+    seed,
+    kills,
+    postgres,
+    onRound: (round) =>
+      process.stderr.write(
+        `${part} crash round: ${round.kills} kills, ${round.lives} lives, ${round.problems.length} problems\n`,
+      ),
+  });
+  const where = postgres ? "a durable run on PostgreSQL (each life a new owner)" : "a durable run";
+  row(part, `kills of ${where}`, `${kills}`, `${report.kills}`, report.kills >= kills);
+  row(
+    part,
+    "finished steps lost / duplicated",
+    "0 / 0",
+    `${report.lost} / ${report.duplicated} (of ${report.steps} steps, ${report.rounds} runs; ${report.interrupted} interrupted executions rerun)`,
+    report.lost === 0 && report.duplicated === 0 && report.problems.length === 0,
+  );
+  for (const problem of report.problems) details.push(`- ${part}: ${problem}`);
+  timings.push(`${part} ${seconds(performance.now() - begun)}`);
+}
 
 const loadAtStart = loadavg();
 const started = performance.now();
@@ -169,27 +207,30 @@ try {
   }
 
   if (only.has("crash")) {
-    const kills = count("--kills", values.kills);
-    const begun = performance.now();
-    const report = await crashCampaign({
-      dir: mkdtempIn(dir, "crash"),
-      seed,
-      kills,
-      onRound: (round) =>
-        process.stderr.write(
-          `crash round: ${round.kills} kills, ${round.lives} lives, ${round.problems.length} problems\n`,
-        ),
-    });
-    row("SIGKILLs", "kills of a durable run", `${kills}`, `${report.kills}`, report.kills >= kills);
-    row(
-      "SIGKILLs",
-      "finished steps lost / duplicated",
-      "0 / 0",
-      `${report.lost} / ${report.duplicated} (of ${report.steps} steps, ${report.rounds} runs; ${report.interrupted} interrupted executions rerun)`,
-      report.lost === 0 && report.duplicated === 0 && report.problems.length === 0,
-    );
-    for (const problem of report.problems) details.push(`- crash: ${problem}`);
-    timings.push(`SIGKILLs ${seconds(performance.now() - begun)}`);
+    await crashPart("SIGKILLs", count("--kills", values.kills));
+  }
+
+  if (only.has("postgres")) {
+    if (!postgresAvailable()) {
+      row(
+        "PostgreSQL",
+        "kills of a durable run on PostgreSQL",
+        "",
+        `skipped: ${postgresSkipReason()}`,
+        false,
+      );
+    } else {
+      const server = await startPostgresServer();
+      try {
+        await crashPart(
+          "PostgreSQL",
+          count("--postgres-kills", values["postgres-kills"]),
+          (round) => server.createDatabase(`crash${round}`),
+        );
+      } finally {
+        await server.stop();
+      }
+    }
   }
 
   if (only.has("orchestrator")) {

@@ -1,6 +1,6 @@
 /**
- * Crash rounds: a real worker process runs a 200-step durable workflow on a SQLite file and
- * is killed with SIGKILL at random (seeded) moments; after each kill a new process resumes
+ * Crash rounds: a real worker process runs a 200-step durable workflow on a SQLite file (or a
+ * PostgreSQL database, each life then a new owner taking the run over) and is killed with SIGKILL at random (seeded) moments; after each kill a new process resumes
  * the run, until one finishes it. The crash test runs one round; the chaos campaign runs
  * rounds until it has killed as often as it was asked to.
  *
@@ -23,11 +23,13 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { PostgresStore } from "../../src/stores/postgres/postgres-store.js";
 import { SqliteStore } from "../../src/stores/sqlite/sqlite-store.js";
 import { checkExecutions, crashUntilFinished, type ExecutionCheck } from "./crash-harness.js";
 import { stepCount } from "./crash-workflow.js";
 
-const child = join(import.meta.dirname, "child.ts");
+const sqliteChild = join(import.meta.dirname, "child.ts");
+const postgresChild = join(import.meta.dirname, "postgres-child.ts");
 
 export interface CrashRoundReport extends Omit<ExecutionCheck, "finishedSteps"> {
   seed: number;
@@ -39,29 +41,34 @@ export interface CrashRoundReport extends Omit<ExecutionCheck, "finishedSteps"> 
 }
 
 /**
- * One round: a fresh run in `dir`, killed `kills` times (or more, if a life dies while
- * starting up), then resumed to its end; checked as the module comment says.
+ * One round: a fresh run in `dir` (on the PostgreSQL database at `postgres`, an empty one,
+ * when given), killed `kills` times (or more, if a life dies while starting up), then
+ * resumed to its end; checked as the module comment says.
  */
 export async function crashRound({
   dir,
   seed,
   kills: wanted,
+  postgres,
 }: {
   dir: string;
   seed: number;
   kills: number;
+  postgres?: string | undefined;
 }): Promise<CrashRoundReport> {
   mkdirSync(dir, { recursive: true });
   const db = join(dir, "baton.db");
   const effects = join(dir, "effects.log");
   const runId = "crash-run";
   const { lives, kills, finished } = await crashUntilFinished({
-    script: child,
-    args: [db, effects, runId],
+    script: postgres ? postgresChild : sqliteChild,
+    args: [postgres ?? db, effects, runId],
     seed,
     minimumKills: wanted,
   });
-  const store = new SqliteStore({ path: db, readOnly: true });
+  const store = postgres
+    ? await PostgresStore.open(postgres, { readOnly: true })
+    : new SqliteStore({ path: db, readOnly: true });
   const log = await store.readLog(runId);
   await store.close();
   const { finishedSteps: _, ...check } = await checkExecutions({
@@ -72,6 +79,11 @@ export async function crashRound({
     seed,
     referenceEffects: join(dir, "reference.log"),
   });
+  // On PostgreSQL each life that got as far as running the run is a new owner.
+  const owners = lives.flatMap((life) => /^owner (.+)$/m.exec(life.output)?.[1] ?? []);
+  if (postgres && new Set(owners).size !== owners.length) {
+    check.problems.push(`an owner ran the run in two lives (seed ${seed}): ${owners.join(", ")}`);
+  }
   if (finished.result?.status !== "succeeded") {
     check.problems.unshift(
       `the run ended ${finished.result?.status ?? "without a result"} (seed ${seed})`,
@@ -87,16 +99,21 @@ export interface CrashCampaignReport extends Omit<CrashRoundReport, "seed"> {
   steps: number;
 }
 
-/** Crash rounds, each a fresh run, until `kills` kills in all (rounds of at most 25). */
+/**
+ * Crash rounds, each a fresh run, until `kills` kills in all (rounds of at most 25); on
+ * PostgreSQL when `postgres` gives each round an empty database's URL.
+ */
 export async function crashCampaign({
   dir,
   seed = 1,
   kills,
+  postgres,
   onRound,
 }: {
   dir: string;
   seed?: number;
   kills: number;
+  postgres?: ((round: number) => Promise<string>) | undefined;
   onRound?: (round: CrashRoundReport) => void;
 }): Promise<CrashCampaignReport> {
   const total: CrashCampaignReport = {
@@ -114,6 +131,7 @@ export async function crashCampaign({
       dir: join(dir, `round-${total.rounds}`),
       seed: seed + total.rounds,
       kills: Math.min(25, kills - total.kills),
+      postgres: await postgres?.(total.rounds),
     });
     onRound?.(round);
     total.rounds++;

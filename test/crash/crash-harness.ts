@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { seededRandom } from "../../bench/workloads/seeded-random.js";
 import type { StoredEvent } from "../../src/core/ports/run-store.js";
 import { MemoryStore } from "../../src/stores/memory/memory-store.js";
+import { bundledScript } from "../support/bundled-script.js";
 import { crashWorkflow, type StepOutput, stepCount } from "./crash-workflow.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -23,8 +24,9 @@ export interface Life {
 
 /** Runs one worker life; kills it `afterMs` after it starts (or after spawn, when `early`). */
 function live(script: string, args: string[], kill: KillMoment | undefined): Promise<Life> {
+  const entry = bundledScript(script);
   return new Promise((resolve, reject) => {
-    const worker = spawn(node, ["--import", "tsx", script, ...args], {
+    const worker = spawn(node, [entry, ...args], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,6 +1,6 @@
 /**
  * Crash test of an orchestrator (see orchestrator-crash.ts): its `process()` run killed
- * with SIGKILL 5 times at seeded moments and resumed each time gives the uninterrupted
+ * with SIGKILL 3 times (`CRASH_KILLS`) at seeded moments and resumed each time gives the uninterrupted
  * answer and spend, and makes again only the calls in flight at a kill. `npm run chaos`
  * runs a round with 30 kills. `CRASH_SEED` sets the seed.
  */
@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { orchestratorCrashRound } from "./orchestrator-crash.js";
 
 const seed = Number(process.env.CRASH_SEED ?? 20_260_218);
-const kills = 5;
+const kills = Number(process.env.CRASH_KILLS ?? 3);
 
 describe("An orchestrator run killed with SIGKILL at random moments", () => {
   const dir = join(tmpdir(), `baton-orchestrator-crash-${process.pid}-${randomUUID()}`);

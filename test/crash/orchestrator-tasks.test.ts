@@ -7,6 +7,7 @@ import { agent } from "../../src/index.js";
 import { functionModel } from "../../src/models/index.js";
 import { Orchestrator, type OrchestratorEvent, type Task } from "../../src/orchestrator/index.js";
 import { SqliteStore } from "../../src/stores/sqlite/index.js";
+import { bundledScript } from "../support/bundled-script.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
@@ -14,8 +15,9 @@ const child = join(import.meta.dirname, "orchestrator-tasks-child.ts");
 
 /** Starts the child, waits until its four tasks are stored, and kills it with SIGKILL. */
 function queueThenKill(path: string): Promise<void> {
+  const entry = bundledScript(child);
   return new Promise((resolve, reject) => {
-    const process = spawn(node, ["--import", "tsx", child, path], {
+    const process = spawn(node, [entry, path], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });

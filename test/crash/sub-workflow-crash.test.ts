@@ -23,7 +23,7 @@ import { childStepCount, parentWorkflow, type StepOutput } from "./crash-workflo
 
 const child = join(import.meta.dirname, "child.ts");
 const seed = Number(process.env.CRASH_SEED ?? 20_260_118);
-const minimumKills = Number(process.env.CRASH_KILLS ?? 5);
+const minimumKills = Number(process.env.CRASH_KILLS ?? 4);
 /** The latest moment a life is killed, in ms after it starts running. */
 const latestKillMs = Number(process.env.CRASH_LATEST_KILL_MS ?? 300);
 
@@ -39,7 +39,7 @@ describe("A parent run killed with SIGKILL while its sub-workflow runs", () => {
     const effects = join(dir, "effects.log");
     const runId = "parent-run";
     // Each life is killed 80-300 ms after it starts running: 6 child steps at most, so
-    // 5 kills come well before the 40-step sub-workflow ends. (CRASH_KILLS and
+    // 4 kills come well before the 40-step sub-workflow ends. (CRASH_KILLS and
     // CRASH_LATEST_KILL_MS change that, to measure other schedules.)
     const { lives, kills, finished } = await crashUntilFinished({
       script: child,

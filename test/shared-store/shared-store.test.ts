@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schedule } from "../../src/durable/schedules.js";
 import { PostgresStore } from "../../src/stores/postgres/postgres-store.js";
+import { bundledScript } from "../support/bundled-script.js";
 import {
   type PostgresServer,
   postgresAvailable,
@@ -56,10 +57,11 @@ describe.runIf(postgresAvailable())("Processes sharing one PostgreSQL database",
     timeout: 240_000,
   }, async () => {
     await schedule({ id: "beat", workflow: "tick", every: 100 }, { store: url });
+    const entry = bundledScript(worker);
     for (let index = 0; index < processes; index++) {
       children.push(
-        fork(worker, [url, `p${index}`, String(runsEach)], {
-          execArgv: ["--import", "tsx"],
+        fork(entry, [url, `p${index}`, String(runsEach)], {
+          execArgv: [],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
         }),
       );

@@ -16,6 +16,7 @@ import type { Workflow } from "../../src/core/workflow/workflow.js";
 import { MemoryStore } from "../../src/stores/memory/memory-store.js";
 import { SqliteStore } from "../../src/stores/sqlite/sqlite-store.js";
 import { startFakeOpenAIServer } from "../../src/testing/fake-openai-server.js";
+import { bundledScript } from "../support/bundled-script.js";
 import { startRedisServer } from "../support/redis-server.js";
 import { chaosWorkflows, LAYERS, WIDTH } from "./chaos-workflows.js";
 import { WorkerFleet } from "./worker-fleet.js";
@@ -127,10 +128,14 @@ export async function workersChaos({
     const workerConfig = { queue: redis.url(), store, registry, prefix, concurrency };
     await Promise.all(Array.from({ length: workers }, () => fleet.start(workerConfig)));
     const startOwner = async () => {
-      const owner = fork(ownerScript, [JSON.stringify({ queue: redis.url(), store, prefix })], {
-        execArgv: ["--import", "tsx"],
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
+      const owner = fork(
+        bundledScript(ownerScript),
+        [JSON.stringify({ queue: redis.url(), store, prefix })],
+        {
+          execArgv: [],
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        },
+      );
       await new Promise<void>((resolve) =>
         owner.on("message", (message: { ready?: boolean }) => message.ready && resolve()),
       );

@@ -10,8 +10,8 @@ describe.runIf(redisAvailable())(
     }, async () => {
       const report = await workersChaos({
         runs: 12,
-        durationMs: 9000,
-        killEveryMs: 2000,
+        durationMs: 7000,
+        killEveryMs: 1500,
         latencyMs: 150,
       });
       expect(report.failures).toEqual([]);

@@ -19,6 +19,7 @@ import {
   startFakeOpenAIServer,
 } from "../../src/testing/fake-openai-server.js";
 import { queueDispatcher } from "../../src/workers/queue-dispatcher.js";
+import { bundledScript } from "../support/bundled-script.js";
 import { type RedisServer, redisAvailable, startRedisServer } from "../support/redis-server.js";
 import { takeWarnings } from "../support/warnings.js";
 import { WorkerFleet } from "./worker-fleet.js";
@@ -192,7 +193,7 @@ describe.runIf(redisAvailable())("Steps on worker processes, through a queue", (
   }, async () => {
     const marks = mkdtempSync(join(dir, "held-"));
     const owner = fork(
-      join(import.meta.dirname, "owner-process.ts"),
+      bundledScript(join(import.meta.dirname, "owner-process.ts"), registry),
       [
         JSON.stringify({
           queue: redis.url(),
@@ -202,7 +203,7 @@ describe.runIf(redisAvailable())("Steps on worker processes, through a queue", (
           input: { dir: marks },
         }),
       ],
-      { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] },
+      { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] },
     );
     const runId = await new Promise<string>((resolve) =>
       owner.on("message", (message: { runId?: string }) => message.runId && resolve(message.runId)),

@@ -15,7 +15,9 @@ const config = JSON.parse(process.argv[2]!) as {
   workflow: string;
   input: unknown;
 };
-const { default: workflows } = (await import(config.registry)) as { default: WorkflowRegistry };
+// Bundled for a test (test/support/bundled-script.ts), the registry came with the script.
+const workflows = (globalThis.batonTestRegistry ??
+  ((await import(config.registry)) as { default: WorkflowRegistry }).default) as WorkflowRegistry;
 const durable = await openDurable({
   store: config.store,
   workflows,

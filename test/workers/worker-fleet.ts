@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { bundledScript } from "../support/bundled-script.js";
 
 const script = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
 
@@ -28,8 +29,8 @@ export class WorkerFleet {
 
   /** Starts one worker process and returns at once; `ready` resolves once it takes jobs. */
   spawn(config: WorkerProcessConfig): { child: ChildProcess; ready: Promise<void> } {
-    const child = fork(script, [JSON.stringify(config)], {
-      execArgv: ["--import", "tsx"],
+    const child = fork(bundledScript(script, config.registry), [JSON.stringify(config)], {
+      execArgv: [],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.#children.add(child);

@@ -8,7 +8,9 @@ import { worker } from "../../src/workers/worker.js";
 import type { WorkerProcessConfig } from "./worker-fleet.js";
 
 const config = JSON.parse(process.argv[2]!) as WorkerProcessConfig;
-const { default: workflows } = (await import(config.registry)) as { default: WorkflowRegistry };
+// Bundled for a test (test/support/bundled-script.ts), the registry came with the script.
+const workflows = (globalThis.batonTestRegistry ??
+  ((await import(config.registry)) as { default: WorkflowRegistry }).default) as WorkflowRegistry;
 const running = await worker({
   queue: config.queue,
   store: config.store,

@@ -14,15 +14,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { bundledScript } from "../../../test/support/bundled-script.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 const sharer = fileURLToPath(new URL("./sqlite-store.sharer.ts", import.meta.url));
+
 const eventsPerRun = 12;
 
 /** Starts a sharer process; see sqlite-store.sharer.ts. */
 function startSharer(path: string, name: string, runs: number | "forever"): ChildProcess {
-  return fork(sharer, [path, name, String(runs), String(eventsPerRun)], {
-    execArgv: ["--import", "tsx"],
+  return fork(bundledScript(sharer), [path, name, String(runs), String(eventsPerRun)], {
+    execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
 }

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { bundledScript } from "../../../test/support/bundled-script.js";
 import { responseCacheStoreConformance } from "../../core/ports/response-cache-store.conformance.js";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
@@ -340,8 +341,9 @@ describe("SqliteStore", () => {
     await setup.createRun({ id: "r1", workflow: "w", status: "running", createdAt: 1 });
     const script = fileURLToPath(new URL("./sqlite-store.contender.ts", import.meta.url));
     const batches = 40;
+    const entry = bundledScript(script);
     const children = ["p1", "p2", "p3", "p4"].map((owner) =>
-      fork(script, [path, owner, String(batches)], { execArgv: ["--import", "tsx"] }),
+      fork(entry, [path, owner, String(batches)], { execArgv: [] }),
     );
     try {
       await Promise.all(children.map((child) => nextMessage(child)));
