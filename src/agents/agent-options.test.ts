@@ -1,20 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
-import { OptionsError } from "../core/errors/options-error.js";
 import type { OptionRule } from "../core/options/option-rule.js";
 import { disagreements } from "../core/test-support/rule-agreement.js";
-import { thrownBy } from "../core/test-support/thrown-by.js";
+import { optionsErrorThrownBy as optionsError } from "../core/test-support/thrown-by.js";
 import { parseSpec } from "../spec/parse-spec.js";
 import { SpecError } from "../spec/spec-error.js";
 import { agent } from "./agent.js";
 import * as agentRules from "./agent-options-rule.js";
 import { scriptedModel, textReply } from "./test-support.js";
-
-function optionsError(action: () => unknown): OptionsError {
-  const error = thrownBy(action);
-  if (!OptionsError.isInstance(error)) throw error;
-  return error;
-}
 
 describe("agent() options", () => {
   it("reports every problem at once, each with its path, in one OptionsError", () => {

@@ -12,7 +12,9 @@ import {
   postgresAvailable,
   startPostgresServer,
 } from "../../test/support/postgres-server.js";
+import { OptionsError } from "../core/errors/options-error.js";
 import type { RunStore } from "../core/ports/run-store.js";
+import { disagreements } from "../core/test-support/rule-agreement.js";
 import { type Durable, openDurable, schedule } from "../durable/index.js";
 import { gatedTwoSteps, otherHandle, tempDir } from "../durable/test-support.js";
 import { SqliteStore } from "../stores/sqlite/sqlite-store.js";
@@ -21,6 +23,7 @@ import { formatCents } from "../views/format-values.js";
 import { runReport } from "../views/run-report.js";
 import { toolTrace } from "../views/tool-trace.js";
 import { dashboard } from "./dashboard.js";
+import { dashboardOptionsRule } from "./dashboard-options-rule.js";
 import type { RunPage } from "./run-page.js";
 import type { RunRow } from "./runs-list.js";
 import {
@@ -129,13 +132,26 @@ describe("dashboard()", { timeout: 30_000 }, () => {
     expect(bytes).toBeLessThan(200_000);
   });
 
-  it("checks its options", async () => {
-    await expect(dashboard({ port: -1 })).rejects.toThrow(/options\.port.*0 to 65535.*-1/);
-    await expect(dashboard({ port: 1.5 })).rejects.toThrow(TypeError);
-    await expect(dashboard({ pollMs: 0 })).rejects.toThrow(/options\.pollMs/);
-    await expect(dashboard({ store: "memory:", workflows: { x: 3 } as never })).rejects.toThrow(
-      /options\.workflows\.x/,
+  it("checks its options: every problem at once, with its path, unknown ones with a did-you-mean", async () => {
+    await expect(dashboard({ port: -1 })).rejects.toThrow(
+      /port: expected a port from 0 to 65535, received -1/,
     );
+    await expect(dashboard({ port: 1.5 })).rejects.toThrow(OptionsError);
+    await expect(dashboard({ pollMs: 0 })).rejects.toThrow(/pollMs: expected a number of ms > 0/);
+    const error = await dashboard({
+      store: "memory:",
+      workflows: { x: 3 },
+      lable: "runs",
+      port: "80",
+    } as never).catch((error: unknown) => error);
+    if (!OptionsError.isInstance(error)) throw error;
+    expect(error.where).toBe("dashboard()");
+    expect(error.issues).toEqual([
+      { path: "port", message: 'expected a port from 0 to 65535, received "80"' },
+      { path: "workflows.x", message: "expected a workflow or an agent, received 3" },
+      { path: "lable", message: 'unknown option "lable" (did you mean "label"?)' },
+    ]);
+    expect(disagreements(dashboardOptionsRule)).toEqual([]);
   });
 
   it("refuses a port in use", async () => {

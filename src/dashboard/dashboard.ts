@@ -2,13 +2,15 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { openStore, type StoreOption } from "../durable/store-option.js";
-import { checkRegistry, type WorkflowRegistry } from "../durable/workflow-registry.js";
+import type { WorkflowRegistry } from "../durable/workflow-registry.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { systemClock } from "../runtime/system-clock.js";
 import type { BuildWorkflowOptions } from "../spec/build-workflow.js";
 import { redactLocation } from "../stores/redact-location.js";
 import { newAccessToken } from "./access-token.js";
 import { loadClientAssets } from "./client-assets.js";
 import { dashboardApp } from "./dashboard-app.js";
+import { dashboardOptionsRule } from "./dashboard-options-rule.js";
 import { RunActions } from "./run-actions.js";
 
 export interface DashboardOptions {
@@ -49,31 +51,6 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-function checkOptions(options: DashboardOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`dashboard: expected an options object, received ${String(options)}`);
-  }
-  const { port, pollMs, label } = options;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
-    throw new TypeError(
-      `dashboard: expected options.port to be an integer from 0 to 65535, received ${String(port)}`,
-    );
-  }
-  if (
-    pollMs !== undefined &&
-    !(typeof pollMs === "number" && pollMs > 0 && Number.isFinite(pollMs))
-  ) {
-    throw new TypeError(
-      `dashboard: expected options.pollMs to be a number of ms > 0, received ${String(pollMs)}`,
-    );
-  }
-  if (label !== undefined && typeof label !== "string") {
-    throw new TypeError(
-      `dashboard: expected options.label to be a string, received ${typeof label}`,
-    );
-  }
-}
-
 /** How the header names the store: its location (password hidden), its file, or its kind. */
 function storeLabel(store: StoreOption | undefined): string {
   if (store === undefined) return ".baton/baton.db";
@@ -107,8 +84,8 @@ function listen(server: Server, port: number): Promise<number> {
  * await board.close();
  */
 export async function dashboard(options: DashboardOptions = {}): Promise<Dashboard> {
-  checkOptions(options);
-  const workflows = checkRegistry(options.workflows, "dashboard");
+  checkOptions(dashboardOptionsRule, options, "dashboard()");
+  const workflows = options.workflows ?? {};
   options.signal?.throwIfAborted();
   const assets = loadClientAssets();
   const opened = await openStore(options.store, "dashboard");

@@ -78,7 +78,7 @@ describe("cascade", () => {
     expect(result.output.text).toBe("J");
   });
 
-  it("rejects duplicate tier names and mixed agent / agents with a TypeError", () => {
+  it("rejects duplicate tier names and mixed agent / agents with an OptionsError", () => {
     const ledger = new MockLedger();
     const a = mockAgent("a", "x", { ledger }).agent;
     expect(() =>
@@ -88,11 +88,11 @@ describe("cascade", () => {
           { name: "x", agent: a },
         ],
       }),
-    ).toThrow(/tiers\[1\]\.name: expected a unique/);
+    ).toThrow(/tiers\[1\]\.name: expected a unique tier name, received "x"/);
     expect(() => cascade({ tiers: [{ name: "x", agent: a, agents: [a] }] })).toThrow(
-      /either agents, or agent and size/,
+      /tiers\[0\]\.agents: expected either agents, or agent and size, not both/,
     );
-    expect(() => cascade({ tiers: [] })).toThrow(/options.tiers/);
+    expect(() => cascade({ tiers: [] })).toThrow(/tiers: expected at least one tier/);
   });
 
   it("with failureMode continue, a failed member no longer fails the run: the rest work from the answers that came", async () => {

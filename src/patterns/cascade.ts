@@ -1,17 +1,6 @@
 import type { StepResults } from "../index.js";
-import {
-  type Answer,
-  answerOf,
-  checkFunction,
-  checkInteger,
-  checkOptions,
-  checkParticipant,
-  checkParticipants,
-  describeValue,
-  type Participant,
-  patternName,
-  taskOf,
-} from "./participant.js";
+import { type Answer, answerOf, type Participant, taskOf } from "./participant.js";
+import { cascadeOptionsRule, checkPatternOptions, quorumOf } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { withPhase } from "./with-phase.js";
 
@@ -116,37 +105,17 @@ function defaultPrompt(context: CascadeContext, last: boolean): string {
  * });
  */
 export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput> {
-  const given = checkOptions(options, "cascade(options)");
-  if (!Array.isArray(given.tiers) || given.tiers.length === 0) {
-    throw new TypeError(
-      `cascade options.tiers: expected a non-empty array of tiers, received ${describeValue(given.tiers)}`,
-    );
-  }
-  const names = new Set<string>();
-  const tiers: PlannedTier[] = given.tiers.map((tier, position) => {
-    const where = `cascade options.tiers[${position}]`;
-    checkOptions(tier, where);
-    if (typeof tier.name !== "string" || tier.name.trim() === "" || names.has(tier.name)) {
-      throw new TypeError(
-        `${where}.name: expected a unique non-empty string, received ${String(tier.name)}`,
-      );
-    }
-    names.add(tier.name);
-    let members: Participant[];
-    if (tier.agents !== undefined) {
-      if (tier.agent !== undefined || tier.size !== undefined) {
-        throw new TypeError(`${where}: expected either agents, or agent and size, received both`);
-      }
-      members = checkParticipants(tier.agents, `${where}.agents`);
-    } else {
-      const agent = checkParticipant(tier.agent, `${where}.agent`);
-      members = Array.from({ length: checkInteger(tier.size, `${where}.size`, 1) }, () => agent);
-    }
+  const given = checkPatternOptions(cascadeOptionsRule, options, "cascade(options)");
+  const tiers: PlannedTier[] = given.tiers.map((tier) => {
+    // The rule saw to it: `agents`, or an `agent` (`size` times).
+    const members = tier.agents
+      ? [...tier.agents]
+      : Array.from({ length: tier.size ?? 1 }, () => tier.agent!);
     return {
       name: tier.name,
       members,
       ids: members.map((_, index) => `${tier.name}-${index + 1}`),
-      prompt: checkFunction(tier.prompt, `${where}.prompt`),
+      prompt: tier.prompt,
     };
   });
   const quorum = quorumOf(given.failureMode);
@@ -155,14 +124,8 @@ export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput>
     (indexes ?? tier.members.map((_, index) => index))
       .filter((index) => results[tier.ids[index]!] !== undefined)
       .map((index) => answerOf(tier.members[index]!, tier.ids[index]!, results[tier.ids[index]!]));
-  const flow = new PatternWorkflow<CascadeOutput>(patternName(given.name, "cascade"), {
-    maxParallel: checkInteger(
-      given.maxParallel,
-      "cascade options.maxParallel",
-      Number.POSITIVE_INFINITY,
-      1,
-      true,
-    ),
+  const flow = new PatternWorkflow<CascadeOutput>(given.name ?? "cascade", {
+    ...(given.maxParallel !== undefined ? { maxParallel: given.maxParallel } : {}),
     output: (results) => {
       const all = tiers.map((tier) => ({ name: tier.name, answers: answersOf(tier, results) }));
       const last = all.at(-1)!.answers;
@@ -219,15 +182,3 @@ export function cascade(options: CascadeOptions): PatternWorkflow<CascadeOutput>
 
 /** The step that ends a cascade that tolerates failures. */
 const END_STEP = "cascade-end";
-
-/** The answers each member needs from its feeders; `undefined` for fail-fast. */
-function quorumOf(mode: CascadeOptions["failureMode"]): number | undefined {
-  if (mode === undefined || mode === "fail-fast") return undefined;
-  if (mode === "continue") return 1;
-  if (typeof mode === "object" && mode !== null) {
-    return checkInteger(mode.quorum, "cascade options.failureMode.quorum", 1);
-  }
-  throw new TypeError(
-    `cascade options.failureMode: expected "fail-fast", "continue" or { quorum: n }, received ${describeValue(mode)}`,
-  );
-}

@@ -48,10 +48,10 @@ describe("chainOfThought", () => {
     expect(result.output.answer).toBe("final");
   });
 
-  it("rejects bad steps with a TypeError", () => {
+  it("rejects bad steps with an OptionsError", () => {
     const ledger = new MockLedger();
     const reasoner = mockAgent("r", "x", { ledger }).agent;
-    expect(() => chainOfThought({ reasoner, steps: 0 })).toThrow(/options.steps/);
-    expect(() => chainOfThought({ reasoner, steps: [] })).toThrow(/options.steps/);
+    expect(() => chainOfThought({ reasoner, steps: 0 })).toThrow(/steps: expected an integer >= 1/);
+    expect(() => chainOfThought({ reasoner, steps: [] })).toThrow(/steps: expected at least one/);
   });
 });

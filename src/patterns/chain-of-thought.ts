@@ -1,14 +1,6 @@
 import type { StepResults } from "../index.js";
-import {
-  checkOptions,
-  checkParticipant,
-  describeValue,
-  outputOf,
-  type Participant,
-  patternName,
-  taskOf,
-  textOf,
-} from "./participant.js";
+import { outputOf, type Participant, taskOf, textOf } from "./participant.js";
+import { chainOfThoughtOptionsRule, checkPatternOptions } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 
 export interface ChainOfThoughtOptions extends PatternOptions {
@@ -55,32 +47,14 @@ export interface ChainOfThoughtOutput {
 export function chainOfThought(
   options: ChainOfThoughtOptions,
 ): PatternWorkflow<ChainOfThoughtOutput> {
-  const given = checkOptions(options, "chainOfThought(options)");
-  const reasoner = checkParticipant(given.reasoner, "chainOfThought options.reasoner");
-  const answerer =
-    given.answerer === undefined
-      ? reasoner
-      : checkParticipant(given.answerer, "chainOfThought options.answerer");
-  const steps = given.steps ?? 3;
-  let instructions: ReadonlyArray<string | undefined>;
-  if (typeof steps === "number") {
-    if (!Number.isInteger(steps) || steps < 1) {
-      throw new TypeError(
-        `chainOfThought options.steps: expected an integer >= 1 or an array of instructions, received ${steps}`,
-      );
-    }
-    instructions = Array.from({ length: steps }, () => undefined);
-  } else if (
-    Array.isArray(steps) &&
-    steps.length > 0 &&
-    steps.every((step) => typeof step === "string" && step.trim() !== "")
-  ) {
-    instructions = steps;
-  } else {
-    throw new TypeError(
-      `chainOfThought options.steps: expected an integer >= 1 or a non-empty array of instructions, received ${describeValue(steps)}`,
-    );
-  }
+  const {
+    name = "chain-of-thought",
+    reasoner,
+    answerer = reasoner,
+    steps = 3,
+  } = checkPatternOptions(chainOfThoughtOptionsRule, options, "chainOfThought(options)");
+  const instructions: ReadonlyArray<string | undefined> =
+    typeof steps === "number" ? Array.from({ length: steps }, () => undefined) : steps;
   const count = instructions.length;
   const chainOf = (results: StepResults, upTo: number): Thought[] =>
     instructions.slice(0, upTo).map((instruction, index) => ({
@@ -96,20 +70,17 @@ export function chainOfThought(
       )
       .join("\n\n");
 
-  const flow = new PatternWorkflow<ChainOfThoughtOutput>(
-    patternName(given.name, "chain-of-thought"),
-    {
-      output: (results) => {
-        const answer = textOf(results.answer);
-        return {
-          chain: chainOf(results, count),
-          answer,
-          output: outputOf(results.answer),
-          text: answer,
-        };
-      },
+  const flow = new PatternWorkflow<ChainOfThoughtOutput>(name, {
+    output: (results) => {
+      const answer = textOf(results.answer);
+      return {
+        chain: chainOf(results, count),
+        answer,
+        output: outputOf(results.answer),
+        text: answer,
+      };
     },
-  );
+  });
   instructions.forEach((instruction, index) => {
     const step = index + 1;
     flow.step(`think-${step}`, reasoner, {

@@ -45,11 +45,11 @@ describe("collaborative", () => {
     expect(solo.prompts).toEqual(["1:-", "2:d1"]);
   });
 
-  it("rejects bad rounds with a TypeError", () => {
+  it("rejects bad rounds with an OptionsError", () => {
     const ledger = new MockLedger();
     const a = mockAgent("a", "x", { ledger }).agent;
     expect(() => collaborative({ agents: [a], rounds: -1 })).toThrow(
-      /collaborative options.rounds/,
+      /collaborative\(options\)[\s\S]*rounds: expected an integer >= 1, received -1/,
     );
   });
 });

@@ -1,15 +1,5 @@
-import {
-  checkFunction,
-  checkInteger,
-  checkOptions,
-  checkParticipants,
-  outputOf,
-  type Participant,
-  patternName,
-  taskOf,
-  textOf,
-  uniqueIds,
-} from "./participant.js";
+import { outputOf, type Participant, taskOf, textOf, uniqueIds } from "./participant.js";
+import { checkPatternOptions, collaborativeOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 
 /** What a turn's `prompt` sees. */
@@ -68,10 +58,12 @@ function turnPrompt(context: TurnContext): string {
  * output.text; output.contributions;
  */
 export function collaborative(options: CollaborativeOptions): PatternWorkflow<CollaborativeOutput> {
-  const given = checkOptions(options, "collaborative(options)");
-  const agents = checkParticipants(given.agents, "collaborative options.agents");
-  const rounds = checkInteger(given.rounds, "collaborative options.rounds", 2);
-  const prompt = checkFunction(given.prompt, "collaborative options.prompt") ?? turnPrompt;
+  const {
+    name = "collaborative",
+    agents,
+    rounds = 2,
+    prompt = turnPrompt,
+  } = checkPatternOptions(collaborativeOptionsRule, options, "collaborative(options)");
   const names = uniqueIds(agents.map((agent) => agent.name));
   const turns: Array<{ id: string; agent: Participant; round: number }> = [];
   for (let round = 1; round <= rounds; round++) {
@@ -79,7 +71,7 @@ export function collaborative(options: CollaborativeOptions): PatternWorkflow<Co
       turns.push({ id: `${names[index]}-r${round}`, agent, round });
     });
   }
-  const flow = new PatternWorkflow<CollaborativeOutput>(patternName(given.name, "collaborative"), {
+  const flow = new PatternWorkflow<CollaborativeOutput>(name, {
     output: (results) => {
       const contributions = turns.map((turn) => ({
         round: turn.round,

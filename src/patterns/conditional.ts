@@ -1,15 +1,14 @@
 import type { StepContext } from "../index.js";
 import {
-  checkOptions,
   checkParticipant,
   describeValue,
   isParticipant,
   outputOf,
   type Participant,
-  patternName,
   taskOf,
   textOf,
 } from "./participant.js";
+import { checkPatternOptions, conditionalOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { leadingWord, readStructured } from "./read-structured.js";
 import { conditionSchema } from "./schemas.js";
@@ -56,8 +55,12 @@ export function conditional(
   }
   checkParticipant(whenTrue, "conditional(whenTrue)");
   checkParticipant(whenFalse, "conditional(whenFalse)");
-  const { name } = checkOptions(options, "conditional(options)");
-  const flow = new PatternWorkflow<ConditionalOutput>(patternName(name, "conditional"), {
+  const { name = "conditional" } = checkPatternOptions(
+    conditionalOptionsRule,
+    options,
+    "conditional(condition, whenTrue, whenFalse, options)",
+  );
+  const flow = new PatternWorkflow<ConditionalOutput>(name, {
     output: (results) => {
       const decided = results.decide as { condition: boolean; reason?: string };
       const branch = decided.condition ? "if-true" : "if-false";

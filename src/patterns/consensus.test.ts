@@ -113,7 +113,7 @@ describe("consensus", () => {
     expect(PatternOutputError.isInstance(result.error)).toBe(true);
   });
 
-  it("rejects a threshold outside (0, 1] with a TypeError", () => {
+  it("rejects a threshold outside (0, 1] with an OptionsError", () => {
     const ledger = new MockLedger();
     const agents = board(ledger, [true]);
     expect(() => consensus({ agents, threshold: 0 })).toThrow(

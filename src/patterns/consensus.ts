@@ -1,16 +1,6 @@
 import type { StepContext, StepResults } from "../index.js";
-import {
-  checkFunction,
-  checkInteger,
-  checkOptions,
-  checkParticipant,
-  checkParticipants,
-  type Participant,
-  patternName,
-  taskOf,
-  textOf,
-  uniqueIds,
-} from "./participant.js";
+import { type Participant, taskOf, textOf, uniqueIds } from "./participant.js";
+import { checkPatternOptions, consensusOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { leadingWord, readStructured } from "./read-structured.js";
 import { voteSchema } from "./schemas.js";
@@ -79,37 +69,21 @@ const NO = new Set(["no", "reject", "rejected", "against", "disagree", "false"])
  * output.decision; output.ratio; output.votes; output.reasoning;
  */
 export function consensus(options: ConsensusOptions): PatternWorkflow<ConsensusOutput> {
-  const given = checkOptions(options, "consensus(options)");
-  const voters = checkParticipants(given.agents, "consensus options.agents");
-  const threshold = given.threshold ?? 0.5;
-  if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
-    throw new TypeError(
-      `consensus options.threshold: expected a number in (0, 1], received ${String(threshold)}`,
-    );
-  }
-  const synthesizer =
-    given.synthesizer === undefined
-      ? undefined
-      : checkParticipant(given.synthesizer, "consensus options.synthesizer");
-  const quorum = checkInteger(given.quorum, "consensus options.quorum", voters.length);
-  if (quorum > voters.length) {
-    throw new TypeError(
-      `consensus options.quorum: expected at most ${voters.length} (the number of voters), received ${quorum}`,
-    );
-  }
-  const prompt = checkFunction(given.prompt, "consensus options.prompt") ?? votePrompt;
+  const {
+    name = "consensus",
+    agents: voters,
+    threshold = 0.5,
+    synthesizer,
+    quorum = voters.length,
+    maxParallel = Number.POSITIVE_INFINITY,
+    prompt = votePrompt,
+  } = checkPatternOptions(consensusOptionsRule, options, "consensus(options)");
   const ids = uniqueIds(
     voters.map((voter) => voter.name),
     ["tally", "synthesize"],
   );
-  const flow = new PatternWorkflow<ConsensusOutput>(patternName(given.name, "consensus"), {
-    maxParallel: checkInteger(
-      given.maxParallel,
-      "consensus options.maxParallel",
-      Number.POSITIVE_INFINITY,
-      1,
-      true,
-    ),
+  const flow = new PatternWorkflow<ConsensusOutput>(name, {
+    maxParallel,
     output: (results) => {
       const tally = results.tally as Omit<ConsensusOutput, "reasoning" | "text"> & {
         reasoning: string;

@@ -70,9 +70,11 @@ describe("debate", () => {
     expect(PatternOutputError.isInstance(result.error)).toBe(true);
   });
 
-  it("rejects a bad rounds with a TypeError", () => {
+  it("rejects a bad rounds with an OptionsError", () => {
     const ledger = new MockLedger();
     const a = mockAgent("a", "x", { ledger }).agent;
-    expect(() => debate({ pro: a, con: a, judge: a, rounds: 0 })).toThrow(/debate options.rounds/);
+    expect(() => debate({ pro: a, con: a, judge: a, rounds: 0 })).toThrow(
+      /debate\(options\)[\s\S]*rounds: expected an integer >= 1, received 0/,
+    );
   });
 });

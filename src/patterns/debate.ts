@@ -1,13 +1,6 @@
 import type { StepContext, StepResults } from "../index.js";
-import {
-  checkInteger,
-  checkOptions,
-  checkParticipant,
-  type Participant,
-  patternName,
-  taskOf,
-  textOf,
-} from "./participant.js";
+import { type Participant, taskOf, textOf } from "./participant.js";
+import { checkPatternOptions, debateOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { readStructured } from "./read-structured.js";
 import { verdictSchema } from "./schemas.js";
@@ -87,14 +80,16 @@ function render(transcript: readonly Turn[]): string {
  * output.winner; output.verdict; output.transcript;
  */
 export function debate(options: DebateOptions): PatternWorkflow<DebateOutput> {
-  const given = checkOptions(options, "debate(options)");
-  const pro = checkParticipant(given.pro, "debate options.pro");
-  const con = checkParticipant(given.con, "debate options.con");
-  const judge = checkParticipant(given.judge, "debate options.judge");
-  const rounds = checkInteger(given.rounds, "debate options.rounds", 2);
+  const {
+    name = "debate",
+    pro,
+    con,
+    judge,
+    rounds = 2,
+  } = checkPatternOptions(debateOptionsRule, options, "debate(options)");
   const names = { pro: pro.name, con: con.name };
   const all = turnsBefore(rounds, rounds + 1, "pro");
-  const flow = new PatternWorkflow<DebateOutput>(patternName(given.name, "debate"), {
+  const flow = new PatternWorkflow<DebateOutput>(name, {
     output: (results) => results.verdict as DebateOutput,
   });
   let previous: string | undefined;

@@ -234,10 +234,10 @@ describe("defineOrchestration", () => {
     });
   });
 
-  it("rejects a definition without its hooks with a TypeError", () => {
+  it("rejects a definition without its hooks with an OptionsError", () => {
     expect(() =>
       defineOrchestration({ decompose: () => [], synthesize: () => 1 } as never),
-    ).toThrow(/executeSubtask: expected a function/);
+    ).toThrow(/executeSubtask: required: expected a function/);
   });
 
   describe("failureMode", () => {

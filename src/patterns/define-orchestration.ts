@@ -17,7 +17,12 @@ import {
   type WorkflowResult,
   workflow,
 } from "../index.js";
-import { checkInteger, checkOptions, patternName, taskOf, textOf } from "./participant.js";
+import { taskOf, textOf } from "./participant.js";
+import {
+  checkPatternOptions,
+  orchestrationDefinitionRule,
+  quorumOf,
+} from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { PlanError } from "./plan-error.js";
 import { planProblems } from "./plan-problems.js";
@@ -140,27 +145,12 @@ export interface OrchestrationOutput<S extends OrchestrationSubtask, R, O> {
 export function defineOrchestration<S extends OrchestrationSubtask, R = unknown, O = unknown>(
   definition: OrchestrationDefinition<S, R, O>,
 ): PatternWorkflow<OrchestrationOutput<S, R, O>> {
-  const given = checkOptions(definition, "defineOrchestration(definition)");
-  for (const hook of ["decompose", "executeSubtask", "synthesize"] as const) {
-    if (typeof given[hook] !== "function") {
-      throw new TypeError(
-        `defineOrchestration(definition).${hook}: expected a function, received ${typeof given[hook]}`,
-      );
-    }
-  }
-  const name = patternName(given.name, "orchestration");
-  const maxParallel = checkInteger(
-    given.maxParallel,
-    "defineOrchestration maxParallel",
-    Number.POSITIVE_INFINITY,
-    1,
-    true,
+  const given = checkPatternOptions(
+    orchestrationDefinitionRule,
+    definition,
+    "defineOrchestration(definition)",
   );
-  if (given.timeout !== undefined && !(typeof given.timeout === "number" && given.timeout > 0)) {
-    throw new TypeError(
-      `defineOrchestration timeout: expected a number of ms > 0, received ${String(given.timeout)}`,
-    );
-  }
+  const { name = "orchestration", maxParallel = Number.POSITIVE_INFINITY } = given;
   const quorum = quorumOf(given.failureMode);
   const subtaskOptions = {
     ...(given.retry !== undefined ? { retry: given.retry } : {}),
@@ -318,20 +308,6 @@ export function defineOrchestration<S extends OrchestrationSubtask, R = unknown,
 interface ExecutedPlan<S extends OrchestrationSubtask, R> {
   results: SubtaskResult<S, R>[];
   failed: FailedSubtask<S>[];
-}
-
-/** Subtasks that must succeed; `undefined` for fail-fast. */
-function quorumOf(
-  mode: OrchestrationDefinition<never, unknown, unknown>["failureMode"],
-): number | undefined {
-  if (mode === undefined || mode === "fail-fast") return undefined;
-  if (mode === "continue") return 1;
-  if (typeof mode === "object" && mode !== null) {
-    return checkInteger(mode.quorum, "defineOrchestration failureMode.quorum", 1);
-  }
-  throw new TypeError(
-    `defineOrchestration failureMode: expected "fail-fast", "continue" or { quorum: n }, received ${JSON.stringify(mode)}`,
-  );
 }
 
 /** The hooks' context from a function step's. */

@@ -2,7 +2,6 @@ import type { StepContext, StepResults } from "../index.js";
 import {
   type Answer,
   answerOf,
-  checkInteger,
   isParticipant,
   outputOf,
   type Participant,
@@ -73,7 +72,7 @@ const MERGE_STEP = "synthesize";
 /**
  * A workflow that runs `branches` at once (up to `maxParallel`) and merges their answers
  * in a `synthesize` step. With `quorum`, the merge runs once that many branches succeeded
- * and the failures are tolerated.
+ * and the failures are tolerated (the options are checked: `quorum` is at most the branches).
  */
 export function fanOut<M>(
   name: string,
@@ -82,17 +81,9 @@ export function fanOut<M>(
     merge: Merge<M> | undefined;
     quorum: number | undefined;
     maxParallel: number;
-    /** Names the options in errors: `parallel options`. */
-    where: string;
   },
 ): PatternWorkflow<MergedOutput<M>> {
-  const { merge, maxParallel } = options;
-  const quorum = checkInteger(options.quorum, `${options.where}.quorum`, branches.length);
-  if (quorum > branches.length) {
-    throw new TypeError(
-      `${options.where}.quorum: expected at most ${branches.length} (the number of branches), received ${quorum}`,
-    );
-  }
+  const { merge, maxParallel, quorum = branches.length } = options;
   const answersOf = (results: StepResults): BranchAnswer[] =>
     branches
       .filter((branch) => results[branch.id] !== undefined)

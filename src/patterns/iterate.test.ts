@@ -93,11 +93,11 @@ describe("iterate", () => {
     expect(writer.prompts).toEqual(["t", "t/v1/2"]);
   });
 
-  it("rejects a bad maxIterations with a TypeError", () => {
+  it("rejects a bad maxIterations with an OptionsError", () => {
     const ledger = new MockLedger();
     const writer = mockAgent("writer", "x", { ledger }).agent;
     expect(() => iterate(writer, { maxIterations: 0 })).toThrow(
-      /iterate options.maxIterations: expected an integer >= 1, received 0/,
+      /iterate\(agent, options\)[\s\S]*maxIterations: expected an integer >= 1, received 0/,
     );
   });
 });

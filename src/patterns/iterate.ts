@@ -1,15 +1,6 @@
 import { type StepContext, type WorkflowResult, workflow } from "../index.js";
-import {
-  checkFunction,
-  checkInteger,
-  checkOptions,
-  checkParticipant,
-  outputOf,
-  type Participant,
-  patternName,
-  taskOf,
-  textOf,
-} from "./participant.js";
+import { checkParticipant, outputOf, type Participant, taskOf, textOf } from "./participant.js";
+import { checkPatternOptions, iterateOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { leadingWord, readStructured } from "./read-structured.js";
 import { judgementSchema } from "./schemas.js";
@@ -111,13 +102,13 @@ export function iterate(
   options?: IterateOptions,
 ): PatternWorkflow<IterateOutput> {
   const worker = checkParticipant(agent, "iterate(agent)");
-  const given = checkOptions(options, "iterate(agent, options)");
-  const until = checkFunction(given.until, "iterate options.until");
-  const revise = checkFunction(given.revise, "iterate options.revise");
-  const judge =
-    given.judge === undefined ? undefined : checkParticipant(given.judge, "iterate options.judge");
-  const maxIterations = checkInteger(given.maxIterations, "iterate options.maxIterations", 3);
-  const name = patternName(given.name, "iterate");
+  const {
+    name = "iterate",
+    until,
+    revise,
+    judge,
+    maxIterations = 3,
+  } = checkPatternOptions(iterateOptionsRule, options, "iterate(agent, options)");
 
   const round = workflow<RoundInput>(`${name}-round`)
     .step("draft", worker, {

@@ -89,10 +89,12 @@ describe("parallel", () => {
     expect(unlimited.maxInFlight).toBe(4);
   });
 
-  it("rejects bad options with a TypeError", () => {
+  it("rejects bad options with an OptionsError", () => {
     const ledger = new MockLedger();
     const a = mockAgent("a", "x", { ledger }).agent;
-    expect(() => parallel([a], { merge: 3 as never })).toThrow(/options.merge/);
+    expect(() => parallel([a], { merge: 3 as never })).toThrow(
+      /merge: expected an agent, a workflow or a function/,
+    );
     expect(() => parallel([a], { maxParallel: 0 })).toThrow(
       /maxParallel: expected an integer >= 1/,
     );

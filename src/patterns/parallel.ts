@@ -1,14 +1,11 @@
 import { type Branch, fanOut, type Merge, type MergedOutput } from "./fan-out.js";
+import { checkParticipants, type Participant, uniqueIds } from "./participant.js";
 import {
-  checkInteger,
-  checkOptions,
-  checkParticipants,
-  describeValue,
-  isParticipant,
-  type Participant,
-  patternName,
-  uniqueIds,
-} from "./participant.js";
+  checkPatternOptions,
+  parallelOptionsRule,
+  quorumProblems,
+  rejectProblems,
+} from "./pattern-options-rules.js";
 import type { PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 
 export interface ParallelOptions<M> extends PatternOptions {
@@ -40,16 +37,9 @@ export function parallel<M = string>(
   options?: ParallelOptions<M>,
 ): PatternWorkflow<MergedOutput<M>> {
   const members = checkParticipants(agents, "parallel(agents)");
-  const given = checkOptions(options, "parallel(agents, options)");
-  if (
-    given.merge !== undefined &&
-    typeof given.merge !== "function" &&
-    !isParticipant(given.merge)
-  ) {
-    throw new TypeError(
-      `parallel options.merge: expected an agent, a workflow or a function, received ${describeValue(given.merge)}`,
-    );
-  }
+  const where = "parallel(agents, options)";
+  const given = checkPatternOptions(parallelOptionsRule, options, where);
+  rejectProblems(where, given, quorumProblems(given.quorum, members.length, "agents"));
   const ids = uniqueIds(
     members.map((member) => member.name),
     ["synthesize"],
@@ -59,16 +49,9 @@ export function parallel<M = string>(
     participant,
     prompt: (task) => task,
   }));
-  return fanOut(patternName(given.name, "parallel"), branches, {
+  return fanOut(given.name ?? "parallel", branches, {
     merge: given.merge,
     quorum: given.quorum,
-    where: "parallel options",
-    maxParallel: checkInteger(
-      given.maxParallel,
-      "parallel options.maxParallel",
-      Number.POSITIVE_INFINITY,
-      1,
-      true,
-    ),
+    maxParallel: given.maxParallel ?? Number.POSITIVE_INFINITY,
   });
 }

@@ -56,52 +56,6 @@ export function checkParticipants(value: unknown, where: string, min = 1): Parti
   return value.map((entry, index) => checkParticipant(entry, `${where}[${index}]`));
 }
 
-/** Throws a TypeError naming `where` unless `value` is an integer >= `min` (or undefined). */
-export function checkInteger(
-  value: unknown,
-  where: string,
-  fallback: number,
-  min = 1,
-  allowInfinity = false,
-): number {
-  if (value === undefined) return fallback;
-  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new TypeError(
-      `${where}: expected an integer >= ${min}${allowInfinity ? " or Infinity" : ""}, received ${describeValue(value)}`,
-    );
-  }
-  return value;
-}
-
-/** Throws a TypeError naming `where` unless `value` is a function (or undefined). */
-export function checkFunction<T>(value: T, where: string): T {
-  if (value !== undefined && typeof value !== "function") {
-    throw new TypeError(`${where}: expected a function, received ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** Throws a TypeError unless `value` is an options object (or undefined). */
-export function checkOptions<T extends object>(value: T | undefined, where: string): T {
-  if (value === undefined) return {} as T;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`${where}: expected an options object, received ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** The name of a pattern's workflow, checked. */
-export function patternName(value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== "string" || value.trim() === "") {
-    throw new TypeError(
-      `options.name: expected a non-empty string, received ${describeValue(value)}`,
-    );
-  }
-  return value;
-}
-
 /** The task as text: a string as it is, anything else as JSON. */
 export function taskOf(input: unknown): string {
   if (typeof input === "string") return input;
@@ -161,42 +115,15 @@ export interface NamedParticipant {
 
 /**
  * Participants by name from `{ name: agent | { agent, description } }`, or from an array
- * (each named after its agent). Throws a TypeError naming `where` on anything else.
+ * (each named after its agent), as the pattern's options rule checked them.
  */
-export function namedParticipants(value: unknown, where: string): Map<string, NamedParticipant> {
-  const named = new Map<string, NamedParticipant>();
-  if (Array.isArray(value)) {
-    value.forEach((entry, index) => {
-      const agent = checkParticipant(entry, `${where}[${index}]`);
-      if (named.has(agent.name)) {
-        throw new TypeError(
-          `${where}: two agents are named "${agent.name}"; name them with an object ({ name: agent }) instead`,
-        );
-      }
-      named.set(agent.name, { agent });
-    });
-  } else if (typeof value === "object" && value !== null) {
-    for (const [name, entry] of Object.entries(value)) {
-      if (isParticipant(entry)) named.set(name, { agent: entry });
-      else if (
-        typeof entry === "object" &&
-        entry !== null &&
-        isParticipant((entry as NamedParticipant).agent) &&
-        typeof (entry as NamedParticipant).description === "string"
-      ) {
-        const { agent, description } = entry as NamedParticipant;
-        named.set(name, { agent, ...(description !== undefined ? { description } : {}) });
-      } else {
-        throw new TypeError(
-          `${where}.${name}: expected an agent or { agent, description }, received ${describeValue(entry)}`,
-        );
-      }
-    }
-  } else {
-    throw new TypeError(
-      `${where}: expected an object of agents by name or an array of agents, received ${describeValue(value)}`,
-    );
-  }
-  if (named.size === 0) throw new TypeError(`${where}: expected at least one agent, received none`);
-  return named;
+export function namedParticipants(
+  value: Readonly<Record<string, Participant | NamedParticipant>> | readonly Participant[],
+): Map<string, NamedParticipant> {
+  const entries: Array<[string, Participant | NamedParticipant]> = Array.isArray(value)
+    ? value.map((agent: Participant) => [agent.name, agent])
+    : Object.entries(value);
+  return new Map(
+    entries.map(([name, entry]) => [name, isParticipant(entry) ? { agent: entry } : entry]),
+  );
 }

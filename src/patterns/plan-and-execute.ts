@@ -4,14 +4,8 @@ import {
   type OrchestrationOutput,
   type SubtaskResult,
 } from "./define-orchestration.js";
-import {
-  checkOptions,
-  checkParticipant,
-  namedParticipants,
-  outputOf,
-  type Participant,
-  textOf,
-} from "./participant.js";
+import { namedParticipants, outputOf, type Participant, textOf } from "./participant.js";
+import { checkPatternOptions, planAndExecuteOptionsRule } from "./pattern-options-rules.js";
 import type { PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { PlanError } from "./plan-error.js";
 import { planProblems } from "./plan-problems.js";
@@ -94,13 +88,9 @@ function subtaskPrompt(
 export function planAndExecute(
   options: PlanAndExecuteOptions,
 ): PatternWorkflow<PlanAndExecuteOutput> {
-  const given = checkOptions(options, "planAndExecute(options)");
-  const planner = checkParticipant(given.planner, "planAndExecute options.planner");
-  const workers = namedParticipants(given.agents, "planAndExecute options.agents");
-  const synthesizer =
-    given.synthesizer === undefined
-      ? undefined
-      : checkParticipant(given.synthesizer, "planAndExecute options.synthesizer");
+  const given = checkPatternOptions(planAndExecuteOptionsRule, options, "planAndExecute(options)");
+  const { planner, synthesizer } = given;
+  const workers = namedParticipants(given.agents);
   return defineOrchestration<PlannedSubtask, unknown, string>({
     name: given.name ?? "plan-and-execute",
     ...(given.maxParallel !== undefined ? { maxParallel: given.maxParallel } : {}),

@@ -118,15 +118,17 @@ describe("router", () => {
     expect(result.output).toMatchObject({ route: "tech", fellBack: false });
   });
 
-  it("rejects an unknown fallback and a bad `by` with a TypeError", () => {
+  it("rejects an unknown fallback and a bad `by` with an OptionsError", () => {
     const ledger = new MockLedger();
     const { billing } = desk(ledger);
     expect(() => router({ agents: [billing.agent], by: () => "x", fallback: "nope" })).toThrow(
       /fallback: expected one of "billing", received "nope"/,
     );
-    expect(() => router({ agents: [billing.agent], by: 3 as never })).toThrow(/options.by/);
+    expect(() => router({ agents: [billing.agent], by: 3 as never })).toThrow(
+      /by: expected a function, an agent/,
+    );
     expect(() => router({ agents: {}, by: () => "x" })).toThrow(
-      /router options.agents: expected at least one agent/,
+      /router\(options\)[\s\S]*agents: expected at least one agent/,
     );
   });
 });

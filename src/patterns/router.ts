@@ -1,16 +1,14 @@
 import type { StepContext } from "../index.js";
 import {
-  checkOptions,
-  describeValue,
   isParticipant,
   type NamedParticipant,
   namedParticipants,
   outputOf,
   type Participant,
-  patternName,
   taskOf,
   textOf,
 } from "./participant.js";
+import { checkPatternOptions, routerOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { jsonIn } from "./read-structured.js";
 
@@ -75,18 +73,13 @@ interface Decision {
  * const { output } = await desk.run("My invoice is wrong");
  */
 export function router(options: RouterOptions): PatternWorkflow<RouterOutput> {
-  const given = checkOptions(options, "router(options)");
-  const routes = namedParticipants(given.agents, "router options.agents");
+  const given = checkPatternOptions(routerOptionsRule, options, "router(options)");
+  const routes = namedParticipants(given.agents);
   const names = [...routes.keys()];
   const { rule, model } = byOf(given.by);
   const fallback = given.fallback ?? names[0]!;
-  if (!routes.has(fallback)) {
-    throw new TypeError(
-      `router options.fallback: expected one of ${names.map((n) => `"${n}"`).join(", ")}, received ${JSON.stringify(fallback)}`,
-    );
-  }
   const stepOf = (route: string) => `route-${route}`;
-  const flow = new PatternWorkflow<RouterOutput>(patternName(given.name, "router"), {
+  const flow = new PatternWorkflow<RouterOutput>(given.name ?? "router", {
     output: (results) => {
       const decision = results.pick as Decision;
       const answer = results[stepOf(decision.route)];
@@ -130,21 +123,11 @@ export function router(options: RouterOptions): PatternWorkflow<RouterOutput> {
   return flow;
 }
 
-function byOf(by: unknown): { rule?: RouteRule; model?: Participant } {
-  if (typeof by === "function") return { rule: by as RouteRule };
+/** Who picks, from a checked `by`. */
+function byOf(by: RouteBy): { rule?: RouteRule; model?: Participant } {
+  if (typeof by === "function") return { rule: by };
   if (isParticipant(by)) return { model: by };
-  if (
-    typeof by === "object" &&
-    by !== null &&
-    typeof (by as { rule?: unknown }).rule === "function" &&
-    isParticipant((by as { model?: unknown }).model)
-  ) {
-    const both = by as { rule: RouteRule; model: Participant };
-    return { rule: both.rule, model: both.model };
-  }
-  throw new TypeError(
-    `router options.by: expected a function, an agent, or { rule: function, model: agent }, received ${describeValue(by)}`,
-  );
+  return { rule: by.rule, model: by.model };
 }
 
 function classifyPrompt(task: string, routes: ReadonlyMap<string, NamedParticipant>): string {

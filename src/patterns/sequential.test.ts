@@ -66,7 +66,7 @@ describe("sequential", () => {
     expect(result.usage).toEqual(ledger.usage());
   });
 
-  it("rejects bad arguments with a TypeError naming them", () => {
+  it("rejects bad agents with a TypeError naming them, and bad options with an OptionsError", () => {
     expect(() => sequential([])).toThrow(/sequential\(agents\): expected an array of at least 1/);
     expect(() => sequential([{} as never])).toThrow(/sequential\(agents\)\[0\]/);
     const ledger = new MockLedger();

@@ -1,15 +1,13 @@
 import {
   type Answer,
   answerOf,
-  checkFunction,
-  checkOptions,
   checkParticipants,
   type Participant,
-  patternName,
   taskOf,
   textOf,
   uniqueIds,
 } from "./participant.js";
+import { checkPatternOptions, sequentialOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 
 /** What `handoff` sees when it builds the next agent's input. */
@@ -51,10 +49,13 @@ export function sequential(
   options?: SequentialOptions,
 ): PatternWorkflow<SequentialOutput> {
   const stages = checkParticipants(agents, "sequential(agents)");
-  const { name, handoff } = checkOptions(options, "sequential(agents, options)");
-  checkFunction(handoff, "sequential options.handoff");
+  const { name = "sequential", handoff } = checkPatternOptions(
+    sequentialOptionsRule,
+    options,
+    "sequential(agents, options)",
+  );
   const ids = uniqueIds(stages.map((stage) => stage.name));
-  const flow = new PatternWorkflow<SequentialOutput>(patternName(name, "sequential"), {
+  const flow = new PatternWorkflow<SequentialOutput>(name, {
     output: (results) => {
       const answers = stages.map((stage, index) =>
         answerOf(stage, ids[index]!, results[ids[index]!]),

@@ -96,14 +96,14 @@ describe("supervisor", () => {
     expect(events.some((event) => event.type === "custom:escalation")).toBe(true);
   });
 
-  it("rejects a bad maxRevisions and escalate with a TypeError", () => {
+  it("rejects a bad maxRevisions and escalate with an OptionsError", () => {
     const ledger = new MockLedger();
     const a = mockAgent("a", "x", { ledger }).agent;
     expect(() => supervisor({ worker: a, reviewer: a, maxRevisions: 1.5 })).toThrow(
       /maxRevisions: expected an integer >= 1, received 1.5/,
     );
     expect(() => supervisor({ worker: a, reviewer: a, escalate: "boss" as never })).toThrow(
-      /options.escalate/,
+      /escalate: expected an agent, a workflow or a function/,
     );
   });
 });

@@ -1,18 +1,7 @@
 import { type StepContext, type WorkflowResult, workflow } from "../index.js";
 import { revisionPrompt } from "./iterate.js";
-import {
-  checkFunction,
-  checkInteger,
-  checkOptions,
-  checkParticipant,
-  describeValue,
-  isParticipant,
-  outputOf,
-  type Participant,
-  patternName,
-  taskOf,
-  textOf,
-} from "./participant.js";
+import { isParticipant, outputOf, type Participant, taskOf, textOf } from "./participant.js";
+import { checkPatternOptions, supervisorOptionsRule } from "./pattern-options-rules.js";
 import { type PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 import { leadingWord, readStructured } from "./read-structured.js";
 import { reviewSchema } from "./schemas.js";
@@ -107,18 +96,14 @@ export function escalationPrompt(task: string, reviews: readonly ReviewRecord[])
  * output.approved; output.escalated; output.reviews;
  */
 export function supervisor(options: SupervisorOptions): PatternWorkflow<SupervisorOutput> {
-  const given = checkOptions(options, "supervisor(options)");
-  const worker = checkParticipant(given.worker, "supervisor options.worker");
-  const reviewer = checkParticipant(given.reviewer, "supervisor options.reviewer");
-  const maxRevisions = checkInteger(given.maxRevisions, "supervisor options.maxRevisions", 3);
-  const revise = checkFunction(given.revise, "supervisor options.revise");
-  const escalate = given.escalate;
-  if (escalate !== undefined && typeof escalate !== "function" && !isParticipant(escalate)) {
-    throw new TypeError(
-      `supervisor options.escalate: expected an agent, a workflow or a function, received ${describeValue(escalate)}`,
-    );
-  }
-  const name = patternName(given.name, "supervisor");
+  const {
+    name = "supervisor",
+    worker,
+    reviewer,
+    maxRevisions = 3,
+    revise,
+    escalate,
+  } = checkPatternOptions(supervisorOptionsRule, options, "supervisor(options)");
 
   const round = workflow<RoundInput>(`${name}-round`)
     .step("work", worker, {

@@ -83,10 +83,14 @@ describe("swarm", () => {
     expect(result.output.text).toBe("[a] x\n\n[b] y");
   });
 
-  it("rejects bad domains with a TypeError", () => {
+  it("rejects bad domains with an OptionsError", () => {
     const ledger = new MockLedger();
     const a = mockAgent("a", "x", { ledger }).agent;
-    expect(() => swarm({ agents: [a], domains: [] })).toThrow(/options.domains/);
-    expect(() => swarm({ agents: [] })).toThrow(/swarm options.agents/);
+    expect(() => swarm({ agents: [a], domains: [] })).toThrow(
+      /domains: expected at least one domain/,
+    );
+    expect(() => swarm({ agents: [] })).toThrow(
+      /swarm\(options\)[\s\S]*agents: expected at least one agent/,
+    );
   });
 });

@@ -1,15 +1,6 @@
 import { type Branch, fanOut, type Merge, type MergedOutput } from "./fan-out.js";
-import {
-  checkFunction,
-  checkInteger,
-  checkOptions,
-  checkParticipants,
-  describeValue,
-  isParticipant,
-  type Participant,
-  patternName,
-  uniqueIds,
-} from "./participant.js";
+import { type Participant, uniqueIds } from "./participant.js";
+import { checkPatternOptions, swarmOptionsRule } from "./pattern-options-rules.js";
 import type { PatternOptions, PatternWorkflow } from "./pattern-workflow.js";
 
 export interface SwarmOptions<M> extends PatternOptions {
@@ -49,30 +40,15 @@ export interface SwarmOptions<M> extends PatternOptions {
  * }).run("Should we enter the Dutch e-bike market?");
  */
 export function swarm<M = string>(options: SwarmOptions<M>): PatternWorkflow<MergedOutput<M>> {
-  const given = checkOptions(options, "swarm(options)");
-  const agents = checkParticipants(given.agents, "swarm options.agents");
-  const domains = given.domains;
-  if (
-    domains !== undefined &&
-    (!Array.isArray(domains) ||
-      domains.length === 0 ||
-      domains.some((domain) => typeof domain !== "string" || domain.trim() === ""))
-  ) {
-    throw new TypeError(
-      `swarm options.domains: expected a non-empty array of non-empty strings, received ${describeValue(domains)}`,
-    );
-  }
-  const synthesizer = given.synthesizer;
-  if (
-    synthesizer !== undefined &&
-    typeof synthesizer !== "function" &&
-    !isParticipant(synthesizer)
-  ) {
-    throw new TypeError(
-      `swarm options.synthesizer: expected an agent, a workflow or a function, received ${describeValue(synthesizer)}`,
-    );
-  }
-  const prompt = checkFunction(given.prompt, "swarm options.prompt");
+  const {
+    name = "swarm",
+    agents,
+    domains,
+    synthesizer,
+    prompt,
+    quorum,
+    maxParallel = 4,
+  } = checkPatternOptions(swarmOptionsRule, options, "swarm(options)");
   const parts: Array<{ participant: Participant; domain: string | undefined }> = domains
     ? domains.map((domain, index) => ({ participant: agents[index % agents.length]!, domain }))
     : agents.map((participant) => ({ participant, domain: undefined }));
@@ -91,12 +67,7 @@ export function swarm<M = string>(options: SwarmOptions<M>): PatternWorkflow<Mer
           ? task
           : `${task}\n\nYour part: ${domain}. Cover only this part; others cover the rest.`,
   }));
-  return fanOut(patternName(given.name, "swarm"), branches, {
-    merge: synthesizer,
-    quorum: given.quorum,
-    where: "swarm options",
-    maxParallel: checkInteger(given.maxParallel, "swarm options.maxParallel", 4, 1, true),
-  });
+  return fanOut(name, branches, { merge: synthesizer, quorum, maxParallel });
 }
 
 /** A step id from a domain: lower case, words joined by dashes. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { httpError, scriptedModel, textReply } from "../agents/test-support.js";
+import { optionsErrorThrownBy } from "../core/test-support/thrown-by.js";
 import { emptyCost, emptyUsage } from "../engine/index.js";
 import {
   type AgentResult,
@@ -318,29 +319,50 @@ describe("AgentRegistry", () => {
     expect(result.output).toMatchObject({ route: "billing", text: "Refund issued." });
   });
 
-  it("rejects bad arguments with a TypeError naming them", () => {
+  it("rejects bad arguments with a TypeError naming them, bad options with an OptionsError", () => {
     const registry = new AgentRegistry().register(answering("good"), { capabilities: ["x"] });
     expect(() => registry.register(answering("good"), { capabilities: ["y"] })).toThrow(
       /registry\.register\(agent\): expected an agent with a name not yet registered, received "good"/,
     );
     expect(() => registry.register(answering("other"), { capabilities: [] })).toThrow(
-      /options\.capabilities: expected a non-empty array/,
+      /capabilities: expected at least one capability/,
     );
     expect(() =>
       registry.register(answering("other"), { capabilities: ["x"], maxConcurrent: 0 }),
-    ).toThrow(/options\.maxConcurrent: expected an integer >= 1, received 0/);
+    ).toThrow(/maxConcurrent: expected an integer >= 1 or Infinity, received 0/);
     expect(() => registry.register({} as never, { capabilities: ["x"] })).toThrow(
       /expected an agent or another runnable/,
     );
     expect(() => registry.route("")).toThrow(/registry\.route\(capability\)/);
     expect(() => registry.route("x", { name: "" })).toThrow(
-      /registry\.route options\.name: expected a non-empty string/,
+      /registry\.route\("x", options\)[\s\S]*name: expected a non-empty string/,
     );
     expect(() => registry.route("x", { description: 3 as never })).toThrow(
-      /registry\.route options\.description: expected a string, received 3/,
+      /description: expected a string, received 3/,
     );
     expect(() => new AgentRegistry({ healthCheckIntervalMs: -1 })).toThrow(
-      /healthCheckIntervalMs: expected a number of ms >= 0, received -1/,
+      /healthCheckIntervalMs: expected a number >= 0, received -1/,
     );
+    const error = optionsErrorThrownBy(() =>
+      registry.register(answering("other"), {
+        capabilities: ["x", ""],
+        maxConcurent: 2,
+        enabled: "yes",
+      } as never),
+    );
+    expect(error.where).toBe('registry.register("other", options)');
+    expect(error.issues).toEqual([
+      { path: "capabilities[1]", message: 'expected a non-empty string, received ""' },
+      { path: "enabled", message: 'expected true or false, received "yes"' },
+      {
+        path: "maxConcurent",
+        message: 'unknown option "maxConcurent" (did you mean "maxConcurrent"?)',
+      },
+    ]);
+    expect(
+      optionsErrorThrownBy(
+        () => new AgentRegistry({ circuitBreaker: { cooldownMs: -1 }, clock: 1 } as never),
+      ).issues.map((issue) => issue.path),
+    ).toEqual(["clock", "circuitBreaker.cooldownMs"]);
   });
 });

@@ -2,6 +2,7 @@ import {
   addCost,
   addUsage,
   type CostBreakdown,
+  checkOptions,
   emptyCost,
   emptyUsage,
   systemClock,
@@ -28,6 +29,11 @@ import {
   type RegisterOptions,
   type RegistryStatistics,
 } from "./registry-options.js";
+import {
+  agentRegistryOptionsRule,
+  registerOptionsRule,
+  routeOptionsRule,
+} from "./registry-options-rules.js";
 import { RegistryRoute } from "./registry-route.js";
 
 interface Entry {
@@ -82,37 +88,23 @@ export class AgentRegistry {
   #waiting: Array<() => void> = [];
 
   constructor(options: AgentRegistryOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      fail("AgentRegistry(options)", "an options object", options);
-    }
+    checkOptions(agentRegistryOptionsRule, options, "new AgentRegistry()");
     const {
       clock = systemClock,
       healthCheckIntervalMs = 30_000,
       circuitBreaker = defaultCircuit,
       latencySamples = 1000,
     } = options;
-    if (typeof clock?.now !== "function") {
-      fail("AgentRegistry options.clock", "a Clock", clock);
-    }
-    if (!(typeof healthCheckIntervalMs === "number" && healthCheckIntervalMs >= 0)) {
-      fail(
-        "AgentRegistry options.healthCheckIntervalMs",
-        "a number of ms >= 0",
-        healthCheckIntervalMs,
-      );
-    }
-    if (!(Number.isInteger(latencySamples) && latencySamples >= 1)) {
-      fail("AgentRegistry options.latencySamples", "an integer >= 1", latencySamples);
-    }
-    // Checks the breaker options once, here, rather than at the first registration.
-    if (circuitBreaker !== false) new CircuitBreakers(circuitBreaker);
     this.#clock = clock;
     this.#healthCheckIntervalMs = healthCheckIntervalMs;
     this.#circuit = circuitBreaker;
     this.#latencySamples = latencySamples;
   }
 
-  /** Adds an agent under its name. @throws TypeError for a bad option or a name already taken. */
+  /**
+   * Adds an agent under its name.
+   * @throws TypeError for a bad agent or a name already taken; OptionsError for bad options.
+   */
   register(agent: Runnable, options: RegisterOptions): this {
     const where = "registry.register";
     if (
@@ -126,25 +118,14 @@ export class AgentRegistry {
     if (this.#entries.has(agent.name)) {
       fail(`${where}(agent)`, "an agent with a name not yet registered", agent.name);
     }
-    if (typeof options !== "object" || options === null)
-      fail(`${where}(options)`, "an object", options);
-    const { capabilities, priority = 0, healthCheck, maxConcurrent, enabled = true } = options;
-    if (
-      !Array.isArray(capabilities) ||
-      capabilities.length === 0 ||
-      capabilities.some((capability) => typeof capability !== "string" || capability === "")
-    ) {
-      fail(`${where} options.capabilities`, "a non-empty array of non-empty strings", capabilities);
-    }
-    if (!Number.isFinite(priority)) fail(`${where} options.priority`, "a finite number", priority);
-    if (healthCheck !== undefined && typeof healthCheck !== "function") {
-      fail(`${where} options.healthCheck`, "a function", healthCheck);
-    }
-    const cap = maxConcurrent ?? Number.POSITIVE_INFINITY;
-    if (!(cap === Number.POSITIVE_INFINITY || (Number.isInteger(cap) && cap >= 1))) {
-      fail(`${where} options.maxConcurrent`, "an integer >= 1", maxConcurrent);
-    }
-    if (typeof enabled !== "boolean") fail(`${where} options.enabled`, "a boolean", enabled);
+    checkOptions(registerOptionsRule, options, () => `registry.register("${agent.name}", options)`);
+    const {
+      capabilities,
+      priority = 0,
+      healthCheck,
+      maxConcurrent: cap = Number.POSITIVE_INFINITY,
+      enabled = true,
+    } = options;
     const description = options.description ?? (agent as { description?: unknown }).description;
     this.#entries.set(agent.name, {
       name: agent.name,
@@ -229,15 +210,11 @@ export class AgentRegistry {
     if (typeof capability !== "string" || capability === "") {
       fail("registry.route(capability)", "a non-empty string", capability);
     }
+    checkOptions(routeOptionsRule, options, () => `registry.route("${capability}", options)`);
     const {
       name = capability,
       description = `Any of the agents that can do "${capability}" (the healthiest, least loaded one takes the task)`,
     } = options;
-    if (typeof name !== "string" || name === "")
-      fail("registry.route options.name", "a non-empty string", name);
-    if (typeof description !== "string") {
-      fail("registry.route options.description", "a string", description);
-    }
     return new RegistryRoute<Input, Output>({
       name,
       capability,
