@@ -25,6 +25,10 @@ export default defineConfig({
     // 111 s). Tests inject their clocks, ids and stores, so no file depends on another's
     // state (the suite passes in shuffled order: --sequence.shuffle).
     isolate: false,
+    // One test file per core at once (vitest's default leaves one core out: on 2 cores that
+    // is one file at a time). Many files wait on processes they started (crash lives,
+    // workers, PostgreSQL), so two at once take far less wall time (docs/testing.md).
+    maxWorkers: "100%",
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -7,6 +7,7 @@ import type { CliContext, CliStream } from "../../src/cli/cli-context.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import type { Clock } from "../../src/core/ports/clock.js";
 import type { IdGenerator } from "../../src/core/ports/id-generator.js";
+import { bundledScript } from "../support/bundled-script.js";
 
 /** The CLI's entry, run from source through tsx: no build needed. */
 export const CLI_MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -127,18 +128,23 @@ export interface RunningBaton {
 }
 
 /**
- * Starts `baton <args>` as a real child process (`node --import tsx src/cli/main.ts`) in
- * `cwd` and leaves it running: for signals and a process killed mid-run.
+ * Starts `baton <args>` as a real child process in `cwd` and leaves it running: for signals
+ * and a process killed mid-run. It runs src/cli/main.ts bundled (test/support/bundled-script.ts),
+ * with tsx's loader still there for the TypeScript modules a spec may name.
  */
 export function startBaton(
   args: readonly string[],
   { cwd, env = {} }: { cwd: string; env?: Record<string, string> },
 ): RunningBaton {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, CLI_MAIN, ...args], {
-    cwd,
-    env: cleanEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", TSX_LOADER, bundledScript(CLI_MAIN), ...args],
+    {
+      cwd,
+      env: cleanEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {
