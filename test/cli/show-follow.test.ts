@@ -9,14 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Durable, openDurable } from "../../src/durable/index.js";
 import { gatedTwoSteps } from "../../src/durable/test-support.js";
 import { SqliteStore } from "../../src/stores/sqlite/sqlite-store.js";
+import { bundledScript } from "../support/bundled-script.js";
 import {
   type PostgresServer,
   postgresAvailable,
   startPostgresServer,
 } from "../support/postgres-server.js";
 import { CLI_MAIN, runBaton, tempWorkspace } from "./cli-harness.js";
-
-const TSX_LOADER = import.meta.resolve("tsx");
 
 let workspace: Awaited<ReturnType<typeof tempWorkspace>>;
 const open: Durable[] = [];
@@ -106,7 +105,7 @@ describe.runIf(postgresAvailable())("baton on PostgreSQL", { timeout: 60_000 }, 
     await run.events[Symbol.asyncIterator]().next();
     const follower = spawn(
       process.execPath,
-      ["--import", TSX_LOADER, CLI_MAIN, "show", run.id, "--follow", "--store", url],
+      [bundledScript(CLI_MAIN), "show", run.id, "--follow", "--store", url],
       { cwd: workspace.dir, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stdout = "";
