@@ -6,7 +6,7 @@ import type { StartOptions } from "../core/workflow/start-options.js";
 import { randomIdGenerator } from "../runtime/random-id-generator.js";
 import { systemClock } from "../runtime/system-clock.js";
 import type { LeaseOptions } from "./run-lease.js";
-import { checkRegistry, type RebuildOptions } from "./workflow-registry.js";
+import type { RebuildOptions } from "./workflow-registry.js";
 
 /** The start options a durable run may set (the durable API sets store, clock, ids and signal). */
 export type DurableStartOptions = Pick<
@@ -60,38 +60,14 @@ export function defaultOwner(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
-function positive(where: string, name: string, value: unknown): void {
-  if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
-    throw new TypeError(
-      `${where}: expected options.${name} to be a number of ms > 0, received ${String(value)}`,
-    );
-  }
-}
-
-/** Checks and fills in the settings, throwing TypeErrors that name the bad option. */
-export function resolveSettings(options: DurableSettings, where: string): ResolvedSettings {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: expected an options object, received ${String(options)}`);
-  }
+/**
+ * Fills in the defaults of settings already checked (by the caller's options rule, see
+ * `durable-options-rules.ts`).
+ */
+export function resolveSettings(options: DurableSettings): ResolvedSettings {
   const { owner, staleAfterMs = 30_000, heartbeatMs, clock = systemClock, ids } = options;
-  if (owner !== undefined && (typeof owner !== "string" || owner === "")) {
-    throw new TypeError(
-      `${where}: expected options.owner to be a non-empty string, received ${String(owner)}`,
-    );
-  }
-  positive(where, "staleAfterMs", staleAfterMs);
-  positive(where, "heartbeatMs", heartbeatMs);
-  if (heartbeatMs !== undefined && heartbeatMs >= staleAfterMs) {
-    throw new TypeError(
-      `${where}: options.heartbeatMs (${heartbeatMs}) must be below options.staleAfterMs (${staleAfterMs}), or every owner would look gone`,
-    );
-  }
-  if (typeof clock?.now !== "function" || typeof clock?.sleep !== "function") {
-    throw new TypeError(`${where}: expected options.clock to be a Clock with now() and sleep()`);
-  }
-  const workflows = checkRegistry(options.workflows, where);
   return {
-    workflows,
+    workflows: options.workflows ?? {},
     ...(options.build !== undefined ? { build: options.build } : {}),
     lease: {
       owner: owner ?? defaultOwner(),

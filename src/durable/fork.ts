@@ -1,7 +1,9 @@
 import type { RunStore } from "../core/ports/run-store.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
 import { redactSecrets } from "../core/run/redact-secrets.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { DurableError } from "./durable-error.js";
+import { forkOptionsRule } from "./durable-options-rules.js";
 import type { DurableRun } from "./durable-run.js";
 import { type DurableSettings, resolveSettings } from "./durable-settings.js";
 import { launchLeased } from "./launch-run.js";
@@ -35,17 +37,8 @@ export interface ForkOptions extends DurableSettings {
  */
 export async function fork(runId: string, options: ForkOptions): Promise<DurableRun> {
   checkRunId(runId, "fork");
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `fork: expected an options object with fromStep, received ${String(options)}`,
-    );
-  }
-  if (typeof options.fromStep !== "string" || options.fromStep === "") {
-    throw new TypeError(
-      `fork: expected options.fromStep to be a step id, received ${String(options.fromStep)}`,
-    );
-  }
-  const settings = resolveSettings(options, "fork");
+  checkOptions(forkOptionsRule, options, "fork()");
+  const settings = resolveSettings(options);
   options.signal?.throwIfAborted();
   const opened = await openStore(options.store, "fork");
   let run: DurableRun;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { OptionsError } from "../core/errors/options-error.js";
 import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { ManualClock } from "../testing/manual-clock.js";
@@ -166,15 +167,32 @@ describe("openDurable", () => {
     expect((await store.getRun(run.id))?.owner).toBe("second");
   });
 
-  it("rejects bad options with TypeErrors naming them", async () => {
+  it("rejects bad options with one OptionsError: every problem with its path, unknown ones with a did-you-mean", async () => {
     await expect(openDurable({ store: new MemoryStore(), staleAfterMs: -1 })).rejects.toThrow(
-      /options\.staleAfterMs/,
+      /staleAfterMs: expected a number of ms > 0, received -1/,
     );
+    const error = await openDurable({
+      store: 42,
+      pollMs: 0,
+      workflows: { x: 3 },
+      autoResum: true,
+    } as never).catch((error: unknown) => error);
+    if (!OptionsError.isInstance(error)) throw error;
+    expect(error.where).toBe("openDurable()");
+    expect(error.issues).toEqual([
+      { path: "workflows.x", message: "expected a workflow or an agent, received 3" },
+      {
+        path: "store",
+        message:
+          'expected a RunStore or a location ("sqlite:<path>", "postgres://…", "memory:", a file path), received 42',
+      },
+      { path: "pollMs", message: "expected a number of ms > 0, received 0" },
+      { path: "autoResum", message: 'unknown option "autoResum" (did you mean "autoResume"?)' },
+    ]);
     await expect(
       openDurable({ store: new MemoryStore(), staleAfterMs: 1_000, heartbeatMs: 2_000 }),
-    ).rejects.toThrow(/heartbeatMs \(2000\) must be below/);
-    await expect(
-      openDurable({ store: new MemoryStore(), workflows: { x: 3 as never } }),
-    ).rejects.toThrow(/options\.workflows\.x/);
+    ).rejects.toThrow(
+      "heartbeatMs: expected a number of ms below staleAfterMs (1000), or every owner would look gone",
+    );
   });
 });

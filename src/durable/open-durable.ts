@@ -1,6 +1,7 @@
 import type { RunStatus, RunStore, StoredEvent } from "../core/ports/run-store.js";
 import type { WorkflowResult } from "../core/run/run.js";
 import type { Workflow } from "../core/workflow/workflow.js";
+import { checkOptions } from "../runtime/check-options.js";
 import {
   checkDecideArguments,
   type DecideOptions,
@@ -10,6 +11,7 @@ import {
   pendingIn,
 } from "./approvals.js";
 import { DurableError } from "./durable-error.js";
+import { durableOptionsRule } from "./durable-options-rules.js";
 import type { DurableRun } from "./durable-run.js";
 import {
   type DurableSettings,
@@ -308,15 +310,8 @@ export class Durable {
  * await durable.close();
  */
 export async function openDurable(options: DurableOptions = {}): Promise<Durable> {
-  const settings = resolveSettings(options, "openDurable");
-  if (
-    options.pollMs !== undefined &&
-    !(typeof options.pollMs === "number" && options.pollMs > 0 && Number.isFinite(options.pollMs))
-  ) {
-    throw new TypeError(
-      `openDurable: expected options.pollMs to be a number of ms > 0, received ${String(options.pollMs)}`,
-    );
-  }
+  checkOptions(durableOptionsRule, options, "openDurable()");
+  const settings = resolveSettings(options);
   const opened = await openStore(options.store, "openDurable");
   return new Durable(opened.store, settings, options, opened.release);
 }

@@ -3,13 +3,15 @@ import type { ModelCallGate } from "../core/model-call-gate.js";
 import type { Clock } from "../core/ports/clock.js";
 import { foldRunLog, type RunState } from "../core/run/fold-run-log.js";
 import type { WorkflowResult } from "../core/run/run.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
+import { replayOptionsRule } from "./durable-options-rules.js";
 import type { DurableStartOptions } from "./durable-settings.js";
 import { checkRunId, requireRun } from "./resume.js";
 import { seedLog } from "./seed-log.js";
 import { openStore, type StoreOption } from "./store-option.js";
-import { checkRegistry, type RebuildOptions, rebuildWorkflow } from "./workflow-registry.js";
+import { type RebuildOptions, rebuildWorkflow } from "./workflow-registry.js";
 
 export interface ReplayOptions extends RebuildOptions {
   /** Where the recorded run is (read only). @default ".baton/baton.db" */
@@ -79,10 +81,8 @@ function same(a: unknown, b: unknown): boolean {
  */
 export async function replay(runId: string, options: ReplayOptions = {}): Promise<ReplayResult> {
   checkRunId(runId, "replay");
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`replay: expected an options object, received ${String(options)}`);
-  }
-  const workflows = checkRegistry(options.workflows, "replay");
+  checkOptions(replayOptionsRule, options, "replay()");
+  const workflows = options.workflows ?? {};
   options.signal?.throwIfAborted();
   const opened = await openStore(options.store, "replay");
   let recordedLog: Awaited<ReturnType<typeof opened.store.readLog>>;

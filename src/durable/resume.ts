@@ -3,7 +3,9 @@ import { foldRunLog } from "../core/run/fold-run-log.js";
 import { logWithStart } from "../core/run/log-with-start.js";
 import type { WorkflowResult } from "../core/run/run.js";
 import { settleRecord } from "../core/run/settle-record.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { DurableError } from "./durable-error.js";
+import { resumeOptionsRule } from "./durable-options-rules.js";
 import type { DurableRun } from "./durable-run.js";
 import { endedRun } from "./durable-run.js";
 import {
@@ -46,7 +48,8 @@ const terminal = new Set(["succeeded", "failed", "cancelled"]);
  */
 export async function resume(runId: string, options: ResumeOptions = {}): Promise<DurableRun> {
   checkRunId(runId, "resume");
-  const settings = resolveSettings(options, "resume");
+  checkOptions(resumeOptionsRule, options, "resume()");
+  const settings = resolveSettings(options);
   const opened = await openStore(options.store, "resume");
   let run: DurableRun;
   try {

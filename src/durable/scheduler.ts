@@ -1,8 +1,10 @@
 import type { ScheduleRecord, ScheduleStore } from "../core/ports/schedule-store.js";
 import type { Workflow } from "../core/workflow/workflow.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { buildWorkflow } from "../spec/build-workflow.js";
 import type { SpecDefinition } from "../spec/spec-workflow.js";
 import { DurableError } from "./durable-error.js";
+import { schedulerOptionsRule } from "./durable-options-rules.js";
 import type { DurableRun } from "./durable-run.js";
 import { type DurableSettings, resolveSettings } from "./durable-settings.js";
 import { nextSlotAfter } from "./fire-times.js";
@@ -73,19 +75,10 @@ export interface Scheduler {
  * await scheduler.done;
  */
 export async function startScheduler(options: SchedulerOptions = {}): Promise<Scheduler> {
-  const settings = resolveSettings(options, "startScheduler");
+  checkOptions(schedulerOptionsRule, options, "startScheduler()");
+  const settings = resolveSettings(options);
   const pollMs = options.pollMs ?? 1000;
-  if (!(typeof pollMs === "number" && pollMs > 0 && Number.isFinite(pollMs))) {
-    throw new TypeError(
-      `startScheduler: expected options.pollMs to be a number of ms > 0, received ${String(pollMs)}`,
-    );
-  }
   const misfireAfterMs = options.misfireAfterMs ?? Math.max(1000, 2 * pollMs);
-  if (!(typeof misfireAfterMs === "number" && misfireAfterMs >= 0)) {
-    throw new TypeError(
-      `startScheduler: expected options.misfireAfterMs to be a number of ms >= 0, received ${String(misfireAfterMs)}`,
-    );
-  }
   const opened = await openStore(options.store, "startScheduler");
   const store = opened.store;
   let schedules: ScheduleStore;

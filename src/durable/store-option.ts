@@ -1,6 +1,8 @@
 import type { RunStore } from "../core/ports/run-store.js";
 import type { ScheduleStore } from "../core/ports/schedule-store.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { openStoreLocation } from "../stores/open-store-location.js";
+import { storeOnlyRule } from "./durable-options-rules.js";
 
 /** Where the CLI and the durable API keep runs and schedules when told nothing else. */
 export const defaultStorePath = ".baton/baton.db";
@@ -21,24 +23,19 @@ export interface OpenedStore {
   release(): Promise<void>;
 }
 
-/** Opens `option`: a given store as it is, a location (or nothing) through its adapter. */
+/**
+ * Opens `option`: a given store as it is, a location (or nothing) through its adapter.
+ * A bad `option` is an `OptionsError` naming `store` (`where` says whose options).
+ */
 export async function openStore(
   option: StoreOption | undefined,
   where: string,
 ): Promise<OpenedStore> {
+  checkOptions(storeOnlyRule, { store: option }, where);
   if (option !== undefined && typeof option !== "string") {
-    if (typeof option !== "object" || option === null) {
-      throw new TypeError(
-        `${where}: expected options.store to be a store or a location ("sqlite:<path>", "memory:", a file path), received ${String(option)}`,
-      );
-    }
     return { store: option, schedules: schedulesOf(option), release: async () => {} };
   }
-  const location = option ?? defaultStorePath;
-  if (location === "") {
-    throw new TypeError(`${where}: expected options.store to be a store or a non-empty location`);
-  }
-  const opened = await openStoreLocation(location);
+  const opened = await openStoreLocation(option ?? defaultStorePath);
   return { store: opened.runs, schedules: opened.schedules, release: () => opened.close() };
 }
 

@@ -35,24 +35,6 @@ export function agentWorkflow(name: string, agent: Runnable): Workflow {
   return flow;
 }
 
-/** Checks a registry's shape, throwing a TypeError naming the bad entry. */
-export function checkRegistry(workflows: unknown, where: string): WorkflowRegistry {
-  if (workflows === undefined) return {};
-  if (typeof workflows !== "object" || workflows === null || Array.isArray(workflows)) {
-    throw new TypeError(
-      `${where}: expected options.workflows to be an object of workflows by name, received ${Array.isArray(workflows) ? "an array" : String(workflows)}`,
-    );
-  }
-  for (const [name, entry] of Object.entries(workflows)) {
-    if (!isWorkflow(entry) && !isAgent(entry)) {
-      throw new TypeError(
-        `${where}: expected options.workflows.${name} to be a workflow or an agent, received ${typeof entry}`,
-      );
-    }
-  }
-  return workflows as WorkflowRegistry;
-}
-
 export function isWorkflow(value: unknown): value is Workflow {
   return value instanceof Workflow;
 }

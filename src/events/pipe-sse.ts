@@ -1,6 +1,8 @@
 import type { ServerResponse } from "node:http";
 import type { BatonEvent } from "../core/events.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { describe } from "./describe-value.js";
+import { sseResponseOptionsRule } from "./event-options-rules.js";
 import { SSE_HEADERS } from "./sse-response.js";
 import { type ToSSEOptions, toSSE } from "./to-sse.js";
 
@@ -22,7 +24,7 @@ export interface PipeSSEOptions extends ToSSEOptions {
 export async function pipeSSE(
   events: AsyncIterable<BatonEvent>,
   response: ServerResponse,
-  { signal, headers, ...options }: PipeSSEOptions = {},
+  options: PipeSSEOptions = {},
 ): Promise<void> {
   if (
     typeof response !== "object" ||
@@ -33,6 +35,8 @@ export async function pipeSSE(
       `pipeSSE: expected "response" to be an http.ServerResponse, received ${describe(response)}`,
     );
   }
+  checkOptions(sseResponseOptionsRule, options, "pipeSSE()");
+  const { signal, headers, ...sseOptions } = options;
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   const onClose = () => stop.abort();
@@ -44,7 +48,7 @@ export async function pipeSSE(
       response.writeHead(200, { ...SSE_HEADERS, ...headers });
       response.flushHeaders();
     }
-    for await (const frame of toSSE(events, { ...options, signal: stop.signal })) {
+    for await (const frame of toSSE(events, { ...sseOptions, signal: stop.signal })) {
       if (response.destroyed || response.writableEnded) break;
       if (!response.write(frame)) await drained(response, stop.signal);
     }

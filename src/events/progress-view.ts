@@ -1,7 +1,9 @@
 import type { BatonEvent } from "../core/events.js";
 import type { Clock } from "../core/ports/clock.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { describe } from "./describe-value.js";
+import { progressViewOptionsRule } from "./event-options-rules.js";
 import { eventsUntil } from "./events-until.js";
 import {
   applyProgressEvent,
@@ -78,14 +80,7 @@ const CLEAR_LINE = "\r\x1b[2K";
  */
 export async function progressView(
   source: AsyncIterable<BatonEvent> | { events: AsyncIterable<BatonEvent> },
-  {
-    stream = process.stderr,
-    isTTY = stream.isTTY === true,
-    totalSteps,
-    clock = systemClock,
-    refreshMs = 1000,
-    signal,
-  }: ProgressViewOptions = {},
+  options: ProgressViewOptions = {},
 ): Promise<ProgressSummary> {
   const events = isAsyncIterable(source)
     ? source
@@ -97,11 +92,15 @@ export async function progressView(
       `progressView: expected "source" to be a run or an AsyncIterable of events, received ${describe(source)}`,
     );
   }
-  if (totalSteps !== undefined && !(Number.isInteger(totalSteps) && totalSteps >= 0)) {
-    throw new TypeError(
-      `progressView: expected "totalSteps" to be an integer >= 0, received ${String(totalSteps)}`,
-    );
-  }
+  checkOptions(progressViewOptionsRule, options, "progressView()");
+  const {
+    stream = process.stderr,
+    isTTY = stream.isTTY === true,
+    totalSteps,
+    clock = systemClock,
+    refreshMs = 1000,
+    signal,
+  } = options;
   const state = initialProgressState(totalSteps);
   const width = () => Math.max(20, (stream.columns ?? 80) - 1);
   const drawStatus = () =>

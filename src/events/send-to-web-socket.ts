@@ -1,5 +1,7 @@
 import type { BatonEvent } from "../core/events.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { describe } from "./describe-value.js";
+import { sendToWebSocketOptionsRule } from "./event-options-rules.js";
 import { eventsUntil } from "./events-until.js";
 
 /**
@@ -47,7 +49,7 @@ const OPEN = 1;
 export async function sendToWebSocket(
   events: AsyncIterable<BatonEvent>,
   socket: EventSocket,
-  { signal, closeOnEnd = false, serialize = JSON.stringify }: SendToWebSocketOptions = {},
+  options: SendToWebSocketOptions = {},
 ): Promise<void> {
   if (events === null || typeof events !== "object" || !(Symbol.asyncIterator in events)) {
     throw new TypeError(
@@ -59,6 +61,8 @@ export async function sendToWebSocket(
       `sendToWebSocket: expected "socket" to be a WebSocket (an object with send()), received ${describe(socket)}`,
     );
   }
+  checkOptions(sendToWebSocketOptionsRule, options, "sendToWebSocket()");
+  const { signal, closeOnEnd = false, serialize = JSON.stringify } = options;
   const isOpen = () => socket.readyState === undefined || socket.readyState === OPEN;
   const stop = new AbortController();
   const onStop = () => stop.abort();

@@ -1,4 +1,6 @@
 import type { BatonEvent } from "../core/events.js";
+import { checkOptions } from "../runtime/check-options.js";
+import { sseResponseOptionsRule } from "./event-options-rules.js";
 import { type ToSSEOptions, toSSE } from "./to-sse.js";
 
 export interface SSEResponseOptions extends ToSSEOptions {
@@ -25,13 +27,15 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
  */
 export function sseResponse(
   events: AsyncIterable<BatonEvent>,
-  { signal, headers, ...options }: SSEResponseOptions = {},
+  options: SSEResponseOptions = {},
 ): Response {
+  checkOptions(sseResponseOptionsRule, options, "sseResponse()");
+  const { signal, headers, ...sseOptions } = options;
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   if (signal?.aborted) stop.abort(signal.reason);
   else signal?.addEventListener("abort", onAbort, { once: true });
-  const frames = toSSE(events, { ...options, signal: stop.signal });
+  const frames = toSSE(events, { ...sseOptions, signal: stop.signal });
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,7 +1,9 @@
 import type { BatonEvent } from "../core/events.js";
 import type { Clock } from "../core/ports/clock.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { describe } from "./describe-value.js";
+import { toSSEOptionsRule } from "./event-options-rules.js";
 
 export interface ToSSEOptions {
   /** Stops the stream (and releases the source iterator) when it aborts. */
@@ -59,18 +61,15 @@ type Outcome<T> =
  */
 export async function* toSSE(
   events: AsyncIterable<BatonEvent>,
-  { signal, heartbeatMs = 0, clock = systemClock }: ToSSEOptions = {},
+  options: ToSSEOptions = {},
 ): AsyncGenerator<string, void, undefined> {
   if (events === null || typeof events !== "object" || !(Symbol.asyncIterator in events)) {
     throw new TypeError(
       `toSSE: expected "events" to be an AsyncIterable of events, received ${describe(events)}`,
     );
   }
-  if (!(Number.isFinite(heartbeatMs) && heartbeatMs >= 0)) {
-    throw new TypeError(
-      `toSSE: expected "heartbeatMs" to be a number >= 0, received ${String(heartbeatMs)}`,
-    );
-  }
+  checkOptions(toSSEOptionsRule, options, "toSSE()");
+  const { signal, heartbeatMs = 0, clock = systemClock } = options;
   const iterator = events[Symbol.asyncIterator]();
   let finished = false;
   const stop = new Promise<Outcome<BatonEvent>>((resolve) => {

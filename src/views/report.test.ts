@@ -12,11 +12,14 @@ import {
 } from "../../test/support/poppler.js";
 import { providerUsage, scriptedModel, textReply, toolCallReply } from "../agents/test-support.js";
 import { CancelledError } from "../core/errors/cancelled-error.js";
+import { OptionsError } from "../core/errors/options-error.js";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
+import { disagreements } from "../core/test-support/rule-agreement.js";
 import { agent, workflow } from "../index.js";
 import { MemoryStore } from "../stores/memory/index.js";
 import { ManualClock } from "../testing/index.js";
 import { type DocumentGenerationEvent, flowchart, report, runReport } from "./index.js";
+import { reportOptionsRule } from "./report-options-rule.js";
 import { pdfSafe } from "./report-pdf.js";
 
 const PRICE = { inputPerMillion: 10_000, outputPerMillion: 20_000 };
@@ -220,15 +223,23 @@ describe("report", () => {
     ]);
   });
 
-  it("refuses bad options with a TypeError naming them, and stops on its signal", async () => {
+  it("refuses bad options with one OptionsError (every problem, with its path), and stops on its signal", async () => {
     const source = await partlyFailedRun();
-    await expect(report(source, { format: "docx" as "md" })).rejects.toThrow(
-      'report: expected options.format to be "md" or "pdf", received "docx"',
-    );
-    await expect(report(source, { outputChars: 3 })).rejects.toThrow(
-      "report: expected options.outputChars to be an integer >= 20, received 3",
-    );
-    await expect(report(source, { title: " " })).rejects.toThrow(TypeError);
+    const refused = await report(source, {
+      format: "docx",
+      outputChars: 3,
+      title: " ",
+      tilte: "Run",
+    } as never).catch((caught: unknown) => caught);
+    if (!OptionsError.isInstance(refused)) throw refused;
+    expect(refused.where).toBe("report()");
+    expect(refused.issues).toEqual([
+      { path: "format", message: 'expected "md" or "pdf", received "docx"' },
+      { path: "title", message: 'expected a title that is not blank, received " "' },
+      { path: "outputChars", message: "expected an integer >= 20, received 3" },
+      { path: "tilte", message: 'unknown option "tilte" (did you mean "title"?)' },
+    ]);
+    expect(disagreements(reportOptionsRule)).toEqual([]);
     await expect(report({ store: source.store, runId: "run_404" })).rejects.toThrow(
       'loadRunTrace: no run "run_404" in the store',
     );

@@ -1,9 +1,10 @@
 import { CancelledError } from "../core/errors/cancelled-error.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { reportDocument } from "./report-document.js";
 import { reportMarkdown } from "./report-markdown.js";
+import { reportOptionsRule } from "./report-options-rule.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import { viewRun } from "./run-view.js";
-import { integerOption } from "./text-format.js";
 
 /** The formats a report is written in. */
 export type ReportFormat = "md" | "pdf";
@@ -48,8 +49,6 @@ export interface ReportOptions {
   signal?: AbortSignal;
 }
 
-const FORMATS: readonly ReportFormat[] = ["md", "pdf"];
-
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
 }
@@ -77,25 +76,16 @@ export async function report(
   source: TraceSource,
   options: ReportOptions = {},
 ): Promise<string | Uint8Array> {
-  const { format = "md", title, onEvent, signal } = options;
-  if (!FORMATS.includes(format)) {
-    throw new TypeError(
-      `report: expected options.format to be "md" or "pdf", received ${JSON.stringify(format)}`,
-    );
-  }
-  if (title !== undefined && (typeof title !== "string" || title.trim() === "")) {
-    throw new TypeError(
-      `report: expected options.title to be a non-empty string, received ${JSON.stringify(title)}`,
-    );
-  }
-  if (onEvent !== undefined && typeof onEvent !== "function") {
-    throw new TypeError(
-      `report: expected options.onEvent to be a function, received ${typeof onEvent}`,
-    );
-  }
-  const argumentChars = integerOption("report", "argumentChars", options.argumentChars ?? 60, 10);
-  const outputChars = integerOption("report", "outputChars", options.outputChars ?? 2000, 20);
-  const width = integerOption("report", "width", options.width ?? 80, 40);
+  checkOptions(reportOptionsRule, options, "report()");
+  const {
+    format = "md",
+    title,
+    argumentChars = 60,
+    outputChars = 2000,
+    width = 80,
+    onEvent,
+    signal,
+  } = options;
   throwIfAborted(signal);
   const root = viewRun(await loadRunTrace(source));
   throwIfAborted(signal);

@@ -40,7 +40,7 @@ describe("queueDispatcher and worker options", () => {
       "worker: expected options.workflows to name at least one workflow or agent",
     );
     await expect(worker({ queue, store, workflows: { flow: "report" as never } })).rejects.toThrow(
-      "worker: expected options.workflows.flow to be a workflow or an agent, received string",
+      'Invalid options for worker() (1 problem):\n  workflows.flow: expected a workflow or an agent, received "report"',
     );
   });
 });

@@ -11,12 +11,10 @@ import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { toWire } from "../core/run/wire-outcome.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../core/usage.js";
 import type { Workflow } from "../core/workflow/workflow.js";
+import { workflowsOnlyRule } from "../durable/durable-options-rules.js";
 import { openStore, type StoreOption } from "../durable/store-option.js";
-import {
-  checkRegistry,
-  lookupWorkflow,
-  type WorkflowRegistry,
-} from "../durable/workflow-registry.js";
+import { lookupWorkflow, type WorkflowRegistry } from "../durable/workflow-registry.js";
+import { checkOptions as checkByRule } from "../runtime/check-options.js";
 import { randomIdGenerator } from "../runtime/random-id-generator.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { OwnerOutbox } from "./owner-outbox.js";
@@ -135,7 +133,8 @@ function checkOptions(options: WorkerOptions) {
   for (const [name, value] of Object.entries({ lockMs, stalledCheckMs, ownerWaitMs })) {
     checkMs("worker", name, value);
   }
-  const registry = checkRegistry(options.workflows, "worker");
+  checkByRule(workflowsOnlyRule, { workflows: options.workflows }, "worker()");
+  const registry = options.workflows ?? {};
   const workflows = new Map<string, Workflow>();
   for (const name of Object.keys(registry)) {
     const flow = lookupWorkflow(name, registry)!;

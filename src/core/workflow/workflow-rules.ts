@@ -102,7 +102,8 @@ export const stepOptionsRule = object(
   "expected an options object",
 );
 
-const startFields = {
+/** The fields of start options, one rule each (the durable API picks some). */
+export const startFields = {
   concurrency: optional(concurrency),
   store: optional(runStore),
   clock: optional(clock),

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
+import { disagreements } from "../../core/test-support/rule-agreement.js";
+import { optionsErrorThrownBy } from "../../core/test-support/thrown-by.js";
 import { MemoryStore } from "./memory-store.js";
+import { memoryStoreOptionsRule } from "./memory-store-options-rule.js";
 
 runStoreConformance("MemoryStore", async () => ({ store: new MemoryStore() }));
 runStoreConformance("MemoryStore with JSON copies", async () => ({
@@ -44,7 +47,15 @@ describe("MemoryStore", () => {
     expect(await store.readLog("r")).toEqual([]);
   });
 
-  it("rejects an unknown copy mode with a TypeError naming it", () => {
-    expect(() => new MemoryStore({ copy: "deep" as "json" })).toThrow(/options\.copy.*deep/);
+  it("rejects an unknown copy mode or option with one OptionsError naming each", () => {
+    const error = optionsErrorThrownBy(
+      () => new MemoryStore({ copy: "deep", cpy: "json" } as never),
+    );
+    expect(error.where).toBe("new MemoryStore()");
+    expect(error.issues).toEqual([
+      { path: "copy", message: 'expected "shallow" or "json", received "deep"' },
+      { path: "cpy", message: 'unknown option "cpy" (did you mean "copy"?)' },
+    ]);
+    expect(disagreements(memoryStoreOptionsRule)).toEqual([]);
   });
 });

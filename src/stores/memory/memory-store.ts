@@ -7,6 +7,7 @@ import type {
   RunStore,
   StoredEvent,
 } from "../../core/ports/run-store.js";
+import { checkOptions } from "../../runtime/check-options.js";
 import {
   checkClaim,
   checkEvents,
@@ -22,6 +23,7 @@ import { jsonCopy } from "../json-copy.js";
 import { StoreError } from "../store-error.js";
 import { MemoryResponseCache } from "./memory-response-cache.js";
 import { MemorySchedules } from "./memory-schedules.js";
+import { memoryStoreOptionsRule } from "./memory-store-options-rule.js";
 
 export interface MemoryStoreOptions {
   /**
@@ -70,12 +72,9 @@ export class MemoryStore implements RunStore {
   #created = 0;
   #closed = false;
 
-  constructor({ copy = "shallow" }: MemoryStoreOptions = {}) {
-    if (copy !== "shallow" && copy !== "json") {
-      throw new TypeError(
-        `MemoryStore: options.copy must be "shallow" or "json", received ${String(copy)}`,
-      );
-    }
+  constructor(options: MemoryStoreOptions = {}) {
+    checkOptions(memoryStoreOptionsRule, options, "new MemoryStore()");
+    const { copy = "shallow" } = options;
     this.#json = copy === "json";
     this.schedules = new MemorySchedules({
       json: this.#json,

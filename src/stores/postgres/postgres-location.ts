@@ -14,7 +14,7 @@ export interface PostgresLocation {
 }
 
 /** Schema names Baton creates and quotes nowhere: lower-case, a letter or `_` first. */
-const schemaPattern = /^[a-z_][a-z0-9_]{0,47}$/;
+export const schemaPattern = /^[a-z_][a-z0-9_]{0,47}$/;
 
 export function isSchemaName(name: unknown): name is string {
   return typeof name === "string" && schemaPattern.test(name);

@@ -289,16 +289,6 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
         expect(error.message).not.toContain("hunter2");
       }
     });
-
-    it("rejects bad options with a TypeError naming them", async () => {
-      await expect(PostgresStore.open(url, { schema: "Runs" })).rejects.toThrow(/options\.schema/);
-      await expect(PostgresStore.open(url, { connectTimeoutMs: 0 })).rejects.toThrow(
-        /options\.connectTimeoutMs must be a number of ms > 0, received 0/,
-      );
-      await expect(PostgresStore.open(url, { maxConnections: 1.5 })).rejects.toThrow(
-        /options\.maxConnections/,
-      );
-    });
   });
 
   describe("shared by processes", () => {

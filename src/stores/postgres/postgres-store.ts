@@ -7,6 +7,7 @@ import type {
   RunStore,
   StoredEvent,
 } from "../../core/ports/run-store.js";
+import { checkOptions } from "../../runtime/check-options.js";
 import {
   checkClaim,
   checkEvents,
@@ -21,11 +22,12 @@ import { encodeJson, hasFields } from "../json-text.js";
 import { listRunsQuery, runColumns, runFrom, runPatchColumns, toRunRecord } from "../run-row.js";
 import { StoreError } from "../store-error.js";
 import { toStoreError } from "./postgres-errors.js";
-import { isSchemaName, parsePostgresLocation, schemaNameRule } from "./postgres-location.js";
+import { parsePostgresLocation } from "./postgres-location.js";
 import { PostgresLogWatch } from "./postgres-log-watch.js";
 import { PostgresResponseCache } from "./postgres-response-cache.js";
 import { PostgresSchedules } from "./postgres-schedules.js";
 import { prepareSchema } from "./postgres-schema.js";
+import { postgresStoreOptionsRule } from "./postgres-store-options-rule.js";
 
 export interface PostgresStoreOptions {
   /**
@@ -113,6 +115,7 @@ export class PostgresStore implements RunStore {
    * `invalid-location`, `connection` (refused, unreachable, timed out), `auth` (wrong
    * password, missing privilege), `store-not-found` (no such database; no tables with
    * `mustExist`), `unsupported-schema` or `corrupt` (the schema holds other tables).
+   * Bad options throw an `OptionsError` listing every problem, before anything connects.
    * @example const store = await PostgresStore.open("postgres://baton@127.0.0.1/baton?schema=team_a");
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -121,11 +124,7 @@ export class PostgresStore implements RunStore {
         `PostgresStore.open: url must be a postgres:// URL, received ${String(url)}`,
       );
     }
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `PostgresStore.open: options must be an object, received ${String(options)}`,
-      );
-    }
+    checkOptions(postgresStoreOptionsRule, options, "PostgresStore.open()");
     const location = parsePostgresLocation(url);
     const {
       schema = location.schema ?? "baton",
@@ -134,27 +133,6 @@ export class PostgresStore implements RunStore {
       readOnly = false,
       mustExist = false,
     } = options;
-    if (!isSchemaName(schema)) {
-      throw new TypeError(
-        `PostgresStore.open: options.schema must be ${schemaNameRule} characters, received ${JSON.stringify(schema)}`,
-      );
-    }
-    if (
-      !(
-        typeof connectTimeoutMs === "number" &&
-        connectTimeoutMs > 0 &&
-        Number.isFinite(connectTimeoutMs)
-      )
-    ) {
-      throw new TypeError(
-        `PostgresStore.open: options.connectTimeoutMs must be a number of ms > 0, received ${String(connectTimeoutMs)}`,
-      );
-    }
-    if (!(Number.isInteger(maxConnections) && maxConnections >= 1)) {
-      throw new TypeError(
-        `PostgresStore.open: options.maxConnections must be an integer >= 1, received ${String(maxConnections)}`,
-      );
-    }
     const sql = postgres(location.url, {
       max: maxConnections,
       connect_timeout: connectTimeoutMs / 1000,

@@ -18,8 +18,11 @@ import { bundledScript } from "../../../test/support/bundled-script.js";
 import { responseCacheStoreConformance } from "../../core/ports/response-cache-store.conformance.js";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
+import { disagreements } from "../../core/test-support/rule-agreement.js";
+import { optionsErrorThrownBy } from "../../core/test-support/thrown-by.js";
 import { StoreError } from "../store-error.js";
 import { SqliteStore } from "./sqlite-store.js";
+import { sqliteStoreOptionsRule } from "./sqlite-store-options-rule.js";
 
 /** A fresh directory under the OS temp dir; removed by `cleanup`. */
 function tempDir(): { dir: string; cleanup: () => Promise<void> } {
@@ -363,20 +366,28 @@ describe("SqliteStore", () => {
     }
   });
 
-  it("rejects bad options with a TypeError naming them", () => {
-    expect(() => new SqliteStore({ path: "" })).toThrow(/options\.path/);
-    expect(() => new SqliteStore({ path: ":memory:", verify: "all" as "full" })).toThrow(
-      /options\.verify/,
+  it("rejects bad options with one OptionsError: every problem with its path, unknown ones with a did-you-mean", () => {
+    const error = optionsErrorThrownBy(
+      () =>
+        new SqliteStore({
+          path: "",
+          verify: "all",
+          busyTimeoutMs: -1,
+          locking: "none",
+          checkpointPages: 0,
+          readonly: true,
+        } as never),
     );
-    expect(() => new SqliteStore({ path: ":memory:", locking: "none" as "shared" })).toThrow(
-      /options\.locking/,
-    );
-    expect(() => new SqliteStore({ path: ":memory:", busyTimeoutMs: -1 })).toThrow(
-      /options\.busyTimeoutMs must be an integer >= 0, received -1/,
-    );
-    expect(() => new SqliteStore({ path: ":memory:", checkpointPages: 0 })).toThrow(
-      /options\.checkpointPages must be an integer >= 1, received 0/,
-    );
+    expect(error.where).toBe("new SqliteStore()");
+    expect(error.issues).toEqual([
+      { path: "path", message: 'expected a non-empty string, received ""' },
+      { path: "verify", message: 'expected "header" or "full", received "all"' },
+      { path: "busyTimeoutMs", message: "expected an integer >= 0, received -1" },
+      { path: "locking", message: 'expected "shared" or "exclusive", received "none"' },
+      { path: "checkpointPages", message: "expected an integer >= 1, received 0" },
+      { path: "readonly", message: 'unknown option "readonly" (did you mean "readOnly"?)' },
+    ]);
+    expect(disagreements(sqliteStoreOptionsRule)).toEqual([]);
   });
 
   it("keeps appends gap-free when two handles take turns on one run", async () => {

@@ -9,6 +9,7 @@ import type {
   RunStore,
   StoredEvent,
 } from "../../core/ports/run-store.js";
+import { checkOptions } from "../../runtime/check-options.js";
 import {
   checkClaim,
   checkEvents,
@@ -25,6 +26,7 @@ import { encodeJson, hasFields, StatementCache } from "./sqlite-codec.js";
 import { SqliteResponseCache } from "./sqlite-response-cache.js";
 import { SqliteSchedules } from "./sqlite-schedules.js";
 import { createSchema, inspectDatabaseFile, toStoreError } from "./sqlite-schema.js";
+import { sqliteStoreOptionsRule } from "./sqlite-store-options-rule.js";
 
 export interface SqliteStoreOptions {
   /**
@@ -99,39 +101,16 @@ export class SqliteStore implements RunStore {
   readonly #appender: SqliteAppender;
   #closed = false;
 
-  constructor({
-    path = ".baton/baton.db",
-    verify = "header",
-    busyTimeoutMs = 5000,
-    readOnly = false,
-    locking = "shared",
-    checkpointPages = 8192,
-  }: SqliteStoreOptions = {}) {
-    if (typeof path !== "string" || path === "") {
-      throw new TypeError(
-        `SqliteStore: options.path must be a non-empty string, received ${String(path)}`,
-      );
-    }
-    if (verify !== "header" && verify !== "full") {
-      throw new TypeError(
-        `SqliteStore: options.verify must be "header" or "full", received ${String(verify)}`,
-      );
-    }
-    if (!(Number.isInteger(checkpointPages) && checkpointPages >= 1)) {
-      throw new TypeError(
-        `SqliteStore: options.checkpointPages must be an integer >= 1, received ${String(checkpointPages)}`,
-      );
-    }
-    if (!(Number.isInteger(busyTimeoutMs) && busyTimeoutMs >= 0)) {
-      throw new TypeError(
-        `SqliteStore: options.busyTimeoutMs must be an integer >= 0, received ${String(busyTimeoutMs)}`,
-      );
-    }
-    if (locking !== "shared" && locking !== "exclusive") {
-      throw new TypeError(
-        `SqliteStore: options.locking must be "shared" or "exclusive", received ${String(locking)}`,
-      );
-    }
+  constructor(options: SqliteStoreOptions = {}) {
+    checkOptions(sqliteStoreOptionsRule, options, "new SqliteStore()");
+    const {
+      path = ".baton/baton.db",
+      verify = "header",
+      busyTimeoutMs = 5000,
+      readOnly = false,
+      locking = "shared",
+      checkpointPages = 8192,
+    } = options;
     const inMemory = path === ":memory:";
     this.path = inMemory ? path : resolve(path);
     if (!inMemory) {
