@@ -27,8 +27,8 @@ export default defineConfig({
     isolate: false,
     // One test file per core at once (vitest's default leaves one core out: on 2 cores that
     // is one file at a time). Many files wait on processes they started (crash lives,
-    // workers, PostgreSQL), so two at once take far less wall time: 95 s instead of about
-    // 150 s here (docs/testing.md).
+    // workers, PostgreSQL): measured, the files' durations add up to 172 s and the suite
+    // takes 95 s (docs/testing.md).
     maxWorkers: "100%",
     testTimeout: 20_000,
     hookTimeout: 60_000,
