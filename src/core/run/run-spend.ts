@@ -47,6 +47,7 @@ function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): bo
  */
 export function bill(state: RunState, step: StepRecord, event: LoggedEvent): void {
   const running = state.running[step.id];
+  const hadSpent = running?.spent !== undefined;
   if (running?.spent) {
     step.usage = running.base.usage;
     step.cost = running.base.cost;
@@ -65,7 +66,17 @@ export function bill(state: RunState, step: StepRecord, event: LoggedEvent): voi
     state.settled = { ...state.settled, cost: addCost(state.settled.cost, cost) };
   }
   if (running?.spent) running.spent = undefined;
-  if (spends || running) totalUp(state);
+  // Totals change only when something was spent: the in-flight spend this attempt's own
+  // replaces is taken out by adding the rest up again; otherwise what it spent is added.
+  // (Adding up every step in flight at each step's end made a wide run quadratic: 2,000
+  // parallel steps took 0.7 s instead of 30 ms.)
+  if (hadSpent) totalUp(state);
+  else if (spends) addToTotals(state, usage, cost);
+}
+
+function addToTotals(state: RunState, usage: Usage | undefined, cost: CostBreakdown | undefined) {
+  if (usage) state.usage = addUsage(state.usage, usage);
+  if (cost) state.cost = addCost(state.cost, cost);
 }
 
 /** The run's totals: what ended attempts spent, plus the recorded calls of steps in flight. */
@@ -110,7 +121,7 @@ export function billInFlight(
     : spend;
   step.usage = addUsage(running.base.usage, running.spent.usage);
   step.cost = addCost(running.base.cost, running.spent.cost);
-  totalUp(state);
+  addToTotals(state, spend.usage, spend.cost);
 }
 
 /** Which model call a start, end or error belongs to: one at a time per step, path and agent. */
