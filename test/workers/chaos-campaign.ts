@@ -51,6 +51,11 @@ export interface WorkersChaosReport {
   ownerKills: number;
   /** Tokens in the runs' usage, and tokens of the answers the server wrote in full. */
   recordedTokens: number;
+  /**
+   * Tokens the runs booked as possibly billed: calls whose request went out and whose
+   * reply never reached the log (the worker making them was killed).
+   */
+  possiblyBilledTokens: number;
   servedTokens: number;
   /** Answers the server sent. */
   answers: number;
@@ -235,6 +240,7 @@ export async function workersChaos({
       let lost = 0;
       let duplicated = 0;
       let recordedTokens = 0;
+      let possiblyBilledTokens = 0;
       for (const runId of runIds) {
         const record = await reader.getRun(runId);
         const log = await reader.readLog(runId);
@@ -252,7 +258,11 @@ export async function workersChaos({
         lost += STEPS - ends.size;
         duplicated += [...ends.values()].filter((count) => count > 1).length;
         const end = log.find((event) => event.type === "run-end" && event.runId === runId);
-        recordedTokens += (end?.usage as { totalTokens?: number } | undefined)?.totalTokens ?? 0;
+        const usage = end?.usage as
+          | { totalTokens?: number; possiblyBilledTokens?: number }
+          | undefined;
+        recordedTokens += usage?.totalTokens ?? 0;
+        possiblyBilledTokens += usage?.possiblyBilledTokens ?? 0;
       }
       return {
         runs: runIds.length,
@@ -263,6 +273,7 @@ export async function workersChaos({
         workerKills,
         ownerKills,
         recordedTokens,
+        possiblyBilledTokens,
         servedTokens: written() - baseline,
         answers: countAnswers() - answersBefore,
         concurrency,

@@ -26,6 +26,8 @@ describe.runIf(redisAvailable())(
       expect(report.servedTokens - report.recordedTokens).toBeLessThanOrEqual(
         report.workerKills * report.concurrency * report.tokensPerAnswer,
       );
+      // Not yet true, so not asserted: that those calls are booked as possibly billed (the
+      // owner does not book the open calls of a delivery that died; see docs/distributed.md).
     });
   },
 );
