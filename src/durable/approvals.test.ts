@@ -1,11 +1,14 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { OptionsError } from "../core/errors/options-error.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
+import { disagreements } from "../core/test-support/rule-agreement.js";
 import { ApprovalRejectedError } from "../core/workflow/approval-rejected-error.js";
 import { workflow } from "../runtime/workflow.js";
 import { MemoryStore } from "../stores/memory/memory-store.js";
 import { SqliteStore } from "../stores/sqlite/sqlite-store.js";
 import { ManualClock } from "../testing/manual-clock.js";
+import * as approvalRules from "./approval-options-rules.js";
 import { approve, pendingApprovals, reject } from "./approvals.js";
 import { DurableError } from "./durable-error.js";
 import { openDurable } from "./open-durable.js";
@@ -230,5 +233,44 @@ describe("Human approval", () => {
       publish: { approved: true },
     });
     await expect(approve("", "x", { store })).rejects.toThrow(TypeError);
+  });
+
+  it("refuses bad options with one OptionsError listing every problem with its path", async () => {
+    const store = new MemoryStore();
+    const flow = publishFlow({});
+    const run = await flow.start("post", { store }).result;
+    const refused = async (decision: Promise<unknown>) => {
+      const error = await decision.catch((caught: unknown) => caught);
+      if (!OptionsError.isInstance(error)) throw error;
+      return error;
+    };
+    const approved = await refused(
+      approve(run.runId, "publish", { store, comment: 3, toolCallid: "call_1" } as never),
+    );
+    expect(approved.where).toBe("approve()");
+    expect(approved.issues).toEqual([
+      { path: "comment", message: "expected a string, received 3" },
+      { path: "toolCallid", message: 'unknown option "toolCallid" (did you mean "toolCallId"?)' },
+    ]);
+    const rejected = await refused(reject(run.runId, "publish", { store, toolCallId: 7 } as never));
+    expect(String(rejected)).toContain(
+      "Invalid options for reject() (1 problem):\n  toolCallId: expected a tool call id (a string), received 7",
+    );
+    const listed = await refused(pendingApprovals({ store, runId: "", signl: 1 } as never));
+    expect(listed.issues).toEqual([
+      { path: "runId", message: 'expected a non-empty string, received ""' },
+      { path: "signl", message: 'unknown option "signl" (did you mean "signal"?)' },
+    ]);
+    const durable = await openDurable({ store, workflows: { publish: flow } });
+    try {
+      const live = await refused(durable.approve(run.runId, "publish", { store } as never));
+      expect(live.where).toBe("durable.approve()");
+      expect(live.issues[0]?.path).toBe("store");
+      await refused(durable.pendingApprovals({ runid: run.runId } as never));
+    } finally {
+      await durable.close();
+    }
+    expect((await pendingApprovals({ store })).map((item) => item.stepId)).toEqual(["publish"]);
+    for (const rule of Object.values(approvalRules)) expect(disagreements(rule)).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
+import type { OptionRule } from "../core/options/option-rule.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { RunStatus, RunStore } from "../core/ports/run-store.js";
 import { foldRunLog } from "../core/run/fold-run-log.js";
 import { redactSecrets } from "../core/run/redact-secrets.js";
 import { type ApprovalDecision, decisionEvent } from "../core/run/run.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { systemClock } from "../runtime/system-clock.js";
+import { decideOptionsRule, pendingApprovalsOptionsRule } from "./approval-options-rules.js";
 import { DurableError } from "./durable-error.js";
 import { markIfDecided } from "./launch-run.js";
 import { type PendingApproval, pendingApprovalsOf } from "./pending-approvals-of.js";
@@ -87,12 +90,16 @@ async function decide(
   }
 }
 
-/** Checks `approve` / `reject` arguments, throwing a TypeError naming the bad one. */
+/**
+ * Checks `approve` / `reject` arguments: a bad run or step id is a TypeError naming it,
+ * bad options an `OptionsError` (checked with `rule`) listing every problem.
+ */
 export function checkDecideArguments(
   runId: unknown,
   stepId: unknown,
   options: unknown,
   where: string,
+  rule: OptionRule = decideOptionsRule,
 ): asserts options is DecideOptions {
   checkRunId(runId as string, where);
   if (typeof stepId !== "string" || stepId === "") {
@@ -100,20 +107,7 @@ export function checkDecideArguments(
       `${where}: expected stepId to be a non-empty string, received ${String(stepId)}`,
     );
   }
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: expected an options object, received ${String(options)}`);
-  }
-  const { comment, toolCallId } = options as DecideOptions;
-  if (comment !== undefined && typeof comment !== "string") {
-    throw new TypeError(
-      `${where}: expected options.comment to be a string, received ${typeof comment}`,
-    );
-  }
-  if (toolCallId !== undefined && typeof toolCallId !== "string") {
-    throw new TypeError(
-      `${where}: expected options.toolCallId to be a string, received ${typeof toolCallId}`,
-    );
-  }
+  checkOptions(rule, options, `${where}()`);
 }
 
 /**
@@ -225,12 +219,7 @@ const activeStatuses: readonly RunStatus[] = ["waiting", "running", "pending"];
 export async function pendingApprovals(
   options: PendingApprovalsOptions = {},
 ): Promise<PendingApproval[]> {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `pendingApprovals: expected an options object, received ${String(options)}`,
-    );
-  }
-  if (options.runId !== undefined) checkRunId(options.runId, "pendingApprovals");
+  checkOptions(pendingApprovalsOptionsRule, options, "pendingApprovals()");
   options.signal?.throwIfAborted();
   const opened = await openStore(options.store, "pendingApprovals");
   try {

@@ -146,9 +146,3 @@ export const replayOptionsRule = object(
 
 /** `{ store }` alone: what `openStore` checks for callers whose options have no rule yet. */
 export const storeOnlyRule = object({ store }, "expected an options object");
-
-/** `{ workflows }` alone: what `checkRegistry` checks for callers whose options have no rule yet. */
-export const workflowsOnlyRule = object(
-  { workflows: rebuildFields.workflows },
-  "expected an options object",
-);

@@ -3,6 +3,10 @@ import type { WorkflowResult } from "../core/run/run.js";
 import type { Workflow } from "../core/workflow/workflow.js";
 import { checkOptions } from "../runtime/check-options.js";
 import {
+  durableDecideOptionsRule,
+  durablePendingApprovalsOptionsRule,
+} from "./approval-options-rules.js";
+import {
   checkDecideArguments,
   type DecideOptions,
   type DecisionResult,
@@ -180,7 +184,7 @@ export class Durable {
     options: Omit<DecideOptions, "store">,
     where: string,
   ): Promise<DecisionResult> {
-    checkDecideArguments(runId, stepId, options, where);
+    checkDecideArguments(runId, stepId, options, `durable.${where}`, durableDecideOptionsRule);
     this.#assertOpen();
     return decideIn(this.store, {
       runId,
@@ -201,9 +205,10 @@ export class Durable {
   }
 
   /** Approvals that runs in the store wait for (see `pendingApprovals`). */
-  pendingApprovals(
+  async pendingApprovals(
     options: { runId?: string; signal?: AbortSignal } = {},
   ): Promise<PendingApproval[]> {
+    checkOptions(durablePendingApprovalsOptionsRule, options, "durable.pendingApprovals()");
     return pendingIn(this.store, options.runId, options.signal);
   }
 

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { OptionsError } from "../core/errors/options-error.js";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
+import { disagreements } from "../core/test-support/rule-agreement.js";
 import { workflow } from "../runtime/workflow.js";
 import { buildWorkflow } from "../spec/build-workflow.js";
 import { parseSpec } from "../spec/parse-spec.js";
@@ -8,6 +10,11 @@ import { MemoryStore } from "../stores/memory/memory-store.js";
 import { SqliteStore } from "../stores/sqlite/sqlite-store.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { DurableError } from "./durable-error.js";
+import {
+  listSchedulesOptionsRule,
+  scheduleOptionsRule,
+  scheduleStoreOptionsRule,
+} from "./schedule-options-rules.js";
 import type { Scheduler } from "./scheduler.js";
 import { type ScheduleFire, startScheduler } from "./scheduler.js";
 import {
@@ -95,26 +102,71 @@ describe("Schedules", () => {
     );
   });
 
-  it("rejects schedules that say too little or too much, naming the option", async () => {
+  it("rejects schedules that say too little or too much with one OptionsError, every problem with its path", async () => {
     const store = new MemoryStore();
-    await expect(schedule({ workflow: "x" }, { store })).rejects.toThrow(
-      /exactly one of options\.once/,
+    const refused = async (run: () => Promise<unknown>) => {
+      const error = await run().catch((caught: unknown) => caught);
+      if (!OptionsError.isInstance(error)) throw error;
+      return error;
+    };
+    const neither = await refused(() => schedule({ every: 0, catchUp: "all" as never }, { store }));
+    expect(neither.where).toBe("schedule()");
+    expect(neither.issues).toEqual([
+      { path: "every", message: "expected a whole number of ms > 0, received 0" },
+      { path: "catchUp", message: 'expected "skip" or "run-once", received "all"' },
+    ]);
+    const both = await refused(() =>
+      schedule({ workflow: "x", agent: "y", once: 1, cron: "* * * * *", startAt: 5 }, { store }),
     );
-    await expect(schedule({ workflow: "x", agent: "y", every: 5 }, { store })).rejects.toThrow(
-      /exactly one of options\.workflow and options\.agent/,
-    );
-    await expect(schedule({ workflow: "x", cron: "every day" }, { store })).rejects.toThrow(
-      /options\.cron "every day" is invalid/,
-    );
-    await expect(
+    expect(both.issues).toEqual([
+      {
+        path: "agent",
+        message: 'expected exactly one of workflow and agent: workflow is given too, received "y"',
+      },
+      {
+        path: "cron",
+        message:
+          'expected exactly one of once, every and cron: once is given too, received "* * * * *"',
+      },
+      { path: "startAt", message: "startAt goes with every only, received 5" },
+    ]);
+    expect((await refused(() => schedule({ workflow: "x" }, { store }))).issues).toEqual([
+      { path: "", message: "expected exactly one of once, every and cron" },
+    ]);
+    const badCron = await refused(() => schedule({ workflow: "x", cron: "every day" }, { store }));
+    expect(badCron.issues[0]?.path).toBe("cron");
+    expect(badCron.issues[0]?.message).toMatch(/^expected a cron expression valid: /);
+    const badZone = await refused(() =>
       schedule({ workflow: "x", cron: "0 9 * * *", timezone: "Mars/Olympus" }, { store }),
-    ).rejects.toThrow(/in Mars\/Olympus is invalid/);
-    await expect(schedule({ workflow: "x", every: 0 }, { store })).rejects.toThrow(
-      /options\.every/,
     );
-    await expect(
-      schedule({ workflow: "x", every: 10, catchUp: "all" as never }, { store }),
-    ).rejects.toThrow(/options\.catchUp/);
+    expect(badZone.issues).toEqual([
+      {
+        path: "timezone",
+        message: 'expected an IANA time zone name ("Europe/Paris"), received "Mars/Olympus"',
+      },
+    ]);
+    const typo = await refused(() => schedule({ workflow: "x", evrey: 5 } as never, { store }));
+    expect(typo.issues).toContainEqual({
+      path: "evrey",
+      message: 'unknown option "evrey" (did you mean "every"?)',
+    });
+    const listed = await refused(() =>
+      listSchedules({ store, upcoming: -1, paused: "no" } as never),
+    );
+    expect(String(listed)).toContain(
+      'Invalid options for listSchedules() (2 problems):\n  paused: expected true or false, received "no"\n  upcoming: expected an integer >= 0, received -1',
+    );
+    const paused = await refused(() => pauseSchedule("launch", { stor: store } as never));
+    expect(paused.issues).toEqual([
+      { path: "stor", message: 'unknown option "stor" (did you mean "store"?)' },
+    ]);
+    expect(await listSchedules({ store })).toEqual([]);
+  });
+
+  it("checks schedule options with rules whose plain tests and zod schemas agree", () => {
+    for (const rule of [scheduleOptionsRule, scheduleStoreOptionsRule, listSchedulesOptionsRule]) {
+      expect(disagreements(rule)).toEqual([]);
+    }
   });
 
   it("starts each due run on the clock, with the schedule's input, and moves the schedule on", async () => {

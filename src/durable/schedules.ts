@@ -1,3 +1,4 @@
+import type { OptionRule } from "../core/options/option-rule.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { IdGenerator } from "../core/ports/id-generator.js";
 import type {
@@ -8,13 +9,18 @@ import type {
 import { redactSecrets } from "../core/run/redact-secrets.js";
 import type { Runnable } from "../core/runnable.js";
 import type { Workflow } from "../core/workflow/workflow.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { randomIdGenerator } from "../runtime/random-id-generator.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { SpecWorkflow } from "../spec/spec-workflow.js";
 import { DurableError } from "./durable-error.js";
-import { cronOf, nextSlotAfter, upcomingSlots } from "./fire-times.js";
+import { nextSlotAfter, upcomingSlots } from "./fire-times.js";
+import {
+  listSchedulesOptionsRule,
+  scheduleOptionsRule,
+  scheduleStoreOptionsRule,
+} from "./schedule-options-rules.js";
 import { openStore, requireSchedules, type StoreOption } from "./store-option.js";
-import { isAgent, isWorkflow } from "./workflow-registry.js";
 
 /** What to start, and when. Give exactly one of `workflow` / `agent`, and one of `once` / `every` / `cron`. */
 export interface ScheduleOptions {
@@ -114,119 +120,52 @@ export function toScheduleInfo(record: ScheduleRecord, upcoming = 0): ScheduleIn
   return info;
 }
 
-function timeOf(where: string, value: Date | number): number {
-  const time = value instanceof Date ? value.getTime() : value;
-  if (typeof time !== "number" || !Number.isFinite(time)) {
-    throw new TypeError(
-      `schedule: expected options.${where} to be a Date or epoch ms, received ${String(value)}`,
-    );
-  }
-  return time;
+/** A time given as a Date or epoch ms (checked by the options rule). */
+function timeOf(value: Date | number): number {
+  return value instanceof Date ? value.getTime() : value;
 }
 
-/** Checks the options and works out the trigger, target and first firing. */
+/** Works out the trigger, target and first firing of checked options. */
 function planSchedule(options: ScheduleOptions, now: number) {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`schedule: expected an options object, received ${String(options)}`);
-  }
-  const { workflow, agent } = options;
-  if ((workflow === undefined) === (agent === undefined)) {
-    throw new TypeError("schedule: expected exactly one of options.workflow and options.agent");
-  }
+  const { workflow, agent, timezone } = options;
   let target: string;
   let kind: "workflow" | "agent";
   let definition: unknown;
   if (workflow !== undefined) {
     kind = "workflow";
-    if (typeof workflow === "string" && workflow !== "") target = workflow;
-    else if (isWorkflow(workflow)) {
+    if (typeof workflow === "string") target = workflow;
+    else {
       target = workflow.name;
       if (workflow instanceof SpecWorkflow) definition = { kind: "spec", spec: workflow.spec };
-    } else {
-      throw new TypeError(
-        `schedule: expected options.workflow to be a workflow or a name, received ${String(workflow)}`,
-      );
     }
   } else {
     kind = "agent";
-    if (typeof agent === "string" && agent !== "") target = agent;
-    else if (isAgent(agent)) target = agent.name;
-    else {
-      throw new TypeError(
-        `schedule: expected options.agent to be an agent or a name, received ${String(agent)}`,
-      );
-    }
-  }
-  const given = [options.once, options.every, options.cron].filter((value) => value !== undefined);
-  if (given.length !== 1) {
-    throw new TypeError(
-      "schedule: expected exactly one of options.once, options.every and options.cron",
-    );
-  }
-  const { timezone } = options;
-  if (timezone !== undefined && (typeof timezone !== "string" || timezone === "")) {
-    throw new TypeError(
-      `schedule: expected options.timezone to be an IANA zone name, received ${String(timezone)}`,
-    );
+    target = typeof agent === "string" ? agent : (agent as Runnable<never>).name;
   }
   let trigger: ScheduleTrigger;
   let first: number | undefined;
   if (options.once !== undefined) {
-    trigger = { kind: "once", at: timeOf("once", options.once) };
+    trigger = { kind: "once", at: timeOf(options.once) };
     first = trigger.at;
   } else if (options.every !== undefined) {
     const everyMs = options.every;
-    if (!(typeof everyMs === "number" && Number.isInteger(everyMs) && everyMs > 0)) {
-      throw new TypeError(
-        `schedule: expected options.every to be a whole number of ms > 0, received ${String(everyMs)}`,
-      );
-    }
     trigger = { kind: "every", everyMs };
-    first = options.startAt !== undefined ? timeOf("startAt", options.startAt) : now + everyMs;
+    first = options.startAt !== undefined ? timeOf(options.startAt) : now + everyMs;
   } else {
-    const expression = options.cron;
-    if (typeof expression !== "string" || expression.trim() === "") {
-      throw new TypeError(
-        `schedule: expected options.cron to be a cron expression, received ${String(expression)}`,
-      );
-    }
-    try {
-      cronOf(expression, timezone);
-      trigger = { kind: "cron", expression };
-      first = nextSlotAfter(trigger, timezone, undefined, now);
-    } catch (error) {
-      throw new TypeError(
-        `schedule: options.cron "${expression}"${timezone ? ` in ${timezone}` : ""} is invalid: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    trigger = { kind: "cron", expression: options.cron as string };
+    first = nextSlotAfter(trigger, timezone, undefined, now);
   }
-  if (options.startAt !== undefined && trigger.kind !== "every") {
-    throw new TypeError("schedule: options.startAt goes with options.every only");
-  }
-  const catchUp = options.catchUp ?? "skip";
-  if (catchUp !== "skip" && catchUp !== "run-once") {
-    throw new TypeError(
-      `schedule: expected options.catchUp to be "skip" or "run-once", received ${String(catchUp)}`,
-    );
-  }
-  if (
-    options.metadata !== undefined &&
-    (typeof options.metadata !== "object" || options.metadata === null)
-  ) {
-    throw new TypeError("schedule: expected options.metadata to be an object");
-  }
-  return { target, kind, definition, trigger, timezone, first, catchUp };
+  return { target, kind, definition, trigger, timezone, first, catchUp: options.catchUp ?? "skip" };
 }
 
+/** Checks `options` with `rule`, then does `work` on the schedules of their store. */
 async function withScheduleStore<T>(
   options: ScheduleStoreOptions,
   where: string,
+  rule: OptionRule,
   work: (store: ScheduleStore, clock: Clock) => Promise<T>,
 ): Promise<T> {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: expected an options object, received ${String(options)}`);
-  }
+  checkOptions(rule, options, `${where}()`);
   options.signal?.throwIfAborted();
   const opened = await openStore(options.store, where);
   try {
@@ -242,41 +181,42 @@ async function withScheduleStore<T>(
  * @example
  * await schedule({ workflow: "digest", cron: "0 9 * * MON", timezone: "Europe/Paris", catchUp: "run-once" });
  */
-export function schedule(
+export async function schedule(
   options: ScheduleOptions,
   storeOptions: ScheduleStoreOptions = {},
 ): Promise<ScheduleInfo> {
-  return withScheduleStore(storeOptions, "schedule", async (store, clock) => {
-    const now = clock.now();
-    const plan = planSchedule(options, now);
-    const id = options.id ?? (storeOptions.ids ?? randomIdGenerator).next("schedule");
-    if (typeof id !== "string" || id === "") {
-      throw new TypeError(
-        `schedule: expected options.id to be a non-empty string, received ${String(id)}`,
-      );
-    }
-    const record: ScheduleRecord = {
-      id,
-      target: plan.target,
-      trigger: plan.trigger,
-      paused: options.paused === true,
-      catchUp: plan.catchUp === "run-once",
-      createdAt: now,
-      updatedAt: now,
-      metadata: {
-        ...redactSecrets(options.metadata ?? {}),
-        [kindKey]: plan.kind,
-        ...(plan.definition !== undefined
-          ? { [definitionKey]: redactSecrets(plan.definition) }
-          : {}),
-      },
-    };
-    if (options.input !== undefined) record.input = redactSecrets(options.input);
-    if (plan.timezone !== undefined) record.timezone = plan.timezone;
-    if (plan.first !== undefined) record.nextFireAt = plan.first;
-    await store.saveSchedule(record);
-    return toScheduleInfo(record, 1);
-  });
+  checkOptions(scheduleOptionsRule, options, "schedule()");
+  return withScheduleStore(
+    storeOptions,
+    "schedule",
+    scheduleStoreOptionsRule,
+    async (store, clock) => {
+      const now = clock.now();
+      const plan = planSchedule(options, now);
+      const id = options.id ?? (storeOptions.ids ?? randomIdGenerator).next("schedule");
+      const record: ScheduleRecord = {
+        id,
+        target: plan.target,
+        trigger: plan.trigger,
+        paused: options.paused === true,
+        catchUp: plan.catchUp === "run-once",
+        createdAt: now,
+        updatedAt: now,
+        metadata: {
+          ...redactSecrets(options.metadata ?? {}),
+          [kindKey]: plan.kind,
+          ...(plan.definition !== undefined
+            ? { [definitionKey]: redactSecrets(plan.definition) }
+            : {}),
+        },
+      };
+      if (options.input !== undefined) record.input = redactSecrets(options.input);
+      if (plan.timezone !== undefined) record.timezone = plan.timezone;
+      if (plan.first !== undefined) record.nextFireAt = plan.first;
+      await store.saveSchedule(record);
+      return toScheduleInfo(record, 1);
+    },
+  );
 }
 
 async function requireSchedule(
@@ -302,12 +242,17 @@ export function pauseSchedule(
   id: string,
   options: ScheduleStoreOptions = {},
 ): Promise<ScheduleInfo> {
-  return withScheduleStore(options, "pauseSchedule", async (store, clock) => {
-    const record = await requireSchedule(store, id, "pauseSchedule");
-    const updatedAt = clock.now();
-    await store.updateSchedule(id, { paused: true, updatedAt });
-    return toScheduleInfo({ ...record, paused: true, updatedAt }, 1);
-  });
+  return withScheduleStore(
+    options,
+    "pauseSchedule",
+    scheduleStoreOptionsRule,
+    async (store, clock) => {
+      const record = await requireSchedule(store, id, "pauseSchedule");
+      const updatedAt = clock.now();
+      await store.updateSchedule(id, { paused: true, updatedAt });
+      return toScheduleInfo({ ...record, paused: true, updatedAt }, 1);
+    },
+  );
 }
 
 /**
@@ -318,24 +263,29 @@ export function resumeSchedule(
   id: string,
   options: ScheduleStoreOptions = {},
 ): Promise<ScheduleInfo> {
-  return withScheduleStore(options, "resumeSchedule", async (store, clock) => {
-    const record = await requireSchedule(store, id, "resumeSchedule");
-    const now = clock.now();
-    let next = record.nextFireAt;
-    if (record.trigger.kind !== "once" && (next === undefined || next <= now)) {
-      next = nextSlotAfter(record.trigger, record.timezone, next, now);
-    }
-    await store.updateSchedule(id, { paused: false, nextFireAt: next ?? null, updatedAt: now });
-    const updated: ScheduleRecord = { ...record, paused: false, updatedAt: now };
-    if (next === undefined) delete updated.nextFireAt;
-    else updated.nextFireAt = next;
-    return toScheduleInfo(updated, 1);
-  });
+  return withScheduleStore(
+    options,
+    "resumeSchedule",
+    scheduleStoreOptionsRule,
+    async (store, clock) => {
+      const record = await requireSchedule(store, id, "resumeSchedule");
+      const now = clock.now();
+      let next = record.nextFireAt;
+      if (record.trigger.kind !== "once" && (next === undefined || next <= now)) {
+        next = nextSlotAfter(record.trigger, record.timezone, next, now);
+      }
+      await store.updateSchedule(id, { paused: false, nextFireAt: next ?? null, updatedAt: now });
+      const updated: ScheduleRecord = { ...record, paused: false, updatedAt: now };
+      if (next === undefined) delete updated.nextFireAt;
+      else updated.nextFireAt = next;
+      return toScheduleInfo(updated, 1);
+    },
+  );
 }
 
 /** Removes a schedule; resolves `false` when there was none. Runs it started are kept. */
 export function removeSchedule(id: string, options: ScheduleStoreOptions = {}): Promise<boolean> {
-  return withScheduleStore(options, "removeSchedule", async (store) => {
+  return withScheduleStore(options, "removeSchedule", scheduleStoreOptionsRule, async (store) => {
     if (typeof id !== "string" || id === "") {
       throw new TypeError(
         `removeSchedule: expected id to be a non-empty string, received ${String(id)}`,
@@ -356,13 +306,8 @@ export interface ListSchedulesOptions extends ScheduleStoreOptions {
 
 /** The stored schedules, soonest first, with their next firings. */
 export function listSchedules(options: ListSchedulesOptions = {}): Promise<ScheduleInfo[]> {
-  return withScheduleStore(options, "listSchedules", async (store) => {
+  return withScheduleStore(options, "listSchedules", listSchedulesOptionsRule, async (store) => {
     const upcoming = options.upcoming ?? 1;
-    if (!(Number.isInteger(upcoming) && upcoming >= 0)) {
-      throw new TypeError(
-        `listSchedules: expected options.upcoming to be an integer >= 0, received ${String(upcoming)}`,
-      );
-    }
     const records = await store.listSchedules({
       ...(options.paused !== undefined ? { paused: options.paused } : {}),
       ...(options.target !== undefined ? { target: options.target } : {}),

@@ -1,3 +1,4 @@
+import { checkOptions } from "../runtime/check-options.js";
 import { formatDuration, oneLine } from "./format-values.js";
 import { spendOf } from "./run-spend.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
@@ -9,7 +10,8 @@ import {
   totalSpend,
   viewRun,
 } from "./run-view.js";
-import { box, branches, callMark, integerOption, plural, spendText } from "./text-format.js";
+import { box, branches, callMark, plural, spendText } from "./text-format.js";
+import { flowchartOptionsRule } from "./view-options-rules.js";
 
 export interface FlowchartOptions {
   /** The widest a line may be, in characters. @default 80 */
@@ -195,7 +197,8 @@ export async function flowchart(
   source: TraceSource,
   options: FlowchartOptions = {},
 ): Promise<string> {
-  const width = integerOption("flowchart", "width", options.width ?? 80, 40);
+  checkOptions(flowchartOptionsRule, options, "flowchart()");
+  const { width = 80 } = options;
   return flowchartOf(viewRun(await loadRunTrace(source)), width);
 }
 

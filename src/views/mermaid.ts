@@ -1,8 +1,10 @@
 import type { WorkflowGraph } from "../core/workflow/compile-graph.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { oneLine } from "./format-values.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import { type RunView, type StepView, toolCounts, viewRun } from "./run-view.js";
 import { callMark, statusMark } from "./text-format.js";
+import { mermaidOptionsRule } from "./view-options-rules.js";
 
 /** Anything with a `.graph()`, as a workflow has. */
 export interface GraphSource {
@@ -190,12 +192,8 @@ export async function mermaid(
   source: MermaidSource,
   options: MermaidOptions = {},
 ): Promise<string> {
-  const direction = options.direction ?? "TD";
-  if (direction !== "TD" && direction !== "LR") {
-    throw new TypeError(
-      `mermaid: expected options.direction to be "TD" or "LR", received ${String(direction)}`,
-    );
-  }
+  checkOptions(mermaidOptionsRule, options, "mermaid()");
+  const { direction = "TD" } = options;
   if (isWorkflow(source)) return fromGraph(source.graph(), direction);
   if (isGraph(source)) return fromGraph(source, direction);
   const writer = new RunWriter();

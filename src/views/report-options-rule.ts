@@ -1,12 +1,10 @@
 import { codeFragments } from "../core/options/option-fragments.js";
 import { type OptionRule, rules } from "../core/options/option-rule.js";
 import type { ReportOptions } from "./report.js";
+import { integerAtLeast as atLeast } from "./view-options-rules.js";
 
-const { object, optional, oneOf, string, number, fn } = rules;
+const { object, optional, oneOf, string, fn } = rules;
 const { signal } = codeFragments;
-
-const atLeast = (min: number) =>
-  optional(number({ integer: true, min }, `expected an integer >= ${min}`));
 
 /** The options of `report(source, options)`. */
 export const reportOptionsRule = object(

@@ -1,9 +1,10 @@
+import { checkOptions } from "../runtime/check-options.js";
 import { costTable, usageTable } from "./cost-table.js";
 import { reportOf } from "./run-report.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import { viewRun } from "./run-view.js";
-import { integerOption } from "./text-format.js";
 import { traceTree } from "./tool-trace.js";
+import { traceOptionsRule } from "./view-options-rules.js";
 
 export interface RunSummaryOptions {
   /** Characters of each tool call's arguments, and of its result, shown in the trace at most. @default 60 */
@@ -37,7 +38,8 @@ export async function runSummary(
   source: TraceSource,
   options: RunSummaryOptions = {},
 ): Promise<string> {
-  const chars = integerOption("runSummary", "argumentChars", options.argumentChars ?? 60, 10);
+  checkOptions(traceOptionsRule, options, "runSummary()");
+  const { argumentChars: chars = 60 } = options;
   const root = viewRun(await loadRunTrace(source));
   const report = reportOf(root);
   const created = report.subagentsCreated ?? [];

@@ -2,16 +2,6 @@
 import { formatCents } from "./format-values.js";
 import type { Spend } from "./run-spend.js";
 
-/** A whole-number option, checked: a TypeError names the function, the option and what arrived. */
-export function integerOption(caller: string, option: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new TypeError(
-      `${caller}: expected options.${option} to be an integer >= ${min}, received ${String(value)}`,
-    );
-  }
-  return value;
-}
-
 /** `12,345 tokens` */
 export function tokens(count: number): string {
   return `${count.toLocaleString("en-US")} tokens`;

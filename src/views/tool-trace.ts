@@ -1,12 +1,14 @@
 import type { SerializedError } from "../core/events.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { agentRows } from "./cost-table.js";
 import { formatCents, formatDuration, oneLine } from "./format-values.js";
 import { reportOf } from "./run-report.js";
 import { spendOf } from "./run-spend.js";
 import { loadRunTrace, type TraceSource } from "./run-trace.js";
 import { type RunView, type StepView, type ToolCallView, viewRun } from "./run-view.js";
-import { callMark, integerOption, plural, spendText, statusMark, tree } from "./text-format.js";
+import { callMark, plural, spendText, statusMark, tree } from "./text-format.js";
 import { tableText } from "./text-table.js";
+import { traceOptionsRule } from "./view-options-rules.js";
 
 export interface ToolTraceOptions {
   /** Characters of each call's arguments, and of its result, shown at most. @default 60 */
@@ -172,7 +174,8 @@ export async function toolTrace(
   source: TraceSource,
   options: ToolTraceOptions = {},
 ): Promise<string> {
-  const chars = integerOption("toolTrace", "argumentChars", options.argumentChars ?? 60, 10);
+  checkOptions(traceOptionsRule, options, "toolTrace()");
+  const { argumentChars: chars = 60 } = options;
   const root = viewRun(await loadRunTrace(source));
   const table = agentTable(root);
   return [...traceTree(root, chars), ...(table.length > 0 ? ["", ...table] : [])].join("\n");

@@ -2,7 +2,9 @@ import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { providerUsage, scriptedModel, textReply, toolCallReply } from "../agents/test-support.js";
+import { OptionsError } from "../core/errors/options-error.js";
 import { sequentialIdGenerator } from "../core/ports/id-generator.js";
+import { disagreements } from "../core/test-support/rule-agreement.js";
 import { agent, workflow } from "../index.js";
 import { MemoryStore } from "../stores/memory/index.js";
 import { ManualClock } from "../testing/index.js";
@@ -16,6 +18,11 @@ import {
   toolTrace,
   usageTable,
 } from "./index.js";
+import {
+  flowchartOptionsRule,
+  mermaidOptionsRule,
+  traceOptionsRule,
+} from "./view-options-rules.js";
 
 const PRICE = { inputPerMillion: 10_000, outputPerMillion: 20_000 };
 
@@ -248,13 +255,30 @@ describe("mermaid", () => {
 });
 
 describe("Views", () => {
-  it("check their arguments", async () => {
+  it("check their arguments: a bad source is a TypeError, bad options one OptionsError", async () => {
     const store = new MemoryStore();
     await expect(flowchart([], {})).rejects.toThrow(/expected at least one event/);
     await expect(flowchart({ store, runId: "nope" })).rejects.toThrow(/no run "nope"/);
     await expect(flowchart(42 as never)).rejects.toThrow(TypeError);
-    await expect(flowchart([], { width: 10 })).rejects.toThrow(/options.width/);
-    await expect(toolTrace([], { argumentChars: 2 })).rejects.toThrow(/argumentChars/);
-    await expect(mermaid([], { direction: "UP" as never })).rejects.toThrow(/direction/);
+    const refused = async (view: Promise<unknown>) => {
+      const error = await view.catch((caught: unknown) => caught);
+      if (!OptionsError.isInstance(error)) throw error;
+      return `${error.where} ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`;
+    };
+    expect(await refused(flowchart([], { width: 10, widht: 90 } as never))).toBe(
+      'flowchart() width: expected an integer >= 40, received 10; widht: unknown option "widht" (did you mean "width"?)',
+    );
+    expect(await refused(toolTrace([], { argumentChars: 2 }))).toBe(
+      "toolTrace() argumentChars: expected an integer >= 10, received 2",
+    );
+    expect(await refused(runSummary([], { argumentChars: 1.5 }))).toBe(
+      "runSummary() argumentChars: expected an integer >= 10, received 1.5",
+    );
+    expect(await refused(mermaid([], { direction: "UP" as never }))).toBe(
+      'mermaid() direction: expected "TD" or "LR", received "UP"',
+    );
+    for (const rule of [flowchartOptionsRule, traceOptionsRule, mermaidOptionsRule]) {
+      expect(disagreements(rule)).toEqual([]);
+    }
   });
 });

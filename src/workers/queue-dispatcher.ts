@@ -9,8 +9,9 @@ import { checkJson } from "../core/run/check-json.js";
 import { failedWithoutSpend } from "../core/run/execute-step.js";
 import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { fromWire } from "../core/run/wire-outcome.js";
+import { checkOptions } from "../runtime/check-options.js";
 import { AttemptEntry } from "./attempt-entry.js";
-import { checkInteger, checkMs, checkQueueOptions, connectRedis } from "./redis-connection.js";
+import { connectRedis } from "./redis-connection.js";
 import {
   type Broadcast,
   type InflightRecord,
@@ -25,6 +26,7 @@ import {
   type WirePermit,
 } from "./wire.js";
 import { WorkerError } from "./worker-error.js";
+import { queueDispatcherOptionsRule } from "./worker-options-rules.js";
 
 export interface QueueDispatcherOptions {
   /** The queue's Redis: `redis://host:port/db` (or `rediss://`). */
@@ -109,11 +111,15 @@ export class QueueDispatcher implements StepDispatcher {
   #closed = false;
 
   constructor(options: QueueDispatcherOptions) {
-    const { queue, prefix } = checkQueueOptions(options, "queueDispatcher");
-    const { batchSize = 16, retentionMs = 3_600_000, pollMs = 2000, onWarning } = options;
-    checkInteger("queueDispatcher", "batchSize", batchSize, 1);
-    checkMs("queueDispatcher", "retentionMs", retentionMs);
-    checkMs("queueDispatcher", "pollMs", pollMs);
+    checkOptions(queueDispatcherOptionsRule, options, "queueDispatcher()");
+    const {
+      queue,
+      prefix = "baton",
+      batchSize = 16,
+      retentionMs = 3_600_000,
+      pollMs = 2000,
+      onWarning,
+    } = options;
     this.#keys = queueKeys(prefix);
     this.#batchSize = batchSize;
     this.#retentionMs = retentionMs;

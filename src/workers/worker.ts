@@ -11,14 +11,13 @@ import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { toWire } from "../core/run/wire-outcome.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../core/usage.js";
 import type { Workflow } from "../core/workflow/workflow.js";
-import { workflowsOnlyRule } from "../durable/durable-options-rules.js";
 import { openStore, type StoreOption } from "../durable/store-option.js";
 import { lookupWorkflow, type WorkflowRegistry } from "../durable/workflow-registry.js";
 import { checkOptions as checkByRule } from "../runtime/check-options.js";
 import { randomIdGenerator } from "../runtime/random-id-generator.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { OwnerOutbox } from "./owner-outbox.js";
-import { checkInteger, checkMs, checkQueueOptions, connectRedis } from "./redis-connection.js";
+import { connectRedis } from "./redis-connection.js";
 import { RemoteContext, type RemoteContextDeps } from "./remote-context.js";
 import {
   type Broadcast,
@@ -32,6 +31,7 @@ import {
   type WirePermit,
 } from "./wire.js";
 import { WorkerError } from "./worker-error.js";
+import { workerOptionsRule } from "./worker-options-rules.js";
 
 export interface WorkerOptions {
   /** The queue's Redis: `redis://host:port/db` (or `rediss://`), as the owners' `queueDispatcher`. */
@@ -120,34 +120,22 @@ export async function worker(options: WorkerOptions): Promise<BatonWorker> {
 type Settings = ReturnType<typeof checkOptions>;
 
 function checkOptions(options: WorkerOptions) {
-  const { queue, prefix } = checkQueueOptions(options, "worker");
+  checkByRule(workerOptionsRule, options, "worker()");
   const {
+    prefix = "baton",
     concurrency = 16,
     lockMs = 7000,
     stalledCheckMs = 2000,
     maxStalls = 10,
     ownerWaitMs = 120_000,
   } = options;
-  checkInteger("worker", "concurrency", concurrency, 1);
-  checkInteger("worker", "maxStalls", maxStalls, 0);
-  for (const [name, value] of Object.entries({ lockMs, stalledCheckMs, ownerWaitMs })) {
-    checkMs("worker", name, value);
-  }
-  checkByRule(workflowsOnlyRule, { workflows: options.workflows }, "worker()");
-  const registry = options.workflows ?? {};
   const workflows = new Map<string, Workflow>();
-  for (const name of Object.keys(registry)) {
-    const flow = lookupWorkflow(name, registry)!;
+  for (const name of Object.keys(options.workflows)) {
+    const flow = lookupWorkflow(name, options.workflows)!;
     workflows.set(flow.name, flow);
-  }
-  if (workflows.size === 0) {
-    throw new TypeError(
-      "worker: expected options.workflows to name at least one workflow or agent",
-    );
   }
   return {
     ...options,
-    queue,
     prefix,
     concurrency,
     lockMs,
