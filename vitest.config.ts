@@ -20,6 +20,8 @@ export default defineConfig({
       "bench/workloads/**/*.test.ts",
     ],
     setupFiles: ["test/setup/capture-warnings.ts"],
+    // One PostgreSQL server for the run, shared by the files that need one.
+    globalSetup: ["test/setup/postgres.ts"],
     // Test files share their workers and loaded modules instead of each starting a fresh
     // one: on 2 cores the suite takes a quarter of the CPU time (measured: 27 s instead of
     // 111 s). Tests inject their clocks, ids and stores, so no file depends on another's

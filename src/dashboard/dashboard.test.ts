@@ -10,7 +10,7 @@ import { runBaton } from "../../test/cli/cli-harness.js";
 import {
   type PostgresServer,
   postgresAvailable,
-  startPostgresServer,
+  sharedPostgresServer,
 } from "../../test/support/postgres-server.js";
 import { OptionsError } from "../core/errors/options-error.js";
 import type { RunStore } from "../core/ports/run-store.js";
@@ -682,7 +682,7 @@ describe.runIf(postgresAvailable())("The dashboard on PostgreSQL", { timeout: 90
   let server: PostgresServer;
   let url: string;
   beforeAll(async () => {
-    server = await startPostgresServer();
+    server = await sharedPostgresServer();
     url = await server.createDatabase("dashboard");
   }, 90_000);
   afterAll(() => server?.stop());

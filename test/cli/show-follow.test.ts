@@ -13,7 +13,7 @@ import { bundledScript } from "../support/bundled-script.js";
 import {
   type PostgresServer,
   postgresAvailable,
-  startPostgresServer,
+  sharedPostgresServer,
 } from "../support/postgres-server.js";
 import { CLI_MAIN, runBaton, tempWorkspace } from "./cli-harness.js";
 
@@ -92,7 +92,7 @@ describe.runIf(postgresAvailable())("baton on PostgreSQL", { timeout: 60_000 }, 
   let server: PostgresServer;
   let url: string;
   beforeAll(async () => {
-    server = await startPostgresServer();
+    server = await sharedPostgresServer();
     url = await server.createDatabase("cli");
   });
   afterAll(() => server?.stop());

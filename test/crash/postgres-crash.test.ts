@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type PostgresServer,
   postgresAvailable,
-  startPostgresServer,
+  sharedPostgresServer,
 } from "../support/postgres-server.js";
 import { crashRound } from "./crash-campaign.js";
 
@@ -27,7 +27,7 @@ describe.runIf(postgresAvailable())(
     const dir = join(tmpdir(), `baton-pg-crash-${process.pid}-${randomUUID()}`);
     let server: PostgresServer;
     beforeAll(async () => {
-      server = await startPostgresServer();
+      server = await sharedPostgresServer();
     });
     afterAll(async () => {
       await server?.stop();

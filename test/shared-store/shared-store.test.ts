@@ -13,7 +13,7 @@ import { bundledScript } from "../support/bundled-script.js";
 import {
   type PostgresServer,
   postgresAvailable,
-  startPostgresServer,
+  sharedPostgresServer,
 } from "../support/postgres-server.js";
 
 const worker = join(import.meta.dirname, "worker.ts");
@@ -45,7 +45,7 @@ describe.runIf(postgresAvailable())("Processes sharing one PostgreSQL database",
   let url: string;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
-    server = await startPostgresServer();
+    server = await sharedPostgresServer();
     url = await server.createDatabase("shared");
   });
   afterAll(async () => {

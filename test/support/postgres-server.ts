@@ -82,6 +82,8 @@ export function postgresAvailable(): boolean {
 }
 
 export interface PostgresServer {
+  /** What another process needs to use this server (see `sharedPostgresServer`). */
+  readonly info: PostgresServerInfo;
   readonly port: number;
   /** The superuser's name and password (password authentication over TCP). */
   readonly user: string;
@@ -225,6 +227,7 @@ export async function startPostgresServer({
       if (attempt === 4) throw error;
     }
   }
+  const info: PostgresServerInfo = { bin, root, data, port, user, password, identity };
   let stopped = false;
   const stopNow = () => {
     if (stopped) return;
@@ -238,9 +241,34 @@ export async function startPostgresServer({
   };
   // A test process that exits without stopping the server does not leave it running.
   process.once("exit", stopNow);
+  return serverHandle(info, async () => {
+    if (stopped) return;
+    process.removeListener("exit", stopNow);
+    stopped = true;
+    await run(join(bin, "pg_ctl"), ["stop", "-m", "fast", "-w", "-D", data], identity).catch(
+      () => {},
+    );
+    rmSync(root, { recursive: true, force: true });
+  });
+}
+
+/** What another process needs to use a running server (see `sharedPostgresServer`). */
+export interface PostgresServerInfo {
+  bin: string;
+  root: string;
+  data: string;
+  port: number;
+  user: string;
+  password: string;
+  identity: { uid: number; gid: number } | undefined;
+}
+
+function serverHandle(info: PostgresServerInfo, stop: () => Promise<void>): PostgresServer {
+  const { bin, root, port, user, password, identity } = info;
   const url = (database = "postgres") =>
     `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
+    info,
     port,
     user,
     password,
@@ -278,14 +306,19 @@ export async function startPostgresServer({
         },
       );
     },
-    async stop() {
-      if (stopped) return;
-      process.removeListener("exit", stopNow);
-      stopped = true;
-      await run(join(bin, "pg_ctl"), ["stop", "-m", "fast", "-w", "-D", data], identity).catch(
-        () => {},
-      );
-      rmSync(root, { recursive: true, force: true });
-    },
+    stop,
   };
+}
+
+/**
+ * The server that vitest's global setup (test/setup/postgres.ts) started for the whole
+ * test run, shared by the test files: one `initdb` instead of one per file. Each file
+ * creates databases of its own names; `stop()` leaves the server running (the global
+ * setup stops it after the last file). Outside vitest, or if the setup started none, a
+ * server of its own, as `startPostgresServer` gives.
+ */
+export async function sharedPostgresServer(): Promise<PostgresServer> {
+  const info = process.env.BATON_TEST_POSTGRES;
+  if (!info) return startPostgresServer();
+  return serverHandle(JSON.parse(info) as PostgresServerInfo, async () => {});
 }

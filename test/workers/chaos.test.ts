@@ -9,13 +9,13 @@ describe.runIf(redisAvailable())(
       timeout: 240_000,
     }, async () => {
       const report = await workersChaos({
-        runs: 12,
-        durationMs: 7000,
-        killEveryMs: 1500,
+        runs: 8,
+        durationMs: 5000,
+        killEveryMs: 1100,
         latencyMs: 150,
       });
       expect(report.failures).toEqual([]);
-      expect(report.outputsMatch).toBe(12);
+      expect(report.outputsMatch).toBe(8);
       expect(report.lost).toBe(0);
       expect(report.duplicated).toBe(0);
       expect(report.workerKills).toBeGreaterThanOrEqual(3);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type PostgresServer,
   postgresAvailable,
-  startPostgresServer,
+  sharedPostgresServer,
 } from "../../../test/support/postgres-server.js";
 import { agent } from "../../agents/agent.js";
 import { providerUsage, scriptedModel, textReply } from "../../agents/test-support.js";
@@ -28,7 +28,7 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
   const nextSchema = (prefix = "s") => `${prefix}_${++schemas}`;
 
   beforeAll(async () => {
-    server = await startPostgresServer();
+    server = await sharedPostgresServer();
     url = await server.createDatabase("baton_tests");
   });
   afterAll(() => server?.stop());
