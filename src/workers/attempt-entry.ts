@@ -3,19 +3,29 @@ import type { ModelCallPermit } from "../core/model-call-gate.js";
 import type { Outcome } from "../core/outcome.js";
 import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
 import type { AttemptHost } from "../core/ports/step-dispatcher.js";
+import { callCutShort } from "../core/run/cut-short-calls.js";
 import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { fromWire, RemoteError } from "../core/run/wire-outcome.js";
-import { addCost, addUsage, type CostBreakdown, type Usage } from "../core/usage.js";
+import {
+  addCost,
+  addUsage,
+  type CostBreakdown,
+  possiblyBilledSpend,
+  type Usage,
+} from "../core/usage.js";
 import type { ToOwner, WireAttempt, WirePermit, WireRelease } from "./wire.js";
 
 type GrantedPermit = Extract<ModelCallPermit, { granted: true }>;
+type ToOwnerEvent = Extract<ToOwner, { t: "emit" }>["event"];
 
 /**
  * One dispatched attempt on the owner's side: its host, where it went (queue, job), and
  * the books the workers' messages keep: permits they hold, and what each delivery spent.
  * A delivery that died (its worker was killed and the job ran again elsewhere) never
  * settles; what its model calls spent is added to the outcome that does, so the step is
- * billed for every call a provider answered and Baton heard of.
+ * billed for every call a provider answered and Baton heard of, and the calls it had started
+ * and not ended are logged as cut short, possibly billed at their reservation, as a resumed
+ * run books the calls its dead process left open.
  */
 export class AttemptEntry {
   readonly host: AttemptHost;
@@ -31,6 +41,8 @@ export class AttemptEntry {
   settled = false;
   readonly #permits = new Map<string, { permit: GrantedPermit; worker: string }>();
   readonly #spend = new Map<string, { usage: Usage; cost: CostBreakdown }>();
+  /** Each delivery's model calls started and not yet ended, by path and agent. */
+  readonly #openCalls = new Map<string, Map<string, ToOwnerEvent>>();
 
   constructor(host: AttemptHost, wire: WireAttempt, queue: string) {
     this.host = host;
@@ -46,6 +58,7 @@ export class AttemptEntry {
         this.settle(fromWire(message.outcome), message.d);
         return;
       case "emit":
+        this.#track(message.d, message.event);
         context.emit(message.event);
         return;
       case "relay":
@@ -136,13 +149,54 @@ export class AttemptEntry {
     if (this.settled) return;
     this.settled = true;
     let { usage, cost } = outcome;
+    const add = (spend: { usage: Usage; cost: CostBreakdown }) => {
+      usage = usage === noUsage ? spend.usage : addUsage(usage, spend.usage);
+      cost = cost === noCost ? spend.cost : addCost(cost, spend.cost);
+    };
     for (const [other, books] of this.#spend) {
-      if (other === delivery) continue;
-      usage = usage === noUsage ? books.usage : addUsage(usage, books.usage);
-      cost = cost === noCost ? books.cost : addCost(cost, books.cost);
+      if (other !== delivery) add(books);
     }
+    for (const [other, calls] of this.#openCalls) {
+      if (other === delivery) continue;
+      for (const start of calls.values()) add(this.#cutShort(start));
+    }
+    this.#openCalls.clear();
     this.releaseAll();
     this.host.settle({ ...outcome, usage, cost } as Outcome);
+  }
+
+  /** Keeps each delivery's open model calls: a start opens one, its end or error closes it. */
+  #track(delivery: string, event: ToOwnerEvent): void {
+    const { type } = event;
+    if (type !== "model-call-start" && type !== "model-call-end" && type !== "model-call-error") {
+      return;
+    }
+    const key = `${String(event.path ?? "")}/${String(event.agent)}`;
+    const calls = this.#openCalls.get(delivery) ?? new Map<string, ToOwnerEvent>();
+    if (type === "model-call-start") {
+      calls.set(key, event);
+      this.#openCalls.set(delivery, calls);
+    } else calls.delete(key);
+  }
+
+  /**
+   * Logs a model call that a dead delivery started and never ended as cut short, possibly
+   * billed at the reservation its start recorded; returns that spend.
+   */
+  #cutShort(start: ToOwnerEvent): { usage: Usage; cost: CostBreakdown } {
+    const { type: _type, at: _at, reservation, ...call } = start;
+    const held = reservation as { tokens: number; cents: number | null } | undefined;
+    const spend = held
+      ? possiblyBilledSpend(String(start.model), held)
+      : { usage: noUsage, cost: noCost };
+    this.host.context.emit({
+      ...call,
+      type: "model-call-error",
+      at: this.host.context.clock.now(),
+      error: callCutShort,
+      ...(held ? spend : {}),
+    } as never);
+    return spend;
   }
 
   /** Takes the spend books each delivery's worker kept (complete, where this owner's may not be). */

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { Outcome } from "../core/outcome.js";
+import type { AttemptHost } from "../core/ports/step-dispatcher.js";
+import { noCost, noUsage } from "../core/run/fold-run-log.js";
+import type { RunContext } from "../core/run-context.js";
+import { ManualClock } from "../testing/manual-clock.js";
+import { AttemptEntry } from "./attempt-entry.js";
+import type { WireAttempt } from "./wire.js";
+
+/** An entry whose host records what it is told. */
+function entry() {
+  const emitted: Array<Record<string, unknown>> = [];
+  const settled: Outcome[] = [];
+  const clock = new ManualClock(1_000);
+  const context = {
+    clock,
+    emit: (event: Record<string, unknown>) => emitted.push(event),
+  } as unknown as RunContext;
+  const host: AttemptHost = { context, settle: (outcome) => settled.push(outcome) };
+  const wire = { id: "owner/1", runId: "r1", stepId: "research" } as WireAttempt;
+  return { entry: new AttemptEntry(host, wire, "q"), emitted, settled };
+}
+
+const start = (agent: string, tokens: number) => ({
+  type: "model-call-start",
+  at: 10,
+  runId: "r1",
+  stepId: "research",
+  agent,
+  path: "",
+  model: "openai:gpt-4o-mini",
+  reservation: { tokens, cents: 0.5 },
+});
+
+const succeeded: Outcome = { status: "succeeded", output: "done", usage: noUsage, cost: noCost };
+const reply = () => undefined;
+
+describe("AttemptEntry", () => {
+  it("logs the calls a dead delivery left open as cut short, possibly billed at their reservation, and bills them to the outcome", () => {
+    const { entry: attempt, emitted, settled } = entry();
+    // The first delivery starts a call and dies; the job runs again and finishes.
+    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    attempt.handle({ t: "emit", a: "owner/1", d: "second", event: start("writer", 1200) }, reply);
+    attempt.handle(
+      {
+        t: "emit",
+        a: "owner/1",
+        d: "second",
+        event: { type: "model-call-end", at: 20, agent: "writer", path: "" },
+      },
+      reply,
+    );
+    attempt.settle(succeeded, "second");
+
+    const cut = emitted.filter((event) => event.type === "model-call-error");
+    expect(cut).toHaveLength(1);
+    expect(cut[0]).toMatchObject({
+      agent: "writer",
+      model: "openai:gpt-4o-mini",
+      at: 1_000,
+      error: { code: "call-cut-short" },
+      usage: { possiblyBilledTokens: 1200 },
+      cost: { possiblyBilledCents: 0.5 },
+    });
+    expect(settled[0]?.usage.possiblyBilledTokens).toBe(1200);
+    expect(settled[0]?.cost.possiblyBilledCents).toBe(0.5);
+  });
+
+  it("leaves the settling delivery's calls alone, and books nothing when no call was left open", () => {
+    const { entry: attempt, emitted, settled } = entry();
+    attempt.handle({ t: "emit", a: "owner/1", d: "only", event: start("writer", 900) }, reply);
+    attempt.handle(
+      {
+        t: "emit",
+        a: "owner/1",
+        d: "only",
+        event: { type: "model-call-error", at: 20, agent: "writer", path: "" },
+      },
+      reply,
+    );
+    attempt.settle(succeeded, "only");
+    expect(emitted.filter((event) => event.type === "model-call-error")).toHaveLength(1);
+    expect(settled[0]?.usage).toBe(noUsage);
+  });
+});
