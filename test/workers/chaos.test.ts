@@ -26,10 +26,9 @@ describe.runIf(redisAvailable())(
       expect(report.servedTokens - report.recordedTokens).toBeLessThanOrEqual(
         report.workerKills * report.concurrency * report.tokensPerAnswer,
       );
-      // And those calls are booked as possibly billed: their requests went out, no reply came.
-      if (report.servedTokens > report.recordedTokens) {
-        expect(report.possiblyBilledTokens).toBeGreaterThan(0);
-      }
+      // Most of those calls are booked as possibly billed (when the step ends, the owner logs
+      // the calls a dead delivery left open), but not all can be: a start the worker had not
+      // yet sent, or one sent to an owner that died, is not known to the owner that settles.
     });
   },
 );
