@@ -203,12 +203,12 @@ function replayedReply(policy: ModelCallPolicy): LoggedEvent | undefined {
   const recorded = policy.replay?.nextCall(policy.purpose);
   if (recorded) {
     for (const failed of recorded.failed) {
-      policy.ledger.modelCalls.push(replayedCallRecord(failed, policy.purpose));
+      policy.ledger.addModelCall(replayedCallRecord(failed, policy.purpose));
     }
     if (recorded.reply) {
       const { reply } = recorded;
       const attempt = 1 + recorded.failed.filter((failed) => failed.model === reply.model).length;
-      policy.ledger.modelCalls.push({ ...replayedCallRecord(reply, policy.purpose), attempt });
+      policy.ledger.addModelCall({ ...replayedCallRecord(reply, policy.purpose), attempt });
       return reply;
     }
   }
@@ -363,6 +363,7 @@ async function gatedAttempt<T>(
   }
   const { clock, ledger } = policy;
   const startedAt = clock.now();
+  const place = ledger.callPlace();
   // In a run, the start carries what the call may cost: a call the log never sees answered
   // (its process died) is booked as possibly billed at this reservation when the run resumes.
   if (policy.stored) reservation ??= reserveCall({ ...request, estimate: estimateOf() });
@@ -447,18 +448,21 @@ async function gatedAttempt<T>(
       costCents = held.cents === null ? null : 0;
     }
     const error = outcome.error === undefined ? undefined : serializeError(outcome.error);
-    ledger.modelCalls.push({
-      model: model.id,
-      attempt,
-      purpose: policy.purpose,
-      usage: spend.usage,
-      costCents,
-      ...(held ? { possiblyBilled: held } : {}),
-      startedAt,
-      durationMs,
-      ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
-      ...(error ? { error } : {}),
-    });
+    ledger.addModelCall(
+      {
+        model: model.id,
+        attempt,
+        purpose: policy.purpose,
+        usage: spend.usage,
+        costCents,
+        ...(held ? { possiblyBilled: held } : {}),
+        startedAt,
+        durationMs,
+        ...(outcome.finishReason !== undefined ? { finishReason: outcome.finishReason } : {}),
+        ...(error ? { error } : {}),
+      },
+      place,
+    );
     if (error) {
       ledger.emit({
         type: "model-call-error",

@@ -162,7 +162,7 @@ async function lookUp(scope: CacheScope, key: string): Promise<CachedResponse | 
     return undefined;
   }
   const durationMs = clock.now() - startedAt;
-  ledger.modelCalls.push({
+  ledger.addModelCall({
     model: found.model,
     attempt: 1,
     purpose: scope.purpose,

@@ -50,6 +50,9 @@ export type AgentEvent = WithoutBase<Extract<BatonEvent, { type: AgentEventType 
  */
 export class RunLedger {
   readonly modelCalls: ModelCallRecord[] = [];
+  /** Each record's place in start order (see `callPlace`), side by side with `modelCalls`. */
+  readonly #callPlaces: number[] = [];
+  #calls = 0;
   readonly toolCalls: ToolCallRecord[] = [];
   readonly subagents: SubagentRecord[] = [];
   readonly agent: string;
@@ -81,6 +84,23 @@ export class RunLedger {
     this.agent = agent;
     this.#emit = emit;
     this.path = path;
+  }
+
+  /** The place of a model call starting now among the run's call records. */
+  callPlace(): number {
+    return this.#calls++;
+  }
+
+  /**
+   * Records a model call attempt at its place (`callPlace()` when it started; now by
+   * default), so the records stay in the order the calls started: an aborted attempt
+   * settles a few event-loop turns after the caller gave up on it, maybe after its retry.
+   */
+  addModelCall(record: ModelCallRecord, place = this.callPlace()): void {
+    let index = this.modelCalls.length;
+    while (index > 0 && (this.#callPlaces[index - 1] as number) > place) index--;
+    this.modelCalls.splice(index, 0, record);
+    this.#callPlaces.splice(index, 0, place);
   }
 
   emit(event: AgentEvent): void {
