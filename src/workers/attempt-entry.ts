@@ -3,16 +3,11 @@ import type { ModelCallPermit } from "../core/model-call-gate.js";
 import type { Outcome } from "../core/outcome.js";
 import { BudgetExceededError } from "../core/policies/budget-exceeded-error.js";
 import type { AttemptHost } from "../core/ports/step-dispatcher.js";
-import { callCutShort } from "../core/run/cut-short-calls.js";
+import { cutShortCall } from "../core/run/cut-short-calls.js";
 import { noCost, noUsage } from "../core/run/fold-run-log.js";
+import { callKey } from "../core/run/run-spend.js";
 import { fromWire, RemoteError } from "../core/run/wire-outcome.js";
-import {
-  addCost,
-  addUsage,
-  type CostBreakdown,
-  possiblyBilledSpend,
-  type Usage,
-} from "../core/usage.js";
+import { addCost, addUsage, type CostBreakdown, type Usage } from "../core/usage.js";
 import type { ToOwner, WireAttempt, WirePermit, WireRelease } from "./wire.js";
 
 type GrantedPermit = Extract<ModelCallPermit, { granted: true }>;
@@ -171,7 +166,7 @@ export class AttemptEntry {
     if (type !== "model-call-start" && type !== "model-call-end" && type !== "model-call-error") {
       return;
     }
-    const key = `${String(event.path ?? "")}/${String(event.agent)}`;
+    const key = callKey(event);
     const calls = this.#openCalls.get(delivery) ?? new Map<string, ToOwnerEvent>();
     if (type === "model-call-start") {
       calls.set(key, event);
@@ -184,19 +179,12 @@ export class AttemptEntry {
    * billed at the reservation its start recorded; returns that spend.
    */
   #cutShort(start: ToOwnerEvent): { usage: Usage; cost: CostBreakdown } {
-    const { type: _type, at: _at, reservation, ...call } = start;
-    const held = reservation as { tokens: number; cents: number | null } | undefined;
-    const spend = held
-      ? possiblyBilledSpend(String(start.model), held)
-      : { usage: noUsage, cost: noCost };
-    this.host.context.emit({
-      ...call,
-      type: "model-call-error",
-      at: this.host.context.clock.now(),
-      error: callCutShort,
-      ...(held ? spend : {}),
-    } as never);
-    return spend;
+    const event = cutShortCall(start, this.host.context.clock.now());
+    this.host.context.emit(event as never);
+    return {
+      usage: (event.usage as Usage | undefined) ?? noUsage,
+      cost: (event.cost as CostBreakdown | undefined) ?? noCost,
+    };
   }
 
   /** Takes the spend books each delivery's worker kept (complete, where this owner's may not be). */

@@ -18,15 +18,22 @@ export const callCutShort: SerializedError = {
  * turns (it makes the call again).
  */
 export function cutShortCalls(state: RunState, at: number): LoggedEvent[] {
-  return Object.values(state.openCalls).map((start) => {
-    const { type: _type, at: _at, seq: _seq, reservation, ...call } = start;
-    const held = reservation as { tokens: number; cents: number | null } | undefined;
-    return {
-      ...call,
-      type: "model-call-error",
-      at,
-      error: callCutShort,
-      ...(held ? possiblyBilledSpend(String(start.model), held) : {}),
-    };
-  });
+  return Object.values(state.openCalls).map((start) => cutShortCall(start, at));
+}
+
+/**
+ * The `model-call-error` that closes one call left open (its `model-call-start`), possibly
+ * billed at the reservation the start recorded: also what an owner logs for the calls of a
+ * worker's delivery that died.
+ */
+export function cutShortCall(start: { [field: string]: unknown }, at: number): LoggedEvent {
+  const { type: _type, at: _at, seq: _seq, reservation, ...call } = start;
+  const held = reservation as { tokens: number; cents: number | null } | undefined;
+  return {
+    ...call,
+    type: "model-call-error",
+    at,
+    error: callCutShort,
+    ...(held ? possiblyBilledSpend(String(start.model), held) : {}),
+  };
 }

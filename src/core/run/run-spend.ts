@@ -125,7 +125,7 @@ export function billInFlight(
 }
 
 /** Which model call a start, end or error belongs to: one at a time per step, path and agent. */
-function callKey(event: LoggedEvent): string {
+export function callKey(event: { [field: string]: unknown }): string {
   return `${String(event.stepId)}/${String(event.path ?? "")}/${String(event.agent)}`;
 }
 
