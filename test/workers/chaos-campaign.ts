@@ -33,6 +33,17 @@ export interface WorkersChaosOptions {
   concurrency?: number;
   /** A uniform number in [0, 1): which worker dies, and a little jitter. */
   random?: () => number;
+  /**
+   * How long a killed owner's runs wait before another owner takes them over (its heartbeat
+   * is a third of it). @default 6000
+   */
+  ownerStaleAfterMs?: number;
+  /**
+   * A worker's job lock, and how often workers look for jobs whose worker died: a killed
+   * worker's steps run again after about their sum. @default the worker's (7000 and 2000)
+   */
+  workerLockMs?: number;
+  workerStalledCheckMs?: number;
   /** How long the runs may take to end once the chaos stops. @default 300000 */
   waitMs?: number;
   log?: (line: string) => void;
@@ -86,6 +97,9 @@ export async function workersChaos({
   latencyMs = 300,
   concurrency = 8,
   random = Math.random,
+  ownerStaleAfterMs = 6000,
+  workerLockMs,
+  workerStalledCheckMs,
   waitMs = 300_000,
   log = () => {},
 }: WorkersChaosOptions = {}): Promise<WorkersChaosReport> {
@@ -114,28 +128,30 @@ export async function workersChaos({
   const store = join(dir, "runs.db");
   const prefix = "chaos";
   try {
-    // The expected outputs: each run once, in this process, uninterrupted.
+    // The expected outputs: each run once, in this process, uninterrupted (while the worker
+    // and owner processes start: no run reaches them before the expected ones are done).
     const flow = chaosWorkflows(server.baseURL).chaos as Workflow<{ seed: number }>;
-    const expected = await Promise.all(
+    const computingExpected = Promise.all(
       Array.from({ length: runs }, async (_, seed) => {
         const result = await flow.start({ seed }, { store: new MemoryStore() }).result;
         return result.output;
       }),
     );
-    // Answers written in full: served, or discarded as the server saw it. A SIGKILLed worker's
-    // kernel closes its idle connections cleanly, so the last answer it read on one looks
-    // discarded to the server: the two are one figure here.
-    const written = () => server.usageTotals().totalTokens + server.discardedUsage().totalTokens;
-    const baseline = written();
-    const answersBefore = countAnswers();
-    log(`expected outputs of ${runs} runs computed`);
-
-    const workerConfig = { queue: redis.url(), store, registry, prefix, concurrency };
+    computingExpected.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
+    const workerConfig = {
+      queue: redis.url(),
+      store,
+      registry,
+      prefix,
+      concurrency,
+      ...(workerLockMs ? { lockMs: workerLockMs } : {}),
+      ...(workerStalledCheckMs ? { stalledCheckMs: workerStalledCheckMs } : {}),
+    };
     await Promise.all(Array.from({ length: workers }, () => fleet.start(workerConfig)));
     const startOwner = async () => {
       const owner = fork(
         bundledScript(ownerScript),
-        [JSON.stringify({ queue: redis.url(), store, prefix })],
+        [JSON.stringify({ queue: redis.url(), store, prefix, staleAfterMs: ownerStaleAfterMs })],
         {
           execArgv: [],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -146,7 +162,15 @@ export async function workersChaos({
       );
       return owner;
     };
-    owners.push(await startOwner(), await startOwner());
+    owners.push(...(await Promise.all([startOwner(), startOwner()])));
+    const expected = await computingExpected;
+    log(`expected outputs of ${runs} runs computed`);
+    // Answers written in full: served, or discarded as the server saw it. A SIGKILLed worker's
+    // kernel closes its idle connections cleanly, so the last answer it read on one looks
+    // discarded to the server: the two are one figure here.
+    const written = () => server.usageTotals().totalTokens + server.discardedUsage().totalTokens;
+    const baseline = written();
+    const answersBefore = countAnswers();
     const runIds: string[] = [];
     const seeds = Array.from({ length: runs }, (_, seed) => seed);
     const halves = [seeds.slice(0, Math.ceil(runs / 2)), seeds.slice(Math.ceil(runs / 2))];

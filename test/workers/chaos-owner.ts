@@ -7,13 +7,18 @@ import { openDurable } from "../../src/durable/open-durable.js";
 import { queueDispatcher } from "../../src/workers/queue-dispatcher.js";
 import { chaosWorkflows } from "./chaos-workflows.js";
 
-const config = JSON.parse(process.argv[2]!) as { queue: string; store: string; prefix: string };
+const config = JSON.parse(process.argv[2]!) as {
+  queue: string;
+  store: string;
+  prefix: string;
+  staleAfterMs: number;
+};
 const durable = await openDurable({
   store: config.store,
   workflows: chaosWorkflows(),
   autoResume: true,
   pollMs: 300,
-  staleAfterMs: 6000,
+  staleAfterMs: config.staleAfterMs,
   start: { dispatcher: queueDispatcher({ queue: config.queue, prefix: config.prefix }) },
   onError: (error, runId) =>
     process.stderr.write(`owner ${process.pid}: ${runId ?? ""} ${String(error)}\n`),
