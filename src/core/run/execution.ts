@@ -59,6 +59,8 @@ export class Execution implements TaskHost {
   #telemetry: RunTelemetry | undefined;
   readonly #options: ExecutionOptions;
   readonly #controller = new AbortController();
+  /** Aborted when the run ends early (cancelled, failed fast, stopped by a budget). */
+  readonly signal = this.#controller.signal;
   readonly #stream = new EventStream<BatonEvent>();
   readonly #journal: RunJournal;
   readonly #scheduler: StepScheduler;
@@ -77,6 +79,8 @@ export class Execution implements TaskHost {
   #pauseError: Error | undefined;
   /** Set by a budget stop: no new step starts, the run fails. */
   #stopError: Error | undefined;
+  /** See `mayReplay`. */
+  #mayReplay: boolean;
   /** Set when a sub-workflow step ended waiting: why, and its error. */
   #waitReason: string | undefined;
   #waitError: Error | undefined;
@@ -96,6 +100,7 @@ export class Execution implements TaskHost {
     this.defaultRetry = options.defaultRetry;
     this.stepDefaults = options.stepDefaults;
     this.#telemetry = options.telemetry;
+    this.#mayReplay = options.resumeFrom !== undefined;
     this.state = options.resumeFrom
       ? { ...copyRunState(options.resumeFrom), runId: options.runId }
       : emptyRunState(options.runId);
@@ -140,8 +145,13 @@ export class Execution implements TaskHost {
     };
   }
 
-  get signal(): AbortSignal {
-    return this.#controller.signal;
+  /**
+   * Whether a step that starts may find work its attempt logged already (`RunState.running`),
+   * to pick up: only once the run resumed or a tool call's approval stopped a step. Until
+   * then no step has any, and a big run's steps start without looking (W1).
+   */
+  get mayReplay(): boolean {
+    return this.#mayReplay;
   }
 
   /** Logs the run's start and starts its first steps. */
@@ -268,6 +278,7 @@ export class Execution implements TaskHost {
     if (outcome.status === "waiting") {
       if (outcome.reason === "tool-approval") {
         // A tool call asked for approval: the step stays in flight and waits for the decision.
+        this.#mayReplay = true;
         this.#scheduler.awaitApproval(task);
         return;
       }

@@ -356,7 +356,7 @@ export class StepScheduler {
     // A step that was in flight (a resumed run, a tool call decided) continues its attempt,
     // so it finds what that attempt recorded; a loop starts over from its first iteration,
     // replaying the iterations it recorded.
-    const running = this.#host.state.running[step.id];
+    const running = this.#host.mayReplay ? this.#host.state.running[step.id] : undefined;
     if (running && !step.options.loop) task.attempt = running.attempt;
     slot.task = task;
     task.begin();

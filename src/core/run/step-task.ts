@@ -39,6 +39,8 @@ export interface TaskHost {
   readonly results: StepResults;
   readonly dispatcher: StepDispatcher;
   readonly telemetry: RunTelemetry | undefined;
+  /** Whether a step may find work its attempt logged already (see `Execution.mayReplay`). */
+  readonly mayReplay: boolean;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
   /** The ids of the steps step `index` depends on, directly or not. */
@@ -157,6 +159,7 @@ export class StepTask {
    * tool approval stopped them): the new run replays it. Empty for a fresh attempt.
    */
   #recorded(): readonly LoggedEvent[] {
+    if (!this.host.mayReplay) return noEvents;
     const work =
       this.host.state.running[this.step.id]?.work[attemptKey(this.iteration, this.attempt)];
     return work && work.length > 0 ? work.slice() : noEvents;
