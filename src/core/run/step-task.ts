@@ -92,11 +92,12 @@ export class StepTask {
   /** Whether an attempt was dispatched and has not settled. */
   #inFlight = false;
 
-  constructor(host: TaskHost, index: number, step: StepDefinition) {
+  /** `startedAt`: when the scheduler started the step (its first attempt's `step-start`). */
+  constructor(host: TaskHost, index: number, step: StepDefinition, startedAt: number) {
     this.host = host;
     this.index = index;
     this.step = step;
-    this.startedAt = host.clock.now();
+    this.startedAt = startedAt;
   }
 
   /** Logs the attempt's start, then dispatches it once the log has it. */
