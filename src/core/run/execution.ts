@@ -61,6 +61,7 @@ export class Execution implements TaskHost {
   readonly #controller = new AbortController();
   /** Aborted when the run ends early (cancelled, failed fast, stopped by a budget). */
   readonly signal = this.#controller.signal;
+  #aborted = false;
   readonly #stream = new EventStream<BatonEvent>();
   readonly #journal: RunJournal;
   readonly #scheduler: StepScheduler;
@@ -143,6 +144,16 @@ export class Execution implements TaskHost {
       decide: (decision: ApprovalDecision, options?: { logged?: boolean }) =>
         this.decide(decision, options),
     };
+  }
+
+  /** Whether `signal` is aborted: a field of its own, as every step's attempt asks. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  #abortSignal(reason: unknown): void {
+    this.#aborted = true;
+    this.#controller.abort(reason);
   }
 
   /**
@@ -342,7 +353,7 @@ export class Execution implements TaskHost {
     if (this.#ending !== undefined) return;
     this.#ending = status;
     this.#error = error;
-    this.#controller.abort(error);
+    this.#abortSignal(error);
     turnsUntil(() => !this.#scheduler.inFlight, stepAbortTurns).then(() => {
       if (this.#settled) return;
       this.#scheduler.abortAll();
@@ -486,7 +497,7 @@ export class Execution implements TaskHost {
     this.#settled = true;
     this.#closed = true;
     this.#ending ??= "failed";
-    this.#controller.abort(error);
+    this.#abortSignal(error);
     this.#scheduler.abortAll(false);
     this.state.status = "failed";
     this.state.error = serializeError(error);

@@ -251,7 +251,11 @@ export function applyEvent(state: RunState, event: LoggedEvent): number {
   switch (event.type) {
     case "step-start": {
       const step = stepOf(state, stepId);
-      const ended = hasEnded(step.status);
+      const { status } = step;
+      const ended = hasEnded(status);
+      // Only a step in flight can have a record (a retry, a resumed or approved step).
+      const running =
+        status === "running" || status === "waiting" ? state.running[stepId] : undefined;
       const requests = state.toolApprovals[stepId];
       if (requests?.some((record) => record.decision === undefined)) {
         state.toolApprovals[stepId] = requests.filter((record) => record.decision !== undefined);
@@ -261,7 +265,6 @@ export function applyEvent(state: RunState, event: LoggedEvent): number {
       const iteration = (event.iteration as number | undefined) ?? 1;
       const attempt = (event.attempt as number | undefined) ?? 1;
       if (iteration > step.iterations) step.iterations = iteration;
-      const running = state.running[stepId];
       if (running) {
         running.attempt = attempt;
         running.iteration = iteration;

@@ -39,6 +39,12 @@ export function runProgress(completed: number, total: number): RunProgress {
 export class ProgressCounter {
   readonly #total: number;
   #completed = 0;
+  /**
+   * The progress last set: the next event with the same count shares it. Events are
+   * immutable once recorded (stores share their nested values too), and a big run's events
+   * are mostly pairs of a step's start and end, with one count between them (W1).
+   */
+  #last: RunProgress | undefined;
 
   /** `state` as the run starts (a resumed run's steps that ended already count). */
   constructor(state: RunState, total: number) {
@@ -53,7 +59,12 @@ export class ProgressCounter {
     if (!carriesProgress(event.type) || event.runId !== state.runId) return event;
     // The engine builds each run and step event for this call alone: set in place, as a
     // copy of every event cost more than the rest of the bookkeeping (W1).
-    event.progress = runProgress(this.#completed, this.#total);
+    let progress = this.#last;
+    if (progress?.completed !== this.#completed) {
+      progress = runProgress(this.#completed, this.#total);
+      this.#last = progress;
+    }
+    event.progress = progress;
     return event;
   }
 }

@@ -35,6 +35,8 @@ export interface TaskHost {
   readonly clock: Clock;
   readonly random: () => number;
   readonly signal: AbortSignal;
+  /** Whether `signal` is aborted (the run is ending early). */
+  readonly aborted: boolean;
   readonly input: unknown;
   readonly results: StepResults;
   readonly dispatcher: StepDispatcher;
@@ -142,7 +144,7 @@ export class StepTask {
   runEffect(): void {
     const key = this.key;
     // A run that is ending starts no attempt (it waits only for those already out).
-    if (this.done || this.host.signal.aborted) return;
+    if (this.done || this.host.aborted) return;
     const timeout = this.step.options.timeout;
     // Agent and sub-workflow attempts get a signal of their own: a tool call that waits for
     // approval stops the attempt without cancelling the run.
@@ -232,7 +234,7 @@ export class StepTask {
   settle(key: number, outcome: Outcome): void {
     if (!this.isCurrent(key)) return;
     this.#inFlight = false;
-    if (this.host.signal.aborted) {
+    if (this.host.aborted) {
       // The run is ending: only what the attempt spent matters (it goes on the step's
       // step-error when the run logs the step as cancelled).
       this.#bill(outcome);
@@ -361,7 +363,7 @@ export class StepTask {
   /** The delay before retrying after `error`, or undefined when the step must not retry. */
   #retryDelay(error: unknown, timedOut: boolean): number | undefined {
     const { host, step } = this;
-    if (host.signal.aborted || host.holding) return undefined;
+    if (host.aborted || host.holding) return undefined;
     // An agent or sub-workflow step is retried by the engine only after its own time limit
     // cut an attempt short, and only when the step sets a retry policy.
     if (step.kind !== "function" && !(timedOut && step.retry)) return undefined;

@@ -99,14 +99,17 @@ export class MemoryStore implements RunStore {
   async append(
     runId: string,
     events: readonly LoggedEvent[],
-    options: { owner?: string } = {},
+    options?: { owner?: string },
   ): Promise<number[]> {
     this.#assertOpen();
     const entry = this.#entry(runId);
     const log = entry.log;
-    checkOwnerOption(options);
-    if (options.owner !== undefined && entry.record.owner !== options.owner) {
-      throw notOwner(runId, options.owner, entry.record.owner);
+    // No options object is made for the engine's appends, which give none (one per step).
+    if (options !== undefined) {
+      checkOwnerOption(options);
+      if (options.owner !== undefined && entry.record.owner !== options.owner) {
+        throw notOwner(runId, options.owner, entry.record.owner);
+      }
     }
     // Check (and, for JSON, copy) every event before the first push: all or none.
     checkEvents(events);
