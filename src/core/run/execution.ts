@@ -59,6 +59,9 @@ export class Execution implements TaskHost {
   #telemetry: RunTelemetry | undefined;
   readonly #options: ExecutionOptions;
   readonly #controller = new AbortController();
+  /** Aborted when the run ends early (cancelled, failed fast, stopped by a budget). */
+  readonly signal = this.#controller.signal;
+  #aborted = false;
   readonly #stream = new EventStream<BatonEvent>();
   readonly #journal: RunJournal;
   readonly #scheduler: StepScheduler;
@@ -77,6 +80,8 @@ export class Execution implements TaskHost {
   #pauseError: Error | undefined;
   /** Set by a budget stop: no new step starts, the run fails. */
   #stopError: Error | undefined;
+  /** See `mayReplay`. */
+  #mayReplay: boolean;
   /** Set when a sub-workflow step ended waiting: why, and its error. */
   #waitReason: string | undefined;
   #waitError: Error | undefined;
@@ -96,6 +101,7 @@ export class Execution implements TaskHost {
     this.defaultRetry = options.defaultRetry;
     this.stepDefaults = options.stepDefaults;
     this.#telemetry = options.telemetry;
+    this.#mayReplay = options.resumeFrom !== undefined;
     this.state = options.resumeFrom
       ? { ...copyRunState(options.resumeFrom), runId: options.runId }
       : emptyRunState(options.runId);
@@ -140,8 +146,23 @@ export class Execution implements TaskHost {
     };
   }
 
-  get signal(): AbortSignal {
-    return this.#controller.signal;
+  /** Whether `signal` is aborted: a field of its own, as every step's attempt asks. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  #abortSignal(reason: unknown): void {
+    this.#aborted = true;
+    this.#controller.abort(reason);
+  }
+
+  /**
+   * Whether a step that starts may find work its attempt logged already (`RunState.running`),
+   * to pick up: only once the run resumed or a tool call's approval stopped a step. Until
+   * then no step has any, and a big run's steps start without looking (W1).
+   */
+  get mayReplay(): boolean {
+    return this.#mayReplay;
   }
 
   /** Logs the run's start and starts its first steps. */
@@ -268,6 +289,7 @@ export class Execution implements TaskHost {
     if (outcome.status === "waiting") {
       if (outcome.reason === "tool-approval") {
         // A tool call asked for approval: the step stays in flight and waits for the decision.
+        this.#mayReplay = true;
         this.#scheduler.awaitApproval(task);
         return;
       }
@@ -331,7 +353,7 @@ export class Execution implements TaskHost {
     if (this.#ending !== undefined) return;
     this.#ending = status;
     this.#error = error;
-    this.#controller.abort(error);
+    this.#abortSignal(error);
     turnsUntil(() => !this.#scheduler.inFlight, stepAbortTurns).then(() => {
       if (this.#settled) return;
       this.#scheduler.abortAll();
@@ -475,7 +497,7 @@ export class Execution implements TaskHost {
     this.#settled = true;
     this.#closed = true;
     this.#ending ??= "failed";
-    this.#controller.abort(error);
+    this.#abortSignal(error);
     this.#scheduler.abortAll(false);
     this.state.status = "failed";
     this.state.error = serializeError(error);

@@ -95,8 +95,12 @@ export interface RunState {
    */
   openCalls: Record<string, LoggedEvent>;
   /**
-   * Steps in flight (started, not ended), by step id: the attempt a resumed step continues,
-   * and what each of its attempts logged of its work, so the step picks up where it stopped.
+   * Steps in flight (started, not ended) that have something to pick up, by step id: the
+   * attempt a resumed step continues, and what each of its attempts logged of its work, so
+   * the step picks up where it stopped. A step in flight gets its record on its first
+   * logged work or retry, or when it starts past its first attempt or iteration: one
+   * without a record is in its first attempt of its first iteration, with nothing to
+   * replay (most steps of a big workflow, which never call a model, need none).
    */
   running: Record<string, RunningStep>;
 }
@@ -124,21 +128,10 @@ export interface RunningStep {
   spent: { usage: Usage; cost: CostBreakdown } | undefined;
 }
 
-/** Events a resumed step's agents replay: kept per attempt while the step is in flight. */
-const replayedTypes: ReadonlySet<string> = new Set([
-  "agent-start",
-  "agent-end",
-  "agent-error",
-  "model-call-end",
-  "model-call-error",
-  "model-call-cache-hit",
-  "tool-call-end",
-  "tool-call-error",
-]);
-
 /** Names one attempt of a step within its run: `<iteration>.<attempt>`. */
 export function attemptKey(iteration: number, attempt: number): string {
-  return `${iteration}.${attempt}`;
+  // Most attempts are a step's first: its key is a constant, not a new string each time.
+  return iteration === 1 && attempt === 1 ? "1.1" : `${iteration}.${attempt}`;
 }
 
 /** A fresh record of a step that has not started. */
@@ -237,43 +230,32 @@ function stepOf(state: RunState, id: string): StepRecord {
 
 /** Applies one event to `state`, in place. Unknown event types change nothing. */
 export function applyRunEvent(state: RunState, event: LoggedEvent): void {
-  if (event.runId !== state.runId) return;
+  applyEvent(state, event);
+}
+
+/** Whether a step in `status` has ended (it counts as completed in the run's progress). */
+export function hasEnded(status: StepStatus): boolean {
+  return (
+    status === "succeeded" || status === "failed" || status === "skipped" || status === "cancelled"
+  );
+}
+
+/**
+ * `applyRunEvent`, returning how the count of the run's ended steps changed (-1, 0 or 1):
+ * the engine keeps its progress count with it, without looking the step up again (internal).
+ */
+export function applyEvent(state: RunState, event: LoggedEvent): number {
+  if (event.runId !== state.runId) return 0;
   const stepId = event.stepId as string;
-  if (
-    event.type === "model-call-start" ||
-    event.type === "model-call-end" ||
-    event.type === "model-call-error"
-  ) {
-    trackCall(state, event);
-  }
-  if (stepId !== undefined && replayedTypes.has(event.type)) {
-    const running = state.running[stepId];
-    if (running) {
-      const work = running.work[running.key];
-      if (work) work.push(event);
-      else running.work[running.key] = [event];
-      billInFlight(state, stepOf(state, stepId), running, event);
-    }
-    return;
-  }
+  // One switch on the type, the events of every step first: a big run logs many of them.
   switch (event.type) {
-    case "run-start": {
-      state.workflow = event.workflow as string;
-      state.input = event.input;
-      state.parentRunId = event.parentRunId as string | undefined;
-      state.status = "running";
-      state.startedAt = event.at;
-      for (const id of (event.steps as string[] | undefined) ?? []) stepOf(state, id);
-      return;
-    }
-    case "run-resume":
-      state.status = "running";
-      state.waitReason = undefined;
-      state.endedAt = undefined;
-      state.error = undefined;
-      return;
     case "step-start": {
       const step = stepOf(state, stepId);
+      const { status } = step;
+      const ended = hasEnded(status);
+      // Only a step in flight can have a record (a retry, a resumed or approved step).
+      const running =
+        status === "running" || status === "waiting" ? state.running[stepId] : undefined;
       const requests = state.toolApprovals[stepId];
       if (requests?.some((record) => record.decision === undefined)) {
         state.toolApprovals[stepId] = requests.filter((record) => record.decision !== undefined);
@@ -282,68 +264,105 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       step.attempts++;
       const iteration = (event.iteration as number | undefined) ?? 1;
       const attempt = (event.attempt as number | undefined) ?? 1;
-      step.iterations = Math.max(step.iterations, iteration);
-      const key = attemptKey(iteration, attempt);
-      const running = state.running[stepId];
+      if (iteration > step.iterations) step.iterations = iteration;
       if (running) {
         running.attempt = attempt;
         running.iteration = iteration;
-        running.key = key;
-      } else {
-        const base = { usage: step.usage, cost: step.cost };
-        state.running[stepId] = { attempt, iteration, key, work: {}, base, spent: undefined };
+        running.key = attemptKey(iteration, attempt);
+      } else if (attempt !== 1 || iteration !== 1) {
+        state.running[stepId] = runningStep(step, iteration, attempt);
       }
       step.startedAt ??= event.at;
       step.endedAt = undefined;
       step.skipReason = undefined;
-      return;
-    }
-    case "step-error": {
-      const step = stepOf(state, stepId);
-      bill(state, step, event);
-      step.error = event.error as SerializedError;
-      const running = state.running[stepId];
-      if (!event.willRetry) {
-        step.status = step.error?.name === "CancelledError" ? "cancelled" : "failed";
-        step.endedAt = event.at;
-        if (running) delete state.running[stepId];
-      } else if (running) {
-        // The attempt is billed: a later run of the step must not replay (and bill) it again.
-        delete running.work[running.key];
-        running.base = { usage: step.usage, cost: step.cost };
-      }
-      return;
-    }
-    case "step-retry": {
-      const running = state.running[stepId];
-      if (running && typeof event.attempt === "number") running.attempt = event.attempt;
-      return;
+      return ended ? -1 : 0;
     }
     case "step-end": {
       const step = stepOf(state, stepId);
-      bill(state, step, event);
+      const ended = hasEnded(step.status);
+      const running = state.running[stepId];
+      bill(state, step, running, event);
       step.status = "succeeded";
       step.output = event.output;
       step.error = undefined;
       step.endedAt = event.at;
-      if (state.running[stepId]) delete state.running[stepId];
+      if (running) delete state.running[stepId];
       if (typeof event.model === "string") step.model = event.model;
       if (Array.isArray(event.next)) step.next = event.next as string[];
       if (typeof event.iterations === "number") step.iterations = event.iterations;
-      return;
+      return ended ? 0 : 1;
+    }
+    case "model-call-start":
+      trackCall(state, event);
+      return 0;
+    case "model-call-end":
+    case "model-call-error":
+      trackCall(state, event);
+      recordWork(state, stepId, event);
+      return 0;
+    case "agent-start":
+    case "agent-end":
+    case "agent-error":
+    case "model-call-cache-hit":
+    case "tool-call-end":
+    case "tool-call-error":
+      recordWork(state, stepId, event);
+      return 0;
+    case "run-start": {
+      state.workflow = event.workflow as string;
+      state.input = event.input;
+      state.parentRunId = event.parentRunId as string | undefined;
+      state.status = "running";
+      state.startedAt = event.at;
+      for (const id of (event.steps as string[] | undefined) ?? []) stepOf(state, id);
+      return 0;
+    }
+    case "run-resume":
+      state.status = "running";
+      state.waitReason = undefined;
+      state.endedAt = undefined;
+      state.error = undefined;
+      return 0;
+    case "step-error": {
+      const step = stepOf(state, stepId);
+      const ended = hasEnded(step.status);
+      const running = state.running[stepId];
+      bill(state, step, running, event);
+      step.error = event.error as SerializedError;
+      if (!event.willRetry) {
+        step.status = step.error?.name === "CancelledError" ? "cancelled" : "failed";
+        step.endedAt = event.at;
+        if (running) delete state.running[stepId];
+        return ended ? 0 : 1;
+      }
+      if (running) {
+        // The attempt is billed: a later run of the step must not replay (and bill) it again.
+        delete running.work[running.key];
+        running.base = { usage: step.usage, cost: step.cost };
+      }
+      return 0;
+    }
+    case "step-retry": {
+      const running = runningOf(state, stepId);
+      if (running && typeof event.attempt === "number") running.attempt = event.attempt;
+      return 0;
     }
     case "step-skip": {
       const step = stepOf(state, stepId);
+      const ended = hasEnded(step.status);
       step.status = "skipped";
       step.skipReason = event.reason as StepRecord["skipReason"];
       step.endedAt = event.at;
       if (state.running[stepId]) delete state.running[stepId];
-      return;
+      return ended ? 0 : 1;
     }
-    case "approval-request":
-      stepOf(state, stepId).status = "waiting";
+    case "approval-request": {
+      const step = stepOf(state, stepId);
+      const ended = hasEnded(step.status);
+      step.status = "waiting";
       if (typeof event.toolCallId === "string") toolApprovalOf(state, stepId, event);
-      return;
+      return ended ? -1 : 0;
+    }
     case "approval-decision": {
       const decision = {
         approved: event.approved === true,
@@ -354,34 +373,83 @@ export function applyRunEvent(state: RunState, event: LoggedEvent): void {
       } else {
         state.approvals[stepId] = decision;
       }
-      return;
+      return 0;
     }
     case "approval-output": {
       const record = state.toolApprovals[stepId]?.find(
         (candidate) => candidate.toolCallId === event.toolCallId,
       );
       if (record) record.output = { value: event.output };
-      return;
+      return 0;
     }
     case "run-end":
       state.status = "succeeded";
       state.output = event.output;
       state.endedAt = event.at;
-      return;
+      return 0;
     case "run-error":
       state.status = "failed";
       state.error = event.error as SerializedError;
       state.endedAt = event.at;
-      return;
+      return 0;
     case "run-cancel":
       state.status = "cancelled";
       state.endedAt = event.at;
-      return;
+      return 0;
     case "run-wait":
       state.status = "waiting";
       state.waitReason = event.reason as string;
-      return;
+      return 0;
   }
+  return 0;
+}
+
+/** A step in flight's record, begun at `iteration`.`attempt` (see `RunState.running`). */
+function runningStep(step: StepRecord, iteration: number, attempt: number): RunningStep {
+  return {
+    attempt,
+    iteration,
+    key: attemptKey(iteration, attempt),
+    work: {},
+    base: { usage: step.usage, cost: step.cost },
+    spent: undefined,
+  };
+}
+
+/**
+ * The record of step `stepId` if it is in flight, made on first need: a step in flight
+ * without one is in its first attempt of its first iteration, and has spent nothing in it
+ * yet (what it spent is its ended attempts', the base of this stretch).
+ */
+function runningOf(state: RunState, stepId: string | undefined): RunningStep | undefined {
+  if (stepId === undefined) return undefined;
+  let running = state.running[stepId];
+  if (running) return running;
+  const step = state.steps[stepId];
+  // In flight: started and not ended (a step waits for a tool call's approval in flight).
+  if (
+    step === undefined ||
+    step.attempts === 0 ||
+    (step.status !== "running" && step.status !== "waiting")
+  ) {
+    return undefined;
+  }
+  running = runningStep(step, 1, 1);
+  state.running[stepId] = running;
+  return running;
+}
+
+/**
+ * Keeps an event a resumed step's agents replay (agent turns: model replies and tool
+ * results), under the attempt the step runs now, and counts what it spent.
+ */
+function recordWork(state: RunState, stepId: string | undefined, event: LoggedEvent): void {
+  const running = runningOf(state, stepId);
+  if (!running) return;
+  const work = running.work[running.key];
+  if (work) work.push(event);
+  else running.work[running.key] = [event];
+  billInFlight(state, stepOf(state, stepId as string), running, event);
 }
 
 /** The record of the tool call an approval event names, made on first sight. */

@@ -37,10 +37,10 @@ export class FunctionStepContext implements StepContext {
   /** Runs started without a key, numbered from 1 (their default keys). */
   #unkeyed = 0;
   #keys: Set<string> | undefined;
-  /** Runs started through `run()` that have not ended yet. */
-  readonly #running = new Set<Promise<unknown>>();
-  /** Aborts those runs when the step fails first. */
-  readonly #over = new AbortController();
+  /** Runs started through `run()` that have not ended yet (made on the first). */
+  #running: Set<Promise<unknown>> | undefined;
+  /** Aborts those runs when the step fails first (made with `#running`). */
+  #over: AbortController | undefined;
 
   readonly #checkOptions: Runtime["checkOptions"];
 
@@ -95,8 +95,10 @@ export class FunctionStepContext implements StepContext {
    * step's outcome carries it.
    */
   async endRuns(reason: unknown): Promise<void> {
-    if (this.#running.size > 0) this.#over.abort(reason);
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    const running = this.#running;
+    if (running === undefined || running.size === 0) return;
+    this.#over?.abort(reason);
+    while (running.size > 0) await Promise.allSettled([...running]);
   }
 
   /** The step's outcome once its function threw `error`. */
@@ -164,14 +166,14 @@ export class FunctionStepContext implements StepContext {
     const { overrides } = this.context;
     const retry = options.retry ?? overrides.retry;
     const fallbackModels = options.fallbackModels ?? overrides.fallbackModels;
+    this.#over ??= new AbortController();
+    const over = this.#over.signal;
     const child = deriveRunContext(this.context, {
       key: this.#keyOf(options.key),
       // Once something this step runs waits, the step's other work stops before its next
       // model call (what runs in parallel finishes first): the step waits, as a whole.
       waits: () => this.#wait !== undefined,
-      signal: options.signal
-        ? AbortSignal.any([options.signal, this.#over.signal])
-        : this.#over.signal,
+      signal: options.signal ? AbortSignal.any([options.signal, over]) : over,
       overrides: {
         ...(retry !== undefined
           ? { retry: typeof retry === "number" ? { maxAttempts: retry } : retry }
@@ -183,6 +185,7 @@ export class FunctionStepContext implements StepContext {
     });
     let outcome: Outcome<Output>;
     const running = Promise.resolve(runnable.execute(input, child.context));
+    this.#running ??= new Set();
     this.#running.add(running);
     try {
       outcome = await running;

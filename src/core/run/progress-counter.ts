@@ -1,31 +1,26 @@
 import type { RunProgress } from "../events.js";
 import type { LoggedEvent } from "../ports/run-store.js";
-import { applyRunEvent, type RunState, type StepRecord } from "./fold-run-log.js";
+import { applyEvent, hasEnded, type RunState } from "./fold-run-log.js";
 
-/** A step in one of these has ended: it counts as completed. */
-const ENDED: ReadonlySet<StepRecord["status"]> = new Set([
-  "succeeded",
-  "failed",
-  "cancelled",
-  "skipped",
-]);
-
-/** The events that carry the run's progress. */
-const CARRIES_PROGRESS = new Set([
-  "run-start",
-  "run-resume",
-  "run-end",
-  "run-error",
-  "run-cancel",
-  "run-wait",
-  "step-start",
-  "step-end",
-  "step-error",
-  "step-retry",
-  "step-skip",
-]);
-
-const ended = (step: StepRecord | undefined) => step !== undefined && ENDED.has(step.status);
+/** Whether events of `type` carry the run's progress: the `run-*` and `step-*` events. */
+function carriesProgress(type: string): boolean {
+  switch (type) {
+    case "step-start":
+    case "step-end":
+    case "step-error":
+    case "step-retry":
+    case "step-skip":
+    case "run-start":
+    case "run-resume":
+    case "run-end":
+    case "run-error":
+    case "run-cancel":
+    case "run-wait":
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** `completed` of `total` steps, in whole percent rounded down (100 only when all ended). */
 export function runProgress(completed: number, total: number): RunProgress {
@@ -44,25 +39,32 @@ export function runProgress(completed: number, total: number): RunProgress {
 export class ProgressCounter {
   readonly #total: number;
   #completed = 0;
+  /**
+   * The progress last set: the next event with the same count shares it. Events are
+   * immutable once recorded (stores share their nested values too), and a big run's events
+   * are mostly pairs of a step's start and end, with one count between them (W1).
+   */
+  #last: RunProgress | undefined;
 
   /** `state` as the run starts (a resumed run's steps that ended already count). */
   constructor(state: RunState, total: number) {
     this.#total = total;
-    for (const step of Object.values(state.steps)) if (ended(step)) this.#completed++;
+    for (const step of Object.values(state.steps)) if (hasEnded(step.status)) this.#completed++;
   }
 
   /** Applies `event` to `state`; returns it with `progress` when it is an event that carries it. */
   apply(state: RunState, event: LoggedEvent): LoggedEvent {
-    const stepId = typeof event.stepId === "string" ? event.stepId : undefined;
-    const before = stepId === undefined ? false : ended(state.steps[stepId]);
-    applyRunEvent(state, event);
-    if (stepId !== undefined) {
-      this.#completed += Number(ended(state.steps[stepId])) - Number(before);
-    }
-    if (!CARRIES_PROGRESS.has(event.type) || event.runId !== state.runId) return event;
+    // The fold says how the count of ended steps changed: no second look at the step.
+    this.#completed += applyEvent(state, event);
+    if (!carriesProgress(event.type) || event.runId !== state.runId) return event;
     // The engine builds each run and step event for this call alone: set in place, as a
     // copy of every event cost more than the rest of the bookkeeping (W1).
-    event.progress = runProgress(this.#completed, this.#total);
+    let progress = this.#last;
+    if (progress?.completed !== this.#completed) {
+      progress = runProgress(this.#completed, this.#total);
+      this.#last = progress;
+    }
+    event.progress = progress;
     return event;
   }
 }

@@ -3,6 +3,9 @@ import type { LoggedEvent, RunStore } from "../ports/run-store.js";
 /** `queueMicrotask` builds an AsyncResource per call in Node; a resolved promise's `then` is cheaper. */
 const resolved = Promise.resolve();
 
+/** What the journal holds between appends: never added to (an append takes fresh arrays). */
+const none: readonly never[] = Object.freeze([]);
+
 /** Work that waits for the log: a function, or an object that runs itself (saves a closure). */
 export type JournalEffect = (() => void) | { runEffect(): void };
 
@@ -14,7 +17,7 @@ export type JournalEffect = (() => void) | { runEffect(): void };
 export class RunJournal {
   readonly #store: RunStore;
   readonly #runId: string;
-  readonly #onStored: (events: LoggedEvent[]) => void;
+  readonly #onStored: (events: readonly LoggedEvent[]) => void;
   readonly #onError: (error: unknown) => void;
   #events: LoggedEvent[] = [];
   #effects: JournalEffect[] = [];
@@ -24,8 +27,8 @@ export class RunJournal {
   #failed = false;
   readonly #gather: (() => boolean) | undefined;
   /** The batch being appended, and what waits for it. */
-  #writing: LoggedEvent[] = [];
-  #waiting: JournalEffect[] = [];
+  #writing: readonly LoggedEvent[] = none;
+  #waiting: readonly JournalEffect[] = none;
   readonly #scheduledFlush = () => {
     this.#scheduled = false;
     this.#flush();
@@ -33,8 +36,8 @@ export class RunJournal {
   readonly #written = () => {
     const events = this.#writing;
     const effects = this.#waiting;
-    this.#writing = [];
-    this.#waiting = [];
+    this.#writing = none;
+    this.#waiting = none;
     this.#busy = false;
     this.#onStored(events);
     this.#runEffects(effects);
@@ -45,7 +48,7 @@ export class RunJournal {
     store: RunStore;
     runId: string;
     /** Called with each batch once stored, before its effects run. */
-    onStored: (events: LoggedEvent[]) => void;
+    onStored: (events: readonly LoggedEvent[]) => void;
     onError: (error: unknown) => void;
     /** Resolves when the store is ready for the first append (the run record exists). */
     ready: Promise<void>;
@@ -124,7 +127,7 @@ export class RunJournal {
     written.then(this.#written, this.#writeFailed);
   }
 
-  #runEffects(effects: JournalEffect[]): void {
+  #runEffects(effects: readonly JournalEffect[]): void {
     for (const effect of effects) {
       if (typeof effect === "function") effect();
       else effect.runEffect();

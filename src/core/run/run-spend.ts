@@ -45,8 +45,12 @@ function hasSpend(usage: Usage | undefined, cost: CostBreakdown | undefined): bo
  * spend includes what its recorded calls spent (a resumed agent books the calls it
  * replays), so the step's in-flight spend gives way to it.
  */
-export function bill(state: RunState, step: StepRecord, event: LoggedEvent): void {
-  const running = state.running[step.id];
+export function bill(
+  state: RunState,
+  step: StepRecord,
+  running: RunningStep | undefined,
+  event: LoggedEvent,
+): void {
   const hadSpent = running?.spent !== undefined;
   if (running?.spent) {
     step.usage = running.base.usage;

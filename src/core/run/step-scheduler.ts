@@ -60,6 +60,12 @@ export class StepScheduler {
   #waiting = 0;
   #advancing = false;
   #again = false;
+  /**
+   * The time of the current scheduling pass (`#advance`), read once: the steps a pass
+   * starts start at it, and a step's end starts its successors at the time it ended. The
+   * pass is synchronous, and a clock read costs more than the rest of starting a step (W1).
+   */
+  #passTime: number | undefined;
   #stopped = false;
 
   constructor(
@@ -127,6 +133,7 @@ export class StepScheduler {
     this.#done++;
     host.results[step.id] = output;
     const at = host.clock.now();
+    if (!this.#advancing) this.#passTime = at;
     const event: Record<string, unknown> & { type: string; at: number } = {
       type: "step-end",
       at,
@@ -335,7 +342,8 @@ export class StepScheduler {
         for (let position = 0; position < evaluate.length && !this.#stopped; position++) {
           this.#consider(evaluate[position]!);
         }
-        evaluate.length = 0;
+        // Emptied by pops: setting `length` is a call into the runtime (~75 ns, once a step).
+        while (evaluate.length > 0) evaluate.pop();
       }
       if (!this.#stopped && !this.#host.holding) {
         while (this.#running < this.#concurrency && this.#queue.size > 0 && !this.#stopped) {
@@ -344,6 +352,7 @@ export class StepScheduler {
       }
     } while (this.#again && !this.#stopped);
     this.#advancing = false;
+    this.#passTime = undefined;
     this.#checkIdle();
   }
 
@@ -352,11 +361,12 @@ export class StepScheduler {
     slot.phase = RUNNING;
     this.#running++;
     const step = this.#graph.steps[index]!;
-    const task = new StepTask(this.#host, index, step);
+    this.#passTime ??= this.#host.clock.now();
+    const task = new StepTask(this.#host, index, step, this.#passTime);
     // A step that was in flight (a resumed run, a tool call decided) continues its attempt,
     // so it finds what that attempt recorded; a loop starts over from its first iteration,
     // replaying the iterations it recorded.
-    const running = this.#host.state.running[step.id];
+    const running = this.#host.mayReplay ? this.#host.state.running[step.id] : undefined;
     if (running && !step.options.loop) task.attempt = running.attempt;
     slot.task = task;
     task.begin();

@@ -35,10 +35,14 @@ export interface TaskHost {
   readonly clock: Clock;
   readonly random: () => number;
   readonly signal: AbortSignal;
+  /** Whether `signal` is aborted (the run is ending early). */
+  readonly aborted: boolean;
   readonly input: unknown;
   readonly results: StepResults;
   readonly dispatcher: StepDispatcher;
   readonly telemetry: RunTelemetry | undefined;
+  /** Whether a step may find work its attempt logged already (see `Execution.mayReplay`). */
+  readonly mayReplay: boolean;
   /** Whether a budget stop or pause holds the run: no step is retried. */
   readonly holding: boolean;
   /** The ids of the steps step `index` depends on, directly or not. */
@@ -90,11 +94,12 @@ export class StepTask {
   /** Whether an attempt was dispatched and has not settled. */
   #inFlight = false;
 
-  constructor(host: TaskHost, index: number, step: StepDefinition) {
+  /** `startedAt`: when the scheduler started the step (its first attempt's `step-start`). */
+  constructor(host: TaskHost, index: number, step: StepDefinition, startedAt: number) {
     this.host = host;
     this.index = index;
     this.step = step;
-    this.startedAt = host.clock.now();
+    this.startedAt = startedAt;
   }
 
   /** Logs the attempt's start, then dispatches it once the log has it. */
@@ -139,7 +144,7 @@ export class StepTask {
   runEffect(): void {
     const key = this.key;
     // A run that is ending starts no attempt (it waits only for those already out).
-    if (this.done || this.host.signal.aborted) return;
+    if (this.done || this.host.aborted) return;
     const timeout = this.step.options.timeout;
     // Agent and sub-workflow attempts get a signal of their own: a tool call that waits for
     // approval stops the attempt without cancelling the run.
@@ -157,6 +162,7 @@ export class StepTask {
    * tool approval stopped them): the new run replays it. Empty for a fresh attempt.
    */
   #recorded(): readonly LoggedEvent[] {
+    if (!this.host.mayReplay) return noEvents;
     const work =
       this.host.state.running[this.step.id]?.work[attemptKey(this.iteration, this.attempt)];
     return work && work.length > 0 ? work.slice() : noEvents;
@@ -228,7 +234,7 @@ export class StepTask {
   settle(key: number, outcome: Outcome): void {
     if (!this.isCurrent(key)) return;
     this.#inFlight = false;
-    if (this.host.signal.aborted) {
+    if (this.host.aborted) {
       // The run is ending: only what the attempt spent matters (it goes on the step's
       // step-error when the run logs the step as cancelled).
       this.#bill(outcome);
@@ -357,7 +363,7 @@ export class StepTask {
   /** The delay before retrying after `error`, or undefined when the step must not retry. */
   #retryDelay(error: unknown, timedOut: boolean): number | undefined {
     const { host, step } = this;
-    if (host.signal.aborted || host.holding) return undefined;
+    if (host.aborted || host.holding) return undefined;
     // An agent or sub-workflow step is retried by the engine only after its own time limit
     // cut an attempt short, and only when the step sets a retry policy.
     if (step.kind !== "function" && !(timedOut && step.retry)) return undefined;

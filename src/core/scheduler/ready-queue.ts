@@ -4,14 +4,17 @@
  * path first), then the lowest index (insertion order). Push and pop are O(log n).
  */
 export class ReadyQueue {
-  readonly #heap: Int32Array;
+  /**
+   * A plain array that grows as steps are pushed: every run makes a queue, and a typed
+   * array's buffer costs more to make than a small workflow's whole queue work.
+   */
+  readonly #heap: number[] = [];
   readonly #priority: Float64Array;
   readonly #rank: Float64Array;
   #size = 0;
 
-  /** `priority[i]` and `rank[i]` describe step `i`; the queue never holds more than `priority.length`. */
+  /** `priority[i]` and `rank[i]` describe step `i`. */
   constructor(priority: Float64Array, rank: Float64Array) {
-    this.#heap = new Int32Array(priority.length);
     this.#priority = priority;
     this.#rank = rank;
   }
