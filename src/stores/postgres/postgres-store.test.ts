@@ -20,7 +20,7 @@ import { followReleasing, gatedTwoSteps } from "../../durable/test-support.js";
 import { workflow } from "../../runtime/workflow.js";
 import { openStoreLocation } from "../open-store-location.js";
 import { StoreError } from "../store-error.js";
-import { maxListedEvents } from "./postgres-append.js";
+import { maxListedEvents } from "./postgres-append-statements.js";
 import { PostgresStore } from "./postgres-store.js";
 
 describe.runIf(postgresAvailable())("PostgresStore", () => {

@@ -21,7 +21,7 @@ import {
 import { encodeJson } from "../json-text.js";
 import { listRunsQuery, runColumns, runFrom, runPatchColumns, toRunRecord } from "../run-row.js";
 import { StoreError } from "../store-error.js";
-import { appendParameters, appendStatement, maxListedEvents } from "./postgres-append.js";
+import { AppendStatements, appendParameters } from "./postgres-append-statements.js";
 import { toStoreError } from "./postgres-errors.js";
 import { parsePostgresLocation } from "./postgres-location.js";
 import { PostgresLogWatch } from "./postgres-log-watch.js";
@@ -92,8 +92,7 @@ export class PostgresStore implements RunStore {
   /** The LISTEN/NOTIFY channel of this schema's appends. */
   readonly #channel: string;
   readonly #watch: PostgresLogWatch;
-  /** Append statements by shape: the event count (one for every larger batch), negated when the owner is checked. */
-  readonly #appendTexts = new Map<number, string>();
+  readonly #appends: AppendStatements;
   #closed = false;
 
   private constructor(
@@ -106,6 +105,7 @@ export class PostgresStore implements RunStore {
     this.#connectTimeoutMs = options.connectTimeoutMs;
     this.#channel = `baton:${options.schema}`;
     this.#watch = new PostgresLogWatch(sql, this.#channel);
+    this.#appends = new AppendStatements(this.#channel);
     const guard = <T>(action: string, work: () => Promise<T>) => this.#guard(action, work);
     this.schedules = new PostgresSchedules(sql, guard);
     this.responseCache = new PostgresResponseCache(sql, guard);
@@ -208,9 +208,7 @@ export class PostgresStore implements RunStore {
         return [];
       }
       const rows = await this.#sql
-        .unsafe(this.#appendText(count, owner !== undefined), parameters as never[], {
-          prepare: true,
-        })
+        .unsafe(this.#appends.text(count, owner !== undefined), parameters, { prepare: true })
         .values();
       const last = rows[0]?.[0] as number | undefined;
       if (last === undefined) {
@@ -222,18 +220,6 @@ export class PostgresStore implements RunStore {
       for (let index = 0; index < count; index++) seqs[index] = last - count + index + 1;
       return seqs;
     });
-  }
-
-  /** The append statement for `count` events, built once per shape. */
-  #appendText(count: number, byOwner: boolean): string {
-    const shape = Math.min(count, maxListedEvents + 1);
-    const key = byOwner ? -shape : shape;
-    let text = this.#appendTexts.get(key);
-    if (text === undefined) {
-      text = appendStatement(count, { byOwner, channel: this.#channel });
-      this.#appendTexts.set(key, text);
-    }
-    return text;
   }
 
   async readLog(runId: string, options: { afterSeq?: number } = {}): Promise<StoredEvent[]> {

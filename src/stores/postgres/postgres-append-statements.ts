@@ -16,10 +16,10 @@ export const maxListedEvents = 8;
  * compare-and-set), inserts the events after it, and notifies `channel` on commit. With
  * `byOwner`, parameter $2 is the owner the run must have. Events follow: for a batch of at
  * most {@link maxListedEvents}, each as three parameters (type, time, payload); for a
- * larger one, as three arrays (one text for every size). The one result row holds the new last sequence number; no
- * row means the run is missing or has another owner.
+ * larger one, as three arrays (one text for every size). The one result row holds the new
+ * last sequence number; no row means the run is missing or has another owner.
  */
-export function appendStatement(
+function appendStatement(
   count: number,
   { byOwner, channel }: { byOwner: boolean; channel: string },
 ): string {
@@ -38,6 +38,28 @@ export function appendStatement(
     ` i AS (INSERT INTO events (run_id,seq,type,at,payload) SELECT $1::text,b.last_seq-e.back,e.type,e.at,e.payload FROM b,${events})` +
     ` SELECT last_seq,pg_notify(${quoteLiteral(channel)},$1::text||' '||last_seq) FROM b`
   );
+}
+
+/** The append statements of one store, each text built once per shape. */
+export class AppendStatements {
+  readonly #channel: string;
+  /** By shape: the event count (one for every larger batch), negated when the owner is checked. */
+  readonly #texts = new Map<number, string>();
+
+  constructor(channel: string) {
+    this.#channel = channel;
+  }
+
+  text(count: number, byOwner: boolean): string {
+    const shape = Math.min(count, maxListedEvents + 1);
+    const key = byOwner ? -shape : shape;
+    let text = this.#texts.get(key);
+    if (text === undefined) {
+      text = appendStatement(count, { byOwner, channel: this.#channel });
+      this.#texts.set(key, text);
+    }
+    return text;
+  }
 }
 
 function quoteLiteral(text: string): string {
