@@ -9,6 +9,7 @@ import { agent } from "../../agents/agent.js";
 import { providerUsage, scriptedModel, textReply } from "../../agents/test-support.js";
 import { responseCacheStoreConformance } from "../../core/ports/response-cache-store.conformance.js";
 import { runStoreConformance } from "../../core/ports/run-store.conformance.js";
+import type { LoggedEvent, StoredEvent } from "../../core/ports/run-store.js";
 import { scheduleStoreConformance } from "../../core/ports/schedule-store.conformance.js";
 import { approve } from "../../durable/approvals.js";
 import { followRun } from "../../durable/follow-run.js";
@@ -19,6 +20,7 @@ import { followReleasing, gatedTwoSteps } from "../../durable/test-support.js";
 import { workflow } from "../../runtime/workflow.js";
 import { openStoreLocation } from "../open-store-location.js";
 import { StoreError } from "../store-error.js";
+import { maxListedEvents } from "./postgres-append-statements.js";
 import { PostgresStore } from "./postgres-store.js";
 
 describe.runIf(postgresAvailable())("PostgresStore", () => {
@@ -424,6 +426,38 @@ describe.runIf(postgresAvailable())("PostgresStore", () => {
         const [read] = await store.readLog("r1");
         expect(read).toEqual({ type: "step-end", at: 2.5, output, seq: 1 });
         expect(Object.keys(read?.output as object)).toEqual(["zeta", "alpha", "nested"]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("appends batches of every size the same way, listed or as arrays, owned or not", async () => {
+      const { store } = await fresh();
+      try {
+        await store.createRun({ id: "r1", workflow: "w", status: "running", createdAt: 1 });
+        await store.claimRun("r1", "p1", { now: 1, staleBefore: 0 });
+        // Batch sizes around the listed limit, and events that strain an array literal.
+        const sizes = [1, 2, maxListedEvents - 1, maxListedEvents, maxListedEvents + 1, 300];
+        const expected: StoredEvent[] = [];
+        let seq = 0;
+        for (const [round, size] of sizes.entries()) {
+          const batch = Array.from({ length: size }, (_, index) => {
+            const event: LoggedEvent = { type: `t"{${round},${index}}\\`, at: seq + 0.25 };
+            if (index % 3 === 1) event.output = { text: 'a "quoted", {braced} \\ value', index };
+            if (index % 3 === 2) event.note = null;
+            return event;
+          });
+          const owner = round % 2 === 0 ? { owner: "p1" } : {};
+          const seqs = await store.append("r1", batch, owner);
+          expect(seqs).toEqual(batch.map((_, index) => seq + index + 1));
+          for (const event of batch) expected.push({ ...event, seq: ++seq });
+        }
+        expect(await store.readLog("r1")).toEqual(expected);
+        const refused = await store
+          .append("r1", expected.slice(0, maxListedEvents + 1), { owner: "p2" })
+          .catch((error: unknown) => error);
+        expect(StoreError.isInstance(refused) && refused.code).toBe("not-owner");
+        expect(await store.readLog("r1", { afterSeq: seq })).toEqual([]);
       } finally {
         await store.close();
       }

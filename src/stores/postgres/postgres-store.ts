@@ -18,9 +18,10 @@ import {
   checkRunPatch,
   notOwner,
 } from "../argument-checks.js";
-import { encodeJson, hasFields } from "../json-text.js";
+import { encodeJson } from "../json-text.js";
 import { listRunsQuery, runColumns, runFrom, runPatchColumns, toRunRecord } from "../run-row.js";
 import { StoreError } from "../store-error.js";
+import { AppendStatements, appendParameters } from "./postgres-append-statements.js";
 import { toStoreError } from "./postgres-errors.js";
 import { parsePostgresLocation } from "./postgres-location.js";
 import { PostgresLogWatch } from "./postgres-log-watch.js";
@@ -54,7 +55,6 @@ export interface PostgresStoreOptions {
   mustExist?: boolean;
 }
 
-const eventLabel = (index: number) => `append: events[${index}]`;
 /** Sequence numbers are PostgreSQL integers; `afterSeq` is clamped into their range. */
 const maxSeq = 2_147_483_647;
 
@@ -92,6 +92,7 @@ export class PostgresStore implements RunStore {
   /** The LISTEN/NOTIFY channel of this schema's appends. */
   readonly #channel: string;
   readonly #watch: PostgresLogWatch;
+  readonly #appends: AppendStatements;
   #closed = false;
 
   private constructor(
@@ -104,6 +105,7 @@ export class PostgresStore implements RunStore {
     this.#connectTimeoutMs = options.connectTimeoutMs;
     this.#channel = `baton:${options.schema}`;
     this.#watch = new PostgresLogWatch(sql, this.#channel);
+    this.#appends = new AppendStatements(this.#channel);
     const guard = <T>(action: string, work: () => Promise<T>) => this.#guard(action, work);
     this.schedules = new PostgresSchedules(sql, guard);
     this.responseCache = new PostgresResponseCache(sql, guard);
@@ -197,36 +199,17 @@ export class PostgresStore implements RunStore {
     checkEvents(events);
     checkOwnerOption(options);
     const count = events.length;
-    const types: string[] = new Array(count);
-    const ats: number[] = new Array(count);
-    const payloads: (string | null)[] = new Array(count);
-    for (let index = 0; index < count; index++) {
-      const { type, at, seq: _seq, ...fields } = events[index]!;
-      types[index] = type;
-      ats[index] = at;
-      payloads[index] = hasFields(fields) ? encodeJson(eventLabel, fields, index) : null;
-    }
-    const owner = options.owner ?? null;
+    const owner = options.owner;
+    const parameters = appendParameters(runId, owner, events);
     return this.#guard("append", async () => {
       if (count === 0) {
         const [found] = await this.#sql`SELECT 1 FROM runs WHERE id = ${runId}`;
         if (!found) throw this.#runNotFound(runId);
         return [];
       }
-      const rows = await this.#sql`
-        WITH bumped AS (
-          UPDATE runs SET last_seq = last_seq + ${count}
-          WHERE id = ${runId} AND (${owner}::text IS NULL OR owner = ${owner}::text)
-          RETURNING last_seq
-        ), inserted AS (
-          INSERT INTO events (run_id, seq, type, at, payload)
-          SELECT ${runId}::text, b.last_seq - ${count}::int + e.ord::int, e.type, e.at, e.payload
-          FROM bumped b,
-            unnest(${types}::text[], ${ats}::float8[], ${payloads}::text[])
-              WITH ORDINALITY AS e(type, at, payload, ord)
-        )
-        SELECT last_seq, pg_notify(${this.#channel}::text, ${runId}::text || ' ' || last_seq)
-        FROM bumped`.values();
+      const rows = await this.#sql
+        .unsafe(this.#appends.text(count, owner !== undefined), parameters, { prepare: true })
+        .values();
       const last = rows[0]?.[0] as number | undefined;
       if (last === undefined) {
         const [run] = await this.#sql`SELECT owner FROM runs WHERE id = ${runId}`;
