@@ -126,7 +126,7 @@ describe("AttemptEntry", () => {
   });
 
   it("refuses what a delivery whose work was handed over asks or reports", () => {
-    const { entry: attempt, settled } = entry();
+    const { entry: attempt, emitted, settled } = entry();
     attempt.handle({ t: "recorded", a: "owner/1", d: "second", w: "w2", call: 1 }, reply);
     const answers: ToWorker[] = [];
     attempt.handle(
@@ -141,6 +141,17 @@ describe("AttemptEntry", () => {
       (_, answer) => answers.push(answer),
     );
     expect(answers).toEqual([expect.objectContaining({ t: "permit", call: 2, stale: true })]);
+    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    expect(emitted).toEqual([]);
+    attempt.handle(
+      {
+        t: "settle",
+        a: "owner/1",
+        d: "first",
+        outcome: { status: "succeeded", output: "late" } as never,
+      },
+      reply,
+    );
     attempt.settle(succeeded, "first");
     expect(settled).toEqual([]);
     expect(attempt.settled).toBe(false);

@@ -56,6 +56,13 @@ export class AttemptEntry {
   /** Acts on a message from a worker; `reply` answers a permit or `recorded` request. */
   handle(message: ToOwner, reply: (worker: string, answer: ToWorker) => void): void {
     const { context } = this.host;
+    if (this.#done(message.d) && message.t !== "release") {
+      // Its work went to a later delivery: it makes no more calls, and logs nothing more.
+      if (message.t === "acquire" || message.t === "recorded") {
+        reply(message.w, staleAnswer(message.call));
+      }
+      return;
+    }
     switch (message.t) {
       case "settle":
         this.settle(fromWire(message.outcome), message.d, message.replayed);
@@ -97,7 +104,8 @@ export class AttemptEntry {
   /**
    * Makes `delivery` the attempt's run: the calls the others left open are logged as cut
    * short (possibly billed; in the log, so the new run's replay books them, as a resumed
-   * run's), their permits are released, and what they ask or report from now on is refused.
+   * run's), their permits are released, and what they ask or report from now on is refused
+   * (but what their calls spent).
    */
   #handOver(delivery: string): void {
     this.#replayer = delivery;
@@ -120,10 +128,6 @@ export class AttemptEntry {
     const { context } = this.host;
     const key = `${message.d}|${message.call}`;
     if (this.#permits.has(key)) return;
-    if (this.#done(message.d)) {
-      reply(message.w, staleAnswer(message.call));
-      return;
-    }
     context.gate.acquire({ ...message.request, signal: context.signal }).then(
       (permit) => {
         if (permit.granted) {
