@@ -5,7 +5,7 @@ import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import type { RunContext } from "../core/run-context.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { AttemptEntry } from "./attempt-entry.js";
-import type { WireAttempt } from "./wire.js";
+import type { ToWorker, WireAttempt } from "./wire.js";
 
 /** An entry whose host records what it is told. */
 function entry() {
@@ -16,7 +16,12 @@ function entry() {
     clock,
     emit: (event: Record<string, unknown>) => emitted.push(event),
   } as unknown as RunContext;
-  const host: AttemptHost = { context, settle: (outcome) => settled.push(outcome) };
+  const host: AttemptHost = {
+    context,
+    // As the owner's fold keeps an attempt's work: what its runs logged but the starts.
+    logged: () => emitted.filter((event) => event.type !== "model-call-start") as never,
+    settle: (outcome) => settled.push(outcome),
+  };
   const wire = { id: "owner/1", runId: "r1", stepId: "research" } as WireAttempt;
   return { entry: new AttemptEntry(host, wire, "q"), emitted, settled };
 }
@@ -34,6 +39,10 @@ const start = (agent: string, tokens: number) => ({
 
 const succeeded: Outcome = { status: "succeeded", output: "done", usage: noUsage, cost: noCost };
 const reply = () => undefined;
+const spent = (tokens: number) => ({
+  usage: { ...noUsage, inputTokens: tokens, totalTokens: tokens },
+  cost: { ...noCost, modelCents: tokens / 100, totalCents: tokens / 100 },
+});
 
 describe("AttemptEntry", () => {
   it("logs the calls a dead delivery left open as cut short, possibly billed at their reservation, and bills them to the outcome", () => {
@@ -81,5 +90,73 @@ describe("AttemptEntry", () => {
     attempt.settle(succeeded, "only");
     expect(emitted.filter((event) => event.type === "model-call-error")).toHaveLength(1);
     expect(settled[0]?.usage).toBe(noUsage);
+  });
+
+  it("hands what the attempt logged to a redelivery, cutting the dead delivery's open call short first, and bills the dead delivery once: by the replay", () => {
+    const { entry: attempt, emitted, settled } = entry();
+    // The first delivery completes a turn, starts the next call and dies.
+    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    const end = { type: "model-call-end", at: 20, agent: "writer", path: "", ...spent(300) };
+    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: end }, reply);
+    attempt.handle({ t: "release", a: "owner/1", d: "first", call: 1, outcome: spent(300) }, reply);
+    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    // The job runs again: its delivery asks for what was logged.
+    const answers: ToWorker[] = [];
+    attempt.handle({ t: "recorded", a: "owner/1", d: "second", w: "w2", call: 7 }, (_, answer) =>
+      answers.push(answer),
+    );
+    expect(answers).toEqual([
+      {
+        t: "recorded",
+        call: 7,
+        events: [
+          end,
+          expect.objectContaining({
+            type: "model-call-error",
+            error: expect.objectContaining({ code: "call-cut-short" }),
+          }),
+        ],
+      },
+    ]);
+    // Its replay books the logged turn and the cut-short call; the settle adds neither again.
+    const replayedOutcome: Outcome = { ...succeeded, ...spent(300) };
+    attempt.settle(replayedOutcome, "second", true);
+    expect(emitted.filter((event) => event.type === "model-call-error")).toHaveLength(1);
+    expect(settled).toEqual([replayedOutcome]);
+  });
+
+  it("refuses what a delivery whose work was handed over asks or reports", () => {
+    const { entry: attempt, emitted, settled } = entry();
+    attempt.handle({ t: "recorded", a: "owner/1", d: "second", w: "w2", call: 1 }, reply);
+    const answers: ToWorker[] = [];
+    attempt.handle(
+      {
+        t: "acquire",
+        a: "owner/1",
+        d: "first",
+        w: "w1",
+        call: 2,
+        request: { agent: "writer", model: "openai:gpt-4o-mini" } as never,
+      },
+      (_, answer) => answers.push(answer),
+    );
+    expect(answers).toEqual([expect.objectContaining({ t: "permit", call: 2, stale: true })]);
+    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    expect(emitted).toEqual([]);
+    attempt.handle(
+      {
+        t: "settle",
+        a: "owner/1",
+        d: "first",
+        outcome: { status: "succeeded", output: "late" } as never,
+      },
+      reply,
+    );
+    attempt.settle(succeeded, "first");
+    expect(settled).toEqual([]);
+    expect(attempt.settled).toBe(false);
+    // The owner's own verdict (a timeout, a cancel) still settles it.
+    attempt.settle(succeeded, undefined);
+    expect(settled).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@ import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { callKey } from "../core/run/run-spend.js";
 import { fromWire, RemoteError } from "../core/run/wire-outcome.js";
 import { addCost, addUsage, type CostBreakdown, type Usage } from "../core/usage.js";
-import type { ToOwner, WireAttempt, WirePermit, WireRelease } from "./wire.js";
+import type { ToOwner, ToWorker, WireAttempt, WireRelease } from "./wire.js";
 
 type GrantedPermit = Extract<ModelCallPermit, { granted: true }>;
 type ToOwnerEvent = Extract<ToOwner, { t: "emit" }>["event"];
@@ -21,6 +21,10 @@ type ToOwnerEvent = Extract<ToOwner, { t: "emit" }>["event"];
  * billed for every call a provider answered and Baton heard of, and the calls it had started
  * and not ended are logged as cut short, possibly billed at their reservation, as a resumed
  * run books the calls its dead process left open.
+ *
+ * A delivery of a job that ran before asks for what the attempt logged of its work so far
+ * and replays it (`#handOver`): the calls left open are cut short then, so its replay books
+ * them and the spend of the turns it replays, and the deliveries before it are done.
  */
 export class AttemptEntry {
   readonly host: AttemptHost;
@@ -38,6 +42,10 @@ export class AttemptEntry {
   readonly #spend = new Map<string, { usage: Usage; cost: CostBreakdown }>();
   /** Each delivery's model calls started and not yet ended, by path and agent. */
   readonly #openCalls = new Map<string, Map<string, ToOwnerEvent>>();
+  /** The delivery the attempt's logged work was last handed to: the ones before it are done. */
+  #replayer: string | undefined;
+  /** What the calls cut short at a hand-over may have cost (its replay books it). */
+  readonly #handedOverSpend: { usage: Usage; cost: CostBreakdown }[] = [];
 
   constructor(host: AttemptHost, wire: WireAttempt, queue: string) {
     this.host = host;
@@ -45,12 +53,19 @@ export class AttemptEntry {
     this.queue = queue;
   }
 
-  /** Acts on a message from a worker; `reply` answers a permit request. */
-  handle(message: ToOwner, reply: (worker: string, permit: WirePermit) => void): void {
+  /** Acts on a message from a worker; `reply` answers a permit or `recorded` request. */
+  handle(message: ToOwner, reply: (worker: string, answer: ToWorker) => void): void {
     const { context } = this.host;
+    if (this.#done(message.d) && message.t !== "release") {
+      // Its work went to a later delivery: it makes no more calls, and logs nothing more.
+      if (message.t === "acquire" || message.t === "recorded") {
+        reply(message.w, staleAnswer(message.call));
+      }
+      return;
+    }
     switch (message.t) {
       case "settle":
-        this.settle(fromWire(message.outcome), message.d);
+        this.settle(fromWire(message.outcome), message.d, message.replayed);
         return;
       case "emit":
         this.#track(message.d, message.event);
@@ -74,12 +89,41 @@ export class AttemptEntry {
       case "acquire":
         this.#acquire(message, reply);
         return;
+      case "recorded":
+        this.#handOver(message.d);
+        reply(message.w, { t: "recorded", call: message.call, events: [...this.host.logged()] });
+        return;
+    }
+  }
+
+  /** Whether `delivery` ran before the one the attempt's logged work was handed to. */
+  #done(delivery: string | undefined): boolean {
+    return delivery !== undefined && this.#replayer !== undefined && delivery !== this.#replayer;
+  }
+
+  /**
+   * Makes `delivery` the attempt's run: the calls the others left open are logged as cut
+   * short (possibly billed; in the log, so the new run's replay books them, as a resumed
+   * run's), their permits are released, and what they ask or report from now on is refused
+   * (but what their calls spent).
+   */
+  #handOver(delivery: string): void {
+    this.#replayer = delivery;
+    for (const [other, calls] of this.#openCalls) {
+      if (other === delivery) continue;
+      for (const start of calls.values()) this.#handedOverSpend.push(this.#cutShort(start));
+      this.#openCalls.delete(other);
+    }
+    for (const [key, held] of this.#permits) {
+      if (key.startsWith(`${delivery}|`)) continue;
+      this.#permits.delete(key);
+      held.permit.release({});
     }
   }
 
   #acquire(
     message: Extract<ToOwner, { t: "acquire" }>,
-    reply: (worker: string, permit: WirePermit) => void,
+    reply: (worker: string, answer: ToWorker) => void,
   ): void {
     const { context } = this.host;
     const key = `${message.d}|${message.call}`;
@@ -136,20 +180,22 @@ export class AttemptEntry {
   }
 
   /**
-   * Settles the attempt with `outcome` from `delivery` (undefined: the owner's own verdict,
-   * or a job's stored return value), adding what other deliveries spent, and releases the
-   * permits its workers still hold.
+   * Settles the attempt with `outcome` from `delivery` (undefined: the owner's own verdict),
+   * adding what other deliveries spent, and releases the permits its workers still hold. A
+   * delivery that `replayed` what the others logged booked their spend already; one whose
+   * logged work was handed to a later delivery does not settle the attempt.
    */
-  settle(outcome: Outcome, delivery: string | undefined): void {
-    if (this.settled) return;
+  settle(outcome: Outcome, delivery: string | undefined, replayed = false): void {
+    if (this.settled || this.#done(delivery)) return;
     this.settled = true;
     let { usage, cost } = outcome;
     const add = (spend: { usage: Usage; cost: CostBreakdown }) => {
       usage = usage === noUsage ? spend.usage : addUsage(usage, spend.usage);
       cost = cost === noCost ? spend.cost : addCost(cost, spend.cost);
     };
-    for (const [other, books] of this.#spend) {
-      if (other !== delivery) add(books);
+    if (!replayed) {
+      for (const [other, books] of this.#spend) if (other !== delivery) add(books);
+      for (const spend of this.#handedOverSpend) add(spend);
     }
     for (const [other, calls] of this.#openCalls) {
       if (other === delivery) continue;
@@ -210,6 +256,17 @@ export class AttemptEntry {
     for (const held of this.#permits.values()) held.permit.release({});
     this.#permits.clear();
   }
+}
+
+/** The answer to a request of a delivery that is not the attempt's run (any more). */
+export function staleAnswer(call: number): ToWorker {
+  return {
+    t: "permit",
+    call,
+    granted: false,
+    stale: true,
+    error: { name: "WorkerError", message: "The attempt is no longer current", code: "stale" },
+  };
 }
 
 function budgetFields(error: BudgetExceededError) {

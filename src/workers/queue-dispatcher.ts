@@ -10,7 +10,7 @@ import { failedWithoutSpend } from "../core/run/execute-step.js";
 import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { fromWire } from "../core/run/wire-outcome.js";
 import { checkOptions } from "../runtime/check-options.js";
-import { AttemptEntry } from "./attempt-entry.js";
+import { AttemptEntry, staleAnswer } from "./attempt-entry.js";
 import { connectRedis } from "./redis-connection.js";
 import {
   type Broadcast,
@@ -22,8 +22,8 @@ import {
   type RegistryEntry,
   type StepJob,
   type ToOwner,
+  type ToWorker,
   type WireAttempt,
-  type WirePermit,
 } from "./wire.js";
 import { WorkerError } from "./worker-error.js";
 import { queueDispatcherOptionsRule } from "./worker-options-rules.js";
@@ -156,6 +156,7 @@ export class QueueDispatcher implements StepDispatcher {
       parentRunId: attempt.parentRunId,
       overrides: host.context.overrides,
       ...(host.context.gate.reservesBudget ? { reservesBudget: true } : {}),
+      ...(attempt.recorded.length > 0 ? { recorded: [...attempt.recorded] } : {}),
     };
     try {
       checkJson(wire.input, `step "${attempt.stepId}" input`);
@@ -339,11 +340,12 @@ export class QueueDispatcher implements StepDispatcher {
     const id = entry.adoptedFrom ?? entry.wire.id;
     const ended = state.outcomes?.find((outcome) => outcome.a === id);
     if (ended && (!adopted || ended.adoptable)) {
+      const finish = () => this.#finish(entry, fromWire(ended.o), ended.d, ended.replayed);
       if (ended.r || adopted) {
-        void this.#withBooks(entry).then(() => this.#finish(entry, fromWire(ended.o), ended.d));
+        void this.#withBooks(entry).then(finish);
         return;
       }
-      this.#finish(entry, fromWire(ended.o), ended.d);
+      finish();
     } else if (adopted) {
       this.#resend(entry);
     } else {
@@ -364,6 +366,7 @@ export class QueueDispatcher implements StepDispatcher {
     if (entry.adoptedFrom !== undefined) this.#entries.delete(entry.adoptedFrom);
     entry.adoptedFrom = undefined;
     entry.job = undefined;
+    entry.wire.again = true;
     this.#enqueue(entry);
   }
 
@@ -414,18 +417,8 @@ export class QueueDispatcher implements StepDispatcher {
       const entry = this.#entries.get(message.a);
       if (!entry || entry.settled) {
         // Another delivery of an attempt that ended (its job ran twice): it makes no more calls.
-        if (message.t === "acquire") {
-          this.#reply(message.w, {
-            t: "permit",
-            call: message.call,
-            granted: false,
-            stale: true,
-            error: {
-              name: "WorkerError",
-              message: "The attempt is no longer current",
-              code: "stale",
-            },
-          });
+        if (message.t === "acquire" || message.t === "recorded") {
+          this.#reply(message.w, staleAnswer(message.call));
         }
         continue;
       }
@@ -433,19 +426,19 @@ export class QueueDispatcher implements StepDispatcher {
         // Other deliveries ran it (some may have died): bill what each spent, then settle.
         void this.#withBooks(entry).then(() => {
           if (entry.settled) return;
-          entry.handle(message, (worker, permit) => this.#reply(worker, permit));
-          this.#done(entry);
+          entry.handle(message, (worker, answer) => this.#reply(worker, answer));
+          if (entry.settled) this.#done(entry);
         });
         continue;
       }
-      entry.handle(message, (worker, permit) => this.#reply(worker, permit));
+      entry.handle(message, (worker, answer) => this.#reply(worker, answer));
       if (entry.settled) this.#done(entry);
     }
   }
 
-  #reply(worker: string, permit: WirePermit): void {
+  #reply(worker: string, answer: ToWorker): void {
     void this.#connection
-      .publish(this.#keys.worker(worker), JSON.stringify([permit]))
+      .publish(this.#keys.worker(worker), JSON.stringify([answer]))
       .catch(() => {});
   }
 
@@ -474,10 +467,10 @@ export class QueueDispatcher implements StepDispatcher {
     void this.#connection.publish(this.#keys.broadcast, JSON.stringify(message)).catch(() => {});
   }
 
-  #finish(entry: AttemptEntry, outcome: Outcome, delivery?: string): void {
+  #finish(entry: AttemptEntry, outcome: Outcome, delivery?: string, replayed?: boolean): void {
     if (entry.settled) return;
-    entry.settle(outcome, delivery);
-    this.#done(entry);
+    entry.settle(outcome, delivery, replayed);
+    if (entry.settled) this.#done(entry);
   }
 
   #done(entry: AttemptEntry): void {

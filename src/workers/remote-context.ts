@@ -11,7 +11,7 @@ import { RemoteError } from "../core/run/wire-outcome.js";
 import type { ParentLink, RunContext, RunOverrides, ToolApprovals } from "../core/run-context.js";
 import type { RunnableEvent } from "../core/runnable.js";
 import type { CostBreakdown, Usage } from "../core/usage.js";
-import type { ToOwner, WireAttempt, WirePermit } from "./wire.js";
+import type { ToOwner, ToWorker, WireAttempt, WirePermit } from "./wire.js";
 import { WorkerError } from "./worker-error.js";
 
 /** What a worker gives the run contexts of the attempts it runs. */
@@ -22,9 +22,12 @@ export interface RemoteContextDeps {
   ids: IdGenerator;
   /** Sends a message to the attempt's run's owner. */
   send(message: ToOwner): void;
-  /** Asks the owner for a permit; resolves with its answer. */
-  ask(message: Extract<ToOwner, { t: "acquire" }>, signal: AbortSignal): Promise<WirePermit>;
-  /** Numbers permit requests (unique in this worker). */
+  /** Asks the owner for a permit or the attempt's logged work; resolves with its answer. */
+  ask(
+    message: Extract<ToOwner, { t: "acquire" | "recorded" }>,
+    signal: AbortSignal,
+  ): Promise<ToWorker>;
+  /** Numbers requests to owners (unique in this worker). */
   nextCall(): number;
   /** Keeps what a model call of the attempt spent (in Redis, for whichever owner settles it). */
   recordSpend(
@@ -58,6 +61,8 @@ export class RemoteContext implements RunContext, ToolApprovals {
   readonly #controller: AbortController;
   readonly #consumed = new Set<ToolApprovalRecord>();
   #pending = false;
+  #recorded: readonly LoggedEvent[];
+  #replayed = false;
 
   constructor(
     wire: WireAttempt,
@@ -79,7 +84,42 @@ export class RemoteContext implements RunContext, ToolApprovals {
     this.signal = controller.signal;
     this.overrides = wire.overrides;
     this.records = wire.toolApprovals;
+    this.#recorded = wire.recorded ?? [];
     this.gate = this.#makeGate();
+  }
+
+  /**
+   * Takes what the attempt logged of its work so far from its owner, to replay: for a job
+   * that ran before (its worker died, or lost it), whose earlier deliveries' turns are in
+   * the log. The owner cuts their open calls short first, as a resumed run does. Resolves
+   * with nothing taken when the attempt stops meanwhile (it is given up, or cancelled).
+   */
+  async takeRecorded(): Promise<void> {
+    const deps = this.#deps;
+    let answer: ToWorker;
+    try {
+      answer = await deps.ask(
+        {
+          t: "recorded",
+          a: this.#wire.id,
+          d: this.#delivery,
+          w: deps.workerId,
+          call: deps.nextCall(),
+        },
+        this.signal,
+      );
+    } catch {
+      return;
+    }
+    if (answer.t === "recorded") {
+      this.#recorded = answer.events;
+      this.#replayed = answer.events.length > 0;
+    } else if (answer.stale) this.#stale(answer);
+  }
+
+  /** Whether the attempt replays what earlier deliveries logged (`takeRecorded`): its outcome books their spend. */
+  get replayed(): boolean {
+    return this.#replayed;
   }
 
   get approvals(): ToolApprovals {
@@ -113,11 +153,12 @@ export class RemoteContext implements RunContext, ToolApprovals {
   }
 
   /**
-   * A worker's attempt starts afresh: what an interrupted earlier attempt recorded is not
-   * sent with it, so its agent's turns are made again rather than replayed.
+   * What earlier runs of the attempt logged of their work, for its agents to replay: what
+   * was logged when it was dispatched (a resumed run), or what its owner gave
+   * `takeRecorded` (a job that ran before).
    */
   get recorded(): readonly LoggedEvent[] {
-    return [];
+    return this.#recorded;
   }
 
   childRunId(): string {
@@ -158,7 +199,7 @@ export class RemoteContext implements RunContext, ToolApprovals {
         const { signal, ...rest } = request;
         if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
         const call = deps.nextCall();
-        const answer = await deps.ask(
+        const answer = (await deps.ask(
           {
             t: "acquire",
             a: this.#wire.id,
@@ -168,7 +209,7 @@ export class RemoteContext implements RunContext, ToolApprovals {
             request: rest,
           },
           signal ?? this.signal,
-        );
+        )) as WirePermit;
         if (answer.granted) {
           return {
             granted: true,
@@ -187,16 +228,7 @@ export class RemoteContext implements RunContext, ToolApprovals {
             },
           };
         }
-        if (answer.stale) {
-          const stale = new WorkerError(
-            answer.error?.message ?? "The attempt is no longer current",
-            {
-              code: "stale",
-            },
-          );
-          this.#controller.abort(stale);
-          throw stale;
-        }
+        if (answer.stale) throw this.#stale(answer);
         const error = answer.budget
           ? new BudgetExceededError(answer.budget)
           : new RemoteError(
@@ -212,6 +244,15 @@ export class RemoteContext implements RunContext, ToolApprovals {
       },
       recordToolCost: (report) => this.#send({ t: "tool-cost", report }),
     };
+  }
+
+  /** Stops the attempt: its owner says another delivery (or owner) decides it now. */
+  #stale(answer: WirePermit): WorkerError {
+    const stale = new WorkerError(answer.error?.message ?? "The attempt is no longer current", {
+      code: "stale",
+    });
+    this.#controller.abort(stale);
+    return stale;
   }
 }
 

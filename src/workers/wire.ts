@@ -1,6 +1,7 @@
 import type { BudgetExceededEvent, EventBase, SerializedError } from "../core/events.js";
 import type { ModelCallRequest, ToolCostReport } from "../core/model-call-gate.js";
 import type { CallReservation } from "../core/policies/call-reservation.js";
+import type { LoggedEvent } from "../core/ports/run-store.js";
 import type { ToolApprovalRecord } from "../core/run/fold-run-log.js";
 import type { WireOutcome } from "../core/run/wire-outcome.js";
 import type { RunOverrides } from "../core/run-context.js";
@@ -11,7 +12,8 @@ import type { CostBreakdown, Usage } from "../core/usage.js";
  * queue per workflow), messages on pub/sub channels, and two hashes. Everything is JSON.
  *
  * - `<prefix>:run:<runId>`: workers -> the run's owner (whichever process owns it now).
- * - `<prefix>:worker:<workerId>`: the owner -> one worker (answers to its permit requests).
+ * - `<prefix>:worker:<workerId>`: the owner -> one worker (answers to its permit and
+ *   `recorded` requests).
  * - `<prefix>:workers`: the owner -> every worker (cancellations, "a new owner took run X").
  * - `<prefix>:inflight:<runId>`: the attempt each step of the run was last sent as, so a new
  *   owner adopts the attempts still running on workers instead of running them again.
@@ -40,6 +42,13 @@ export interface WireAttempt {
   overrides: RunOverrides;
   /** The owner's gate keeps budgets: calls send what they may spend (`estimate`). */
   reservesBudget?: boolean;
+  /** What earlier runs of the attempt logged of their work (a resumed run), to replay. */
+  recorded?: LoggedEvent[];
+  /**
+   * Sent again after it may have run (its job was lost, or ended with no outcome to take):
+   * its worker asks the owner what it logged so far, as for a redelivered job.
+   */
+  again?: boolean;
 }
 
 /** A job's data: attempts that became ready together, run side by side by one worker. */
@@ -57,6 +66,8 @@ export interface JobOutcome {
   d: string;
   /** The job ran before this delivery (see the settle message's `r`). */
   r?: boolean;
+  /** See the settle message's `replayed`. */
+  replayed?: boolean;
   o: WireOutcome;
   /**
    * Whether a new owner may take this outcome as the step's (it succeeded or failed on its
@@ -102,6 +113,11 @@ export type ToOwner =
       outcome: WireOutcome;
       /** The job ran before (a worker died or lost it): other deliveries' spend is in Redis. */
       r?: boolean;
+      /**
+       * It replayed what the attempt's earlier deliveries logged (a `recorded` answer): its
+       * outcome books their spend.
+       */
+      replayed?: boolean;
     })
   | (FromAttempt & { t: "emit"; event: { type: string; [key: string]: unknown } })
   | (FromAttempt & { t: "relay"; event: { type: string; [key: string]: unknown } })
@@ -112,6 +128,8 @@ export type ToOwner =
       call: number;
       request: Omit<ModelCallRequest, "signal">;
     })
+  /** A redelivery asks what the attempt logged of its work so far, to replay it. */
+  | (FromAttempt & { t: "recorded"; w: string; call: number })
   | (FromAttempt & { t: "release"; call: number; outcome: WireRelease })
   | (FromAttempt & { t: "tool-cost"; report: ToolCostReport })
   | (FromAttempt & {
@@ -135,6 +153,17 @@ export interface WirePermit {
   /** The attempt is not current at this owner (it settled, or it is another delivery's): stop it. */
   stale?: boolean;
 }
+
+/** The owner's answer to a `recorded` request. */
+export interface WireRecorded {
+  t: "recorded";
+  call: number;
+  /** What the attempt logged of its work so far. */
+  events: LoggedEvent[];
+}
+
+/** What the owner sends one worker: answers to its requests (a stale one is a `WirePermit`). */
+export type ToWorker = WirePermit | WireRecorded;
 
 /** What an owner tells every worker. */
 export type Broadcast =

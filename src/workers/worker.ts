@@ -27,8 +27,8 @@ import {
   type RegistryEntry,
   type StepJob,
   type ToOwner,
+  type ToWorker,
   type WireAttempt,
-  type WirePermit,
 } from "./wire.js";
 import { WorkerError } from "./worker-error.js";
 import { workerOptionsRule } from "./worker-options-rules.js";
@@ -91,9 +91,9 @@ interface Running {
 }
 
 interface PendingCall {
-  message: Extract<ToOwner, { t: "acquire" }>;
+  message: Extract<ToOwner, { t: "acquire" | "recorded" }>;
   runId: string;
-  resolve(permit: WirePermit): void;
+  resolve(answer: ToWorker): void;
 }
 
 /**
@@ -186,7 +186,7 @@ async function startWorker(
     ids: settings.ids ?? randomIdGenerator,
     send: (message) => outbox.send(runOf(message), message),
     ask: (message, signal) =>
-      new Promise<WirePermit>((resolve, reject) => {
+      new Promise<ToWorker>((resolve, reject) => {
         const runId = runOf(message);
         const onAbort = () => {
           calls.delete(message.call);
@@ -197,9 +197,9 @@ async function startWorker(
         calls.set(message.call, {
           message,
           runId,
-          resolve: (permit) => {
+          resolve: (answer) => {
             signal.removeEventListener("abort", onAbort);
-            resolve(permit);
+            resolve(answer);
           },
         });
         outbox.send(runId, message);
@@ -235,10 +235,10 @@ async function startWorker(
     }
     if (channel === keys.broadcast) onBroadcast(parsed as Broadcast);
     else
-      for (const permit of parsed as WirePermit[]) {
-        const call = calls.get(permit.call);
-        calls.delete(permit.call);
-        call?.resolve(permit);
+      for (const answer of parsed as ToWorker[]) {
+        const call = calls.get(answer.call);
+        calls.delete(answer.call);
+        call?.resolve(answer);
       }
   });
   await subscriber.subscribe(keys.worker(id), keys.broadcast);
@@ -293,6 +293,7 @@ async function startWorker(
     const early = cancelled.get(wire.id);
     if (early) controller.abort(new CancelledError(early.reason || undefined));
     let outcome: Outcome;
+    let replayed = false;
     try {
       const step = settings.workflows.get(wire.workflow)?.stepDefinition(wire.stepId);
       if (!step) {
@@ -304,7 +305,10 @@ async function startWorker(
         );
       } else {
         const context = new RemoteContext(wire, delivery, controller, deps);
+        // The job ran before: what its earlier deliveries logged is replayed, not made again.
+        if (redelivered || wire.again) await context.takeRecorded();
         outcome = await executeStep(step, wire, context);
+        replayed = context.replayed;
       }
     } catch (error) {
       outcome = failedWithoutSpend(error);
@@ -323,6 +327,7 @@ async function startWorker(
         d: delivery,
         outcome: wireOutcome,
         ...(redelivered ? { r: true } : {}),
+        ...(replayed ? { replayed } : {}),
       };
       outbox.send(wire.runId, settle);
       const runSettles = settled.get(wire.runId) ?? new Map<string, ToOwner>();
@@ -334,6 +339,7 @@ async function startWorker(
       a: wire.id,
       d: delivery,
       ...(redelivered ? { r: true } : {}),
+      ...(replayed ? { replayed } : {}),
       o: wireOutcome,
       adoptable: !gaveUp && (outcome.status === "succeeded" || outcome.status === "failed"),
     };

@@ -89,8 +89,12 @@ function compilerOptions(paths: Record<string, string[]>): ts.CompilerOptions {
 
 /** TypeScript 7's compiler (the native one: a fifth of 5.9's time on these blocks). */
 const TSC = join(ROOT, "node_modules", "typescript-7", "bin", "tsc");
-/** Where the blocks are written: under node_modules, so packages resolve as from the root. */
-const BLOCKS_DIR = join(ROOT, "node_modules", ".cache", "baton-doc-blocks");
+/**
+ * Where the blocks are written: under node_modules, so packages resolve as from the root;
+ * one directory per process, so two checks at once (two checkouts sharing node_modules)
+ * do not write over each other.
+ */
+const BLOCKS_DIR = join(ROOT, "node_modules", ".cache", `baton-doc-blocks-${process.pid}`);
 
 /**
  * Compiles the blocks, each its own file, in one `tsc` run under the repository's options
@@ -115,7 +119,8 @@ function typeCheck(blocks: readonly CodeBlock[], paths: Record<string, string[]>
       paths,
       noEmit: true,
       declaration: false,
-      rootDir: ROOT,
+      // No rootDir: node_modules may be a link to another checkout's (it is only for emits).
+      rootDir: "/",
     },
     // `files`, not `include` (the root's `exclude` would drop node_modules), and none of the
     // root's `include`, which would check the whole repository again.
@@ -156,6 +161,7 @@ function typeCheck(blocks: readonly CodeBlock[], paths: Record<string, string[]>
   if (run.status !== 0 && problems.length === 0) {
     problems.push({ at: "tsc", block: "tsc", message: `exited ${run.status}: ${run.stderr}` });
   }
+  rmSync(BLOCKS_DIR, { recursive: true, force: true });
   return problems;
 }
 

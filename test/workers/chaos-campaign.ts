@@ -67,6 +67,11 @@ export interface WorkersChaosReport {
    * reply never reached the log (the worker making them was killed).
    */
   possiblyBilledTokens: number;
+  /**
+   * Possibly billed tokens of the model calls the logs hold as ended without their reply
+   * (cut short by a worker's death, or aborted): the runs book each at most once.
+   */
+  loggedPossiblyBilledTokens: number;
   servedTokens: number;
   /** Answers the server sent. */
   answers: number;
@@ -265,6 +270,7 @@ export async function workersChaos({
       let duplicated = 0;
       let recordedTokens = 0;
       let possiblyBilledTokens = 0;
+      let loggedPossiblyBilledTokens = 0;
       for (const runId of runIds) {
         const record = await reader.getRun(runId);
         const log = await reader.readLog(runId);
@@ -277,6 +283,11 @@ export async function workersChaos({
         for (const event of log) {
           if (event.type === "step-end" && event.runId === runId) {
             ends.set(event.stepId as string, (ends.get(event.stepId as string) ?? 0) + 1);
+          }
+          if (event.type === "model-call-error") {
+            loggedPossiblyBilledTokens +=
+              (event.usage as { possiblyBilledTokens?: number } | undefined)
+                ?.possiblyBilledTokens ?? 0;
           }
         }
         lost += STEPS - ends.size;
@@ -298,6 +309,7 @@ export async function workersChaos({
         ownerKills,
         recordedTokens,
         possiblyBilledTokens,
+        loggedPossiblyBilledTokens,
         servedTokens: written() - baseline,
         answers: countAnswers() - answersBefore,
         concurrency,

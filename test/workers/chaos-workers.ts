@@ -8,6 +8,7 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { workersChaos } from "./chaos-campaign.js";
+import { LAYERS, WIDTH } from "./chaos-workflows.js";
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +43,12 @@ const rows: [string, string, string, boolean][] = [
     `${report.recordedTokens}${short !== 0 ? ` (${short / report.tokensPerAnswer} answers short; ${report.possiblyBilledTokens} tokens booked as possibly billed)` : ""}`,
     short >= 0 && short <= report.workerKills * report.concurrency * report.tokensPerAnswer,
   ],
+  [
+    "calls ended without their reply booked at most once: possibly billed tokens <= those the logs hold",
+    `<= ${report.loggedPossiblyBilledTokens}`,
+    `${report.possiblyBilledTokens}`,
+    report.possiblyBilledTokens <= report.loggedPossiblyBilledTokens,
+  ],
   ["workers SIGKILLed", "~1 per 2 s", `${report.workerKills}`, report.workerKills > 0],
   ["owners SIGKILLed", "2", `${report.ownerKills}`, report.ownerKills === 2],
 ];
@@ -49,7 +56,7 @@ console.log("| figure | target | measured | met |\n| --- | --- | --- | --- |");
 for (const [figure, target, measured, met] of rows)
   console.log(`| ${figure} | ${target} | ${measured} | ${met ? "yes" : "**no**"} |`);
 console.log(
-  `\n${report.answers} answers served; the campaign took ${report.seconds.toFixed(0)} s; load average ${loadavg()
+  `\n${report.answers} answers served (${report.servedTokens / report.tokensPerAnswer - report.runs * LAYERS * WIDTH} answers written beyond one a step: calls made again); the campaign took ${report.seconds.toFixed(0)} s; load average ${loadavg()
     .map((value) => value.toFixed(1))
     .join(", ")}`,
 );

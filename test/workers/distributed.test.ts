@@ -156,13 +156,14 @@ describe.runIf(redisAvailable())("Steps on worker processes, through a queue", (
     }
   });
 
-  it("asks a tool call's approval from a worker; the approved call runs once on resume", async () => {
+  it("asks a tool call's approval from a worker; on resume the turn is replayed and the approved call runs once", async () => {
+    // Each model call once: the resumed attempt replays the turn that asked for the call.
     server.enqueueFor(
       "mail-model",
       { toolCalls: [{ name: "sendEmail", arguments: { to: "ada@example.com" }, id: "call-ada" }] },
-      { toolCalls: [{ name: "sendEmail", arguments: { to: "ada@example.com" }, id: "call-ada" }] },
       { text: "Sent to ada@example.com." },
     );
+    const requestsBefore = server.requests.length;
     const dispatcher = queueDispatcher({ queue: redis.url() });
     const durable = await openDurable({
       store: storePath,
@@ -182,6 +183,7 @@ describe.runIf(redisAvailable())("Steps on worker processes, through a queue", (
       expect((result.output as { text: string }).text).toBe("Sent to ada@example.com.");
       const log = await durable.store.readLog(first.id);
       expect(log.filter((event) => event.type === "approval-output")).toHaveLength(1);
+      expect(server.requests.length - requestsBefore).toBe(2);
     } finally {
       await durable.close();
       await dispatcher.close();

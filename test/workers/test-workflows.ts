@@ -83,11 +83,33 @@ export function testWorkflows(
   });
   const outreach = workflow("outreach").step("mail", mailer, { input: () => "Email Ada" });
 
+  // An agent of several turns: each tool call appends its number to the file the model names.
+  const note = tool({
+    description: "Appends a note to a file",
+    inputSchema: z.object({ file: z.string(), n: z.number() }),
+    execute: async ({ file, n }) => {
+      appendFileSync(file, `${n}\n`);
+      return { noted: n };
+    },
+  });
+  const noter = agent({
+    name: "noter",
+    model: "openai-compatible:notes-model",
+    modelOptions: { baseURL, env: {} },
+    retry: { maxAttempts: 1 },
+    prices: { "openai-compatible:notes-model": { inputPerMillion: 100, outputPerMillion: 400 } },
+    tools: { note },
+  });
+  const notes = workflow<{ file: string }>("notes").step("take", noter, {
+    input: ({ input }) => input.file,
+  });
+
   return {
     ...endToEndWorkflows(),
     fanout,
     held,
     outreach,
+    notes,
   } as WorkflowRegistry;
 }
 

@@ -75,6 +75,13 @@ export interface AttemptHost {
    * A remote dispatcher relays the calls a step makes on its own context to these.
    */
   readonly context: RunContext;
+  /**
+   * What the attempt has logged of its work so far, its earlier runs' included (empty once
+   * it is no longer current): what a run of it replays. A dispatcher whose run of the
+   * attempt died and runs again elsewhere hands this to the new run (`recorded` is what
+   * was logged when the attempt was dispatched).
+   */
+  logged(): readonly LoggedEvent[];
   /** Reports how the attempt ended. A duplicate or stale settle is ignored. */
   settle(outcome: Outcome): void;
 }

@@ -175,6 +175,10 @@ export class AttemptContext implements StepAttempt, AttemptHost, RunContext, Too
     return executeStep(this.#task.step, this, this);
   }
 
+  logged(): readonly LoggedEvent[] {
+    return this.#task.isCurrent(this.key) ? this.#task.recorded() : [];
+  }
+
   settle(outcome: Outcome): void {
     this.#task.settle(this.key, outcome);
   }

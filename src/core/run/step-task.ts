@@ -152,17 +152,18 @@ export class StepTask {
       timeout !== undefined || this.step.kind !== "function"
         ? this.#armAttempt(key, timeout)
         : this.host.signal;
-    const attempt = new AttemptContext(this, key, signal, this.#recorded());
+    // Only a resumed run, or one whose step a tool approval stopped, has work to replay.
+    const recorded = this.host.mayReplay ? this.recorded() : noEvents;
+    const attempt = new AttemptContext(this, key, signal, recorded);
     this.#inFlight = true;
     this.host.dispatcher.dispatch(attempt, attempt);
   }
 
   /**
-   * What earlier runs of this attempt logged of their work (before a crash, a wait or a
-   * tool approval stopped them): the new run replays it. Empty for a fresh attempt.
+   * What runs of the current attempt logged of their work so far (before a crash, a wait
+   * or a tool approval stopped them): a new run replays it. Empty for a fresh attempt.
    */
-  #recorded(): readonly LoggedEvent[] {
-    if (!this.host.mayReplay) return noEvents;
+  recorded(): readonly LoggedEvent[] {
     const work =
       this.host.state.running[this.step.id]?.work[attemptKey(this.iteration, this.attempt)];
     return work && work.length > 0 ? work.slice() : noEvents;
