@@ -100,7 +100,8 @@ interface PendingCall {
  * Starts a worker: it takes the steps of `workflows` from the queue, runs them, and reports
  * to each run's owner (see `queueDispatcher`). Run as many as you like, on as many machines
  * as you like, against one store and one queue; a worker that dies leaves its steps to the
- * others after `lockMs`.
+ * others after `lockMs`. It resolves once warm and taking jobs: its agents' packages and
+ * the tokenizer are loaded first (see `Agent.preload`), so its first steps are not slowed.
  * @example
  * const running = await worker({ queue: "redis://127.0.0.1:6379", store: "postgres://...", workflows: { report } });
  * // ... later
@@ -369,6 +370,10 @@ async function startWorker(
       }
     }
   }
+
+  // Warm before the first job: a step's first model call would otherwise load the AI SDK,
+  // its provider's package and the tokenizer (seconds when several workers start at once).
+  await Promise.all([...settings.workflows.values()].map((flow) => flow.preload()));
 
   const jobConnections: Redis[] = [];
   const queues = [...settings.workflows.keys()].map((workflow) => {
