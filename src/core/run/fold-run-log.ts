@@ -99,6 +99,12 @@ export interface RunState {
    * and what each of its attempts logged of its work, so the step picks up where it stopped.
    */
   running: Record<string, RunningStep>;
+  /**
+   * The steps in `running` whose recorded calls spent something (their `spent` is set): what
+   * the run's totals add to `settled`, kept apart so that a step's end adds up these few
+   * rather than every step in flight.
+   */
+  spending: Record<string, true>;
 }
 
 /** A step in flight, as its log tells it. */
@@ -181,6 +187,7 @@ export function emptyRunState(runId: string): RunState {
     settled: { usage: noUsage, cost: noCost },
     openCalls: {},
     running: {},
+    spending: {},
   };
 }
 
@@ -222,6 +229,7 @@ export function copyRunState(state: RunState): RunState {
     approvals: { ...state.approvals },
     toolApprovals,
     running,
+    spending: { ...state.spending },
     openCalls: { ...state.openCalls },
   };
 }
