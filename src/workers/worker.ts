@@ -212,13 +212,7 @@ async function startWorker(
       if (spend.usage) books.usage = addUsage(books.usage, spend.usage);
       if (spend.cost) books.cost = addCost(books.cost, spend.cost);
       spent.set(key, books);
-      const spendKey = keys.spend(attemptId);
-      connection
-        .multi()
-        .hset(spendKey, delivery, JSON.stringify(books))
-        .pexpire(spendKey, 86_400_000)
-        .exec()
-        .catch(onError);
+      outbox.keep(keys.spend(attemptId), delivery, JSON.stringify(books), 86_400_000);
     },
   };
   /** What each delivery of each running attempt spent so far (`<attempt>|<delivery>`). */
