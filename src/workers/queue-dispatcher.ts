@@ -70,6 +70,9 @@ interface JobState {
 
 const field = (wire: { stepId: string; iteration: number }) => `${wire.stepId}#${wire.iteration}`;
 
+/** Jobs written to the queue at once (see `#flush`). */
+const JOB_SLICE = 64;
+
 /**
  * The owner's side of distributed runs: a `StepDispatcher` that sends each ready attempt to
  * a BullMQ queue (one queue per workflow), where any worker that registered the workflow
@@ -252,7 +255,12 @@ export class QueueDispatcher implements StepDispatcher {
     }
   }
 
-  /** Sends the attempts gathered this turn: one job per batch, and their inflight records. */
+  /**
+   * Sends the attempts gathered this turn: one job per batch, and their inflight records. The
+   * jobs go in slices of {@link JOB_SLICE}, each once the one before is in: workers start on
+   * the first jobs of a wide fan-out while this owner still writes the rest (2,000 jobs at
+   * once kept every worker waiting some 0.4 s on the workers bench).
+   */
   async #flush(): Promise<void> {
     const pending = [...this.#pending];
     this.#pending.clear();
@@ -261,8 +269,8 @@ export class QueueDispatcher implements StepDispatcher {
       if (entries.length === 0) continue;
       const queueName = this.#keys.queue(workflow);
       const jobs: { name: string; data: StepJob; opts: object }[] = [];
+      const batches: AttemptEntry[][] = [];
       const inflight = new Map<string, Record<string, string>>();
-      const now = Date.now();
       const age = Math.ceil(this.#retentionMs / 1000);
       for (let start = 0; start < entries.length; start += this.#batchSize) {
         const batch = entries.slice(start, start + this.#batchSize);
@@ -271,7 +279,8 @@ export class QueueDispatcher implements StepDispatcher {
           entry.queue = queueName;
           entry.job = jobId;
           entry.index = index;
-          entry.sentAt = now;
+          // Not looked at by the reconcile pass before its job is in the queue.
+          entry.sentAt = Number.POSITIVE_INFINITY;
           const record: InflightRecord = {
             owner: this.id,
             attempt: entry.wire.id,
@@ -283,6 +292,7 @@ export class QueueDispatcher implements StepDispatcher {
           fields[field(entry.wire)] = JSON.stringify(record);
           inflight.set(entry.wire.runId, fields);
         });
+        batches.push(batch);
         jobs.push({
           name: "attempts",
           data: { owner: this.id, attempts: batch.map((entry) => entry.wire) },
@@ -296,10 +306,23 @@ export class QueueDispatcher implements StepDispatcher {
           pipeline.pexpire(this.#keys.inflight(runId), this.#retentionMs);
         }
         await pipeline.exec();
-        await this.#queue(queueName).addBulk(jobs);
       } catch (error) {
         for (const entry of entries) this.#finish(entry, failedWithoutSpend(error));
         continue;
+      }
+      for (let start = 0; start < jobs.length; start += JOB_SLICE) {
+        try {
+          await this.#queue(queueName).addBulk(jobs.slice(start, start + JOB_SLICE));
+        } catch (error) {
+          for (const batch of batches.slice(start)) {
+            for (const entry of batch) this.#finish(entry, failedWithoutSpend(error));
+          }
+          break;
+        }
+        const now = Date.now();
+        for (const batch of batches.slice(start, start + JOB_SLICE)) {
+          for (const entry of batch) entry.sentAt = now;
+        }
       }
       void this.#checkWorkers(workflow, entries).catch(() => {});
     }
