@@ -106,6 +106,8 @@ export class QueueDispatcher implements StepDispatcher {
   readonly #pending = new Map<string, AttemptEntry[]>();
   readonly #cancels: AttemptEntry[] = [];
   readonly #announced: string[] = [];
+  /** Permit answers of this turn, by worker (see `#reply`). */
+  readonly #replies = new Map<string, WirePermit[]>();
   readonly #warnedAt = new Map<string, number>();
   readonly #timer: NodeJS.Timeout;
   #flushing: Promise<void> | undefined;
@@ -466,10 +468,24 @@ export class QueueDispatcher implements StepDispatcher {
     }
   }
 
+  /**
+   * Answers a worker's permit request. The answers of one turn go out together, one publish
+   * per worker in one pipeline: a worker whose steps asked together gets their permits in one
+   * message, and its steps go on together (their next messages share a publish too).
+   */
   #reply(worker: string, permit: WirePermit): void {
-    void this.#connection
-      .publish(this.#keys.worker(worker), JSON.stringify([permit]))
-      .catch(() => {});
+    const waiting = this.#replies.get(worker);
+    if (waiting) waiting.push(permit);
+    else this.#replies.set(worker, [permit]);
+    if (this.#replies.size > 1 || waiting) return;
+    setImmediate(() => {
+      const pipeline = this.#connection.pipeline();
+      for (const [to, permits] of this.#replies) {
+        pipeline.publish(this.#keys.worker(to), JSON.stringify(permits));
+      }
+      this.#replies.clear();
+      void pipeline.exec().catch(() => {});
+    });
   }
 
   #cancel(entry: AttemptEntry): void {
