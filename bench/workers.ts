@@ -4,7 +4,8 @@
  * per second, the round trip of one step (a chain run one step after another), and the
  * makespan of 2,000 agent steps on a fake OpenAI-compatible server answering after 50 ms (in
  * a process of its own, as a provider is elsewhere: see fake-model-server.ts). Workers are
- * started, and warm (`worker()` preloads its agents), before a case's clock starts.
+ * started, and warm (`worker()` preloads its agents), before a case's clock starts; each
+ * timed case follows an untimed warm-up run on the same workers (the JIT's first steps).
  *
  *   node --import tsx bench/workers.ts [--steps 2000] [--concurrency 16]
  */
@@ -20,7 +21,7 @@ import { queueDispatcher } from "../src/workers/queue-dispatcher.js";
 import { bundledScript } from "../test/support/bundled-script.js";
 import { findRedisServer, startRedisServer } from "../test/support/redis-server.js";
 import { WorkerFleet } from "../test/workers/worker-fleet.js";
-import { workersWorkflows } from "./workloads/workers-workflows.js";
+import { CALLS_WARMUP_STEPS, workersWorkflows } from "./workloads/workers-workflows.js";
 
 export interface WorkersFigures {
   workers: number;
@@ -104,6 +105,8 @@ export async function measureWorkers({
         prefix: callsPrefix,
         batchSize: 1,
       });
+      // Untimed, as the no-op warm-up: the JIT's first few hundred steps on fresh workers.
+      await timed("calls-warmup", callsDispatcher);
       const callsMs = await timed("calls", callsDispatcher);
       await callsDispatcher.close();
       const row = {
@@ -158,7 +161,7 @@ export function workersTable(rows: WorkersFigures[] | string, concurrency = 16):
   const lines = [
     "### Workers (steps through a BullMQ queue to worker processes)",
     "",
-    `2,000 no-op steps (one run, every step ready at once) and a 200-step chain (one step at a time), ${concurrency} steps at once per worker; 2,000 agent steps on a fake OpenAI-compatible server (a process of its own) answering after 50 ms, ${CALLS_CONCURRENCY} steps at once per worker, one step per job. Workers start (warm) before the clock does.`,
+    `2,000 no-op steps (one run, every step ready at once) and a 200-step chain (one step at a time), ${concurrency} steps at once per worker; 2,000 agent steps on a fake OpenAI-compatible server (a process of its own) answering after 50 ms, ${CALLS_CONCURRENCY} steps at once per worker, one step per job. Workers start (warm) before the clock does, and run ${CALLS_WARMUP_STEPS} such steps untimed first (the JIT's warm-up, as the no-op case's warm-up run).`,
     "",
     "| workers | no-op steps/s | one step's round trip (chain) | 2,000 agent steps of 50 ms: makespan | speed-up over 1 worker |",
     "| --- | --- | --- | --- | --- |",
