@@ -11,7 +11,7 @@ import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { fromWire } from "../core/run/wire-outcome.js";
 import { checkOptions } from "../runtime/check-options.js";
 import { AttemptEntry } from "./attempt-entry.js";
-import { connectRedis } from "./redis-connection.js";
+import { connectRedis, subscribeWhenReady } from "./redis-connection.js";
 import {
   type Broadcast,
   type InflightRecord,
@@ -218,7 +218,7 @@ export class QueueDispatcher implements StepDispatcher {
     let link = this.#runs.get(runId);
     if (!link) {
       const channel = this.#keys.run(runId);
-      const ready = this.#subscriber.subscribe(channel).then(async () => {
+      const ready = subscribeWhenReady(this.#subscriber, channel).then(async () => {
         const stored = await this.#connection.hgetall(this.#keys.inflight(runId));
         return new Map(
           Object.entries(stored).map(([key, text]) => [key, JSON.parse(text) as InflightRecord]),

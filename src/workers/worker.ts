@@ -17,7 +17,7 @@ import { checkOptions as checkByRule } from "../runtime/check-options.js";
 import { randomIdGenerator } from "../runtime/random-id-generator.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { OwnerOutbox } from "./owner-outbox.js";
-import { connectRedis } from "./redis-connection.js";
+import { connectRedis, subscribeWhenReady } from "./redis-connection.js";
 import { RemoteContext, type RemoteContextDeps } from "./remote-context.js";
 import {
   type Broadcast,
@@ -236,7 +236,7 @@ async function startWorker(
         call?.resolve(permit);
       }
   });
-  await subscriber.subscribe(keys.worker(id), keys.broadcast);
+  await subscribeWhenReady(subscriber, keys.worker(id), keys.broadcast);
 
   function onBroadcast(message: Broadcast): void {
     if (message.t === "cancel") {
