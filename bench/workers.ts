@@ -2,10 +2,14 @@
  * The workers benchmark (`npm run bench -- --only workers`): runs whose steps go through
  * a BullMQ queue on a Redis it starts to 1, 2 and 4 worker processes. Measures no-op steps
  * per second, the round trip of one step (a chain run one step after another), and the
- * makespan of 2,000 agent steps on a fake OpenAI-compatible server answering after 50 ms.
+ * makespan of 2,000 agent steps on a fake OpenAI-compatible server answering after 50 ms (in
+ * a process of its own, as a provider is elsewhere: see fake-model-server.ts). Workers are
+ * started, and warm (`worker()` preloads its agents), before a case's clock starts; each
+ * timed case follows an untimed warm-up run on the same workers (the JIT's first steps).
  *
  *   node --import tsx bench/workers.ts [--steps 2000] [--concurrency 16]
  */
+import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,11 +17,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Workflow } from "../src/core/workflow/workflow.js";
 import { MemoryStore } from "../src/stores/memory/memory-store.js";
-import { startFakeOpenAIServer } from "../src/testing/fake-openai-server.js";
 import { queueDispatcher } from "../src/workers/queue-dispatcher.js";
+import { bundledScript } from "../test/support/bundled-script.js";
 import { findRedisServer, startRedisServer } from "../test/support/redis-server.js";
 import { WorkerFleet } from "../test/workers/worker-fleet.js";
-import { workersWorkflows } from "./workloads/workers-workflows.js";
+import { CALLS_WARMUP_STEPS, workersWorkflows } from "./workloads/workers-workflows.js";
 
 export interface WorkersFigures {
   workers: number;
@@ -48,13 +52,7 @@ export async function measureWorkers({
 } = {}): Promise<WorkersFigures[] | string> {
   if (!findRedisServer()) return "n/a: no redis-server (apt-get install redis-server)";
   const redis = await startRedisServer();
-  const server = await startFakeOpenAIServer({
-    fallbackReply: () => ({
-      text: "ok",
-      delayMs: 50,
-      usage: { promptTokens: 10, completionTokens: 2 },
-    }),
-  });
+  const server = await startModelServer(50);
   const env = {
     ...process.env,
     BATON_FAKE_BASE_URL: server.baseURL,
@@ -107,6 +105,8 @@ export async function measureWorkers({
         prefix: callsPrefix,
         batchSize: 1,
       });
+      // Untimed, as the no-op warm-up: the JIT's first few hundred steps on fresh workers.
+      await timed("calls-warmup", callsDispatcher);
       const callsMs = await timed("calls", callsDispatcher);
       await callsDispatcher.close();
       const row = {
@@ -128,6 +128,32 @@ export async function measureWorkers({
   }
 }
 
+/**
+ * Starts the fake model server (fake-model-server.ts) in a process of its own, answering
+ * after `delayMs`; `close` ends it.
+ */
+async function startModelServer(
+  delayMs: number,
+): Promise<{ baseURL: string; close(): Promise<void> }> {
+  const script = fileURLToPath(new URL("./fake-model-server.ts", import.meta.url));
+  const child = fork(bundledScript(script), [String(delayMs)], {
+    execArgv: [],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const baseURL = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message: { baseURL: string }) => resolve(message.baseURL));
+    child.once("exit", (code) => reject(new Error(`the fake model server exited with ${code}`)));
+  });
+  return {
+    baseURL,
+    async close() {
+      if (child.connected) child.disconnect();
+      await exited;
+    },
+  };
+}
+
 /** The figures as a Markdown table, with the issue's targets. */
 export function workersTable(rows: WorkersFigures[] | string, concurrency = 16): string {
   if (typeof rows === "string") return `### Workers\n\n${rows}`;
@@ -135,7 +161,7 @@ export function workersTable(rows: WorkersFigures[] | string, concurrency = 16):
   const lines = [
     "### Workers (steps through a BullMQ queue to worker processes)",
     "",
-    `2,000 no-op steps (one run, every step ready at once) and a 200-step chain (one step at a time), ${concurrency} steps at once per worker; 2,000 agent steps on a fake OpenAI-compatible server answering after 50 ms, ${CALLS_CONCURRENCY} steps at once per worker, one step per job.`,
+    `2,000 no-op steps (one run, every step ready at once) and a 200-step chain (one step at a time), ${concurrency} steps at once per worker; 2,000 agent steps on a fake OpenAI-compatible server (a process of its own) answering after 50 ms, ${CALLS_CONCURRENCY} steps at once per worker, one step per job. Workers start (warm) before the clock does, and run ${CALLS_WARMUP_STEPS} such steps untimed first (the JIT's warm-up, as the no-op case's warm-up run).`,
     "",
     "| workers | no-op steps/s | one step's round trip (chain) | 2,000 agent steps of 50 ms: makespan | speed-up over 1 worker |",
     "| --- | --- | --- | --- | --- |",

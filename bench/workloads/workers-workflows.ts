@@ -2,11 +2,15 @@ import { agent } from "../../src/agents/agent.js";
 import type { WorkflowRegistry } from "../../src/durable/workflow-registry.js";
 import { workflow } from "../../src/runtime/workflow.js";
 
+/** Agent steps the workers run (untimed) before the timed `calls`: the JIT's warm-up. */
+export const CALLS_WARMUP_STEPS = 200;
+
 /**
  * The workflows of the workers benchmark, registered alike by the owner and the worker
  * processes: `noop` (BATON_BENCH_STEPS independent steps that return at once), `chain`
- * (BATON_BENCH_CHAIN no-op steps one after another) and `calls` (BATON_BENCH_STEPS agent
- * steps on the fake OpenAI-compatible server at BATON_FAKE_BASE_URL).
+ * (BATON_BENCH_CHAIN no-op steps one after another), `calls` (BATON_BENCH_STEPS agent
+ * steps on the fake OpenAI-compatible server at BATON_FAKE_BASE_URL) and `calls-warmup`
+ * ({@link CALLS_WARMUP_STEPS} of the same agent steps, run before `calls` is timed).
  */
 export function workersWorkflows(env = process.env): WorkflowRegistry {
   const steps = Number(env.BATON_BENCH_STEPS ?? 2000);
@@ -29,7 +33,11 @@ export function workersWorkflows(env = process.env): WorkflowRegistry {
   for (let index = 0; index < steps; index++) {
     calls.step(`a${index}`, caller, { input: () => `Say ok ${index}.` });
   }
-  return { noop, chain, calls };
+  const warmup = workflow("calls-warmup");
+  for (let index = 0; index < CALLS_WARMUP_STEPS; index++) {
+    warmup.step(`w${index}`, caller, { input: () => `Say ok ${index}.` });
+  }
+  return { noop, chain, calls, "calls-warmup": warmup };
 }
 
 export default workersWorkflows();

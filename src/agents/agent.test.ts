@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ConfigurationError } from "../core/errors/configuration-error.js";
 import { OptionsError } from "../core/errors/options-error.js";
 import { thrownBy } from "../core/test-support/thrown-by.js";
+import { withPreload } from "../models/preload-model.js";
 import { ManualClock } from "../testing/manual-clock.js";
 import { agent } from "./agent.js";
 import {
@@ -325,5 +326,22 @@ describe("agent() options", () => {
       /expected input to be a string or an array of ModelMessage/,
     );
     expect(() => a.stream({} as never)).toThrow(TypeError);
+  });
+});
+
+describe("Agent.preload", () => {
+  it("loads the packages of its models, fallbacks included, before any call", async () => {
+    const loaded: string[] = [];
+    const marked = (name: string) =>
+      withPreload(scriptedModel(name, textReply("ok")), () => {
+        loaded.push(name);
+      });
+    const writer = agent({
+      name: "writer",
+      model: marked("primary"),
+      fallbackModels: [marked("fallback")],
+    });
+    await writer.preload();
+    expect(loaded).toEqual(["primary", "fallback"]);
   });
 });

@@ -19,7 +19,7 @@ import { AsyncQueue } from "./async-queue.js";
 import { rerunOnResume, toolCallScope } from "./instrument-tools.js";
 import { ConversationMemory } from "./memory.js";
 import type { ResponseCacheOptions } from "./response-cache.js";
-import { type AgentCall, type RunOutcome, runAgent } from "./run-agent.js";
+import { type AgentCall, preloadAgent, type RunOutcome, runAgent } from "./run-agent.js";
 
 /** What an agent takes as input: a user message, or a whole conversation. */
 export type AgentInput = string | ModelMessage[];
@@ -82,6 +82,15 @@ export class Agent<OUTPUT = string> implements Runnable<AgentInput, AgentResult<
     this.#memory = this.#settings.memory
       ? new ConversationMemory(this.#settings.memory)
       : undefined;
+  }
+
+  /**
+   * Loads what the agent's first call in a run would load (the AI SDK, its models'
+   * packages, the tokenizer), so that call's time is the model's. A worker does it before
+   * it takes jobs. Never rejects.
+   */
+  preload(): Promise<void> {
+    return preloadAgent(this.#settings);
   }
 
   /**

@@ -54,9 +54,12 @@ export function countPromptTokens(
 
 export function countText(text: string): number {
   if (text.length === 0) return 0;
-  // Loaded on the first count, not when Baton is imported.
-  const { countTokens } = requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
-  return countTokens(text, noSpecialTokens);
+  return loadTokenizer().countTokens(text, noSpecialTokens);
+}
+
+/** gpt-tokenizer, loaded on the first count (or an agent's `preload()`), not when Baton is imported. */
+export function loadTokenizer(): typeof import("gpt-tokenizer") {
+  return requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
 }
 
 function contentText(content: unknown): string {
@@ -96,7 +99,7 @@ function stringify(value: unknown): string {
 /** `text` cut to at most `maxTokens` tokens (whole tokens, from the start). */
 export function truncateText(text: string, maxTokens: number): string {
   if (maxTokens <= 0) return "";
-  const { encode, decode } = requireModule<typeof import("gpt-tokenizer")>("gpt-tokenizer");
+  const { encode, decode } = loadTokenizer();
   const tokens = encode(text, noSpecialTokens);
   return tokens.length <= maxTokens ? text : decode(tokens.slice(0, maxTokens));
 }

@@ -16,13 +16,14 @@ import type { RunContext } from "../core/run-context.js";
 import type { RunnableEvent } from "../core/runnable.js";
 import type { CostBreakdown, Usage } from "../core/usage.js";
 import { type ResolvedModel, resolveModel, usageFromProvider } from "../models/index.js";
+import { preloadModel } from "../models/preload-model.js";
 import { systemClock } from "../runtime/system-clock.js";
 import type { AgentSettings } from "./agent-options.js";
 import { resolveModelOption } from "./agent-options.js";
 import { AgentReplay } from "./agent-replay.js";
 import type { AgentResult, AgentStepRecord } from "./agent-result.js";
 import { compactConversation } from "./compact-conversation.js";
-import { countMessageTokens, truncateText } from "./count-tokens.js";
+import { countMessageTokens, loadTokenizer, truncateText } from "./count-tokens.js";
 import { abortable, abortError, anySignal, deadline } from "./deadline.js";
 import { instrumentTools } from "./instrument-tools.js";
 import {
@@ -86,6 +87,28 @@ type OutputStrategy = ReturnType<typeof Output.object>;
  * which a program that only builds workflows, reads runs or parses specs need not pay.
  */
 const loadAI = (): Promise<AI> => import("ai");
+
+/**
+ * Loads what an agent's first call in a run would load: the AI SDK, the packages of its
+ * models, and the tokenizer that counts each call's prompt for its reservation.
+ */
+export async function preloadAgent(settings: AgentSettings): Promise<void> {
+  const models = [
+    settings.model,
+    ...settings.fallbackModels,
+    settings.memory?.summaryModel,
+    settings.compression?.model,
+  ];
+  await Promise.all([
+    loadAI().catch(() => {}),
+    ...models.map((model) => (model ? preloadModel(model.model) : undefined)),
+  ]);
+  try {
+    loadTokenizer();
+  } catch {
+    // The first count loads it again and reports the failure.
+  }
+}
 
 // One `Output.object` per schema, as when it was made with the agent.
 const outputStrategies = new WeakMap<object, OutputStrategy>();

@@ -14,6 +14,12 @@ export interface Runnable<Input = unknown, Output = unknown> {
    * it spent. Never rejects for a failure of the work itself (that is a `failed` outcome).
    */
   execute(input: Input, context: RunContext): Promise<Outcome<Output>>;
+  /**
+   * Loads what the first `execute` would load (packages, a tokenizer), so that a process
+   * about to run it (a worker) starts warm instead of slowing its first steps. Never
+   * rejects: what fails to load is left to `execute`, which reports it.
+   */
+  preload?(): Promise<void>;
 }
 
 /**

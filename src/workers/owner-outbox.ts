@@ -8,13 +8,24 @@ interface RunMessages {
   sending: boolean;
 }
 
+/** Fields of one hash to write, with the time the hash is kept. */
+interface Books {
+  fields: Record<string, string>;
+  ttlMs: number;
+}
+
 /**
- * A worker's messages to the owners of the runs whose steps it runs, one ordered stream
- * per run. Messages gathered in one turn go out as one publish. Pub/sub says how many
- * listeners got a message: when none did (the run's owner died and no other has taken the
- * run over yet), the messages wait and go again every `retryMs`, or at once when a new
- * owner announces itself (`resend`). After `ownerWaitMs` without an owner, `onOwnerGone`
- * is told and the run's messages are dropped.
+ * A worker's writes for the owners of the runs whose steps it runs: its messages, one ordered
+ * stream per run, and the spend books of its deliveries (`keep`). What is gathered in one
+ * turn goes out in one pipeline, one write on the connection: the books first, then each
+ * run's messages as one publish. (On this kind of machine a write that wakes Redis costs
+ * more than the JSON in it: fewer of them is what lets more steps share a core.)
+ *
+ * Pub/sub says how many listeners got a message: when none did (the run's owner died and no
+ * other has taken the run over yet), the messages wait and go again every `retryMs`, or at
+ * once when a new owner announces itself (`resend`). After `ownerWaitMs` without an owner,
+ * `onOwnerGone` is told and the run's messages are dropped. Books are written whether or not
+ * an owner listens, and written again when Redis was away.
  */
 export class OwnerOutbox {
   readonly #connection: Redis;
@@ -22,6 +33,7 @@ export class OwnerOutbox {
   readonly #ownerWaitMs: number;
   readonly #onOwnerGone: (runId: string) => void;
   readonly #runs = new Map<string, RunMessages>();
+  readonly #books = new Map<string, Books>();
   readonly #due = new Set<string>();
   readonly #timer: NodeJS.Timeout;
   #scheduled = false;
@@ -36,7 +48,8 @@ export class OwnerOutbox {
     this.#ownerWaitMs = options.ownerWaitMs;
     this.#onOwnerGone = options.onOwnerGone;
     this.#timer = setInterval(() => {
-      for (const [runId, run] of this.#runs) if (run.messages.length > 0) this.#send(runId);
+      for (const [runId, run] of this.#runs) if (run.messages.length > 0) this.#due.add(runId);
+      this.#flush();
     }, options.retryMs ?? 200);
     this.#timer.unref();
   }
@@ -51,22 +64,34 @@ export class OwnerOutbox {
     // Behind messages that wait for an owner: they go together when one is back.
     if (run.since !== undefined) return;
     this.#due.add(runId);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      for (const due of this.#due) this.#send(due);
-      this.#due.clear();
-    });
+    this.#schedule();
+  }
+
+  /**
+   * Writes `field` of hash `key` (kept `ttlMs` from then) with this turn's messages, before
+   * them: a message sent after it may tell the owner to read it.
+   */
+  keep(key: string, field: string, value: string, ttlMs: number): void {
+    const books = this.#books.get(key);
+    if (books) {
+      books.fields[field] = value;
+      books.ttlMs = ttlMs;
+    } else {
+      this.#books.set(key, { fields: { [field]: value }, ttlMs });
+    }
+    this.#schedule();
   }
 
   /** A new owner took `runId` over: send what waits now. */
   resend(runId: string): void {
-    if (this.#runs.has(runId)) this.#send(runId);
+    if (!this.#runs.has(runId)) return;
+    this.#due.add(runId);
+    this.#flush();
   }
 
-  /** Whether messages still wait to be sent. */
+  /** Whether messages or books still wait to be written. */
   get idle(): boolean {
+    if (this.#books.size > 0) return false;
     for (const run of this.#runs.values()) if (run.messages.length > 0) return false;
     return true;
   }
@@ -75,32 +100,80 @@ export class OwnerOutbox {
     clearInterval(this.#timer);
   }
 
-  #send(runId: string): void {
-    const run = this.#runs.get(runId);
-    if (!run || run.sending || run.messages.length === 0) return;
-    const batch = run.messages.splice(0);
-    run.sending = true;
-    this.#connection.publish(this.#keys.run(runId), JSON.stringify(batch)).then(
-      (listeners) => {
-        run.sending = false;
-        if (listeners > 0) {
-          run.since = undefined;
-          if (run.messages.length > 0) this.#send(runId);
-          else this.#runs.delete(runId);
-          return;
-        }
-        run.messages.unshift(...batch);
-        run.since ??= Date.now();
-        if (Date.now() - run.since >= this.#ownerWaitMs) {
-          this.#runs.delete(runId);
-          this.#onOwnerGone(runId);
-        }
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    const books = [...this.#books];
+    this.#books.clear();
+    const batches: { runId: string; run: RunMessages; batch: ToOwner[] }[] = [];
+    for (const runId of this.#due) {
+      const run = this.#runs.get(runId);
+      if (!run || run.sending || run.messages.length === 0) continue;
+      run.sending = true;
+      batches.push({ runId, run, batch: run.messages.splice(0) });
+    }
+    this.#due.clear();
+    if (books.length === 0 && batches.length === 0) return;
+    const pipeline = this.#connection.pipeline();
+    for (const [key, { fields, ttlMs }] of books) pipeline.hset(key, fields).pexpire(key, ttlMs);
+    for (const { runId, batch } of batches) {
+      pipeline.publish(this.#keys.run(runId), JSON.stringify(batch));
+    }
+    pipeline.exec().then(
+      (replies) => {
+        books.forEach(([key, books], index) => {
+          if (replies?.[index * 2]?.[0]) this.#keepAgain(key, books);
+        });
+        batches.forEach(({ runId, run, batch }, index) => {
+          const [error, listeners] = replies?.[books.length * 2 + index] ?? [];
+          this.#published(runId, run, batch, error ? undefined : Number(listeners));
+        });
       },
       () => {
-        // Redis is away: keep the messages and try again.
-        run.sending = false;
-        run.messages.unshift(...batch);
+        for (const [key, kept] of books) this.#keepAgain(key, kept);
+        for (const { runId, run, batch } of batches) this.#published(runId, run, batch, undefined);
       },
     );
+  }
+
+  /** Books that did not reach Redis go with the next write, under newer values of a field. */
+  #keepAgain(key: string, books: Books): void {
+    const newer = this.#books.get(key);
+    this.#books.set(key, {
+      fields: { ...books.fields, ...newer?.fields },
+      ttlMs: newer?.ttlMs ?? books.ttlMs,
+    });
+    this.#schedule();
+  }
+
+  /** What a publish of `batch` did: reached `listeners` owners, or Redis was away (undefined). */
+  #published(runId: string, run: RunMessages, batch: ToOwner[], listeners: number | undefined) {
+    run.sending = false;
+    if (listeners === undefined) {
+      // Redis is away: keep the messages and try again.
+      run.messages.unshift(...batch);
+      return;
+    }
+    if (listeners > 0) {
+      run.since = undefined;
+      if (run.messages.length > 0) {
+        this.#due.add(runId);
+        this.#schedule();
+      } else this.#runs.delete(runId);
+      return;
+    }
+    run.messages.unshift(...batch);
+    run.since ??= Date.now();
+    if (Date.now() - run.since >= this.#ownerWaitMs) {
+      this.#runs.delete(runId);
+      this.#onOwnerGone(runId);
+    }
   }
 }

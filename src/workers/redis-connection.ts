@@ -10,3 +10,27 @@ export function connectRedis(url: string, name: string): Redis {
   connection.on("error", () => {});
   return connection;
 }
+
+/**
+ * Subscribes `connection` to `channels` once it is ready. ioredis writes a SUBSCRIBE at
+ * once while a connection is still in its handshake: the subscription is made, then the
+ * ready check fails (an INFO in subscriber mode), the connection starts again, and it does
+ * not subscribe again since it was never ready. The SUBSCRIBE had resolved: a run's owner
+ * so subscribed never heard its workers (seen on the workers bench: every step waited for
+ * an owner until `ownerWaitMs`).
+ */
+export async function subscribeWhenReady(connection: Redis, ...channels: string[]): Promise<void> {
+  while (connection.status !== "ready") {
+    if (connection.status === "end") throw new Error("Connection is closed.");
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        connection.off("ready", done);
+        connection.off("end", done);
+        resolve();
+      };
+      connection.on("ready", done);
+      connection.on("end", done);
+    });
+  }
+  await connection.subscribe(...channels);
+}

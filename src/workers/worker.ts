@@ -17,7 +17,7 @@ import { checkOptions as checkByRule } from "../runtime/check-options.js";
 import { randomIdGenerator } from "../runtime/random-id-generator.js";
 import { systemClock } from "../runtime/system-clock.js";
 import { OwnerOutbox } from "./owner-outbox.js";
-import { connectRedis } from "./redis-connection.js";
+import { connectRedis, subscribeWhenReady } from "./redis-connection.js";
 import { RemoteContext, type RemoteContextDeps } from "./remote-context.js";
 import {
   type Broadcast,
@@ -100,7 +100,8 @@ interface PendingCall {
  * Starts a worker: it takes the steps of `workflows` from the queue, runs them, and reports
  * to each run's owner (see `queueDispatcher`). Run as many as you like, on as many machines
  * as you like, against one store and one queue; a worker that dies leaves its steps to the
- * others after `lockMs`.
+ * others after `lockMs`. It resolves once warm and taking jobs: its agents' packages and
+ * the tokenizer are loaded first (see `Agent.preload`), so its first steps are not slowed.
  * @example
  * const running = await worker({ queue: "redis://127.0.0.1:6379", store: "postgres://...", workflows: { report } });
  * // ... later
@@ -211,13 +212,7 @@ async function startWorker(
       if (spend.usage) books.usage = addUsage(books.usage, spend.usage);
       if (spend.cost) books.cost = addCost(books.cost, spend.cost);
       spent.set(key, books);
-      const spendKey = keys.spend(attemptId);
-      connection
-        .multi()
-        .hset(spendKey, delivery, JSON.stringify(books))
-        .pexpire(spendKey, 86_400_000)
-        .exec()
-        .catch(onError);
+      outbox.keep(keys.spend(attemptId), delivery, JSON.stringify(books), 86_400_000);
     },
   };
   /** What each delivery of each running attempt spent so far (`<attempt>|<delivery>`). */
@@ -241,7 +236,7 @@ async function startWorker(
         call?.resolve(answer);
       }
   });
-  await subscriber.subscribe(keys.worker(id), keys.broadcast);
+  await subscribeWhenReady(subscriber, keys.worker(id), keys.broadcast);
 
   function onBroadcast(message: Broadcast): void {
     if (message.t === "cancel") {
@@ -375,6 +370,10 @@ async function startWorker(
       }
     }
   }
+
+  // Warm before the first job: a step's first model call would otherwise load the AI SDK,
+  // its provider's package and the tokenizer (seconds when several workers start at once).
+  await Promise.all([...settings.workflows.values()].map((flow) => flow.preload()));
 
   const jobConnections: Redis[] = [];
   const queues = [...settings.workflows.keys()].map((workflow) => {

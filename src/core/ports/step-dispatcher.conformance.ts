@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../stores/memory/memory-store.js";
 import type { Workflow } from "../workflow/workflow.js";
+import { WIDE_STEPS } from "./step-dispatcher.fixtures.js";
 import type { StepDispatcher } from "./step-dispatcher.js";
 
 /** What a dispatcher under test comes with. */
@@ -73,6 +74,20 @@ export function stepDispatcherConformance(
       expect(JSON.parse(JSON.stringify(result.steps))).toEqual(result.steps);
       const logged = (await store.readLog(run.id)).filter((event) => event.type === "step-end");
       expect(logged.map((event) => event.stepId)).toEqual(["make", "use"]);
+    });
+
+    it("runs a wide fan-out: every step once, every output in place", async () => {
+      const store = new MemoryStore();
+      const run = flow("dispatch-wide").start(undefined, {
+        dispatcher: subject.dispatcher,
+        store,
+      });
+      const result = await run.result;
+      expect(result.status).toBe("succeeded");
+      expect(result.output).toBe((WIDE_STEPS * (WIDE_STEPS - 1)) / 2);
+      const ends = (await store.readLog(run.id)).filter((event) => event.type === "step-end");
+      expect(new Set(ends.map((event) => event.stepId)).size).toBe(WIDE_STEPS + 1);
+      expect(ends).toHaveLength(WIDE_STEPS + 1);
     });
 
     it("reaches the step with cancellation", async () => {

@@ -7,6 +7,9 @@ async function fileAppears(path: string): Promise<void> {
   while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
+/** Steps of the `dispatch-wide` fan-out (and one more that adds up their outputs). */
+export const WIDE_STEPS = 150;
+
 /**
  * The workflows the dispatcher conformance suite runs. A dispatcher that runs steps
  * elsewhere registers the same ones there (its worker imports this module). Steps that
@@ -72,7 +75,14 @@ export function dispatcherFixtures(runtime: Runtime): Record<string, Workflow<ne
     name: "handle",
     close: () => {},
   }));
+  // Wider than a queue writes jobs at once (150 jobs of one step each, see JOB_SLICE).
+  const wide = new Workflow<unknown>("dispatch-wide", {}, runtime);
+  const ids = Array.from({ length: WIDE_STEPS }, (_, index) => `s${index}`);
+  for (const [index, id] of ids.entries()) wide.step(id, () => index);
+  wide.step("sum", ({ results }) => ids.reduce((total, id) => total + (results[id] as number), 0), {
+    dependsOn: ids,
+  });
   return Object.fromEntries(
-    [json, cancel, count, stale, notJson].map((flow) => [flow.name, flow as Workflow<never>]),
+    [json, cancel, count, stale, notJson, wide].map((flow) => [flow.name, flow as Workflow<never>]),
   );
 }

@@ -103,6 +103,12 @@ export interface RunState {
    * replay (most steps of a big workflow, which never call a model, need none).
    */
   running: Record<string, RunningStep>;
+  /**
+   * The steps in `running` whose recorded calls spent something (their `spent` is set): what
+   * the run's totals add to `settled`, kept apart so that a step's end adds up these few
+   * rather than every step in flight.
+   */
+  spending: Record<string, true>;
 }
 
 /** A step in flight, as its log tells it. */
@@ -174,6 +180,7 @@ export function emptyRunState(runId: string): RunState {
     settled: { usage: noUsage, cost: noCost },
     openCalls: {},
     running: {},
+    spending: {},
   };
 }
 
@@ -215,6 +222,7 @@ export function copyRunState(state: RunState): RunState {
     approvals: { ...state.approvals },
     toolApprovals,
     running,
+    spending: { ...state.spending },
     openCalls: { ...state.openCalls },
   };
 }

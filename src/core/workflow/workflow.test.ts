@@ -156,4 +156,25 @@ describe("Workflow builder", () => {
     expect(flow.name).toBe("w");
     expect(typeof flow.run).toBe("function");
   });
+
+  it("preloads each agent of its steps and sub-workflows once, and never rejects", async () => {
+    const preloaded: string[] = [];
+    const preloading = (name: string, fails = false) =>
+      Object.assign(fakeAgent(name), {
+        preload: async () => {
+          preloaded.push(name);
+          if (fails) throw new Error(`${name} cannot load`);
+        },
+      });
+    const writer = preloading("writer");
+    const inner = workflow("inner").step("x", preloading("broken", true)).step("y", writer);
+    const flow = workflow("outer")
+      .step("a", writer)
+      .step("b", writer)
+      .step("c", noop)
+      .step("d", inner)
+      .step("e", fakeAgent("plain"));
+    await expect(flow.preload()).resolves.toBeUndefined();
+    expect(preloaded.sort()).toEqual(["broken", "writer"]);
+  });
 });

@@ -159,6 +159,27 @@ export class Workflow<Input = unknown> implements Runnable<Input, WorkflowResult
     return index === undefined ? undefined : this.#compile().steps[index];
   }
 
+  /**
+   * Loads what its steps' first runs would load: each agent's (and sub-workflow's)
+   * `preload`. A worker does it before it takes jobs. Never rejects.
+   */
+  async preload(): Promise<void> {
+    const runnables = new Set<Runnable<never>>();
+    const visited = new Set<Workflow<never>>();
+    const walk = (flow: Workflow<never>) => {
+      if (visited.has(flow)) return;
+      visited.add(flow);
+      for (const step of flow.#steps) {
+        if (step.kind === "function") continue;
+        const runnable = step.run as Runnable<never>;
+        if (runnable instanceof Workflow) walk(runnable);
+        else runnables.add(runnable);
+      }
+    };
+    walk(this as Workflow<never>);
+    await Promise.all([...runnables].map((runnable) => runnable.preload?.().catch(() => {})));
+  }
+
   /** A read-only description of the steps and edges (checks the graph). */
   graph(): WorkflowGraph {
     return describeGraph(this.#compile());
