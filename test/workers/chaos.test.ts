@@ -13,11 +13,6 @@ describe.runIf(redisAvailable())(
         durationMs: 5000,
         killEveryMs: 1100,
         latencyMs: 150,
-        // A killed owner's runs are taken over after 2.5 s, a killed worker's steps run again
-        // after about 4 s (the campaign's 6 s and 9 s would be most of this test's time).
-        ownerStaleAfterMs: 2500,
-        workerLockMs: 3000,
-        workerStalledCheckMs: 1000,
       });
       expect(report.failures).toEqual([]);
       expect(report.outputsMatch).toBe(8);
