@@ -127,6 +127,28 @@ describe("openDurable", () => {
     expect(runs).toBe(1);
   });
 
+  it("resumes a run once when asked twice at once: one execution, the same run", async () => {
+    const clock = new ManualClock(100_000);
+    const store = new MemoryStore();
+    let runs = 0;
+    const flow = workflow("once").step("work", async () => {
+      runs++;
+      return runs;
+    });
+    await store.createRun({ id: "orphan", workflow: "once", status: "running", createdAt: 0 });
+    await store.claimRun("orphan", "dead", { now: 0, staleBefore: 0 });
+    const instance = await durable({ store, workflows: { once: flow }, owner: "me", clock });
+    const [first, second] = await Promise.all([
+      instance.resume("orphan"),
+      instance.resume("orphan"),
+    ]);
+    expect(second).toBe(first);
+    expect((await first.result).status).toBe("succeeded");
+    expect(runs).toBe(1);
+    const log = await store.readLog("orphan");
+    expect(log.filter((event) => event.type === "run-resume")).toHaveLength(1);
+  });
+
   it("takes back its own runs at once after a restart under the same owner id", async () => {
     const clock = new ManualClock(0);
     const store = new MemoryStore();

@@ -65,6 +65,8 @@ export class Durable {
   readonly #options: DurableOptions;
   readonly #release: () => Promise<void>;
   readonly #live = new Map<string, DurableRun>();
+  /** Resumes under way (the log being read): a second `resume` of the run waits for the first. */
+  readonly #resuming = new Map<string, Promise<DurableRun>>();
   readonly #stop = new AbortController();
   /** What a decision made through this instance reaches: its live runs, and its resumer. */
   readonly #liveRuns: LiveRuns = {
@@ -146,13 +148,28 @@ export class Durable {
     this.#assertOpen();
     const live = this.#live.get(runId);
     if (live) return live;
-    const run = await resumeWith(this.store, runId, this.#settings, {
+    // Two resumes at once (auto-resume, a decision, the user) must not both run the run: this
+    // owner's claim succeeds for each, and two executions would fight over its log.
+    const under = this.#resuming.get(runId);
+    if (under) return under;
+    const resuming = resumeWith(this.store, runId, this.#settings, {
       ...options,
       onEnd: (result, resumable) => this.#ended(runId, result, resumable),
+    }).then((run) => {
+      this.#live.set(runId, run);
+      run.result
+        .finally(() => {
+          if (this.#live.get(runId) === run) this.#live.delete(runId);
+        })
+        .catch(() => {});
+      return run;
     });
-    this.#live.set(runId, run);
-    run.result.finally(() => this.#live.delete(runId)).catch(() => {});
-    return run;
+    this.#resuming.set(runId, resuming);
+    try {
+      return await resuming;
+    } finally {
+      this.#resuming.delete(runId);
+    }
   }
 
   /**
