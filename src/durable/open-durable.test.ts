@@ -16,6 +16,20 @@ function deferred() {
   return { promise, resolve };
 }
 
+/** A run of workflow "once" in a fresh store, claimed by an owner that died ("orphan"). */
+async function orphanedRun() {
+  const clock = new ManualClock(100_000);
+  const store = new MemoryStore();
+  let count = 0;
+  const flow = workflow("once").step("work", async () => {
+    count++;
+    return count;
+  });
+  await store.createRun({ id: "orphan", workflow: "once", status: "running", createdAt: 0 });
+  await store.claimRun("orphan", "dead", { now: 0, staleBefore: 0 });
+  return { clock, store, flow, runs: () => count };
+}
+
 describe("openDurable", () => {
   const open: Durable[] = [];
   const releases: (() => void)[] = [];
@@ -106,15 +120,7 @@ describe("openDurable", () => {
   });
 
   it("never lets two owners take the same abandoned run", async () => {
-    const clock = new ManualClock(100_000);
-    const store = new MemoryStore();
-    let runs = 0;
-    const flow = workflow("once").step("work", async () => {
-      runs++;
-      return runs;
-    });
-    await store.createRun({ id: "orphan", workflow: "once", status: "running", createdAt: 0 });
-    await store.claimRun("orphan", "dead", { now: 0, staleBefore: 0 });
+    const { clock, store, flow, runs } = await orphanedRun();
     const options = { workflows: { once: flow }, clock, staleAfterMs: 30_000 };
     const [left, right] = await Promise.all([
       durable({ ...options, store: otherHandle(store), owner: "left" }),
@@ -124,19 +130,11 @@ describe("openDurable", () => {
     expect(fromLeft.length + fromRight.length).toBe(1);
     const [run] = [...fromLeft, ...fromRight];
     expect((await run!.result).status).toBe("succeeded");
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
   });
 
   it("resumes a run once when asked twice at once: one execution, the same run", async () => {
-    const clock = new ManualClock(100_000);
-    const store = new MemoryStore();
-    let runs = 0;
-    const flow = workflow("once").step("work", async () => {
-      runs++;
-      return runs;
-    });
-    await store.createRun({ id: "orphan", workflow: "once", status: "running", createdAt: 0 });
-    await store.claimRun("orphan", "dead", { now: 0, staleBefore: 0 });
+    const { clock, store, flow, runs } = await orphanedRun();
     const instance = await durable({ store, workflows: { once: flow }, owner: "me", clock });
     const [first, second] = await Promise.all([
       instance.resume("orphan"),
@@ -144,7 +142,7 @@ describe("openDurable", () => {
     ]);
     expect(second).toBe(first);
     expect((await first.result).status).toBe("succeeded");
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     const log = await store.readLog("orphan");
     expect(log.filter((event) => event.type === "run-resume")).toHaveLength(1);
   });
