@@ -119,7 +119,8 @@ function typeCheck(blocks: readonly CodeBlock[], paths: Record<string, string[]>
       paths,
       noEmit: true,
       declaration: false,
-      // No rootDir: node_modules may be a link to another checkout's (it is only for emits).
+      // The filesystem's root: node_modules may be a link to another checkout's (rootDir only
+      // matters for emits, but tsc checks that every file is under it).
       rootDir: "/",
     },
     // `files`, not `include` (the root's `exclude` would drop node_modules), and none of the
