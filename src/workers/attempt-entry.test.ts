@@ -39,6 +39,12 @@ const start = (agent: string, tokens: number) => ({
 
 const succeeded: Outcome = { status: "succeeded", output: "done", usage: noUsage, cost: noCost };
 const reply = () => undefined;
+/** A delivery of attempt `owner/1` sends the owner one of its events. */
+const emit = (
+  attempt: AttemptEntry,
+  delivery: string,
+  event: { type: string; [key: string]: unknown },
+) => attempt.handle({ t: "emit", a: "owner/1", d: delivery, event }, reply);
 const spent = (tokens: number) => ({
   usage: { ...noUsage, inputTokens: tokens, totalTokens: tokens },
   cost: { ...noCost, modelCents: tokens / 100, totalCents: tokens / 100 },
@@ -48,17 +54,9 @@ describe("AttemptEntry", () => {
   it("logs the calls a dead delivery left open as cut short, possibly billed at their reservation, and bills them to the outcome", () => {
     const { entry: attempt, emitted, settled } = entry();
     // The first delivery starts a call and dies; the job runs again and finishes.
-    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
-    attempt.handle({ t: "emit", a: "owner/1", d: "second", event: start("writer", 1200) }, reply);
-    attempt.handle(
-      {
-        t: "emit",
-        a: "owner/1",
-        d: "second",
-        event: { type: "model-call-end", at: 20, agent: "writer", path: "" },
-      },
-      reply,
-    );
+    emit(attempt, "first", start("writer", 1200));
+    emit(attempt, "second", start("writer", 1200));
+    emit(attempt, "second", { type: "model-call-end", at: 20, agent: "writer", path: "" });
     attempt.settle(succeeded, "second");
 
     const cut = emitted.filter((event) => event.type === "model-call-error");
@@ -77,16 +75,8 @@ describe("AttemptEntry", () => {
 
   it("leaves the settling delivery's calls alone, and books nothing when no call was left open", () => {
     const { entry: attempt, emitted, settled } = entry();
-    attempt.handle({ t: "emit", a: "owner/1", d: "only", event: start("writer", 900) }, reply);
-    attempt.handle(
-      {
-        t: "emit",
-        a: "owner/1",
-        d: "only",
-        event: { type: "model-call-error", at: 20, agent: "writer", path: "" },
-      },
-      reply,
-    );
+    emit(attempt, "only", start("writer", 900));
+    emit(attempt, "only", { type: "model-call-error", at: 20, agent: "writer", path: "" });
     attempt.settle(succeeded, "only");
     expect(emitted.filter((event) => event.type === "model-call-error")).toHaveLength(1);
     expect(settled[0]?.usage).toBe(noUsage);
@@ -95,11 +85,11 @@ describe("AttemptEntry", () => {
   it("hands what the attempt logged to a redelivery, cutting the dead delivery's open call short first, and bills the dead delivery once: by the replay", () => {
     const { entry: attempt, emitted, settled } = entry();
     // The first delivery completes a turn, starts the next call and dies.
-    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    emit(attempt, "first", start("writer", 1200));
     const end = { type: "model-call-end", at: 20, agent: "writer", path: "", ...spent(300) };
-    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: end }, reply);
+    emit(attempt, "first", end);
     attempt.handle({ t: "release", a: "owner/1", d: "first", call: 1, outcome: spent(300) }, reply);
-    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    emit(attempt, "first", start("writer", 1200));
     // The job runs again: its delivery asks for what was logged.
     const answers: ToWorker[] = [];
     attempt.handle({ t: "recorded", a: "owner/1", d: "second", w: "w2", call: 7 }, (_, answer) =>
@@ -141,7 +131,7 @@ describe("AttemptEntry", () => {
       (_, answer) => answers.push(answer),
     );
     expect(answers).toEqual([expect.objectContaining({ t: "permit", call: 2, stale: true })]);
-    attempt.handle({ t: "emit", a: "owner/1", d: "first", event: start("writer", 1200) }, reply);
+    emit(attempt, "first", start("writer", 1200));
     expect(emitted).toEqual([]);
     attempt.handle(
       {
