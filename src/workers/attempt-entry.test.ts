@@ -149,4 +149,26 @@ describe("AttemptEntry", () => {
     attempt.settle(succeeded, undefined);
     expect(settled).toHaveLength(1);
   });
+
+  it("lets a later delivery that asks for the logged work take the attempt over, never one that handed it off", () => {
+    const { entry: attempt, settled } = entry();
+    const answers: ToWorker[] = [];
+    const ask = (d: string, call: number) =>
+      attempt.handle({ t: "recorded", a: "owner/1", d, w: "w", call }, (_, answer) =>
+        answers.push(answer),
+      );
+    ask("second", 1);
+    // The second delivery died too; the attempt is sent again and its delivery asks.
+    ask("third", 2);
+    expect(answers.map((answer) => answer.t)).toEqual(["recorded", "recorded"]);
+    expect(attempt.accepts("third")).toBe(true);
+    expect(attempt.accepts("second")).toBe(false);
+    // The second delivery (it was alive after all) cannot take the attempt back.
+    ask("second", 3);
+    expect(answers[2]).toEqual(expect.objectContaining({ t: "permit", call: 3, stale: true }));
+    attempt.settle(succeeded, "second");
+    expect(settled).toEqual([]);
+    attempt.settle(succeeded, "third", true);
+    expect(settled).toEqual([succeeded]);
+  });
 });

@@ -44,6 +44,8 @@ export class AttemptEntry {
   readonly #openCalls = new Map<string, Map<string, ToOwnerEvent>>();
   /** The delivery the attempt's logged work was last handed to: the ones before it are done. */
   #replayer: string | undefined;
+  /** Deliveries that were the attempt's run and handed it to a later one: they never are again. */
+  readonly #handedOff = new Set<string>();
   /** What the calls cut short at a hand-over may have cost (its replay books it). */
   readonly #handedOverSpend: { usage: Usage; cost: CostBreakdown }[] = [];
 
@@ -56,7 +58,10 @@ export class AttemptEntry {
   /** Acts on a message from a worker; `reply` answers a permit or `recorded` request. */
   handle(message: ToOwner, reply: (worker: string, answer: ToWorker) => void): void {
     const { context } = this.host;
-    if (this.#done(message.d) && message.t !== "release") {
+    // A delivery that asks for the logged work is a later one (the job ran again, or was sent
+    // again after its last delivery ended without an outcome): it takes the attempt over.
+    const takesOver = message.t === "recorded" && !this.#handedOff.has(message.d);
+    if (this.#done(message.d) && message.t !== "release" && !takesOver) {
       // Its work went to a later delivery: it makes no more calls, and logs nothing more.
       if (message.t === "acquire" || message.t === "recorded") {
         reply(message.w, staleAnswer(message.call));
@@ -96,6 +101,14 @@ export class AttemptEntry {
     }
   }
 
+  /**
+   * Whether the attempt takes what `delivery` reports (its outcome too): not when its logged
+   * work went to a later delivery.
+   */
+  accepts(delivery: string): boolean {
+    return !this.#done(delivery);
+  }
+
   /** Whether `delivery` ran before the one the attempt's logged work was handed to. */
   #done(delivery: string | undefined): boolean {
     return delivery !== undefined && this.#replayer !== undefined && delivery !== this.#replayer;
@@ -108,6 +121,9 @@ export class AttemptEntry {
    * (but what their calls spent).
    */
   #handOver(delivery: string): void {
+    if (this.#replayer !== undefined && this.#replayer !== delivery) {
+      this.#handedOff.add(this.#replayer);
+    }
     this.#replayer = delivery;
     for (const [other, calls] of this.#openCalls) {
       if (other === delivery) continue;

@@ -364,7 +364,13 @@ export class QueueDispatcher implements StepDispatcher {
     if (!state.finished) return;
     const id = entry.adoptedFrom ?? entry.wire.id;
     const ended = state.outcomes?.find((outcome) => outcome.a === id);
-    if (ended && (!adopted || ended.adoptable)) {
+    if (ended && (ended.gaveUp || !entry.accepts(ended.d) || (adopted && !ended.adoptable))) {
+      // No delivery of the job settles the attempt: the one that ended the job gave it up (it
+      // lost the job's lock, or its owner), or had handed its work to a later delivery that
+      // died; or an earlier owner's attempt ended in a way this owner does not take.
+      if (entry.cancelled) this.#finish(entry, cancelledOutcome(entry.host.context.signal.reason));
+      else this.#resend(entry);
+    } else if (ended) {
       const finish = () => this.#finish(entry, fromWire(ended.o), ended.d, ended.replayed);
       if (ended.r || adopted) {
         void this.#withBooks(entry).then(finish);

@@ -74,6 +74,11 @@ export interface JobOutcome {
    * own); a cancelled, waiting or abandoned attempt is run again instead.
    */
   adoptable: boolean;
+  /**
+   * The delivery gave the attempt up (it lost the job's lock, or no owner answered): it sent
+   * no settle, and the job's outcome is not the step's. Its owner sends the attempt again.
+   */
+  gaveUp?: boolean;
 }
 
 /** Where the owner last sent each step of a run (a field of the inflight hash). */

@@ -90,6 +90,15 @@ interface Running {
   controller: AbortController;
 }
 
+/** One delivery of a job running here: the lock token BullMQ gave it, and how to stop it. */
+interface JobDelivery {
+  token: string | undefined;
+  /** Stops its attempts: another delivery holds the job's lock. */
+  loseLock(): void;
+  /** Resolves once its attempts ended. */
+  ended: Promise<void>;
+}
+
 interface PendingCall {
   message: Extract<ToOwner, { t: "acquire" | "recorded" }>;
   runId: string;
@@ -337,38 +346,73 @@ async function startWorker(
       ...(replayed ? { replayed } : {}),
       o: wireOutcome,
       adoptable: !gaveUp && (outcome.status === "succeeded" || outcome.status === "failed"),
+      ...(gaveUp ? { gaveUp } : {}),
     };
   }
 
-  async function processJob(
-    job: Job<StepJob>,
-    _token?: string,
-    signal?: AbortSignal,
-  ): Promise<JobOutcome[]> {
+  /**
+   * The deliveries of each job running here, oldest first. A job this worker lost (its
+   * event loop stalled past the lock) may come back to it while the old delivery still runs:
+   * BullMQ keeps one lock entry per job id, so an old delivery's lock failure names the new
+   * one's job too, and the old one's end would stop the renewal of the new one's lock.
+   */
+  const jobDeliveries = new Map<string, JobDelivery[]>();
+
+  async function processJob(job: Job<StepJob>, token?: string): Promise<JobOutcome[]> {
     const delivery = `${id}#${++deliveries}`;
     const attempts = job.data.attempts;
-    // Aborted when this worker lost the job's lock: another worker runs it now.
+    const jobId = job.id ?? delivery;
+    // Aborted when this worker lost the job's lock: another delivery runs it now.
     const lost = new AbortController();
-    const onLost = () =>
-      lost.abort(
-        new WorkerError(`Worker ${id} lost the lock of job ${job.id}: another worker runs it`, {
-          code: "stale",
-        }),
-      );
-    if (signal?.aborted) onLost();
-    else signal?.addEventListener("abort", onLost, { once: true });
+    let ended!: () => void;
+    const here: JobDelivery = {
+      token,
+      loseLock: () =>
+        lost.abort(
+          new WorkerError(`Worker ${id} lost the lock of job ${jobId}: another delivery runs it`, {
+            code: "stale",
+          }),
+        ),
+      ended: new Promise<void>((resolve) => {
+        ended = resolve;
+      }),
+    };
+    const earlier = jobDeliveries.get(jobId) ?? [];
+    // The job came back: the earlier deliveries here lost its lock.
+    for (const older of earlier) older.loseLock();
+    jobDeliveries.set(jobId, [...earlier, here]);
     try {
       const redelivered = (job.attemptsStarted ?? 1) > 1 || (job.stalledCounter ?? 0) > 0;
       return await Promise.all(
         attempts.map((wire) => runAttempt(wire, delivery, lost.signal, redelivered)),
       );
     } finally {
-      for (const wire of attempts) {
-        settled.get(wire.runId)?.delete(wire.id);
-        if (settled.get(wire.runId)?.size === 0) settled.delete(wire.runId);
-        attemptRuns.delete(wire.id);
+      ended();
+      const all = jobDeliveries.get(jobId) ?? [];
+      const later = all.slice(all.indexOf(here) + 1).at(-1);
+      const rest = all.filter((other) => other !== here);
+      if (rest.length > 0) jobDeliveries.set(jobId, rest);
+      else jobDeliveries.delete(jobId);
+      // A later delivery runs here: this one ends after it (BullMQ stops renewing the job's
+      // lock when either ends).
+      if (later) await later.ended;
+      // The job's last delivery here forgets its attempts.
+      if (!jobDeliveries.has(jobId)) {
+        for (const wire of attempts) {
+          settled.get(wire.runId)?.delete(wire.id);
+          if (settled.get(wire.runId)?.size === 0) settled.delete(wire.runId);
+          attemptRuns.delete(wire.id);
+        }
       }
     }
+  }
+
+  /** Stops the deliveries here of `jobId` whose token no longer holds the job's lock. */
+  async function checkLock(queueName: string, jobId: string): Promise<void> {
+    const here = jobDeliveries.get(jobId);
+    if (!here) return;
+    const holder = await connection.get(`${keys.job(queueName, jobId)}:lock`);
+    for (const delivery of here) if (delivery.token !== holder) delivery.loseLock();
   }
 
   // Warm before the first job: a step's first model call would otherwise load the AI SDK,
@@ -390,9 +434,10 @@ async function startWorker(
   });
   for (const queue of queues) {
     queue.on("error", onError);
-    // A lock this worker could not renew is another worker's now: stop running the job here.
+    // A lock this worker could not renew is another delivery's now: stop running the job here
+    // (the delivery whose token holds it, if the job came back here, goes on).
     queue.on("lockRenewalFailed", (jobIds: string[]) => {
-      for (const jobId of jobIds) queue.cancelJob(jobId, "lock lost");
+      for (const jobId of jobIds) checkLock(queue.name, jobId).catch(onError);
     });
   }
   await Promise.all(queues.map((queue) => queue.waitUntilReady()));
