@@ -38,6 +38,26 @@ describe.runIf(redisAvailable())("subscribeWhenReady", () => {
     }
   });
 
+  it("lets many subscriptions wait for one handshake with one listener", async () => {
+    const subscriber = connectRedis(redis.url(), "baton-test-events");
+    try {
+      await once(subscriber, "connect");
+      const ready = subscriber.listenerCount("ready");
+      const end = subscriber.listenerCount("end");
+      const channels = Array.from({ length: 20 }, (_, index) => `run-${index}`);
+      const subscribed = Promise.all(
+        channels.map((channel) => subscribeWhenReady(subscriber, channel)),
+      );
+      // Twenty waits, one listener each for ready and end (eleven warn MaxListenersExceeded).
+      expect(subscriber.listenerCount("ready")).toBe(ready + 1);
+      expect(subscriber.listenerCount("end")).toBe(end + 1);
+      await subscribed;
+      expect(await publisher.publish("run-19", "hello")).toBe(1);
+    } finally {
+      subscriber.disconnect();
+    }
+  });
+
   it("rejects on a connection that was closed", async () => {
     const subscriber = connectRedis(redis.url(), "baton-test-events");
     await once(subscriber, "ready");

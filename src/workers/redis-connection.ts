@@ -22,15 +22,29 @@ export function connectRedis(url: string, name: string): Redis {
 export async function subscribeWhenReady(connection: Redis, ...channels: string[]): Promise<void> {
   while (connection.status !== "ready") {
     if (connection.status === "end") throw new Error("Connection is closed.");
-    await new Promise<void>((resolve) => {
+    await readyOrEnd(connection);
+  }
+  await connection.subscribe(...channels);
+}
+
+/** One wait per connection, shared by the subscriptions that wait (an owner resuming many runs). */
+const waits = new WeakMap<Redis, Promise<void>>();
+
+/** Resolves when `connection` is next ready, or has ended. */
+function readyOrEnd(connection: Redis): Promise<void> {
+  let wait = waits.get(connection);
+  if (!wait) {
+    wait = new Promise<void>((resolve) => {
       const done = () => {
         connection.off("ready", done);
         connection.off("end", done);
+        waits.delete(connection);
         resolve();
       };
       connection.on("ready", done);
       connection.on("end", done);
     });
+    waits.set(connection, wait);
   }
-  await connection.subscribe(...channels);
+  return wait;
 }
