@@ -246,6 +246,33 @@ function describeTruncation(path: string, pageSize: number): string | undefined 
   );
 }
 
+/**
+ * Runs `work` again while SQLite answers that the database is busy, for up to `timeoutMs`.
+ * For statements that do not wait on the busy timeout themselves: switching a new file to
+ * WAL fails at once with "database is locked" while another process switches it too (two
+ * workers opening one new store at the same moment).
+ */
+export function whileBusy(work: () => void, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  let pause: Int32Array | undefined;
+  for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 50)) {
+    try {
+      work();
+      return;
+    } catch (error) {
+      const errcode = (error as { errcode?: number }).errcode;
+      if (typeof errcode !== "number" || (errcode & 0xff) !== busy || Date.now() >= deadline) {
+        throw error;
+      }
+      pause ??= new Int32Array(new SharedArrayBuffer(4));
+      Atomics.wait(pause, 0, 0, waitMs);
+    }
+  }
+}
+
+/** SQLITE_BUSY. */
+const busy = 5;
+
 function isCorruption(error: unknown): boolean {
   const errcode = (error as { errcode?: number }).errcode;
   return typeof errcode === "number" && corruptionCodes.has(errcode & 0xff);

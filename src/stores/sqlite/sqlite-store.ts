@@ -25,7 +25,7 @@ import { SqliteAppender } from "./sqlite-appender.js";
 import { encodeJson, hasFields, StatementCache } from "./sqlite-codec.js";
 import { SqliteResponseCache } from "./sqlite-response-cache.js";
 import { SqliteSchedules } from "./sqlite-schedules.js";
-import { createSchema, inspectDatabaseFile, toStoreError } from "./sqlite-schema.js";
+import { createSchema, inspectDatabaseFile, toStoreError, whileBusy } from "./sqlite-schema.js";
 import { sqliteStoreOptionsRule } from "./sqlite-store-options-rule.js";
 
 export interface SqliteStoreOptions {
@@ -139,7 +139,8 @@ export class SqliteStore implements RunStore {
     try {
       if (!readOnly) {
         if (locking === "exclusive") this.#db.exec("PRAGMA locking_mode = EXCLUSIVE");
-        this.#db.exec("PRAGMA journal_mode = WAL");
+        const db = this.#db;
+        whileBusy(() => db.exec("PRAGMA journal_mode = WAL"), busyTimeoutMs);
         this.#db.exec("PRAGMA synchronous = NORMAL");
         this.#db.exec(`PRAGMA wal_autocheckpoint = ${checkpointPages}`);
         createSchema(this.#db);
