@@ -37,6 +37,10 @@ export interface LaunchOptions {
 export function launchLeased(options: LaunchOptions): DurableRun {
   const { store, workflow, runId, lease, resumeFrom } = options;
   const leased = new LeasedStore(store, lease);
+  // Aborted with the lease's error when another owner takes the run over: the run is
+  // cancelled here, and a dispatcher sees why (its attempts on workers are the new owner's).
+  const taken = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, taken.signal]) : taken.signal;
   const run = workflow.start(options.input, {
     ...options.start,
     store: leased,
@@ -44,7 +48,7 @@ export function launchLeased(options: LaunchOptions): DurableRun {
     ids: options.ids,
     runId,
     ...(resumeFrom ? { resumeFrom } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal,
   });
   let asked = resumeFrom ? Object.values(resumeFrom.steps).some(isWaiting) : false;
   let readUpTo = options.readUpTo;
@@ -54,7 +58,7 @@ export function launchLeased(options: LaunchOptions): DurableRun {
     }
   })();
   lease.startHeartbeat({
-    onLost: () => run.cancel("Another owner took the run over"),
+    onLost: () => taken.abort(lease.lose()),
     // Decisions another process logged while this one runs the run.
     onBeat: async () => {
       if (!asked) return;

@@ -90,4 +90,23 @@ describe.runIf(redisAvailable())("OwnerOutbox", () => {
     expect(received).toEqual(["agent-start", "agent-end"]);
     expect(gone).toEqual([]);
   });
+
+  it("says once when a run's messages start to wait for an owner, and drops them when told", async () => {
+    const unheard: string[] = [];
+    const outbox = new OwnerOutbox(connection, keys, {
+      ownerWaitMs: 60_000,
+      retryMs: 20,
+      onOwnerGone: () => {},
+      onUnheard: (runId) => unheard.push(runId),
+    });
+    outbox.send("r4", emit("a4", "agent-start"));
+    while (unheard.length === 0) await new Promise((r) => setTimeout(r, 10));
+    // Tried again a few times meanwhile: told once.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(unheard).toEqual(["r4"]);
+    expect(outbox.idle).toBe(false);
+    outbox.drop("r4");
+    expect(outbox.idle).toBe(true);
+    outbox.close();
+  });
 });

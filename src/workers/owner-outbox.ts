@@ -23,7 +23,8 @@ interface Books {
  *
  * Pub/sub says how many listeners got a message: when none did (the run's owner died and no
  * other has taken the run over yet), the messages wait and go again every `retryMs`, or at
- * once when a new owner announces itself (`resend`). After `ownerWaitMs` without an owner,
+ * once when a new owner announces itself (`resend`). `onUnheard` is told when they start to
+ * wait (the run may have ended: no owner will come); after `ownerWaitMs` without an owner,
  * `onOwnerGone` is told and the run's messages are dropped. Books are written whether or not
  * an owner listens, and written again when Redis was away.
  */
@@ -32,6 +33,7 @@ export class OwnerOutbox {
   readonly #keys: QueueKeys;
   readonly #ownerWaitMs: number;
   readonly #onOwnerGone: (runId: string) => void;
+  readonly #onUnheard: ((runId: string) => void) | undefined;
   readonly #runs = new Map<string, RunMessages>();
   readonly #books = new Map<string, Books>();
   readonly #due = new Set<string>();
@@ -41,12 +43,19 @@ export class OwnerOutbox {
   constructor(
     connection: Redis,
     keys: QueueKeys,
-    options: { ownerWaitMs: number; retryMs?: number; onOwnerGone: (runId: string) => void },
+    options: {
+      ownerWaitMs: number;
+      retryMs?: number;
+      onOwnerGone: (runId: string) => void;
+      /** A run's messages found no owner listening, where one did before (or none yet). */
+      onUnheard?: (runId: string) => void;
+    },
   ) {
     this.#connection = connection;
     this.#keys = keys;
     this.#ownerWaitMs = options.ownerWaitMs;
     this.#onOwnerGone = options.onOwnerGone;
+    this.#onUnheard = options.onUnheard;
     this.#timer = setInterval(() => {
       for (const [runId, run] of this.#runs) if (run.messages.length > 0) this.#due.add(runId);
       this.#flush();
@@ -87,6 +96,11 @@ export class OwnerOutbox {
     if (!this.#runs.has(runId)) return;
     this.#due.add(runId);
     this.#flush();
+  }
+
+  /** Drops what waits for `runId`'s owner (its run ended: none will listen). */
+  drop(runId: string): void {
+    this.#runs.delete(runId);
   }
 
   /** Whether messages or books still wait to be written. */
@@ -170,7 +184,10 @@ export class OwnerOutbox {
       return;
     }
     run.messages.unshift(...batch);
-    run.since ??= Date.now();
+    if (run.since === undefined) {
+      run.since = Date.now();
+      this.#onUnheard?.(runId);
+    }
     if (Date.now() - run.since >= this.#ownerWaitMs) {
       this.#runs.delete(runId);
       this.#onOwnerGone(runId);

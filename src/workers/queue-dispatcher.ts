@@ -9,6 +9,7 @@ import { checkJson } from "../core/run/check-json.js";
 import { failedWithoutSpend } from "../core/run/execute-step.js";
 import { noCost, noUsage } from "../core/run/fold-run-log.js";
 import { fromWire } from "../core/run/wire-outcome.js";
+import { DurableError } from "../durable/durable-error.js";
 import { checkOptions } from "../runtime/check-options.js";
 import { AttemptEntry, staleAnswer } from "./attempt-entry.js";
 import { connectRedis, subscribeWhenReady } from "./redis-connection.js";
@@ -59,6 +60,8 @@ interface RunLink {
   ready: Promise<Map<string, InflightRecord>>;
   active: number;
   idle: NodeJS.Timeout | undefined;
+  /** Set once `ready` settled (and the attempts dispatched meanwhile were sent or adopted). */
+  settled: boolean;
 }
 
 interface JobState {
@@ -105,6 +108,10 @@ export class QueueDispatcher implements StepDispatcher {
   readonly #runs = new Map<string, RunLink>();
   readonly #pending = new Map<string, AttemptEntry[]>();
   readonly #cancels: AttemptEntry[] = [];
+  /** Attempts of runs another owner took over, by when: their messages are the new owner's. */
+  readonly #released = new Map<string, number>();
+  /** What a run's channel name starts with (the run's id follows). */
+  readonly #runChannel: string;
   readonly #announced: string[] = [];
   /** Permit answers of this turn, by worker (see `#reply`). */
   readonly #replies = new Map<string, ToWorker[]>();
@@ -126,6 +133,7 @@ export class QueueDispatcher implements StepDispatcher {
       onWarning,
     } = options;
     this.#keys = queueKeys(prefix);
+    this.#runChannel = this.#keys.run("");
     this.#batchSize = batchSize;
     this.#retentionMs = retentionMs;
     this.#pollMs = pollMs;
@@ -133,7 +141,7 @@ export class QueueDispatcher implements StepDispatcher {
       onWarning ?? ((message) => process.emitWarning(message, { type: "BatonWorkerWarning" }));
     this.#connection = connectRedis(queue, "baton-owner");
     this.#subscriber = connectRedis(queue, "baton-owner-events");
-    this.#subscriber.on("message", (_channel: string, text: string) => this.#receive(text));
+    this.#subscriber.on("message", (channel: string, text: string) => this.#receive(channel, text));
     this.#timer = setInterval(() => void this.#reconcile(), pollMs);
     this.#timer.unref();
   }
@@ -225,7 +233,12 @@ export class QueueDispatcher implements StepDispatcher {
           Object.entries(stored).map(([key, text]) => [key, JSON.parse(text) as InflightRecord]),
         );
       });
-      link = { ready, active: 0, idle: undefined };
+      const made: RunLink = { ready, active: 0, idle: undefined, settled: false };
+      const settle = () => {
+        made.settled = true;
+      };
+      ready.then(settle, settle);
+      link = made;
       this.#runs.set(runId, link);
     }
     clearTimeout(link.idle);
@@ -437,14 +450,28 @@ export class QueueDispatcher implements StepDispatcher {
     });
   }
 
-  #receive(text: string): void {
+  #receive(channel: string, text: string): void {
     let messages: ToOwner[];
     try {
       messages = JSON.parse(text) as ToOwner[];
     } catch {
       return;
     }
+    // Heard while this owner still reads where the run's steps were sent: they may be about
+    // attempts it is about to adopt (a run it resumes). Taken once those are adopted, so that
+    // they are not answered as unknown (a delivery told "stale" gives its attempt up).
+    const link = this.#runs.get(channel.slice(this.#runChannel.length));
+    if (link && !link.settled) {
+      const take = () => this.#take(messages);
+      link.ready.then(take, take);
+      return;
+    }
+    this.#take(messages);
+  }
+
+  #take(messages: readonly ToOwner[]): void {
     for (const message of messages) {
+      if (this.#released.has(message.a)) continue;
       const entry = this.#entries.get(message.a);
       if (!entry || entry.settled) {
         // Another delivery of an attempt that ended (its job ran twice): it makes no more calls.
@@ -490,8 +517,15 @@ export class QueueDispatcher implements StepDispatcher {
 
   #cancel(entry: AttemptEntry): void {
     if (entry.settled || entry.cancelled) return;
-    entry.cancelled = true;
     const reason = entry.host.context.signal.reason;
+    if (ownershipLost(reason)) {
+      // Another owner took the run over: the attempt is its own now (it adopts it where it
+      // runs). It ends here, untold to its workers, and what they send is no longer answered.
+      this.#released.set(entry.adoptedFrom ?? entry.wire.id, Date.now());
+      this.#finish(entry, cancelledOutcome(reason));
+      return;
+    }
+    entry.cancelled = true;
     if (entry.job === undefined) {
       // Not sent yet: it never will be.
       this.#finish(entry, cancelledOutcome(reason));
@@ -534,6 +568,9 @@ export class QueueDispatcher implements StepDispatcher {
   async #reconcile(): Promise<void> {
     if (this.#closed) return;
     const now = Date.now();
+    for (const [attempt, at] of this.#released) {
+      if (now - at > RELEASED_MS) this.#released.delete(attempt);
+    }
     const entries = [...new Set(this.#entries.values())].filter(
       (entry) => !entry.settled && entry.job !== undefined && now - entry.sentAt >= this.#pollMs,
     );
@@ -630,6 +667,18 @@ function pick(results: Record<string, unknown>, ids: readonly string[]): Record<
   const picked: Record<string, unknown> = {};
   for (const id of ids) if (Object.hasOwn(results, id)) picked[id] = results[id];
   return picked;
+}
+
+/** How long messages about an attempt of a run taken over are left unanswered (5 s unsubscribe it). */
+const RELEASED_MS = 60_000;
+
+/** Whether a run's abort says another owner took it over (the lease's error, or its cause). */
+function ownershipLost(reason: unknown): boolean {
+  for (let error = reason, depth = 0; error instanceof Error && depth < 5; depth++) {
+    if (DurableError.isInstance(error) && error.code === "ownership-lost") return true;
+    error = error.cause;
+  }
+  return false;
 }
 
 function cancelledOutcome(reason: unknown): Outcome {

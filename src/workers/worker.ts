@@ -175,18 +175,35 @@ async function startWorker(
   let callCount = 0;
   let deliveries = 0;
 
+  /** Stops this worker's attempts of `runId` (each gives its step up, with `reason`). */
+  const giveUp = (runId: string, reason: WorkerError) => {
+    for (const attempt of running.values()) {
+      if (attempt.runId === runId) attempt.controller.abort(reason);
+    }
+  };
   const outbox = new OwnerOutbox(connection, keys, {
     ownerWaitMs: settings.ownerWaitMs,
-    onOwnerGone: (runId) => {
-      for (const attempt of running.values()) {
-        if (attempt.runId !== runId) continue;
-        attempt.controller.abort(
-          new WorkerError(
-            `No owner of run ${runId} answered for ${settings.ownerWaitMs} ms: its step was given up on this worker`,
-            { code: "owner-gone" },
-          ),
+    onOwnerGone: (runId) =>
+      giveUp(
+        runId,
+        new WorkerError(
+          `No owner of run ${runId} answered for ${settings.ownerWaitMs} ms: its step was given up on this worker`,
+          { code: "owner-gone" },
+        ),
+      ),
+    // No owner listens: if the run has ended (a job that ran again holds steps of runs that
+    // finished since), none will, and its steps here are over: they need not wait for one.
+    onUnheard: (runId) => {
+      store.getRun(runId).then((record) => {
+        if (!record || !["succeeded", "failed", "cancelled"].includes(record.status)) return;
+        outbox.drop(runId);
+        giveUp(
+          runId,
+          new WorkerError(`Run ${runId} has ended (${record.status}): its step is over`, {
+            code: "stale",
+          }),
         );
-      }
+      }, onError);
     },
   });
   const deps: RemoteContextDeps = {

@@ -11,11 +11,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { foldRunLog } from "../../src/core/run/fold-run-log.js";
 import type { Workflow } from "../../src/core/workflow/workflow.js";
 import { MemoryStore } from "../../src/stores/memory/memory-store.js";
 import { SqliteStore } from "../../src/stores/sqlite/sqlite-store.js";
 import { startFakeOpenAIServer } from "../../src/testing/fake-openai-server.js";
+import { queueKeys } from "../../src/workers/wire.js";
 import { bundledScript } from "../support/bundled-script.js";
 import { startRedisServer } from "../support/redis-server.js";
 import { chaosWorkflows, LAYERS, WIDTH } from "./chaos-workflows.js";
@@ -261,6 +263,10 @@ export async function workersChaos({
               .map((event) => `${event.type}:${event.stepId ?? ""}`)
               .join(" ")}`,
           );
+          failures.push(
+            `its whole log: ${events.map((event) => `${event.type}:${event.stepId ?? ""}`).join(" ")}`,
+            ...(await queueState(redis.url(), prefix, runId)),
+          );
           break;
         }
       }
@@ -328,5 +334,25 @@ export async function workersChaos({
     await server.close();
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What Redis holds of an open run: where its steps were sent, and what became of their jobs. */
+async function queueState(url: string, prefix: string, runId: string): Promise<string[]> {
+  const keys = queueKeys(prefix);
+  const redis = new Redis(url);
+  try {
+    const lines: string[] = [];
+    const inflight = await redis.hgetall(keys.inflight(runId));
+    for (const [field, text] of Object.entries(inflight)) {
+      const record = JSON.parse(text) as { queue: string; job: string; attempt: string };
+      const job = await redis.hgetall(keys.job(record.queue, record.job));
+      const lock = await redis.get(`${keys.job(record.queue, record.job)}:lock`);
+      const { data: _data, opts: _opts, ...fields } = job;
+      lines.push(`inflight ${field}: ${text}; job ${JSON.stringify({ ...fields, lock })}`);
+    }
+    return lines;
+  } finally {
+    redis.disconnect();
   }
 }

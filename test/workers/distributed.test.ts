@@ -8,6 +8,7 @@ import { fork } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkflowResult } from "../../src/core/run/run.js";
 import type { Workflow } from "../../src/core/workflow/workflow.js";
@@ -19,6 +20,7 @@ import {
   startFakeOpenAIServer,
 } from "../../src/testing/fake-openai-server.js";
 import { queueDispatcher } from "../../src/workers/queue-dispatcher.js";
+import { type JobOutcome, queueKeys, type WireAttempt } from "../../src/workers/wire.js";
 import { bundledScript } from "../support/bundled-script.js";
 import { type RedisServer, redisAvailable, startRedisServer } from "../support/redis-server.js";
 import { takeWarnings } from "../support/warnings.js";
@@ -245,6 +247,99 @@ describe.runIf(redisAvailable())("Steps on worker processes, through a queue", (
     } finally {
       await durable.close();
       await dispatcher.close();
+    }
+  });
+  it("lets a new owner take a run over from a live one that lost it: the old owner leaves its steps on the workers to the new one", {
+    timeout: 60_000,
+  }, async () => {
+    const marks = mkdtempSync(join(dir, "lost-"));
+    const started = () =>
+      ["h1", "h2", "h3"].every((id) => existsSync(join(marks, `${id}.started`)));
+    const workflows = { held: flows.held as Workflow };
+    const first = queueDispatcher({ queue: redis.url() });
+    const second = queueDispatcher({ queue: redis.url() });
+    // An owner whose heartbeat comes often, so it learns soon that the run was taken.
+    const old = await openDurable({
+      store: storePath,
+      workflows,
+      staleAfterMs: 600,
+      start: { dispatcher: first },
+    });
+    const taker = await openDurable({ store: storePath, workflows, start: { dispatcher: second } });
+    try {
+      const run = old.start("held", { dir: marks });
+      for (let tries = 0; tries < 2000 && !started(); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Taken over while its steps run on the workers (as when its heartbeat stalled).
+      const resumed = await taker.resume(run.id, { force: true });
+      // It learns at its next heartbeat (cancelled) or append (failed), and stops.
+      const lost = await run.result;
+      expect(lost.status).not.toBe("succeeded");
+      expect(lost.error?.message).toMatch(/taken over by another owner/);
+      writeFileSync(join(marks, "go"), "go");
+      const result: WorkflowResult = await resumed.result;
+      expect(result.status, JSON.stringify(result.steps)).toBe("succeeded");
+      expect(result.output).toBe("H1+H2+H3");
+      // The steps the old owner sent ran on, once each: not cancelled, not started again.
+      for (const id of ["h1", "h2", "h3"]) {
+        expect(readFileSync(join(marks, `${id}.started`), "utf8")).toBe("started\n");
+        expect(readFileSync(join(marks, `${id}.ended`), "utf8")).toBe("ended\n");
+      }
+    } finally {
+      writeFileSync(join(marks, "go"), "go");
+      await old.close();
+      await taker.close();
+      await first.close();
+      await second.close();
+    }
+  });
+  it("gives up at once a step of a run that ended, sent again with no owner to answer it", {
+    timeout: 60_000,
+  }, async () => {
+    // A run that finished while a job holding one of its steps waited to run again.
+    const store = await SqliteStore.open(storePath);
+    const runId = `ended-${Date.now()}`;
+    await store.createRun({ id: runId, workflow: "held", status: "running", createdAt: 1 });
+    await store.updateRun(runId, { status: "succeeded", updatedAt: 2 });
+    await store.close();
+    const keys = queueKeys("baton");
+    const queue = new Queue(keys.queue("held"), {
+      connection: { url: redis.url() },
+      prefix: "baton",
+    });
+    try {
+      const attempt: WireAttempt = {
+        id: "gone-owner/1",
+        runId,
+        workflow: "held",
+        stepId: "h1",
+        kind: "function",
+        key: 1,
+        attempt: 1,
+        iteration: 1,
+        input: { dir: mkdtempSync(join(dir, "ended-")) },
+        previous: undefined,
+        results: {},
+        toolApprovals: [],
+        parentRunId: undefined,
+        overrides: {},
+        again: true,
+      };
+      const job = await queue.add("attempts", { owner: "gone-owner", attempts: [attempt] });
+      // Its worker asks the run's owner what the step logged: none listens, and none will
+      // (the run ended). Not waited for (ownerWaitMs is 2 minutes): given up.
+      let outcomes: JobOutcome[] | undefined;
+      while (outcomes === undefined) {
+        const state = await queue.getJob(job.id!);
+        if (state?.finishedOn) outcomes = state.returnvalue as JobOutcome[];
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(outcomes).toEqual([
+        expect.objectContaining({ a: "gone-owner/1", gaveUp: true, adoptable: false }),
+      ]);
+    } finally {
+      await queue.close();
     }
   });
 });

@@ -195,10 +195,10 @@ export class Execution implements TaskHost {
     });
     if (external) {
       if (external.aborted) {
-        this.cancel(reasonText(external.reason));
+        this.cancel(reasonText(external.reason), external.reason);
         return;
       }
-      const onAbort = () => this.cancel(reasonText(external.reason));
+      const onAbort = () => this.cancel(reasonText(external.reason), external.reason);
       external.addEventListener("abort", onAbort, { once: true });
       this.run.result.then(() => external.removeEventListener("abort", onAbort));
     }
@@ -313,8 +313,10 @@ export class Execution implements TaskHost {
     this.#scheduler.stepFailed(task, outcome.error, true);
   }
 
-  cancel(reason?: string): void {
-    this.abort("cancelled", new CancelledError(reason ?? "The run was cancelled"));
+  /** `cause`: what aborted the run's signal, kept on the error (a dispatcher may look). */
+  cancel(reason?: string, cause?: unknown): void {
+    const options = cause === undefined ? {} : { cause };
+    this.abort("cancelled", new CancelledError(reason ?? "The run was cancelled", options));
   }
 
   /**
