@@ -190,8 +190,9 @@ export class QueueDispatcher implements StepDispatcher {
       (inflight) => {
         if (entry.settled || entry.cancelled) return;
         const record = inflight.get(field(wire));
-        if (record && record.owner !== this.id) {
-          // Sent by an owner that is gone: the attempt may still run, or have ended.
+        if (record && (record.owner !== this.id || this.#released.has(record.attempt))) {
+          // Sent by an owner that is gone (or by this one before it lost the run and took it
+          // back): the attempt may still run, or have ended.
           inflight.delete(field(wire));
           void this.#adopt(entry, record);
         } else {
@@ -346,6 +347,7 @@ export class QueueDispatcher implements StepDispatcher {
 
   /** Takes over an attempt an earlier owner sent: its outcome if it ended, else its messages. */
   async #adopt(entry: AttemptEntry, record: InflightRecord): Promise<void> {
+    this.#released.delete(record.attempt);
     entry.adoptedFrom = record.attempt;
     entry.queue = record.queue;
     entry.job = record.job;
@@ -669,7 +671,10 @@ function pick(results: Record<string, unknown>, ids: readonly string[]): Record<
   return picked;
 }
 
-/** How long messages about an attempt of a run taken over are left unanswered (5 s unsubscribe it). */
+/**
+ * How long an attempt of a run another owner took over is remembered here: what its workers
+ * send is the new owner's (this one stops listening to the run 5 s after its last attempt).
+ */
 const RELEASED_MS = 60_000;
 
 /** Whether a run's abort says another owner took it over (the lease's error, or its cause). */

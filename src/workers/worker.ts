@@ -335,7 +335,8 @@ async function startWorker(
       outcome = failedWithoutSpend(error);
     } finally {
       lost.removeEventListener("abort", onLost);
-      running.delete(wire.id);
+      // (A later delivery of the same job here may have put its own in its place.)
+      if (running.get(wire.id)?.controller === controller) running.delete(wire.id);
       freeSlot();
     }
     const wireOutcome = toWire(outcome, wire.stepId);
