@@ -3,9 +3,11 @@
  * does in rare interleavings: a delivery that gave the attempt up (it lost the job's lock)
  * completes the job with a cancelled outcome and sends no settle; a delivery whose logged
  * work was handed to a later one that died completes the job. Neither outcome is the step's,
- * and no other delivery of the job will come: the owner must send the attempt again.
+ * and no other delivery of the job will come: the owner must send the attempt again. And a
+ * request heard from an earlier owner's delivery while this owner still reads where the run's
+ * steps were sent: it is answered once the attempt is adopted, not as about an unknown one.
  */
-import { Worker as QueueWorker } from "bullmq";
+import { Queue, Worker as QueueWorker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -149,6 +151,46 @@ describe.runIf(redisAvailable())(
       expect(run.output).toBe("second");
       expect(run.jobs).toHaveLength(2);
       expect(run.jobs[1]!.attempts[0]!.again).toBe(true);
+    });
+
+    it("answers what it hears of a run before it has read where the run's steps were sent, once it has adopted them", async () => {
+      const name = "early";
+      const runId = `run-early-${Date.now()}`;
+      const entry = {
+        host: "test",
+        pid: process.pid,
+        at: Date.now(),
+        workflows: { [name]: ["only"] },
+      };
+      await connection.hset(keys.registry, WORKER, JSON.stringify(entry));
+      const flow = new Workflow<undefined>(name, {}, defaultRuntime).step("only", () => "local");
+      // An earlier owner sent the step (its job still waits in the queue); the run's inflight
+      // hash is big, so that this owner reads it for a while after it subscribed to the run.
+      const queue = new Queue(keys.queue(name), { connection, prefix: PREFIX });
+      await queue.add("attempts", { owner: "gone", attempts: [] }, { jobId: "early-1" });
+      const record = (attempt: string, job: string) =>
+        JSON.stringify({ owner: "gone", attempt, queue: keys.queue(name), job, index: 0 });
+      const fields: Record<string, string> = { "only#1": record("gone/1", "early-1") };
+      for (let index = 0; index < 100_000; index++) {
+        fields[`other-${index}#1`] = record(`gone/x${index}`, "none");
+      }
+      await connection.hset(keys.inflight(runId), fields);
+      const dispatcher = queueDispatcher({ queue: redis.url(), prefix: PREFIX, pollMs: 100 });
+      try {
+        const run = flow.start(undefined, { dispatcher, store: new MemoryStore(), runId });
+        // A delivery of the earlier owner's attempt asks for its logged work as soon as this
+        // owner listens to the run: before, it was told the attempt is not current.
+        const listeners = async () =>
+          ((await connection.pubsub("NUMSUB", keys.run(runId))) as [string, number])[1];
+        while ((await listeners()) === 0) {}
+        const answer = await askRecorded("gone/1", runId, `${WORKER}#early`);
+        expect(answer).toEqual(expect.objectContaining({ t: "recorded", events: [] }));
+        run.cancel();
+        expect((await run.result).status).toBe("cancelled");
+      } finally {
+        await dispatcher.close();
+        await queue.close();
+      }
     });
   },
 );
