@@ -61,16 +61,10 @@ describe.runIf(redisAvailable())(
       });
 
     /**
-     * Runs a one-step workflow whose jobs `deliver` ends (the n-th job it is given is `n`);
-     * returns the run's result and the jobs it saw.
+     * A one-step workflow named `name`, and this test's worker in the registry as a live one
+     * that runs it (else the owner warns that no worker does).
      */
-    async function runWith(
-      name: string,
-      deliver: (job: StepJob, n: number) => Promise<JobOutcome>,
-    ): Promise<{ status: string; output: unknown; jobs: StepJob[] }> {
-      const flow = new Workflow<undefined>(name, {}, defaultRuntime).step("only", () => "local");
-      const dispatcher = queueDispatcher({ queue: redis.url(), prefix: PREFIX, pollMs: 100 });
-      // In the registry, as a live worker that runs the step (else the owner warns).
+    async function oneStep(name: string): Promise<Workflow<undefined>> {
       const entry = {
         host: "test",
         pid: process.pid,
@@ -78,6 +72,19 @@ describe.runIf(redisAvailable())(
         workflows: { [name]: ["only"] },
       };
       await connection.hset(keys.registry, WORKER, JSON.stringify(entry));
+      return new Workflow<undefined>(name, {}, defaultRuntime).step("only", () => "local");
+    }
+
+    /**
+     * Runs a one-step workflow whose jobs `deliver` ends (the n-th job it is given is `n`);
+     * returns the run's result and the jobs it saw.
+     */
+    async function runWith(
+      name: string,
+      deliver: (job: StepJob, n: number) => Promise<JobOutcome>,
+    ): Promise<{ status: string; output: unknown; jobs: StepJob[] }> {
+      const flow = await oneStep(name);
+      const dispatcher = queueDispatcher({ queue: redis.url(), prefix: PREFIX, pollMs: 100 });
       const jobs: StepJob[] = [];
       const worker = new QueueWorker<StepJob, JobOutcome[]>(
         keys.queue(name),
@@ -156,14 +163,7 @@ describe.runIf(redisAvailable())(
     it("answers what it hears of a run before it has read where the run's steps were sent, once it has adopted them", async () => {
       const name = "early";
       const runId = `run-early-${Date.now()}`;
-      const entry = {
-        host: "test",
-        pid: process.pid,
-        at: Date.now(),
-        workflows: { [name]: ["only"] },
-      };
-      await connection.hset(keys.registry, WORKER, JSON.stringify(entry));
-      const flow = new Workflow<undefined>(name, {}, defaultRuntime).step("only", () => "local");
+      const flow = await oneStep(name);
       // An earlier owner sent the step (its job still waits in the queue); the run's inflight
       // hash is big, so that this owner reads it for a while after it subscribed to the run.
       const queue = new Queue(keys.queue(name), { connection, prefix: PREFIX });
