@@ -200,6 +200,8 @@ export interface QueueKeys {
   readonly registry: string;
   /** The hash BullMQ keeps a job in. */
   job(queue: string, jobId: string): string;
+  /** The key BullMQ keeps a job's lock in: the token of the delivery that holds it. */
+  lock(queue: string, jobId: string): string;
 }
 
 /** The Redis names under `prefix`. A workflow's name is encoded (BullMQ refuses `:`). */
@@ -214,6 +216,7 @@ export function queueKeys(prefix: string): QueueKeys {
     spend: (attemptId) => `${prefix}:spend:${attemptId}`,
     registry: `${prefix}:registry`,
     job: (queue, jobId) => `${prefix}:${queue}:${jobId}`,
+    lock: (queue, jobId) => `${prefix}:${queue}:${jobId}:lock`,
   };
 }
 

@@ -429,7 +429,7 @@ async function startWorker(
   async function checkLock(queueName: string, jobId: string): Promise<void> {
     const here = jobDeliveries.get(jobId);
     if (!here) return;
-    const holder = await connection.get(`${keys.job(queueName, jobId)}:lock`);
+    const holder = await connection.get(keys.lock(queueName, jobId));
     for (const delivery of here) if (delivery.token !== holder) delivery.loseLock();
   }
 

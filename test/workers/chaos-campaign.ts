@@ -51,6 +51,17 @@ export interface WorkersChaosOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * The short campaign (the one in `npm test`, and each of the soak's): 8 runs, a worker
+ * killed about every 1.1 s for 5 s, the fake server answering in 150 ms.
+ */
+export const shortCampaign = {
+  runs: 8,
+  durationMs: 5000,
+  killEveryMs: 1100,
+  latencyMs: 150,
+} as const satisfies WorkersChaosOptions;
+
 export interface WorkersChaosReport {
   runs: number;
   succeeded: number;
@@ -347,7 +358,7 @@ async function queueState(url: string, prefix: string, runId: string): Promise<s
     for (const [field, text] of Object.entries(inflight)) {
       const record = JSON.parse(text) as { queue: string; job: string; attempt: string };
       const job = await redis.hgetall(keys.job(record.queue, record.job));
-      const lock = await redis.get(`${keys.job(record.queue, record.job)}:lock`);
+      const lock = await redis.get(keys.lock(record.queue, record.job));
       const { data: _data, opts: _opts, ...fields } = job;
       lines.push(`inflight ${field}: ${text}; job ${JSON.stringify({ ...fields, lock })}`);
     }
