@@ -260,10 +260,7 @@ export function whileBusy(work: () => void, timeoutMs: number): void {
       work();
       return;
     } catch (error) {
-      const errcode = (error as { errcode?: number }).errcode;
-      if (typeof errcode !== "number" || (errcode & 0xff) !== busy || Date.now() >= deadline) {
-        throw error;
-      }
+      if (primaryCode(error) !== busy || Date.now() >= deadline) throw error;
       pause ??= new Int32Array(new SharedArrayBuffer(4));
       Atomics.wait(pause, 0, 0, waitMs);
     }
@@ -274,8 +271,14 @@ export function whileBusy(work: () => void, timeoutMs: number): void {
 const busy = 5;
 
 function isCorruption(error: unknown): boolean {
+  const code = primaryCode(error);
+  return code !== undefined && corruptionCodes.has(code);
+}
+
+/** A node:sqlite error's primary result code (its extended code's low byte), if it has one. */
+function primaryCode(error: unknown): number | undefined {
   const errcode = (error as { errcode?: number }).errcode;
-  return typeof errcode === "number" && corruptionCodes.has(errcode & 0xff);
+  return typeof errcode === "number" ? errcode & 0xff : undefined;
 }
 
 function corrupt(path: string, reason: string, cause?: unknown): StoreError {

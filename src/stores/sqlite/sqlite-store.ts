@@ -139,8 +139,7 @@ export class SqliteStore implements RunStore {
     try {
       if (!readOnly) {
         if (locking === "exclusive") this.#db.exec("PRAGMA locking_mode = EXCLUSIVE");
-        const db = this.#db;
-        whileBusy(() => db.exec("PRAGMA journal_mode = WAL"), busyTimeoutMs);
+        whileBusy(() => this.#db.exec("PRAGMA journal_mode = WAL"), busyTimeoutMs);
         this.#db.exec("PRAGMA synchronous = NORMAL");
         this.#db.exec(`PRAGMA wal_autocheckpoint = ${checkpointPages}`);
         createSchema(this.#db);
