@@ -10,7 +10,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { workersChaos } from "./chaos-campaign.js";
+import { shortCampaign, workersChaos } from "./chaos-campaign.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,10 +35,7 @@ interface Summary {
 
 if (values.one) {
   const report = await workersChaos({
-    runs: 8,
-    durationMs: 5000,
-    killEveryMs: 1100,
-    latencyMs: 150,
+    ...shortCampaign,
     ownerStaleAfterMs: 2500,
     workerLockMs: 3000,
     workerStalledCheckMs: 1000,
@@ -78,7 +75,7 @@ if (values.one) {
       if (!summary?.ok) failed++;
       console.log(
         summary
-          ? `campaign ${index}: ${summary.ok ? "ok" : "FAILED"} in ${summary.seconds} s (${summary.outputsMatch}/8 outputs, ${summary.lost} lost, ${summary.duplicated} duplicated, ${summary.workerKills} workers killed)`
+          ? `campaign ${index}: ${summary.ok ? "ok" : "FAILED"} in ${summary.seconds} s (${summary.outputsMatch}/${shortCampaign.runs} outputs, ${summary.lost} lost, ${summary.duplicated} duplicated, ${summary.workerKills} workers killed)`
           : `campaign ${index}: FAILED (its process exited without a report)`,
       );
       for (const failure of summary?.failures ?? []) console.log(`  - ${failure}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { redisAvailable } from "../support/redis-server.js";
-import { workersChaos } from "./chaos-campaign.js";
+import { shortCampaign, workersChaos } from "./chaos-campaign.js";
 
 describe.runIf(redisAvailable())(
   "Workers under chaos (short; npm run chaos:workers is the full campaign)",
@@ -9,10 +9,7 @@ describe.runIf(redisAvailable())(
       timeout: 240_000,
     }, async () => {
       const report = await workersChaos({
-        runs: 8,
-        durationMs: 5000,
-        killEveryMs: 1100,
-        latencyMs: 150,
+        ...shortCampaign,
         // Within the test's time: a run left unfinished is reported with what the store and
         // Redis held of it, rather than as a timeout.
         waitMs: 120_000,
