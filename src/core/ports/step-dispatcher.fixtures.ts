@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, renameSync, writeFileSync } from "node:fs";
 import { Workflow } from "../workflow/workflow.js";
 import type { Runtime } from "./runtime.js";
 
@@ -30,7 +30,9 @@ export function dispatcherFixtures(runtime: Runtime): Record<string, Workflow<ne
         signal.addEventListener(
           "abort",
           () => {
-            writeFileSync(input.marker, "aborted");
+            // Whole or not at all: the test, in another process maybe, reads it once it exists.
+            writeFileSync(`${input.marker}.tmp`, "aborted");
+            renameSync(`${input.marker}.tmp`, input.marker);
             resolve("stopped");
           },
           { once: true },
